@@ -1,0 +1,46 @@
+# Groundlink — every target creates the virtual environment it needs by itself.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast bench synth layer lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[infra,dev]"
+	touch $(STAMP)
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+## Run the whole platform locally: embedded AWS (moto), demo data, every HTTP group on one port.
+run: $(STAMP)
+	$(BIN)/python -m infra.local
+
+## Run every test: unit, integration (moto), infrastructure (CDK), end-to-end (local runtime).
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -x -q tests/unit
+
+## Orbit-core benchmark against Skyfield in the same process.
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_orbit.py
+
+## Build the orbit Lambda layer (no Docker).
+layer: $(STAMP)
+	$(BIN)/python layers/orbit/build_layer.py
+
+## Synthesize the CDK app with the pinned CDK CLI (offline, no credentials).
+synth: $(STAMP) node_modules/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out build .pytest_cache

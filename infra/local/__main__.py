@@ -1,0 +1,81 @@
+"""``make run``: the whole platform on this machine.
+
+Starts embedded AWS (moto server), creates every resource from the shared specs, seeds the demo data
+through the import code path, and serves every HTTP function group on one port.
+Environment: GROUNDLINK_PORT (default 8000), GROUNDLINK_MOTO_PORT (default 4566).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+
+def configure_environment(moto_endpoint: str) -> None:
+    from infra.local.emulation import FAKE_CREDENTIALS, table_env
+
+    os.environ.update(FAKE_CREDENTIALS)
+    os.environ.update(table_env())
+    os.environ["GROUNDLINK_AWS_ENDPOINT_URL"] = moto_endpoint
+    os.environ.setdefault("GROUNDLINK_ENVIRONMENT", "local")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Groundlink")
+    from shared.aws import reset_clients
+
+    reset_clients()
+
+
+def main() -> int:
+    import uvicorn
+
+    from infra.local.emulation import EmbeddedAws, create_resources
+    from infra.local.gateway import LocalGateway
+
+    port = int(os.environ.get("GROUNDLINK_PORT", "8000"))
+    aws = EmbeddedAws(int(os.environ.get("GROUNDLINK_MOTO_PORT", "4566"))).start()
+    try:
+        configure_environment(aws.endpoint)
+        from shared.auth import issue_jwt
+        from shared.aws import client
+        from shared.catalog.demo import seed_demo
+        from shared.dal.catalog import catalog_repository
+        from shared.identity_tokens import create_api_token
+
+        t0 = time.perf_counter()
+        create_resources(client("dynamodb"))
+        reports = seed_demo(catalog_repository())
+        api_token, _ = create_api_token(
+            owner="demo", name="demo token",
+            scopes=["passes:read", "bookings:create", "bookings:cancel", "mission-profile:create"],
+        )
+        seeded = time.perf_counter() - t0
+        gateway = LocalGateway()
+        gateway.load_all()
+
+        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile"
+        base = f"http://127.0.0.1:{port}"
+        print(f"Groundlink local runtime — embedded AWS at {aws.endpoint} (seeded in {seeded:.1f} s)")
+        for r in reports:
+            print(f"  demo {r.kind}: {r.stored} stored, {len(r.errors)} rejected")
+        print(f"  orbapi     {base}/orbapi/gs")
+        print(f"  Space Go   {base}/api/v1/sites")
+        print(f"  SSA        {base}/health")
+        print("Demo credentials (owner 'demo'):")
+        print(f"  JWT (all scopes, 12 h): {issue_jwt('demo', all_scopes.split(), ttl_s=12 * 3600)}")
+        print(f"  orbapi API token:       {api_token}")
+        print(f"  more: GROUNDLINK_AWS_ENDPOINT_URL={aws.endpoint} groundlink token --subject demo --scopes 'passes:read'")
+        print(f"Groundlink is ready on {base} (Ctrl-C stops)", flush=True)
+
+        config = uvicorn.Config(gateway, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                                access_log=False)
+        uvicorn.Server(config).run()
+    finally:
+        aws.stop()
+        print("Groundlink stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

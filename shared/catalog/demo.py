@@ -1,0 +1,31 @@
+"""Demo data: real stations and real TLEs, loaded through the same import code as the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from shared.catalog.importer import (
+    ImportReport,
+    import_satellite_catalog,
+    import_spacecraft,
+    import_stations,
+    import_tle_text,
+    import_transmitters,
+)
+from shared.dal.catalog import CatalogRepository
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
+
+
+def seed_demo(repo: CatalogRepository, directory: Path = DEMO_DIR) -> list[ImportReport]:
+    def read(name: str):
+        return json.loads((directory / name).read_text())
+
+    return [
+        import_stations(repo, read("stations.json")),
+        import_tle_text(repo, (directory / "satellites.tle").read_text(), source="celestrak-snapshot"),
+        import_satellite_catalog(repo, read("satellite_catalog.json")),
+        import_transmitters(repo, read("transmitters.json")),
+        import_spacecraft(repo, read("spacecraft.json")),
+    ]

@@ -1,0 +1,73 @@
+"""Small DynamoDB helpers shared by the repositories: (de)serialisation and table names."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from shared.aws import client
+from shared.settings import get_settings
+
+_ser = TypeSerializer()
+_deser = TypeDeserializer()
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, (list, set)):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _from_dynamo(_deser.deserialize(v)) for k, v in item.items()}
+
+
+def value(v: Any) -> dict[str, Any]:
+    return _ser.serialize(_to_dynamo(v))
+
+
+def table_name(key: str) -> str:
+    return get_settings().table_name(key)
+
+
+def ddb():
+    return client("dynamodb")
+
+
+def query_all(**kwargs: Any) -> list[dict[str, Any]]:
+    """Run a Query to the end, following LastEvaluatedKey."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = ddb().query(**kwargs)
+        items.extend(deserialize(i) for i in page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def cancellation_reasons(exc: Exception) -> list[str]:
+    """Per-item codes of a TransactionCanceledException ('None', 'ConditionalCheckFailed', ...)."""
+    reasons = getattr(exc, "response", {}).get("CancellationReasons") or []
+    return [r.get("Code", "None") for r in reasons]

@@ -1,0 +1,160 @@
+"""Domain exceptions and the one place where they become each API surface's exact error body.
+
+* ``spacego``  — ``application/problem+json`` ``{title, detail, trace_id}``
+* ``orbapi``   — ``{"error": "..."}``
+* ``ssa``      — ``{"detail": "...", "status_code": N}``; validation ``{"detail": [{loc, msg, type}]}`` (422)
+* ``pipeline`` — ``{"error": "CODE", "errorMessage": "..."}``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.observability import logger
+
+
+class GroundlinkError(Exception):
+    """Base of every domain error: an HTTP status, a machine code and a human message."""
+
+    status = 500
+    code = "INTERNAL-SERVER-ERROR"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class BadRequest(GroundlinkError):
+    status = 400
+    code = "INVALID-REQUEST"
+
+
+class Unauthorized(GroundlinkError):
+    status = 401
+    code = "NOT-AUTHORIZED"
+
+
+class Forbidden(GroundlinkError):
+    status = 403
+    code = "ACCESS-DENIED"
+
+
+class NotFound(GroundlinkError):
+    status = 404
+    code = "NOT-FOUND"
+
+
+class Conflict(GroundlinkError):
+    status = 409
+    code = "CONFLICT"
+
+
+class Unprocessable(GroundlinkError):
+    status = 422
+    code = "UNPROCESSABLE-CONTENT"
+
+
+class ServiceUnavailable(GroundlinkError):
+    status = 503
+    code = "SERVICE-UNAVAILABLE"
+
+
+def request_id_of(request: Request) -> str:
+    return getattr(request.state, "request_id", None) or request.scope.get("groundlink.request_id", "")
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _loc_text(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("query", "path", "header", "body"):
+        where, rest = parts[0], parts[1:]
+        name = ".".join(rest) if rest else where
+        return f"{where} parameter '{name}'" if where != "body" else f"field '{name or 'body'}'"
+    return ".".join(parts)
+
+
+def describe_validation(errors: Sequence[dict[str, Any]]) -> str:
+    """One sentence naming each invalid field and the reason."""
+    out = []
+    for err in errors:
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        out.append(f"{_loc_text(err.get('loc', ()))}: {msg}")
+    return "; ".join(out) or "invalid request"
+
+
+class ErrorRenderer:
+    """Renders errors in one surface's format."""
+
+    def __init__(self, surface: str) -> None:
+        self.surface = surface
+
+    def error(self, request: Request, status: int, message: str, code: str) -> JSONResponse:
+        rid = request_id_of(request)
+        headers = {"X-Request-Id": rid} if rid else None
+        if self.surface == "spacego":
+            body = {"title": _title(status), "detail": message, "trace_id": rid}
+            return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+        if self.surface == "orbapi":
+            return JSONResponse({"error": message}, status, headers=headers)
+        if self.surface == "ssa":
+            return JSONResponse({"detail": message, "status_code": status}, status, headers=headers)
+        return JSONResponse({"error": code, "errorMessage": message}, status, headers=headers)
+
+    def validation(self, request: Request, errors: Sequence[dict[str, Any]]) -> JSONResponse:
+        if self.surface == "ssa":
+            detail = [
+                {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "value_error")}
+                for e in errors
+            ]
+            rid = request_id_of(request)
+            return JSONResponse({"detail": detail}, 422, headers={"X-Request-Id": rid} if rid else None)
+        code = "INVALID-QUERY-PARAMETER" if all(e.get("loc", ("",))[0] == "query" for e in errors) else (
+            "INVALID-REQUEST"
+        )
+        return self.error(request, 400, describe_validation(errors), code)
+
+
+_HTTP_CODES = {404: "NON-EXISTENT-ENDPOINT", 405: "METHOD-NOT-ALLOWED", 401: "NOT-AUTHORIZED"}
+
+
+def install_error_handlers(app: FastAPI, surface: str) -> ErrorRenderer:
+    renderer = ErrorRenderer(surface)
+
+    @app.exception_handler(GroundlinkError)
+    async def _domain(request: Request, exc: GroundlinkError) -> JSONResponse:
+        if exc.status >= 500:
+            logger.error("request failed", extra={"error": exc.message, "code": exc.code})
+        return renderer.error(request, exc.status, exc.message, exc.code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return renderer.validation(request, exc.errors())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no endpoint {request.method} {request.url.path}"
+        return renderer.error(request, exc.status_code, message, _HTTP_CODES.get(exc.status_code, "ERROR"))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error", extra={"path": request.url.path})
+        return renderer.error(request, 500, "internal server error", "INTERNAL-SERVER-ERROR")
+
+    return renderer

@@ -1,0 +1,63 @@
+"""FastAPI app factory shared by every HTTP function group."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from fastapi import Depends, FastAPI, Request
+
+from shared.auth import Principal, authenticate
+from shared.errors import install_error_handlers
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+class RequestIdMiddleware:
+    """Pure ASGI middleware: a request id on every response (header) and in ``request.state``."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        rid = None
+        for name, value in scope.get("headers", ()):
+            if name == b"x-request-id":
+                try:
+                    rid = str(uuid.UUID(value.decode("latin-1")))
+                except ValueError:
+                    rid = None
+                break
+        rid = rid or str(uuid.uuid4())
+        scope.setdefault("state", {})["request_id"] = rid
+        scope["groundlink.request_id"] = rid
+
+        async def send_with_id(message):
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
+                headers.append((b"x-request-id", rid.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        return await self.app(scope, receive, send_with_id)
+
+
+def create_app(surface: str, title: str) -> FastAPI:
+    app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
+    install_error_handlers(app, surface)
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def caller(scope: str | None = None) -> Callable[..., Principal]:
+    """FastAPI dependency: the authenticated principal, optionally requiring a permission."""
+
+    def dependency(request: Request) -> Principal:
+        principal = authenticate(request.headers.get("authorization"))
+        if scope:
+            principal.require(scope)
+        return principal
+
+    return Depends(dependency)

@@ -1,0 +1,98 @@
+"""Catalogue domain models (pydantic v2): stations (= sites), satellites, element sets, transmitters,
+spacecraft registrations. Wire shapes live with each surface; these are the stored truth."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Station(BaseModel):
+    """A ground station; Space Go calls it a *site*."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    acronym: str = Field(min_length=1, max_length=16)
+    description: str = Field(default="", max_length=500)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    altitude: float = Field(ge=-500, le=9000, description="metres above the WGS-84 ellipsoid")
+    min_elevation_deg: float = Field(default=10.0, ge=0, lt=90)
+
+
+class ElementSetRecord(BaseModel):
+    """One stored element set of a satellite's history (never overwritten)."""
+
+    norad_id: int = Field(ge=1, le=999_999_999)
+    name: str | None = None
+    line1: str
+    line2: str
+    epoch: datetime
+    source: str = "import"
+    uploaded_by: str = "system"
+    uploaded_at: datetime
+
+
+class Satellite(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    norad_id: int = Field(ge=1, le=999_999_999)
+    name: str
+    names: str = ""
+    status: str = "alive"
+    cospar_id: str | None = None
+    country_operator: str | None = None
+    operator: str | None = None
+    class_of_orbit: str | None = None
+    purpose: str | None = None
+    detailed_purpose: str | None = None
+    constellation_name: str | None = None
+    date_of_launch: str | None = None
+    tle: ElementSetRecord | None = None  # the current (latest-epoch) element set
+
+
+class Transmitter(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    uuid: str = Field(min_length=1, max_length=64)
+    description: str = ""
+    mode: str
+    mode_id: int | None = None
+    norad_cat_id: int | None = None
+    gs_id: str | None = None
+    status: str = "active"
+    downlink_low_hz: int | None = None
+    uplink_low_hz: int | None = None
+
+
+class ServiceConfig(BaseModel):
+    id: str
+    type: str = "contact"
+    name: str = ""
+    description: str = ""
+
+
+class Spacecraft(BaseModel):
+    """An operator's registration of a satellite (Space Go)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    spacecraft_id: str = Field(min_length=1, max_length=64)
+    norad_id: int | None = None
+    name: str
+    acronym: str
+    owner: str
+    sites: list[str] = []
+    booking_horizon_days: int = 30
+    services: list[ServiceConfig] = []
+
+    @field_validator("services")
+    @classmethod
+    def _unique_services(cls, value: list[ServiceConfig]) -> list[ServiceConfig]:
+        ids = [s.id for s in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("service configuration ids must be unique")
+        return value

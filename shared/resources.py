@@ -1,0 +1,170 @@
+"""The one source of truth for Groundlink's AWS resources.
+
+The CDK app (``infra/``) and the local runtime (``infra/local``) both read these specs: table keys and
+indexes, buckets, queues and the Lambda function groups with their HTTP routes and data grants.
+Nothing here imports boto3 or aws-cdk-lib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Access = Literal["read", "write"]
+Surface = Literal["spacego", "orbapi", "ssa", "pipeline", "admin"]
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A DynamoDB table: string keys, on-demand billing, point-in-time recovery."""
+
+    key: str  # logical name, also used in env var GROUNDLINK_<KEY>_TABLE
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+
+    @property
+    def env_var(self) -> str:
+        return f"GROUNDLINK_{self.key.upper()}_TABLE"
+
+    @property
+    def local_name(self) -> str:
+        return f"groundlink-{self.key}"
+
+    def attribute_names(self) -> list[str]:
+        names = [self.partition_key] + ([self.sort_key] if self.sort_key else [])
+        for index in self.indexes:
+            names.append(index.partition_key)
+            if index.sort_key:
+                names.append(index.sort_key)
+        return list(dict.fromkeys(names))
+
+
+CATALOG = TableSpec(
+    key="catalog",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(Index("by_kind", "kind", "kind_sort"),),
+)
+LEDGER = TableSpec(
+    key="ledger",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(Index("by_owner", "owner", "owner_sort"),),
+)
+IDENTITY = TableSpec(key="identity", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
+IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration")
+
+TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # API Gateway syntax: /orbapi/gs/id/{id}
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def routes(*specs: str) -> tuple[Route, ...]:
+    out = []
+    for spec in specs:
+        method, path = spec.split(" ", 1)
+        out.append(Route(method, path))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Lambda function: an HTTP endpoint group (FastAPI app + Mangum) or a worker."""
+
+    name: str  # folder under functions/
+    surface: Surface
+    description: str
+    routes: tuple[Route, ...] = ()
+    tables: dict[str, Access] = field(default_factory=dict)
+    needs_orbit_layer: bool = False
+    needs_jwt_secret: bool = True
+    memory_mb: int = 512
+    timeout_s: int = 29
+
+    @property
+    def handler(self) -> str:
+        return f"functions.{self.name}.handler.handler"
+
+    @property
+    def app_module(self) -> str:
+        return f"functions.{self.name}.app"
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        name="orbapi_catalog",
+        surface="orbapi",
+        description="orbapi reference data: satellites, TLEs, ground stations, transmitters",
+        routes=routes(
+            "GET /orbapi/satellites",
+            "GET /orbapi/satellites/id/{noradId}",
+            "GET /orbapi/satellites/name/{name}",
+            "GET /orbapi/tles",
+            "GET /orbapi/tles/id/{noradId}",
+            "GET /orbapi/tles/name/{name}",
+            "GET /orbapi/gs",
+            "GET /orbapi/gs/id/{id}",
+            "GET /orbapi/gs/description/{description}",
+            "GET /orbapi/transmitters",
+            "GET /orbapi/transmitters/id/{noradCatId}",
+            "GET /orbapi/transmitters/uuid/{uuid}",
+            "GET /orbapi/transmitters/mode/{modeId}",
+            "GET /orbapi/transmitters/id/{noradCatId}/mode/{modeId}",
+            "GET /orbapi/transmitters/gs/{gsId}",
+            "GET /orbapi/transmitters/gs/{gsId}/mode/{modeId}",
+        ),
+        tables={"catalog": "read", "identity": "read"},
+    ),
+    FunctionSpec(
+        name="spacego_catalog",
+        surface="spacego",
+        description="Space Go sites, spacecraft, TLEs and service configurations",
+        routes=routes(
+            "GET /api/v1/sites",
+            "GET /api/v1/sites/{site_id}",
+            "GET /api/v1/spacecraft",
+            "GET /api/v1/spacecraft/{spacecraft_id}",
+            "GET /api/v1/spacecraft/{spacecraft_id}/tle",
+            "GET /api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services",
+            "GET /api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services/{service_id}",
+        ),
+        tables={"catalog": "read", "identity": "read"},
+    ),
+    FunctionSpec(
+        name="ssa_core",
+        surface="ssa",
+        description="SSA backend root and health",
+        routes=routes("GET /", "GET /health"),
+        tables={"catalog": "read", "identity": "read"},
+    ),
+)
+
+
+def function(name: str) -> FunctionSpec:
+    for spec in FUNCTIONS:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+def table(key: str) -> TableSpec:
+    for spec in TABLES:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)

@@ -1,0 +1,44 @@
+"""Settings, parsed once from the environment (prefix ``GROUNDLINK_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.resources import TABLES
+
+LOCAL_JWT_SECRET = "groundlink-local-development-signing-key-not-for-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GROUNDLINK_", extra="ignore")
+
+    environment: str = "local"
+    region: str = Field(default="us-east-1")
+    aws_endpoint_url: str | None = None  # moto server locally; unset in AWS
+
+    catalog_table: str = "groundlink-catalog"
+    ledger_table: str = "groundlink-ledger"
+    identity_table: str = "groundlink-identity"
+    idempotency_table: str = "groundlink-idempotency"
+
+    jwt_secret: str | None = None  # local signing key; in AWS the key comes from Secrets Manager
+    jwt_secret_arn: str | None = None
+    jwt_issuer: str = "groundlink"
+    access_token_ttl_s: int = 3600
+    refresh_token_ttl_s: int = 7 * 24 * 3600
+
+    version: str = "1.0.0"
+
+    def table_name(self, key: str) -> str:
+        return getattr(self, f"{key}_table")
+
+
+assert {f"{t.key}_table" for t in TABLES} <= set(Settings.model_fields), "every table needs a setting"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

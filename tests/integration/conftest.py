@@ -1,0 +1,50 @@
+"""Integration fixtures: DynamoDB emulated by moto, tables created from the shared specs, demo data
+seeded through the import code path, and helpers to call the FastAPI apps with real tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from moto import mock_aws
+
+from infra.local.emulation import create_resources
+from shared.auth import issue_jwt
+from shared.aws import client, reset_clients
+from shared.catalog.demo import seed_demo
+from shared.dal.catalog import catalog_repository
+
+
+def _reset_caches() -> None:
+    reset_clients()
+    catalog_repository.cache_clear()
+    from shared.auth import signing_key
+    from shared.dal.identity import identity_repository
+
+    identity_repository.cache_clear()
+    signing_key.cache_clear()
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """Empty tables in a fresh moto account."""
+    with mock_aws():
+        _reset_caches()
+        create_resources(client("dynamodb"))
+        yield
+    _reset_caches()
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[list]:
+    """The demo catalogue, imported the way an operator would import it (shared by a module's
+    read-only tests)."""
+    with mock_aws():
+        _reset_caches()
+        create_resources(client("dynamodb"))
+        yield seed_demo(catalog_repository())
+    _reset_caches()
+
+
+def bearer(subject: str = "demo", scopes: str = "", **kwargs) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_jwt(subject, scopes.split(), **kwargs)}"}
