@@ -1,0 +1,43 @@
+"""Groundlink orbit core: TLE/OMM parsing, SGP4 propagation, frames and pass prediction.
+
+numpy + sgp4 only.  Arrays in, arrays out; times are UTC Unix seconds, angles degrees,
+distances km, altitudes of stations metres — units are in every name.
+"""
+
+from .access import AccessTable, access_windows, geojson_ground_points
+from .elements import (
+    ElementSet,
+    ElementSetError,
+    ItemError,
+    ParseReport,
+    parse_omm,
+    parse_tle,
+    parse_tle_text,
+)
+from .look import look_angles
+from .passes import PassTable, find_passes
+from .propagation import SGP4_ERRORS, CurrentPositions, GeodeticTrack, current_positions, geodetic_track
+from .ut1 import ut1_minus_utc_s, ut1_table_coverage
+
+__all__ = [
+    "AccessTable",
+    "CurrentPositions",
+    "ElementSet",
+    "ElementSetError",
+    "GeodeticTrack",
+    "ItemError",
+    "ParseReport",
+    "PassTable",
+    "SGP4_ERRORS",
+    "access_windows",
+    "current_positions",
+    "find_passes",
+    "geodetic_track",
+    "geojson_ground_points",
+    "look_angles",
+    "parse_omm",
+    "parse_tle",
+    "parse_tle_text",
+    "ut1_minus_utc_s",
+    "ut1_table_coverage",
+]
