@@ -1,0 +1,17 @@
+"""One construct per domain; ``infra/stack.py`` only assembles them."""
+
+from infra.components.api import ApiConstruct
+from infra.components.data import DataConstruct
+from infra.components.functions import FunctionsConstruct
+from infra.components.identity import IdentityConstruct
+from infra.components.layers import LayersConstruct
+from infra.components.monitoring import MonitoringConstruct
+
+__all__ = [
+    "ApiConstruct",
+    "DataConstruct",
+    "FunctionsConstruct",
+    "IdentityConstruct",
+    "LayersConstruct",
+    "MonitoringConstruct",
+]

@@ -1,0 +1,105 @@
+"""The HTTP API: every route of every function spec, each to that function's Lambda integration."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import CfnOutput, RemovalPolicy
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.components.constants import LOG_RETENTION
+from infra.components.functions import pascal
+from infra.components.nag import acknowledge
+from shared.resources import FunctionSpec
+
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "requestTime": "$context.requestTime",
+        "httpMethod": "$context.httpMethod",
+        "routeKey": "$context.routeKey",
+        "path": "$context.path",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+        "responseLatency": "$context.responseLatency",
+        "integrationLatency": "$context.integrationLatency",
+        "integrationError": "$context.integrationErrorMessage",
+    },
+    separators=(",", ":"),
+)
+
+
+class ApiConstruct(Construct):
+    """One HTTP API (payload 2.0, ``$default`` stage with JSON access logs).
+
+    Authorization is done in the functions (Bearer JWTs and hashed API tokens, per surface), so the
+    routes carry no API Gateway authorizer: the four surfaces each need their own error body on a
+    401/403, which an authorizer cannot produce.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: dict[str, lambda_.IFunction],
+        specs: tuple[FunctionSpec, ...],
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.http_api = apigwv2.HttpApi(
+            self,
+            "HttpApi",
+            description="Groundlink: Space Go, orbapi, SSA and platform endpoints",
+            create_default_stage=True,
+        )
+        self.access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=LOG_RETENTION, removal_policy=removal_policy
+        )
+        stage = self.http_api.default_stage
+        assert stage is not None
+        cfn_stage = stage.node.default_child
+        assert isinstance(cfn_stage, apigwv2.CfnStage)
+        cfn_stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
+            destination_arn=self.access_logs.log_group_arn, format=ACCESS_LOG_FORMAT
+        )
+
+        self.integrations: dict[str, integrations.HttpLambdaIntegration] = {}
+        self.routes: dict[str, apigwv2.HttpRoute] = {}
+        seen: dict[str, str] = {}
+        for spec in specs:
+            if not spec.routes:
+                continue  # a worker: triggered by events, not HTTP
+            integration = integrations.HttpLambdaIntegration(
+                f"{pascal(spec.name)}Integration",
+                functions[spec.name],
+                payload_format_version=apigwv2.PayloadFormatVersion.VERSION_2_0,
+            )
+            self.integrations[spec.name] = integration
+            for route in spec.routes:
+                key = f"{route.method.upper()} {route.path}"
+                if key in seen:
+                    raise ValueError(f"route {key} is claimed by both {seen[key]} and {spec.name}")
+                seen[key] = spec.name
+                (self.routes[key],) = self.http_api.add_routes(
+                    path=route.path,
+                    methods=[apigwv2.HttpMethod[route.method.upper()]],
+                    integration=integration,
+                )
+                acknowledge(
+                    self.routes[key],
+                    "AwsSolutions-APIG4",
+                    "Authorization happens in the function: Bearer JWTs (Space Go, SSA, platform) and "
+                    "hashed dsn_live_ API tokens (orbapi) with hierarchical scopes, answered with each "
+                    "surface's own 401/403 body, which an API Gateway authorizer cannot produce. Public "
+                    "routes (health, token endpoints) are public by design.",
+                )
+
+        self.url = self.http_api.api_endpoint
+        CfnOutput(self, "ApiUrl", value=self.http_api.api_endpoint, description="Groundlink HTTP API base URL")

@@ -1,0 +1,19 @@
+"""Names and settings the constructs share (one place, as in the handler cookbook)."""
+
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+
+SERVICE = "groundlink"
+METRICS_NAMESPACE = "Groundlink"
+
+LAMBDA_RUNTIME = lambda_.Runtime.PYTHON_3_12
+LAMBDA_ARCHITECTURE = lambda_.Architecture.X86_64
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+
+# Context keys (cdk.json or `cdk synth -c key=value`).
+CONTEXT_REMOVAL_POLICY = "groundlink:removalPolicy"  # "retain" (default) or "destroy"
+CONTEXT_ALARM_EMAIL = "groundlink:alarmEmail"  # optional e-mail subscribed to the alarm topic
+
+ENV_ENVIRONMENT = "GROUNDLINK_ENVIRONMENT"
+ENV_REGION = "GROUNDLINK_REGION"
+ENV_JWT_SECRET_ARN = "GROUNDLINK_JWT_SECRET_ARN"

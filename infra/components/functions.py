@@ -1,0 +1,166 @@
+"""One Lambda function per ``shared.resources.FUNCTIONS`` entry, each with only the grants it asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_cdk import AssetHashType, Aws, Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra import build_assets
+from infra.build_assets import BuiltAsset
+from infra.components.constants import (
+    ENV_ENVIRONMENT,
+    ENV_JWT_SECRET_ARN,
+    ENV_REGION,
+    LAMBDA_ARCHITECTURE,
+    LAMBDA_RUNTIME,
+    LOG_RETENTION,
+    METRICS_NAMESPACE,
+    SERVICE,
+)
+from infra.components.data import DataConstruct
+from infra.components.layers import LayersConstruct
+from infra.components.nag import acknowledge, arn_ref
+from shared.resources import FUNCTIONS, FunctionSpec
+
+
+def pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_"))
+
+
+class FunctionsConstruct(Construct):
+    """Creates the functions; other constructs wire triggers to them (``functions[name]``).
+
+    Every function gets its own role: write access to its own log group, X-Ray, and exactly the
+    tables of its spec (``read`` → ``grant_read_data``, ``write`` → ``grant_read_write_data``), plus
+    the JWT signing key when ``needs_jwt_secret``. The orbit layer only when ``needs_orbit_layer``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: DataConstruct,
+        layers: LayersConstruct,
+        jwt_secret: secretsmanager.ISecret,
+        functions: tuple[FunctionSpec, ...] = FUNCTIONS,
+        code_builder: Callable[[], BuiltAsset] = build_assets.function_code,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        names = [spec.name for spec in functions]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"function specs defined twice: {duplicates}")
+        self.specs = {spec.name: spec for spec in functions}
+        self.functions: dict[str, lambda_.Function] = {}
+        code = None
+        for spec in functions:
+            if code is None:
+                asset = code_builder()
+                code = lambda_.Code.from_asset(
+                    str(asset.path), asset_hash=asset.asset_hash, asset_hash_type=AssetHashType.CUSTOM
+                )
+            self.functions[spec.name] = self._function(
+                spec, code, data=data, layers=layers, jwt_secret=jwt_secret, removal_policy=removal_policy
+            )
+
+    def _function(
+        self,
+        spec: FunctionSpec,
+        code: lambda_.Code,
+        *,
+        data: DataConstruct,
+        layers: LayersConstruct,
+        jwt_secret: secretsmanager.ISecret,
+        removal_policy: RemovalPolicy,
+    ) -> lambda_.Function:
+        scope = Construct(self, pascal(spec.name))
+        log_group = logs.LogGroup(scope, "Logs", retention=LOG_RETENTION, removal_policy=removal_policy)
+        role = iam.Role(
+            scope,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Groundlink {spec.name}: {spec.description}"[:1000],
+        )
+        log_group.grant_write(role)
+
+        environment = {
+            ENV_ENVIRONMENT: "aws",
+            ENV_REGION: Aws.REGION,
+            "POWERTOOLS_SERVICE_NAME": f"{SERVICE}-{spec.name}",
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        }
+        for key in sorted(spec.tables):
+            table = data.table(key)  # KeyError names the unknown table
+            environment[data.specs[key].env_var] = table.table_name
+        if spec.needs_jwt_secret:
+            environment[ENV_JWT_SECRET_ARN] = jwt_secret.secret_arn
+
+        function_layers = [layers.runtime_layer]
+        if spec.needs_orbit_layer:
+            if layers.orbit_layer is None:
+                raise ValueError(f"{spec.name} needs the orbit layer but the layers construct has none")
+            function_layers.append(layers.orbit_layer)
+
+        function = lambda_.Function(
+            scope,
+            "Function",
+            description=spec.description[:256],
+            runtime=LAMBDA_RUNTIME,
+            architecture=LAMBDA_ARCHITECTURE,
+            handler=spec.handler,
+            code=code,
+            layers=function_layers,
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_s),
+            environment=environment,
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            role=role,
+        )
+
+        for key, access in sorted(spec.tables.items()):
+            table = data.table(key)
+            if access == "read":
+                table.grant_read_data(function)
+            elif access == "write":
+                table.grant_read_write_data(function)
+            else:
+                raise ValueError(f"{spec.name}: unknown access {access!r} to table {key!r}")
+            if data.specs[key].indexes:
+                acknowledge(
+                    role,
+                    f"AwsSolutions-IAM5[Resource::{arn_ref(table)}/index/*]",
+                    f"grant_{'read' if access == 'read' else 'read_write'}_data covers the GSIs of the "
+                    f"{key} table this function queries; the wildcard only spans that table's own indexes.",
+                )
+        if spec.needs_jwt_secret:
+            jwt_secret.grant_read(function)
+
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level "
+            "permissions: AWS requires Resource '*' for these actions.",
+        )
+        acknowledge(
+            function,
+            "AwsSolutions-L1",
+            "python3.12 is pinned on purpose: the layers are built for cp312 wheels "
+            "(infra/build_assets.py LAMBDA_PYTHON_VERSION); the runtime moves with them, not alone.",
+        )
+        return function
+
+    def function(self, name: str) -> lambda_.Function:
+        try:
+            return self.functions[name]
+        except KeyError:
+            raise KeyError(f"no function {name!r} (known: {sorted(self.functions)})") from None
+

@@ -1,0 +1,69 @@
+"""``GroundlinkStack``: assembles the domain constructs, nothing else.
+
+Environment-agnostic and deterministic: no lookups, no AWS calls, no Docker; the specs in
+``shared.resources`` decide which tables, functions and routes exist.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy, Stack
+from constructs import Construct
+
+from infra.components import (
+    ApiConstruct,
+    DataConstruct,
+    FunctionsConstruct,
+    IdentityConstruct,
+    LayersConstruct,
+    MonitoringConstruct,
+)
+from infra.components.constants import CONTEXT_ALARM_EMAIL, CONTEXT_REMOVAL_POLICY
+from shared.resources import FUNCTIONS, TABLES, FunctionSpec, TableSpec
+
+REMOVAL_POLICIES = {"retain": RemovalPolicy.RETAIN, "destroy": RemovalPolicy.DESTROY}
+
+
+class GroundlinkStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        tables: tuple[TableSpec, ...] = TABLES,
+        functions: tuple[FunctionSpec, ...] = FUNCTIONS,
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        removal_policy = self._removal_policy()
+
+        self.data = DataConstruct(self, "Data", tables=tables, removal_policy=removal_policy)
+        self.identity = IdentityConstruct(self, "Identity", removal_policy=removal_policy)
+        self.layers = LayersConstruct(
+            self, "Layers", with_orbit_layer=any(spec.needs_orbit_layer for spec in functions)
+        )
+        self.functions = FunctionsConstruct(
+            self,
+            "Functions",
+            data=self.data,
+            layers=self.layers,
+            jwt_secret=self.identity.jwt_secret,
+            functions=functions,
+            removal_policy=removal_policy,
+        )
+        self.api = ApiConstruct(
+            self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy
+        )
+        self.monitoring = MonitoringConstruct(
+            self,
+            "Monitoring",
+            http_api=self.api.http_api,
+            functions=self.functions.functions,
+            alarm_email=self.node.try_get_context(CONTEXT_ALARM_EMAIL) or None,
+            removal_policy=removal_policy,
+        )
+
+    def _removal_policy(self) -> RemovalPolicy:
+        value = str(self.node.try_get_context(CONTEXT_REMOVAL_POLICY) or "retain").lower()
+        if value not in REMOVAL_POLICIES:
+            raise ValueError(f"context {CONTEXT_REMOVAL_POLICY} must be one of {sorted(REMOVAL_POLICIES)}")
+        return REMOVAL_POLICIES[value]
