@@ -159,9 +159,11 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, max
             la = np.where(same, ta, lo[active])
             ha = np.where(same, hi[active], ta)
             lo[active], hi[active] = la, ha
-            new = ta - f / fp
-            new = np.where((new > la) & (new < ha), new, 0.5 * (la + ha))
-            done = (np.abs(new - ta) < TIME_TOLERANCE_S) | ~np.isfinite(f)
+            step = -f / fp
+            new = ta + step
+            small = np.abs(step) < TIME_TOLERANCE_S  # may be below the float resolution of t
+            new = np.where(small | ((new > la) & (new < ha)), new, 0.5 * (la + ha))
+            done = small | (ha - la < TIME_TOLERANCE_S) | ~np.isfinite(f)
             t[active] = np.where(np.isfinite(f), new, np.nan)
             active = active[~done]
     return t, g_out, r_out, v_out
@@ -286,6 +288,7 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     ek = np.concatenate((kk, pk, dk))
     em = np.concatenate((mm, pm, dm))
     is_max = np.arange(ei.size) < n_low + n_in
+    is_low = np.arange(ei.size) < n_low
 
     # Extrema on the Hermite interpolant, then exact polish of those that matter.
     ones = np.ones(ei.size)
@@ -301,7 +304,7 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
         np.where(is_max, True, el_approx < mask_deg[em] + _HERMITE_MARGIN_DEG),
     )
     need &= np.isfinite(tau)
-    ei, ek, em, tau, is_max = ei[need], ek[need], em[need], tau[need], is_max[need]
+    ei, ek, em, tau, is_max, is_low = ei[need], ek[need], em[need], tau[need], is_max[need], is_low[need]
     gsat = chunk[ei]
     t_lo = times[ek]
     t_ext, g_ext, r_ext, v_ext = _polish(
@@ -309,7 +312,7 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     )
     tau_ext = np.clip((t_ext - t_lo) / h, 0.0, 1.0)
     ext_above = g_ext > sin_mask[em]
-    split = np.where(is_max, ext_above, ~ext_above & np.isfinite(g_ext))
+    split = np.where(is_max, is_low & ext_above, ~ext_above & np.isfinite(g_ext))
 
     # Mask crossings: grid sign changes plus pairs around split extrema.
     ci, ck, cm = np.nonzero(cross)
