@@ -1,13 +1,39 @@
-"""The one place that creates Groundlink's Logger, Tracer and Metrics (Powertools)."""
+"""The one place that creates Groundlink's Logger, Metrics and Tracer (Powertools).
+
+``tracer`` is built on first use: the X-Ray SDK costs ≈140 ms of import, so HTTP functions — which get
+their segments from Lambda active tracing — only load it when ``GROUNDLINK_XRAY_SDK`` is true, while
+workers that want subsegments import ``tracer`` explicitly.
+"""
 
 from __future__ import annotations
 
 import os
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "groundlink")
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
 metrics = Metrics(service=SERVICE, namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Groundlink"))
+
+
+@lru_cache(maxsize=1)
+def get_tracer() -> Tracer:
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
+
+def xray_sdk_enabled() -> bool:
+    return os.environ.get("GROUNDLINK_XRAY_SDK", "false").lower() == "true"
+
+
+def __getattr__(name: str) -> Any:  # ``from shared.observability import tracer`` still works
+    if name == "tracer":
+        return get_tracer()
+    raise AttributeError(name)

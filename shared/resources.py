@@ -48,12 +48,7 @@ class TableSpec:
         return list(dict.fromkeys(names))
 
 
-CATALOG = TableSpec(
-    key="catalog",
-    partition_key="pk",
-    sort_key="sk",
-    indexes=(Index("by_kind", "kind", "kind_sort"),),
-)
+CATALOG = TableSpec(key="catalog", partition_key="pk", sort_key="sk")
 LEDGER = TableSpec(
     key="ledger",
     partition_key="pk",

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     access_token_ttl_s: int = 3600
     refresh_token_ttl_s: int = 7 * 24 * 3600
 
+    catalog_cache_ttl_s: float = 5.0  # in-memory TTL for catalogue reads (0 disables)
+
     version: str = "1.0.0"
 
     def table_name(self, key: str) -> str:

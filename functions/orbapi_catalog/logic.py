@@ -29,7 +29,7 @@ def station_view(st: Station) -> dict:
         "description": st.description or st.name,
         "latitude": st.latitude,
         "longitude": st.longitude,
-        "altitude": st.altitude,
+        "altitude": int(st.altitude) if float(st.altitude).is_integer() else st.altitude,
     }
 
 

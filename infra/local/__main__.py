@@ -70,7 +70,10 @@ def main() -> int:
 
         config = uvicorn.Config(gateway, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
                                 access_log=False)
-        uvicorn.Server(config).run()
+        try:
+            uvicorn.Server(config).run()
+        except KeyboardInterrupt:  # uvicorn re-raises the captured Ctrl-C after a graceful shutdown
+            pass
     finally:
         aws.stop()
         print("Groundlink stopped.", flush=True)

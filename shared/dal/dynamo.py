@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from shared.aws import client
 from shared.settings import get_settings
 
-_ser = TypeSerializer()
-_deser = TypeDeserializer()
+
+@lru_cache(maxsize=1)
+def _codec():
+    """boto3's (de)serialisers, loaded with the first DynamoDB call rather than at import (cold start)."""
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
 
 
 def _to_dynamo(value: Any) -> Any:
@@ -37,15 +41,17 @@ def _from_dynamo(value: Any) -> Any:
 
 
 def serialize(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+    ser = _codec()[0]
+    return {k: ser.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
 
 
 def deserialize(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _from_dynamo(_deser.deserialize(v)) for k, v in item.items()}
+    deser = _codec()[1]
+    return {k: _from_dynamo(deser.deserialize(v)) for k, v in item.items()}
 
 
 def value(v: Any) -> dict[str, Any]:
-    return _ser.serialize(_to_dynamo(v))
+    return _codec()[0].serialize(_to_dynamo(v))
 
 
 def table_name(key: str) -> str:

@@ -1,0 +1,101 @@
+"""HTTP benchmark of the local runtime: cold-start import of one function group, warm p50 per endpoint.
+
+Usage: python tests/benchmarks/bench_http.py [N]
+Starts ``python -m infra.local`` on free ports, mints a token, calls each endpoint N times, and prints
+the p50/p90 of the server time (``Server-Timing: app;dur=…``, the function group's own time) and of
+the client round trip. The reference run is the same request to a route-less 404 in the same process,
+so the ratio shows what the endpoint adds over the bare stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from infra.local.emulation import free_port  # noqa: E402
+
+
+def import_cost(module: str, runs: int = 5) -> float:
+    code = f"import time; t=time.perf_counter(); import {module}; print((time.perf_counter()-t)*1000)"
+    env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "true", "AWS_DEFAULT_REGION": "us-east-1"}
+    samples = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                                    text=True, check=True).stdout) for _ in range(runs)]
+    return statistics.median(samples)
+
+
+def timed(url: str, token: str | None, n: int, method: str = "GET", body: dict | None = None):
+    server, client = [], []
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    for _ in range(n):
+        req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        t = time.perf_counter()
+        try:
+            resp = urllib.request.urlopen(req, timeout=60)
+        except urllib.error.HTTPError as err:
+            resp = err
+        resp.read()
+        client.append((time.perf_counter() - t) * 1000)
+        timing = resp.headers.get("server-timing", "app;dur=nan")
+        server.append(float(timing.split("dur=")[1]))
+    return sorted(server), sorted(client)
+
+
+def pct(xs, p):
+    return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    print("cold-start import (median of 5 fresh interpreters):")
+    for module in ("functions.orbapi_catalog.handler", "functions.spacego_catalog.handler",
+                   "functions.ssa_core.handler"):
+        print(f"  {module:40s} {import_cost(module):7.1f} ms")
+
+    port, moto_port = free_port(), free_port()
+    env = {**os.environ, "GROUNDLINK_PORT": str(port), "GROUNDLINK_MOTO_PORT": str(moto_port)}
+    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        while "is ready on" not in (line := proc.stdout.readline()):
+            if not line and proc.poll() is not None:
+                raise SystemExit("local runtime failed to start")
+        base = f"http://127.0.0.1:{port}"
+        token = subprocess.run([sys.executable, "-m", "shared.cli", "token", "--subject", "demo", "--scopes",
+                                "passes sites.view spacecraft.view"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.strip()
+        ref_server, ref_client = timed(f"{base}/orbapi/no-such-route", None, n)
+        print(f"\nwarm latency over the local runtime, {n} requests each (ms):")
+        print(f"  {'endpoint':44s} {'server p50':>10s} {'p90':>7s} {'client p50':>10s} {'x ref':>7s}")
+        print(f"  {'reference: unrouted 404':44s} {pct(ref_server, .5):10.2f} {pct(ref_server, .9):7.2f} "
+              f"{pct(ref_client, .5):10.2f} {1.0:7.1f}")
+        for path in ("/orbapi/gs", "/orbapi/gs/id/3", "/orbapi/satellites", "/orbapi/tles/id/25544",
+                     "/api/v1/sites", "/api/v1/spacecraft"):
+            s, c = timed(base + path, token, n)
+            print(f"  {'GET ' + path:44s} {pct(s, .5):10.2f} {pct(s, .9):7.2f} {pct(c, .5):10.2f} "
+                  f"{pct(s, .5) / max(pct(ref_server, .5), 1e-6):7.1f}")
+        extra = os.environ.get("BENCH_EXTRA")
+        if extra:  # e.g. BENCH_EXTRA=orbapi_passes (added by later endpoint groups)
+            import importlib
+
+            importlib.import_module(f"tests.benchmarks.{extra}").run(base, token, n, timed, pct)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
