@@ -57,8 +57,14 @@ LEDGER = TableSpec(
 )
 IDENTITY = TableSpec(key="identity", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration")
+PROFILES = TableSpec(
+    key="profiles",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(Index("by_parent", "parent", "parent_sort"),),
+)
 
-TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY)
+TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES)
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,43 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "GET /api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services/{service_id}",
         ),
         tables={"catalog": "read", "identity": "read"},
+    ),
+    FunctionSpec(
+        name="orbapi_passes",
+        surface="orbapi",
+        description="orbapi pass search over the orbit core",
+        routes=routes("POST /orbapi/passes/search"),
+        tables={"catalog": "read", "identity": "read"},
+        needs_orbit_layer=True,
+        memory_mb=1769,  # one full vCPU: pass search is CPU-bound
+    ),
+    FunctionSpec(
+        name="orbapi_bookings",
+        surface="orbapi",
+        description="orbapi bookings on the antenna-time ledger",
+        routes=routes("POST /orbapi/bookings", "GET /orbapi/bookings", "DELETE /orbapi/bookings/{bookingId}"),
+        tables={"catalog": "read", "identity": "read", "ledger": "write", "idempotency": "write"},
+        needs_orbit_layer=True,
+        memory_mb=1769,
+    ),
+    FunctionSpec(
+        name="orbapi_profiles",
+        surface="orbapi",
+        description="orbapi mission profiles",
+        routes=routes(
+            "POST /orbapi/satellites/id/{noradId}/profiles",
+            "GET /orbapi/satellites/id/{noradId}/profiles",
+            "GET /orbapi/satellites/profiles/{profileId}",
+            "DELETE /orbapi/satellites/profiles/{profileId}",
+        ),
+        tables={"catalog": "read", "identity": "read", "profiles": "write"},
+    ),
+    FunctionSpec(
+        name="admin_tokens",
+        surface="admin",
+        description="administration of dsn_live_ API tokens",
+        routes=routes("POST /admin/api-tokens", "GET /admin/api-tokens", "DELETE /admin/api-tokens/{tokenId}"),
+        tables={"identity": "write"},
     ),
     FunctionSpec(
         name="ssa_core",

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     ledger_table: str = "groundlink-ledger"
     identity_table: str = "groundlink-identity"
     idempotency_table: str = "groundlink-idempotency"
+    profiles_table: str = "groundlink-profiles"
 
     jwt_secret: str | None = None  # local signing key; in AWS the key comes from Secrets Manager
     jwt_secret_arn: str | None = None
