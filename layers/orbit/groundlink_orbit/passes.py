@@ -2,7 +2,7 @@
 
 Algorithm (all steps vectorised; Python loops only over satellite chunks and per-satellite C calls):
 
-1. Sample every satellite on a grid tied to its orbit: ``period / 20``, shortened for eccentric
+1. Sample every satellite on a grid tied to its orbit: ``period / 16``, shortened for eccentric
    orbits by the perigee angular-rate factor ``(1+e)²/(1−e²)^1.5``.  Satellites with similar steps
    share one ``SatrecArray`` call.  The window start and end are grid points.
 2. At each sample compute, for every station, sin(elevation) and the sign of its rate (from the
@@ -38,12 +38,12 @@ from .frames import (
 from .propagation import as_element_sets, propagate_pairs_ecef, propagate_teme
 from .ut1 import ut1_table_coverage
 
-SAMPLES_PER_ORBIT = 20
+SAMPLES_PER_ORBIT = 16
 TIME_TOLERANCE_S = 1e-3
 _STEP_GROUP_RATIO = 1.15
 _CHUNK_SAMPLES = 1_500_000  # satellites × times × stations handled at once (memory bound)
 _GEODETIC_MARGIN_RAD = math.radians(0.3)  # geodetic vs geocentric zenith differ by <= 0.19 deg
-_HERMITE_MARGIN_DEG = 0.05  # Hermite elevation error is ~0.01 deg at 20 samples per orbit
+_HERMITE_MARGIN_DEG = 0.1  # Hermite elevation error is ~0.01 deg at 16 samples per orbit
 
 
 @dataclass
@@ -70,7 +70,7 @@ def grid_step_s(element_set: ElementSet) -> float:
 
 
 def _dot(a, b):
-    return np.einsum("...i,...i->...", a, b)
+    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
 
 
 def _accel_ecef(r, v):
@@ -100,43 +100,58 @@ def _sin_el_derivs(r, v, a, pos, up):
     return g, g1, g2
 
 
-def _hermite(ra, va, rb, vb, h, tau):
+def _hermite_coefficients(ra, va, rb, vb, h):
+    """Cubic p(tau) = c0 + c1 tau + c2 tau^2 + c3 tau^3 through (r, v) at both ends, tau in [0, 1]."""
+    hva, hvb = h * va, h * vb
+    d = rb - ra
+    return ra, hva, 3.0 * d - 2.0 * hva - hvb, hva + hvb - 2.0 * d
+
+
+def _hermite(coef, h, tau):
+    c0, c1, c2, c3 = coef
     t = tau[:, None]
-    t2 = t * t
-    t3 = t2 * t
-    hv_a = h * va
-    hv_b = h * vb
-    p = (2 * t3 - 3 * t2 + 1) * ra + (t3 - 2 * t2 + t) * hv_a + (3 * t2 - 2 * t3) * rb + (t3 - t2) * hv_b
-    dp = ((6 * t2 - 6 * t) * (ra - rb) + (3 * t2 - 4 * t + 1) * hv_a + (3 * t2 - 2 * t) * hv_b) / h
-    ddp = ((12 * t - 6) * (ra - rb) + (6 * t - 4) * hv_a + (6 * t - 2) * hv_b) / (h * h)
+    p = ((c3 * t + c2) * t + c1) * t + c0
+    dp = ((3.0 * c3 * t + 2.0 * c2) * t + c1) / h
+    ddp = (6.0 * c3 * t + 2.0 * c2) / (h * h)
     return p, dp, ddp
 
 
-def _solve_hermite(ra, va, rb, vb, h, pos, up, target, lo, hi, lo_positive, extremum, iterations=8):
+def _linear_zero(fa, fb):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.clip(fa / (fa - fb), 0.02, 0.98)
+
+
+def _solve_hermite(ra, va, rb, vb, h, pos, up, target, lo, hi, lo_positive, extremum, tau0, iterations=7):
     """Safeguarded Newton on the Hermite interpolant; tau in [lo, hi] (fractions of the interval).
 
     Root of sin(el) − target, or (``extremum``) of d sin(el)/dt.  Returns tau and sin(el) there.
     """
-    tau = 0.5 * (lo + hi)
+    coef = _hermite_coefficients(ra, va, rb, vb, h)
+    tau = np.where((tau0 > lo) & (tau0 < hi), tau0, 0.5 * (lo + hi))
     with np.errstate(invalid="ignore", divide="ignore"):
         for _ in range(iterations):
-            p, dp, ddp = _hermite(ra, va, rb, vb, h, tau)
+            p, dp, ddp = _hermite(coef, h, tau)
             g, g1, g2 = _sin_el_derivs(p, dp, ddp, pos, up)
             f, fp = (g1, g2 * h) if extremum else (g - target, g1 * h)
             same = (f > 0) == lo_positive
             lo = np.where(same, tau, lo)
             hi = np.where(same, hi, tau)
             new = tau - f / fp
-            tau = np.where((new > lo) & (new < hi), new, 0.5 * (lo + hi))
-        p, dp, _ = _hermite(ra, va, rb, vb, h, tau)
+            converged = np.abs(new - tau) < 1e-7  # ~30 µs: keep it, do not bisect away from it
+            tau = np.where(converged | ((new > lo) & (new < hi)), new, 0.5 * (lo + hi))
+        p, dp, _ = _hermite(coef, h, tau)
         g, _, _ = _sin_el_derivs(p, dp, None, pos, up)
     return tau, g
 
 
-def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, max_iterations=12):
-    """Safeguarded Newton on exact SGP4 states; returns time, sin(el), Earth-fixed r and v.
+def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low=None, max_iterations=40):
+    """Safeguarded Newton on exact SGP4 states; returns time, sin(el), Earth-fixed r and v there.
 
-    Iterates only the unconverged items; converged when the Newton step is below 1 ms.
+    Each round evaluates SGP4 once per unconverged item.  An item is done when its Newton step is
+    below 50 ms (1 s for extrema) and its second-order error estimate is below 0.1 ms; the final step is
+    applied without another evaluation (state extrapolated linearly, sin(el) by Taylor series).
+    A peak flagged ``low`` only has to be decided against ``target``: it is done as soon as its
+    Taylor-extrapolated maximum is clearly (0.06°) below it.
     """
     count = len(t)
     t = np.clip(t, lo, hi)
@@ -151,20 +166,33 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, max
                 break
             ta = t[active]
             _, r, v = propagate_pairs_ecef(satrecs, sat[active], ta)
-            acc = _accel_ecef(r, v) if extremum else None
+            acc = _accel_ecef(r, v)
             g, g1, g2 = _sin_el_derivs(r, v, acc, pos[active], up[active])
             f, fp = (g1, g2) if extremum else (g - target[active], g1)
-            g_out[active], r_out[active], v_out[active] = g, r, v
             same = (f > 0) == lo_positive[active]
             la = np.where(same, ta, lo[active])
             ha = np.where(same, hi[active], ta)
             lo[active], hi[active] = la, ha
             step = -f / fp
             new = ta + step
-            small = np.abs(step) < TIME_TOLERANCE_S  # may be below the float resolution of t
-            new = np.where(small | ((new > la) & (new < ha)), new, 0.5 * (la + ha))
-            done = small | (ha - la < TIME_TOLERANCE_S) | ~np.isfinite(f)
-            t[active] = np.where(np.isfinite(f), new, np.nan)
+            inside = (new > la) & (new < ha)
+            if extremum:
+                g_final = g + 0.5 * g1 * step  # g + g1*s + g2*s^2/2 with s = -g1/g2
+                small = np.abs(step) < 1.0  # g2 is two-body (~1e-3 relative): time error < 1 ms
+                if low is not None:
+                    small |= low[active] & (g_final < target[active] - 1e-3) & (np.abs(step) < 30.0)
+            else:
+                small = (np.abs(step) < 0.05) & (np.abs(0.5 * g2 / g1) * step * step < 1e-4)
+                g_final = g + g1 * step
+            tiny = np.abs(step) < TIME_TOLERANCE_S  # may be below the float resolution of t
+            new = np.where(small | tiny | inside, new, 0.5 * (la + ha))
+            done = small | tiny | (ha - la < TIME_TOLERANCE_S) | ~np.isfinite(f)
+            accept = small | tiny
+            dt = np.where(accept, step, 0.0)[:, None]
+            g_out[active] = np.where(accept, g_final, g)
+            r_out[active] = r + v * dt + 0.5 * acc * dt * dt
+            v_out[active] = v + acc * dt
+            t[active] = np.where(np.isfinite(f), np.where(done & ~accept, ta, new), np.nan)
             active = active[~done]
     return t, g_out, r_out, v_out
 
@@ -184,6 +212,7 @@ class _Events:
     set_v: list = field(default_factory=list)
     culm_r: list = field(default_factory=list)
     culm_v: list = field(default_factory=list)
+    culm_g: list = field(default_factory=list)
     starts_before: list = field(default_factory=list)
     ends_after: list = field(default_factory=list)
 
@@ -240,35 +269,40 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     R, V = teme_to_ecef(r_teme, v_teme, times)  # n×T×3
     sin_mask = np.sin(np.radians(mask_deg))  # M
 
-    # Grid quantities, n×T×M.
+    # Grid quantities, n×T×M: sin(elevation) and the sign of its rate.
+    m = len(st)
     r2 = _dot(R, R)
     rv = _dot(R, V)
-    s2 = _dot(st.pos, st.pos)
-    us = _dot(st.up, st.pos)
-    ru = R @ st.up.T
-    rs = R @ st.pos.T
-    vu = V @ st.up.T
-    vs = V @ st.pos.T
-    num = ru - us
-    rho2 = r2[:, :, None] - 2.0 * rs + s2
+    w = np.concatenate((st.up, st.pos)).T  # 3×2M
+    rw = R @ w
+    vw = V @ w
+    ru, rs = rw[..., :m], rw[..., m:]
+    vu, vs = vw[..., :m], vw[..., m:]
+    num = ru - _dot(st.up, st.pos)
+    rho2 = rs * -2.0
+    rho2 += r2[:, :, None]
+    rho2 += _dot(st.pos, st.pos)
+    rate = vu * rho2
+    rate -= num * (rv[:, :, None] - vs)
     g = num / np.sqrt(rho2)
-    rate = vu * rho2 - num * (rv[:, :, None] - vs)
     if bad.any():
         g[bad] = -2.0
         rate[bad] = -1.0
     above = g > sin_mask
     rising = rate > 0.0
+    s2 = _dot(st.pos, st.pos)
 
     a0, a1 = above[:, :-1], above[:, 1:]
     r0, r1 = rising[:, :-1], rising[:, 1:]
-    peak = r0 & ~r1
-    in_pass_peak = peak & (a0 | a1)
-    low_peak = peak & ~(a0 | a1)
-    dip = ~r0 & r1 & a0 & a1
-    cross = a0 != a1
+    pi_all, pk_all, pm_all = np.nonzero(r0 > r1)  # rate + → −: a peak inside the interval
+    di, dk, dm = np.nonzero(r0 < r1)  # rate − → +: a dip
+    keep_dip = above[di, dk, dm] & above[di, dk + 1, dm]
+    di, dk, dm = di[keep_dip], dk[keep_dip], dm[keep_dip]
+    peak_above = above[pi_all, pk_all, pm_all] | above[pi_all, pk_all + 1, pm_all]
+    pi_, pk, pm = pi_all[peak_above], pk_all[peak_above], pm_all[peak_above]
+    ii, kk, mm = pi_all[~peak_above], pk_all[~peak_above], pm_all[~peak_above]
 
     # Rigorous filter of peaks below the mask at both samples.
-    ii, kk, mm = np.nonzero(low_peak)
     if ii.size:
         rnorm = np.sqrt(r2)
         snorm = np.sqrt(s2)
@@ -281,8 +315,6 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
         psi_b = np.arccos(np.clip(rs[ii, kk + 1, mm] / (rnorm[ii, kk + 1] * snorm[mm]), -1.0, 1.0))
         keep = 0.5 * (psi_a + psi_b - w_bound[ii] * h) < psi_mask
         ii, kk, mm = ii[keep], kk[keep], mm[keep]
-    pi_, pk, pm = np.nonzero(in_pass_peak)
-    di, dk, dm = np.nonzero(dip)
     n_low, n_in = ii.size, pi_.size
     ei = np.concatenate((ii, pi_, di))
     ek = np.concatenate((kk, pk, dk))
@@ -294,7 +326,7 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     ones = np.ones(ei.size)
     tau, g_approx = _solve_hermite(
         R[ei, ek], V[ei, ek], R[ei, ek + 1], V[ei, ek + 1], h, st.pos[em], st.up[em],
-        None, 0.0 * ones, ones, is_max, extremum=True,
+        None, 0.0 * ones, ones, is_max, True, _linear_zero(rate[ei, ek, em], rate[ei, ek + 1, em]),
     )  # fmt: skip
     el_approx = np.degrees(np.arcsin(np.clip(g_approx, -1.0, 1.0)))
     idx = np.arange(ei.size)
@@ -308,14 +340,15 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     gsat = chunk[ei]
     t_lo = times[ek]
     t_ext, g_ext, r_ext, v_ext = _polish(
-        satrecs, gsat, st.pos[em], st.up[em], None, t_lo + tau * h, t_lo.copy(), t_lo + h, is_max, extremum=True
+        satrecs, gsat, st.pos[em], st.up[em], sin_mask[em], t_lo + tau * h, t_lo.copy(), t_lo + h, is_max,
+        extremum=True, low=is_low,
     )
     tau_ext = np.clip((t_ext - t_lo) / h, 0.0, 1.0)
     ext_above = g_ext > sin_mask[em]
     split = np.where(is_max, is_low & ext_above, ~ext_above & np.isfinite(g_ext))
 
     # Mask crossings: grid sign changes plus pairs around split extrema.
-    ci, ck, cm = np.nonzero(cross)
+    ci, ck, cm = np.nonzero(a0 != a1)
     si, sk, sm_, stau = ei[split], ek[split], em[split], tau_ext[split]
     s_max = is_max[split]
     c_i = np.concatenate((ci, si, si))
@@ -327,7 +360,8 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     lo_pos = np.concatenate((above[ci, ck, cm], ~s_max, s_max))
     tau_c, _ = _solve_hermite(
         R[c_i, c_k], V[c_i, c_k], R[c_i, c_k + 1], V[c_i, c_k + 1], h, st.pos[c_m], st.up[c_m],
-        sin_mask[c_m], lo.copy(), hi.copy(), lo_pos, extremum=False,
+        sin_mask[c_m], lo.copy(), hi.copy(), lo_pos, False,
+        np.concatenate((_linear_zero(g[ci, ck, cm] - sin_mask[cm], g[ci, ck + 1, cm] - sin_mask[cm]), 0.5 * (lo + hi)[ci.size:])),
     )  # fmt: skip
     t0 = times[c_k]
     t_c, _, r_c, v_c = _polish(
@@ -381,6 +415,9 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     culm_t[which[best]] = cand_t[best]
     culm_r[which[best]] = cand_r[best]
     culm_v[which[best]] = cand_v[best]
+    culm_g = np.full(rise.size, np.nan)
+    culm_g[which[best]] = cand_g[best]
+    culm_g = np.where(np.isnan(culm_g), sin_mask[ev_station[rise]], culm_g)
 
     events.sat.append(ev_sat[rise])
     events.station.append(ev_station[rise])
@@ -393,6 +430,7 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     events.set_v.append(ev_v[fall])
     events.culm_r.append(culm_r)
     events.culm_v.append(culm_v)
+    events.culm_g.append(culm_g)
     events.starts_before.append(ev_clamped[rise])
     events.ends_after.append(ev_clamped[fall])
 
@@ -481,7 +519,8 @@ def _pass_table(ev, sets, st: _Stations, err_code, err_time, start, end, carrier
     pos, east, north, up = st.pos[m], st.east[m], st.north[m], st.up[m]
     az_r, _, _, rate_r = topocentric(ev["rise_r"], ev["rise_v"], pos, east, north, up)
     az_s, _, _, rate_s = topocentric(ev["set_r"], ev["set_v"], pos, east, north, up)
-    _, el_c, range_c, _ = topocentric(ev["culm_r"], ev["culm_v"], pos, east, north, up)
+    _, _, range_c, _ = topocentric(ev["culm_r"], ev["culm_v"], pos, east, north, up)
+    el_c = np.degrees(np.arcsin(np.clip(ev["culm_g"], -1.0, 1.0)))
     doppler_r = doppler_s = None
     if carrier_hz is not None:
         if not (math.isfinite(carrier_hz) and carrier_hz > 0):
