@@ -1,0 +1,107 @@
+"""Synthesize the Groundlink app once per session (a synth takes seconds) and share it.
+
+Two apps: the real one (``shared.resources`` as it is) and a probe whose function list adds specs
+that exercise what the real list does not use yet (orbit layer, a write grant, an indexed table).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("aws_cdk")
+pytest.importorskip("cdk_nag")
+
+from aws_cdk import App  # noqa: E402
+from aws_cdk.assertions import Template  # noqa: E402
+from aws_cdk.cx_api import CloudAssembly  # noqa: E402
+
+from infra.app import build_app  # noqa: E402
+from infra.stack import GroundlinkStack  # noqa: E402
+from shared.resources import FUNCTIONS, TABLES, FunctionSpec, routes  # noqa: E402
+
+PROBE_ORBIT = FunctionSpec(
+    name="infra_probe_orbit",
+    surface="ssa",
+    description="infrastructure-test probe: needs the orbit layer, writes an indexed table",
+    routes=routes("POST /infra-probe/orbit", "GET /infra-probe/orbit/{id}"),
+    tables={"ledger": "write", "catalog": "read"},
+    needs_orbit_layer=True,
+    needs_jwt_secret=False,
+    memory_mb=1024,
+    timeout_s=20,
+)
+PROBE_WORKER = FunctionSpec(
+    name="infra_probe_worker",
+    surface="pipeline",
+    description="infrastructure-test probe: a worker with no routes and no tables",
+    needs_jwt_secret=False,
+)
+
+
+@dataclass
+class Synth:
+    app: App
+    stack: GroundlinkStack
+    assembly: CloudAssembly
+    template: Template
+    functions: tuple[FunctionSpec, ...]
+
+    @property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        return self.template.to_json()["Resources"]
+
+    def logical_id(self, construct) -> str:
+        return self.stack.resolve(construct.node.default_child.logical_id)
+
+    def validation_report(self) -> dict[str, Any]:
+        return json.loads((Path(self.assembly.directory) / "validation-report.json").read_text())
+
+
+def _synth(tmp_path_factory: pytest.TempPathFactory, name: str, **stack_kwargs: Any) -> Synth:
+    outdir = tmp_path_factory.mktemp(name)
+    app, stack = build_app(outdir=str(outdir), **stack_kwargs)
+    # cdk-nag runs as a validation plugin here: an unacknowledged finding raises.
+    assembly = app.synth()
+    return Synth(
+        app=app,
+        stack=stack,
+        assembly=assembly,
+        template=Template.from_stack(stack),
+        functions=stack_kwargs.get("functions", FUNCTIONS),
+    )
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    return _synth(tmp_path_factory, "groundlink")
+
+
+@pytest.fixture(scope="session")
+def probe_synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    return _synth(
+        tmp_path_factory,
+        "groundlink-probe",
+        tables=TABLES,
+        functions=FUNCTIONS + (PROBE_ORBIT, PROBE_WORKER),
+        context={"groundlink:removalPolicy": "destroy"},
+    )
+
+
+@pytest.fixture(scope="session")
+def probe_orbit() -> FunctionSpec:
+    return PROBE_ORBIT
+
+
+@pytest.fixture(scope="session")
+def probe_worker() -> FunctionSpec:
+    return PROBE_WORKER
+
+
+@pytest.fixture(scope="session", params=["groundlink", "probe"])
+def any_synth(request: pytest.FixtureRequest) -> Synth:
+    return request.getfixturevalue("synth" if request.param == "groundlink" else "probe_synth")
