@@ -112,6 +112,7 @@ def topocentric(r_ecef, v_ecef, pos, east, north, up):
     n = np.einsum("...i,...i->...", rho, north)
     u = np.einsum("...i,...i->...", rho, up)
     az = np.degrees(np.arctan2(e, n)) % 360.0
+    az = np.where(az >= 360.0, 0.0, az)  # -1e-15 % 360 rounds to 360
     el = np.degrees(np.arcsin(np.clip(u / rng, -1.0, 1.0)))
     rate = np.einsum("...i,...i->...", rho, v_ecef) / rng
     return az, el, rng, rate
