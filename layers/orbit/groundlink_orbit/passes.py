@@ -306,7 +306,8 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     if ii.size:
         rnorm = np.sqrt(r2)
         snorm = np.sqrt(s2)
-        w_in = np.sqrt(_dot(np.cross(r_teme, v_teme), np.cross(r_teme, v_teme))) / r2
+        h2 = r2 * _dot(v_teme, v_teme) - _dot(r_teme, v_teme) ** 2  # |r × v|², TEME (inertial)
+        w_in = np.sqrt(np.maximum(h2, 0.0)) / r2
         w_bound = np.nanmax(w_in, axis=1) * 1.05 + EARTH_RATE_RAD_S * 1.01
         r_bound = np.nanmax(rnorm, axis=1) * 1.01
         el_m = np.radians(mask_deg[mm]) - _GEODETIC_MARGIN_RAD
