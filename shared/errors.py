@@ -84,7 +84,9 @@ def _loc_text(loc: Sequence[Any]) -> str:
     if parts and parts[0] in ("query", "path", "header", "body"):
         where, rest = parts[0], parts[1:]
         name = ".".join(rest) if rest else where
-        return f"{where} parameter '{name}'" if where != "body" else f"field '{name or 'body'}'"
+        if where == "body":
+            return f"field '{name}'" if rest else "request body"
+        return f"{where} parameter '{name}'"
     return ".".join(parts)
 
 

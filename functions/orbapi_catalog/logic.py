@@ -5,6 +5,8 @@ from __future__ import annotations
 from shared.dal.catalog import CatalogRepository
 from shared.errors import NotFound
 from shared.models.catalog import Satellite, Station, Transmitter
+from shared.orbapi_views import station_view  # noqa: F401 (re-exported for the app)
+from shared.timefmt import iso_ms
 
 
 def satellite_view(sat: Satellite) -> dict:
@@ -19,17 +21,7 @@ def tle_view(sat: Satellite) -> dict:
         "tle0": sat.tle.name or sat.names or sat.name,
         "tle1": sat.tle.line1,
         "tle2": sat.tle.line2,
-        "epoch": sat.tle.epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
-    }
-
-
-def station_view(st: Station) -> dict:
-    return {
-        "id": st.id,
-        "description": st.description or st.name,
-        "latitude": st.latitude,
-        "longitude": st.longitude,
-        "altitude": int(st.altitude) if float(st.altitude).is_integer() else st.altitude,
+        "epoch": iso_ms(sat.tle.epoch),
     }
 
 

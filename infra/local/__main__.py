@@ -54,7 +54,7 @@ def main() -> int:
         gateway = LocalGateway()
         gateway.load_all()
 
-        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile"
+        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile admin"
         base = f"http://127.0.0.1:{port}"
         print(f"Groundlink local runtime — embedded AWS at {aws.endpoint} (seeded in {seeded:.1f} s)")
         for r in reports:
@@ -65,7 +65,8 @@ def main() -> int:
         print("Demo credentials (owner 'demo'):")
         print(f"  JWT (all scopes, 12 h): {issue_jwt('demo', all_scopes.split(), ttl_s=12 * 3600)}")
         print(f"  orbapi API token:       {api_token}")
-        print(f"  more: GROUNDLINK_AWS_ENDPOINT_URL={aws.endpoint} groundlink token --subject demo --scopes 'passes:read'")
+        print(f"  more: groundlink token --subject demo --scopes 'passes:read'   "
+              f"(imports: GROUNDLINK_AWS_ENDPOINT_URL={aws.endpoint} groundlink import-tle FILE)")
         print(f"Groundlink is ready on {base} (Ctrl-C stops)", flush=True)
 
         config = uvicorn.Config(gateway, host="127.0.0.1", port=port, log_level="warning", lifespan="off",

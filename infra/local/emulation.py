@@ -65,8 +65,35 @@ def create_resources(dynamodb: Any, prefix: str = "groundlink") -> None:
         )
 
 
+def _atomic_moto_server():
+    """moto applies a request in several steps without a lock, so two concurrent TransactWriteItems can
+    both pass their conditions. DynamoDB applies each request atomically; serialising requests restores
+    that guarantee in the emulation (the ledger's correctness tests depend on it)."""
+    import threading
+
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    class AtomicMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            lock = threading.Lock()
+
+            def atomic(environ, start_response):
+                with lock:
+                    return list(app(environ, start_response))
+
+            self._server = make_server(self._ip_address, self._port, atomic, True,
+                                       request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return AtomicMotoServer
+
+
 class EmbeddedAws:
-    """A moto server in this process, on its own port."""
+    """A moto server in this process, on its own port, applying each request atomically."""
 
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -79,13 +106,11 @@ class EmbeddedAws:
     def start(self) -> EmbeddedAws:
         import logging
 
-        from moto.server import ThreadedMotoServer
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
         for key, val in FAKE_CREDENTIALS.items():
             os.environ.setdefault(key, val)
-        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server = _atomic_moto_server()(ip_address="127.0.0.1", port=self.port, verbose=False)
         self.server.start()
         return self
 

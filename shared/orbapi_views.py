@@ -1,0 +1,15 @@
+"""orbapi wire shapes shared by several function groups (seed 001)."""
+
+from __future__ import annotations
+
+from shared.models.catalog import Station
+
+
+def station_view(st: Station) -> dict:
+    return {
+        "id": st.id,
+        "description": st.description or st.name,
+        "latitude": st.latitude,
+        "longitude": st.longitude,
+        "altitude": int(st.altitude) if float(st.altitude).is_integer() else st.altitude,
+    }

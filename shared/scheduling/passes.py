@@ -1,0 +1,87 @@
+"""Pass prediction for the scheduling surfaces, over the orbit core (``groundlink_orbit``).
+
+Only functions that carry the orbit layer import this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from groundlink_orbit import ElementSet, ElementSetError, PassTable, find_passes, parse_tle
+
+from shared.errors import BadRequest, NotFound
+from shared.models.catalog import Satellite, Station
+
+SGP4_ERROR_TEXT = {
+    1: "mean elements out of range (eccentricity or mean motion)",
+    2: "mean motion below zero",
+    3: "perturbed eccentricity out of range",
+    4: "semi-latus rectum below zero",
+    6: "the satellite has decayed",
+}
+
+# A slot edge may differ from the predicted rise/set by this much (clients echo times rounded to ms/s).
+EDGE_TOLERANCE_S = 1.0
+
+
+def element_set_of(satellite: Satellite) -> ElementSet:
+    if satellite.tle is None:
+        raise NotFound(f"no element set is stored for satellite {satellite.norad_id}")
+    return parse_tle(satellite.tle.line1, satellite.tle.line2, satellite.tle.name or satellite.name)
+
+
+def element_set_from_lines(line1: str, line2: str, name: str | None) -> ElementSet:
+    try:
+        return parse_tle(line1, line2, name)
+    except ElementSetError as exc:
+        raise BadRequest(f"tle: {exc}") from None
+
+
+def predict(
+    element_set: ElementSet,
+    stations: Sequence[Station],
+    start_unix_s: float,
+    end_unix_s: float,
+    min_elevation_deg: float | Sequence[float],
+    carrier_hz: float | None = None,
+) -> PassTable:
+    lat = np.array([s.latitude for s in stations], dtype=float)
+    lon = np.array([s.longitude for s in stations], dtype=float)
+    alt = np.array([s.altitude for s in stations], dtype=float)
+    return find_passes([element_set], lat, lon, alt, start_unix_s, end_unix_s, min_elevation_deg, carrier_hz=carrier_hz)
+
+
+def sgp4_warning(table: PassTable) -> str | None:
+    code = int(table.sat_error_code[0]) if len(table.sat_error_code) else 0
+    if code == 0:
+        return None
+    from shared.timefmt import iso_ms
+
+    when = float(table.sat_error_unix_s[0])
+    reason = SGP4_ERROR_TEXT.get(code, f"SGP4 error {code}")
+    return f"propagation stopped at {iso_ms(when)}: {reason}; no passes are predicted after that"
+
+
+@dataclass(frozen=True)
+class PassWindow:
+    rise_unix_s: float
+    set_unix_s: float
+    max_elevation_deg: float
+
+
+def passes_over(element_set: ElementSet, station: Station, start_unix_s: float, end_unix_s: float,
+                margin_s: float = 3 * 3600.0) -> list[PassWindow]:
+    """Passes of one satellite over one station (above the station's own mask) around a window."""
+    table = predict(element_set, [station], start_unix_s - margin_s, end_unix_s + margin_s,
+                    station.min_elevation_deg)
+    return [PassWindow(float(r), float(s), float(e))
+            for r, s, e in zip(table.rise_unix_s, table.set_unix_s, table.max_elevation_deg, strict=True)]
+
+
+def containing_pass(windows: Sequence[PassWindow], start_unix_s: float, end_unix_s: float) -> PassWindow | None:
+    for w in windows:
+        if w.rise_unix_s - EDGE_TOLERANCE_S <= start_unix_s and end_unix_s <= w.set_unix_s + EDGE_TOLERANCE_S:
+            return w
+    return None

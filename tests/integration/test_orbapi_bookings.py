@@ -1,0 +1,164 @@
+"""Bookings on the antenna-time ledger (seed 001): pass checks, conflicts, cancel/rebook, idempotency,
+ownership."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from functions.orbapi_bookings.app import app as bookings_app
+from functions.orbapi_passes.app import app as passes_app
+from shared.dal.ledger import ledger_repository
+from tests.integration.conftest import bearer
+
+bookings = TestClient(bookings_app, raise_server_exceptions=False)
+passes = TestClient(passes_app, raise_server_exceptions=False)
+ALICE = bearer("alice", "passes bookings")
+BOB = bearer("bob", "passes bookings")
+NOAA20 = 43013
+
+
+@pytest.fixture
+def upcoming(demo):
+    """The next few NOAA 20 passes over Esrange (3) and Hartebeesthoek (6) from now."""
+    body = passes.post("/orbapi/passes/search", headers=ALICE,
+                       json={"noradId": NOAA20, "days": 2, "groundStationIds": ["3", "6"], "minElevationDeg": 5}).json()
+    future = [p for p in body["passes"] if not p["in_progress_at_start"]]
+    assert len(future) >= 4
+    return future
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledger(demo):
+    """Each test starts with an empty ledger (the catalogue is shared by the module)."""
+    from shared.aws import client
+
+    ddb = client("dynamodb")
+    items = ddb.scan(TableName="groundlink-ledger")["Items"]
+    for it in items:
+        ddb.delete_item(TableName="groundlink-ledger", Key={"pk": it["pk"], "sk": it["sk"]})
+    idem = ddb.scan(TableName="groundlink-idempotency")["Items"]
+    for it in idem:
+        ddb.delete_item(TableName="groundlink-idempotency", Key={"id": it["id"]})
+
+
+def slot(p: dict) -> dict:
+    return {"start": p["rise_time"], "end": p["set_time"], "gs_id": p["groundStationId"]}
+
+
+def book(slots: list[dict], headers=ALICE, **extra):
+    body = {"norad_cat_id": NOAA20, "type": "data", "slots": slots, **extra}
+    return bookings.post("/orbapi/bookings", json=body, headers=headers)
+
+
+def test_book_list_cancel_rebook(upcoming):
+    p = upcoming[0]
+    r = book([slot(p)])
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["status"] == "success" and created["bookingId"] == created["missionId"]
+    assert isinstance(created["bookingId"], int) and created["uplinkFile"] is None
+
+    listing = bookings.get("/orbapi/bookings", headers=ALICE).json()["bookings"]
+    [b] = listing
+    assert b["id"] == b["bookingId"] == created["bookingId"] and b["ownerId"] == "alice"
+    assert b["noradId"] == str(NOAA20) and b["type"] == "data" and b["status"] == "Pending"
+    assert b["slots"] == [{"id": b["slots"][0]["id"], "missionId": b["id"], "gsId": p["groundStationId"],
+                           "start": p["rise_time"], "end": p["set_time"], "status": "Pending"}]
+
+    taken = book([slot(p)], headers=BOB)
+    assert taken.status_code == 409
+    assert f"ground station {p['groundStationId']} is already reserved from {p['rise_time']}" in taken.json()["error"]
+
+    cancel = bookings.delete(f"/orbapi/bookings/{b['id']}", headers=ALICE)
+    assert cancel.json() == {"status": "success", "message": "Booking cancelled successfully",
+                             "bookingId": b["id"], "missionId": b["id"]}
+    assert bookings.delete(f"/orbapi/bookings/{b['id']}", headers=ALICE).status_code == 200  # retried: no change
+    history = bookings.get("/orbapi/bookings", headers=ALICE).json()["bookings"]
+    assert history[0]["status"] == "Cancelled" and history[0]["slots"][0]["status"] == "Cancelled"
+
+    rebook = book([slot(p)], headers=BOB)
+    assert rebook.status_code == 201 and rebook.json()["bookingId"] != b["id"]
+
+
+def test_all_slots_are_reserved_together_or_not_at_all(upcoming):
+    first, second = upcoming[0], upcoming[1]
+    assert book([slot(second)], headers=BOB).status_code == 201
+    r = book([slot(first), slot(second)])
+    assert r.status_code == 409
+    assert bookings.get("/orbapi/bookings", headers=ALICE).json() == {"bookings": []}
+    assert ledger_repository().reservations(first["groundStationId"],
+                                            datetime.fromisoformat(first["rise_time"].replace("Z", "+00:00")),
+                                            datetime.fromisoformat(first["set_time"].replace("Z", "+00:00"))) == []
+    assert book([slot(first)]).status_code == 201
+
+
+def test_slot_must_lie_inside_a_pass(upcoming):
+    p = upcoming[0]
+    rise = datetime.fromisoformat(p["rise_time"].replace("Z", "+00:00"))
+    early = {"start": (rise - timedelta(minutes=5)).isoformat(), "end": p["set_time"], "gs_id": p["groundStationId"]}
+    r = book([early])
+    assert r.status_code == 409
+    msg = r.json()["error"]
+    assert "is not inside a predicted pass of satellite 43013" in msg and p["rise_time"] in msg
+
+
+def test_uplink_file_is_attached_on_creation(upcoming):
+    r = book([slot(upcoming[0])], uplinkFile={"key": "clients/alice/bookings/up.bin", "sha256": "AB" * 32})
+    f = r.json()["uplinkFile"]
+    assert f["direction"] == "uplink" and f["s3Key"] == "clients/alice/bookings/up.bin"
+    assert f["sha256"] == "ab" * 32 and f["status"] == "pending" and f["missionId"] == r.json()["bookingId"]
+
+
+def test_idempotency_key_per_caller_and_body(upcoming):
+    s = [slot(upcoming[0])]
+    h = {**ALICE, "Idempotency-Key": "order-1"}
+    first = book(s, headers=h)
+    again = book(s, headers=h)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert len(bookings.get("/orbapi/bookings", headers=ALICE).json()["bookings"]) == 1
+
+    other_body = book([slot(upcoming[1])], headers=h)
+    assert other_body.status_code == 422 and "different request body" in other_body.json()["error"]
+
+    bob_same_key = book(s, headers={**BOB, "Idempotency-Key": "order-1"})
+    assert bob_same_key.status_code == 409  # Bob's key is his own: it ran, and the window is Alice's
+    assert bookings.get("/orbapi/bookings", headers=BOB).json() == {"bookings": []}
+
+
+def test_someone_elses_booking_is_invisible(upcoming):
+    b = book([slot(upcoming[0])]).json()["bookingId"]
+    r = bookings.delete(f"/orbapi/bookings/{b}", headers=BOB)
+    assert (r.status_code, r.json()) == (404, {"error": f"booking {b} not found"})
+    assert bookings.get("/orbapi/bookings", headers=BOB).json() == {"bookings": []}
+    assert bookings.get("/orbapi/bookings", headers=ALICE).json()["bookings"][0]["status"] == "Pending"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "status", "fragment"),
+    [
+        (lambda b: b.update(type="voice"), 400, "field 'type'"),
+        (lambda b: b.update(slots=[]), 400, "field 'slots'"),
+        (lambda b: b["slots"][0].update(end=b["slots"][0]["start"]), 400, "end must be after start"),
+        (lambda b: b["slots"][0].update(gs_id="404"), 404, "ground station 404 not found"),
+        (lambda b: b.update(norad_cat_id=99999), 404, "satellite 99999 not found"),
+        (lambda b: b.update(uplinkFile={"key": "x", "sha256": "nothex"}), 400, "field 'uplinkFile.sha256'"),
+        (lambda b: b["slots"][0].update(start="2020-01-01T00:00:00Z", end="2020-01-01T00:05:00Z"), 400, "in the past"),
+        (lambda b: b.update(slots=b["slots"] * 2), 400, "slots overlap each other"),
+    ],
+)
+def test_bad_bookings(upcoming, mutate, status, fragment):
+    body = {"norad_cat_id": NOAA20, "type": "data", "slots": [slot(upcoming[0])]}
+    mutate(body)
+    r = bookings.post("/orbapi/bookings", json=body, headers=ALICE)
+    assert r.status_code == status and fragment in r.json()["error"], r.text
+
+
+def test_scopes(upcoming):
+    r = book([slot(upcoming[0])], headers=bearer("carol", "passes:read bookings:cancel"))
+    assert r.status_code == 403 and "bookings:create" in r.json()["error"]
+    b = book([slot(upcoming[0])]).json()["bookingId"]
+    r = bookings.delete(f"/orbapi/bookings/{b}", headers=bearer("alice", "bookings:create"))
+    assert r.status_code == 403 and "bookings:cancel" in r.json()["error"]
+    assert bookings.delete("/orbapi/bookings/abc", headers=ALICE).status_code == 400
