@@ -8,6 +8,7 @@ output is up to date (same pins, same package sources).  Target: Lambda python3.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
@@ -40,8 +41,21 @@ def _size_bytes(root: Path) -> int:
 
 
 def build(out_dir: Path = DEFAULT_OUT) -> Path:
-    """Build the layer into ``out_dir`` (its ``python/`` holds the packages); return ``out_dir``."""
+    """Build the layer into ``out_dir`` (its ``python/`` holds the packages); return ``out_dir``.
+
+    Concurrent callers (parallel synths/tests) serialise on a lock file next to ``out_dir``.
+    """
     out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_dir.parent / f".{out_dir.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _build_locked(out_dir)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_locked(out_dir: Path) -> Path:
     stamp = out_dir / STAMP
     fingerprint = _fingerprint()
     if stamp.exists() and json.loads(stamp.read_text()).get("fingerprint") == fingerprint:
