@@ -39,6 +39,8 @@ from .propagation import as_element_sets, propagate_pairs_ecef, propagate_teme
 from .ut1 import ut1_table_coverage
 
 SAMPLES_PER_ORBIT = 16
+HERMITE_CROSSING_ITERATIONS = 3
+HERMITE_EXTREMUM_ITERATIONS = 5
 TIME_TOLERANCE_S = 1e-3
 _STEP_GROUP_RATIO = 1.15
 _CHUNK_SAMPLES = 1_500_000  # satellites × times × stations handled at once (memory bound)
@@ -328,6 +330,7 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     tau, g_approx = _solve_hermite(
         R[ei, ek], V[ei, ek], R[ei, ek + 1], V[ei, ek + 1], h, st.pos[em], st.up[em],
         None, 0.0 * ones, ones, is_max, True, _linear_zero(rate[ei, ek, em], rate[ei, ek + 1, em]),
+        iterations=HERMITE_EXTREMUM_ITERATIONS,
     )  # fmt: skip
     el_approx = np.degrees(np.arcsin(np.clip(g_approx, -1.0, 1.0)))
     idx = np.arange(ei.size)
@@ -363,6 +366,7 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
         R[c_i, c_k], V[c_i, c_k], R[c_i, c_k + 1], V[c_i, c_k + 1], h, st.pos[c_m], st.up[c_m],
         sin_mask[c_m], lo.copy(), hi.copy(), lo_pos, False,
         np.concatenate((_linear_zero(g[ci, ck, cm] - sin_mask[cm], g[ci, ck + 1, cm] - sin_mask[cm]), 0.5 * (lo + hi)[ci.size:])),
+        iterations=HERMITE_CROSSING_ITERATIONS,
     )  # fmt: skip
     t0 = times[c_k]
     t_c, _, r_c, v_c = _polish(
