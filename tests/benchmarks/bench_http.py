@@ -29,8 +29,14 @@ from infra.local.emulation import free_port  # noqa: E402
 def import_cost(module: str, runs: int = 5) -> float:
     code = f"import time; t=time.perf_counter(); import {module}; print((time.perf_counter()-t)*1000)"
     env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "true", "AWS_DEFAULT_REGION": "us-east-1"}
-    samples = [float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
-                                    text=True, check=True).stdout) for _ in range(runs)]
+    samples = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
     return statistics.median(samples)
 
 
@@ -61,32 +67,64 @@ def pct(xs, p):
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     print("cold-start import (median of 5 fresh interpreters):")
-    for module in ("functions.orbapi_catalog.handler", "functions.spacego_catalog.handler",
-                   "functions.ssa_core.handler"):
+    for module in (
+        "functions.orbapi_catalog.handler",
+        "functions.spacego_catalog.handler",
+        "functions.ssa_core.handler",
+    ):
         print(f"  {module:40s} {import_cost(module):7.1f} ms")
 
     port, moto_port = free_port(), free_port()
     env = {**os.environ, "GROUNDLINK_PORT": str(port), "GROUNDLINK_MOTO_PORT": str(moto_port)}
-    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infra.local"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         while "is ready on" not in (line := proc.stdout.readline()):
             if not line and proc.poll() is not None:
                 raise SystemExit("local runtime failed to start")
         base = f"http://127.0.0.1:{port}"
-        token = subprocess.run([sys.executable, "-m", "shared.cli", "token", "--subject", "demo", "--scopes",
-                                "passes sites.view spacecraft.view"], cwd=ROOT, capture_output=True, text=True,
-                               check=True).stdout.strip()
+        token = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "token",
+                "--subject",
+                "demo",
+                "--scopes",
+                "passes sites.view spacecraft.view",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         ref_server, ref_client = timed(f"{base}/orbapi/no-such-route", None, n)
         print(f"\nwarm latency over the local runtime, {n} requests each (ms):")
         print(f"  {'endpoint':44s} {'server p50':>10s} {'p90':>7s} {'client p50':>10s} {'x ref':>7s}")
-        print(f"  {'reference: unrouted 404':44s} {pct(ref_server, .5):10.2f} {pct(ref_server, .9):7.2f} "
-              f"{pct(ref_client, .5):10.2f} {1.0:7.1f}")
-        for path in ("/orbapi/gs", "/orbapi/gs/id/3", "/orbapi/satellites", "/orbapi/tles/id/25544",
-                     "/api/v1/sites", "/api/v1/spacecraft"):
+        print(
+            f"  {'reference: unrouted 404':44s} {pct(ref_server, 0.5):10.2f} {pct(ref_server, 0.9):7.2f} "
+            f"{pct(ref_client, 0.5):10.2f} {1.0:7.1f}"
+        )
+        for path in (
+            "/orbapi/gs",
+            "/orbapi/gs/id/3",
+            "/orbapi/satellites",
+            "/orbapi/tles/id/25544",
+            "/api/v1/sites",
+            "/api/v1/spacecraft",
+        ):
             s, c = timed(base + path, token, n)
-            print(f"  {'GET ' + path:44s} {pct(s, .5):10.2f} {pct(s, .9):7.2f} {pct(c, .5):10.2f} "
-                  f"{pct(s, .5) / max(pct(ref_server, .5), 1e-6):7.1f}")
+            print(
+                f"  {'GET ' + path:44s} {pct(s, 0.5):10.2f} {pct(s, 0.9):7.2f} {pct(c, 0.5):10.2f} "
+                f"{pct(s, 0.5) / max(pct(ref_server, 0.5), 1e-6):7.1f}"
+            )
         extra = os.environ.get("BENCH_EXTRA")
         if extra:  # e.g. BENCH_EXTRA=orbapi_passes (added by later endpoint groups)
             import importlib

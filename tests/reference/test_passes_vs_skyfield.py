@@ -12,10 +12,9 @@ Tolerances (physical units):
 
 from __future__ import annotations
 
+import groundlink_orbit as go
 import numpy as np
 import pytest
-
-import groundlink_orbit as go
 
 from .skyfield_reference import (
     STATIONS,
@@ -98,6 +97,7 @@ def test_passes_match_skyfield(ours, ts, station):
             el_error = abs(max_el[k] - ref.max_elevation_deg[j])
             worst["max_el_deg"] = max(worst["max_el_deg"], el_error)
             if el_error > 0.001:
-                problems.append(f"max elevation: sat {i} pass at {ref.rise_unix_s[j] - START:.1f} s off by {el_error} deg")
+                when = ref.rise_unix_s[j] - START
+                problems.append(f"max elevation: sat {i} pass at {when:.1f} s off by {el_error} deg")
     print(f"station {STATIONS[station][0]}: worst {worst}")
     assert not problems, "\n".join(problems[:20])

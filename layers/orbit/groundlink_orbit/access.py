@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .elements import ElementSet
+from .frames import topocentric
 from .passes import _mask, _Stations, _window, grid_step_s, search
 from .propagation import as_element_sets, propagate_pairs_ecef
-from .frames import topocentric
 
 _MAX_TILES = 100_000
 

@@ -160,12 +160,12 @@ def parse_tle(line1: str, line2: str, name: str | None = None) -> ElementSet:
         raise ElementSetError(2, f"catalogue number {num2} != {num1} on line 1")
     epoch, epoch_unix_s = _epoch(line1)
     inclination = _number(line2, 2, 8, 16, "inclination")
-    raan = _number(line2, 2, 17, 25, "right ascension of ascending node")
+    _number(line2, 2, 17, 25, "right ascension of ascending node")
     ecc_text = line2[26:33]
     if not ecc_text.strip().isdigit():
         raise ElementSetError(2, f"eccentricity {ecc_text!r} (columns 27-33) is not 7 digits")
-    argp = _number(line2, 2, 34, 42, "argument of perigee")
-    mean_anomaly = _number(line2, 2, 43, 51, "mean anomaly")
+    _number(line2, 2, 34, 42, "argument of perigee")
+    _number(line2, 2, 43, 51, "mean anomaly")
     mean_motion = _number(line2, 2, 52, 63, "mean motion")
     _number(line1, 1, 33, 43, "first derivative of mean motion")
     if not 0.0 <= inclination <= 180.0:

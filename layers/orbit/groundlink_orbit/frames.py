@@ -43,9 +43,7 @@ def gmst82_rad(unix_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return theta, theta_dot
 
 
-def teme_to_ecef(
-    r_teme_km: np.ndarray, v_teme_km_s: np.ndarray, unix_s: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def teme_to_ecef(r_teme_km: np.ndarray, v_teme_km_s: np.ndarray, unix_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rotate TEME state vectors (``...×3``, last axis xyz) into the Earth-fixed frame.
 
     ``unix_s`` broadcasts against the leading axes of the vectors.

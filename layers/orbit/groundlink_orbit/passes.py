@@ -344,8 +344,17 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     gsat = chunk[ei]
     t_lo = times[ek]
     t_ext, g_ext, r_ext, v_ext = _polish(
-        satrecs, gsat, st.pos[em], st.up[em], sin_mask[em], t_lo + tau * h, t_lo.copy(), t_lo + h, is_max,
-        extremum=True, low=is_low,
+        satrecs,
+        gsat,
+        st.pos[em],
+        st.up[em],
+        sin_mask[em],
+        t_lo + tau * h,
+        t_lo.copy(),
+        t_lo + h,
+        is_max,
+        extremum=True,
+        low=is_low,
     )
     tau_ext = np.clip((t_ext - t_lo) / h, 0.0, 1.0)
     ext_above = g_ext > sin_mask[em]
@@ -365,7 +374,10 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     tau_c, _ = _solve_hermite(
         R[c_i, c_k], V[c_i, c_k], R[c_i, c_k + 1], V[c_i, c_k + 1], h, st.pos[c_m], st.up[c_m],
         sin_mask[c_m], lo.copy(), hi.copy(), lo_pos, False,
-        np.concatenate((_linear_zero(g[ci, ck, cm] - sin_mask[cm], g[ci, ck + 1, cm] - sin_mask[cm]), 0.5 * (lo + hi)[ci.size:])),
+        np.concatenate((
+            _linear_zero(g[ci, ck, cm] - sin_mask[cm], g[ci, ck + 1, cm] - sin_mask[cm]),
+            0.5 * (lo + hi)[ci.size:],
+        )),
         iterations=HERMITE_CROSSING_ITERATIONS,
     )  # fmt: skip
     t0 = times[c_k]
@@ -410,7 +422,8 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     cand_key = cand_pair * span + (cand_t - start)
     which = np.searchsorted(rise_key, cand_key, side="right") - 1
     inside = (which >= 0) & (cand_key <= set_key[np.maximum(which, 0)] + 1e-6)
-    which, cand_g, cand_t, cand_r, cand_v = which[inside], cand_g[inside], cand_t[inside], cand_r[inside], cand_v[inside]
+    which, cand_g, cand_t = which[inside], cand_g[inside], cand_t[inside]
+    cand_r, cand_v = cand_r[inside], cand_v[inside]
     best = np.lexsort((cand_g, which))
     last = np.r_[which[best][1:] != which[best][:-1], True]
     best = best[last]

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from groundlink_orbit import parse_tle_text
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "fixtures" / "tle" / "active_snapshot.tle"

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from groundlink_orbit import access_windows, current_positions, geodetic_track, geojson_ground_points
 
 T0 = 1776384000.0

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-
 from groundlink_orbit import ElementSetError, parse_omm, parse_tle, parse_tle_text
 from groundlink_orbit.elements import _checksum
 
@@ -19,9 +18,10 @@ def with_checksum(line: str) -> str:
 def test_parse_tle_decodes_elements_with_units():
     es = parse_tle(L1, L2, L0)
     assert es.norad_id == 25544 and es.name == L0 and es.intl_designator == "98067A"
-    assert es.epoch_utc == datetime(2026, 4, 17, 4, 0, 40, 315392, tzinfo=UTC) or abs(
-        es.epoch_utc.timestamp() - datetime(2026, 4, 17, tzinfo=UTC).timestamp() - 0.16713328 * 86400
-    ) < 1e-3
+    assert (
+        es.epoch_utc == datetime(2026, 4, 17, 4, 0, 40, 315392, tzinfo=UTC)
+        or abs(es.epoch_utc.timestamp() - datetime(2026, 4, 17, tzinfo=UTC).timestamp() - 0.16713328 * 86400) < 1e-3
+    )
     assert es.epoch_unix_s == pytest.approx(es.epoch_utc.timestamp(), abs=1e-5)
     assert es.inclination_deg == pytest.approx(51.6328)
     assert es.raan_deg == pytest.approx(242.0950)
@@ -41,7 +41,7 @@ def test_parse_tle_decodes_elements_with_units():
         (L1[:60], L2, "line 1: length 60 != 69", 1),
         (L1, "3" + L2[1:], "line 2: must start with '2 '", 2),
         (L1, with_checksum(L2[:2] + "25545" + L2[7:]), "line 2: catalogue number 25545 != 25544 on line 1", 2),
-        (L1, with_checksum(L2[:8] + "  5x.6328" [1:] + L2[16:]), "line 2: inclination", 2),
+        (L1, with_checksum(L2[:8] + "  5x.6328"[1:] + L2[16:]), "line 2: inclination", 2),
         (with_checksum(L1[:2] + "I5544" + L1[7:]), L2, "line 1: catalogue number 'I5544'", 1),
         (L1, with_checksum(L2[:52] + " 0.00000000" + L2[63:]), "line 2: mean motion 0.0 rev/day must be positive", 2),
     ],

@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-from sgp4.propagation import gstime
-
 from groundlink_orbit import look_angles, ut1_minus_utc_s, ut1_table_coverage
 from groundlink_orbit.frames import ecef_to_geodetic, gmst82_rad, station_vectors, teme_to_ecef, topocentric
 from groundlink_orbit.ut1 import load_table
+from sgp4.propagation import gstime
 
 WINDOW_START_UNIX_S = 1776384000.0  # 2026-04-17T00:00:00Z, frozen "now" next to the snapshot epochs
 

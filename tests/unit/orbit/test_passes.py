@@ -2,10 +2,7 @@
 
 import numpy as np
 import pytest
-
 from groundlink_orbit import find_passes, look_angles
-from groundlink_orbit.frames import station_vectors, topocentric
-from groundlink_orbit.propagation import propagate_pairs_ecef
 
 T0 = 1776384000.0  # 2026-04-17T00:00:00Z
 DAY = 86400.0

@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sgp4
-
 from groundlink_orbit import ElementSetError, parse_tle
 from groundlink_orbit.propagation import propagate_teme
 
