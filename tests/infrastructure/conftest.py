@@ -105,3 +105,26 @@ def probe_worker() -> FunctionSpec:
 @pytest.fixture(scope="session", params=["groundlink", "probe"])
 def any_synth(request: pytest.FixtureRequest) -> Synth:
     return request.getfixturevalue("synth" if request.param == "groundlink" else "probe_synth")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep ``--dist loadgroup`` grouping the CDK tests on one worker (one synth per session).
+
+    pytest-xdist 3.8 tags grouped tests by assigning ``item._nodeid``; pytest 9.2 keeps the node id
+    in ``item._id`` instead, so the tag is lost and the group is spread over every worker (each then
+    synthesizes the app again). Re-apply the tag where it is missing, for this folder's tests only.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    here = Path(__file__).parent
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark is None or "@" in item.nodeid.rsplit("]", 1)[-1] or here not in Path(item.path).parents:
+            continue
+        group = mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+        try:
+            from _pytest.nodeid import coerce_node_id
+        except ImportError:  # an older pytest: xdist's own tagging works there
+            return
+        item._id = coerce_node_id(f"{item.nodeid}@{group}")  # noqa: SLF001
