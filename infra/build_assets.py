@@ -40,7 +40,13 @@ NOT_IN_RUNTIME_LAYER = {"boto3", "numpy", "sgp4"}
 # botocore in; a second botocore in the layer, ahead of the runtime's boto3 on sys.path, only risks
 # version skew (and weighs ~25 MB).
 PROVIDED_BY_LAMBDA_RUNTIME = (
-    "boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six",
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "python-dateutil",
+    "urllib3",
+    "six",
 )
 
 FUNCTION_CODE_DIRS = ("shared", "functions")
@@ -170,9 +176,12 @@ def _pip_install(requirements: list[str], target: Path) -> None:
     command += [arg for platform in PIP_PLATFORMS for arg in ("--platform", platform)]
     command += [
         "--only-binary=:all:",
-        "--implementation", "cp",
-        "--python-version", LAMBDA_PYTHON_VERSION,
-        "--target", str(target),
+        "--implementation",
+        "cp",
+        "--python-version",
+        LAMBDA_PYTHON_VERSION,
+        "--target",
+        str(target),
         *requirements,
     ]
     subprocess.run(command, check=True)
@@ -199,8 +208,12 @@ def runtime_layer(repo_root: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> B
     """fastapi, mangum, pydantic(-settings), Powertools and PyJWT for python3.12 on x86_64."""
     requirements = runtime_layer_requirements(repo_root)
     asset_hash = _hash(
-        BUILDER_VERSION, "runtime-layer", LAMBDA_PYTHON_VERSION, *PIP_PLATFORMS,
-        *PROVIDED_BY_LAMBDA_RUNTIME, *requirements,
+        BUILDER_VERSION,
+        "runtime-layer",
+        LAMBDA_PYTHON_VERSION,
+        *PIP_PLATFORMS,
+        *PROVIDED_BY_LAMBDA_RUNTIME,
+        *requirements,
     )
     target = _cached("runtime-layer", asset_hash, build_dir)
     if not target.exists():
@@ -240,9 +253,7 @@ def orbit_layer(repo_root: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> Bui
     """numpy + sgp4 + ``groundlink_orbit``, built by ``layers/orbit/build_layer.py``."""
     module, script = _load_orbit_builder(repo_root)
     orbit_sources = _tree_hash(repo_root, "layers/orbit/groundlink_orbit")
-    asset_hash = _hash(
-        BUILDER_VERSION, "orbit-layer", script, *orbit_layer_requirements(repo_root), *orbit_sources
-    )
+    asset_hash = _hash(BUILDER_VERSION, "orbit-layer", script, *orbit_layer_requirements(repo_root), *orbit_sources)
     target = _cached("orbit-layer", asset_hash, build_dir)
     if not target.exists():
         staging = _staging(build_dir, "orbit-layer", asset_hash)
@@ -263,8 +274,11 @@ def orbit_layer(repo_root: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> Bui
 
 
 def main() -> None:
-    for name, builder in (("function code", function_code), ("runtime layer", runtime_layer),
-                          ("orbit layer", orbit_layer)):
+    for name, builder in (
+        ("function code", function_code),
+        ("runtime layer", runtime_layer),
+        ("orbit layer", orbit_layer),
+    ):
         asset = builder()
         print(f"{name}: {asset.path.relative_to(REPO_ROOT)} ({asset.path.stat().st_size / 1e6:.1f} MB)")
 

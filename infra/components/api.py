@@ -59,9 +59,7 @@ class ApiConstruct(Construct):
             description="Groundlink: Space Go, orbapi, SSA and platform endpoints",
             create_default_stage=True,
         )
-        self.access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=LOG_RETENTION, removal_policy=removal_policy
-        )
+        self.access_logs = logs.LogGroup(self, "AccessLogs", retention=LOG_RETENTION, removal_policy=removal_policy)
         stage = self.http_api.default_stage
         assert stage is not None
         cfn_stage = stage.node.default_child

@@ -163,4 +163,3 @@ class FunctionsConstruct(Construct):
             return self.functions[name]
         except KeyError:
             raise KeyError(f"no function {name!r} (known: {sorted(self.functions)})") from None
-

@@ -37,8 +37,9 @@ class MonitoringConstruct(Construct):
             removal_policy=removal_policy,
         )
         self.key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
-        self.topic = sns.Topic(self, "AlarmTopic", display_name="Groundlink alarms", master_key=self.key,
-                               enforce_ssl=True)
+        self.topic = sns.Topic(
+            self, "AlarmTopic", display_name="Groundlink alarms", master_key=self.key, enforce_ssl=True
+        )
         if alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
         action = cw_actions.SnsAction(self.topic)

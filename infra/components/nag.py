@@ -10,7 +10,6 @@ from __future__ import annotations
 from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
 from constructs import IConstruct
 
-
 PLUGIN = "AwsSolutions"
 
 

@@ -124,7 +124,8 @@ def test_api_gateway_may_invoke_each_routed_function(any_synth: Synth) -> None:
     for spec in any_synth.functions:
         function_id = _function_id(any_synth, spec)
         grants = [
-            p for p in permissions
+            p
+            for p in permissions
             if p["Properties"]["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}
             and p["Properties"]["Principal"] == "apigateway.amazonaws.com"
         ]
@@ -186,6 +187,8 @@ def test_function_code_is_shared_and_functions_only(synth: Synth) -> None:
     assert {name.split("/", 1)[0] for name in names} <= {"shared", "functions"}
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert "shared/resources.py" in names
+    for spec in synth.functions:  # the handler each function names is in the code it ships
+        assert spec.handler.rsplit(".", 1)[0].replace(".", "/") + ".py" in names, spec.name
 
 
 # --- grants -----------------------------------------------------------------------------------------
@@ -277,8 +280,11 @@ def test_probe_gets_the_orbit_layer_and_the_worker_does_not(
     assert orbit not in _layers_of(probe_synth, probe_worker)
     probe_synth.template.has_resource_properties(
         "AWS::Lambda::LayerVersion",
-        {"CompatibleRuntimes": ["python3.12"], "CompatibleArchitectures": ["x86_64"],
-         "Description": Match.string_like_regexp("orbit")},
+        {
+            "CompatibleRuntimes": ["python3.12"],
+            "CompatibleArchitectures": ["x86_64"],
+            "Description": Match.string_like_regexp("orbit"),
+        },
     )
 
 
@@ -346,8 +352,13 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
     assert "KmsMasterKeyId" in any_synth.resources[topic_id]["Properties"]
     any_synth.template.has_resource_properties(
         "AWS::SNS::TopicPolicy",
-        {"PolicyDocument": {"Statement": Match.array_with([Match.object_like({
-            "Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}},
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})]
+                )
+            }
+        },
     )
 
 

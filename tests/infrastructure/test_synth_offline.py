@@ -27,7 +27,7 @@ def test_synth_without_credentials_or_docker(tmp_path: Path) -> None:
     (bin_dir / "node").symlink_to(node)
     docker_log = tmp_path / "docker-called"
     fake_docker = bin_dir / "docker"
-    fake_docker.write_text(f"#!/bin/sh\necho \"$@\" >> {docker_log}\nexit 1\n")
+    fake_docker.write_text(f'#!/bin/sh\necho "$@" >> {docker_log}\nexit 1\n')
     fake_docker.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_", "JSII_"))}
     env.update(
@@ -42,7 +42,11 @@ def test_synth_without_credentials_or_docker(tmp_path: Path) -> None:
 
     # When the app runs the way cdk.json runs it
     result = subprocess.run(
-        [sys.executable, "-m", "infra.app"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "infra.app"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
 
