@@ -5,7 +5,7 @@
   (fastapi, mangum, pydantic, pydantic-settings, aws-lambda-powertools, pyjwt) installed with
   ``pip --platform manylinux… --python-version 3.12`` — boto3 comes with the Lambda runtime,
   numpy and sgp4 are the orbit layer's;
-* the orbit layer: ``layers/orbit/build_layer.py``'s ``build(out_dir) -> Path``.
+* the orbit layer: ``layers/orbit/build_layer.py``'s ``build(out_dir) -> Path``, zipped.
 
 Each asset is a zip file named after the hash of everything that went into it, so a repeated synth
 reuses it (and CDK, given the same hash, does not fingerprint it again). Nothing here calls AWS.
@@ -229,10 +229,13 @@ def runtime_layer(repo_root: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> B
     return BuiltAsset(target, asset_hash)
 
 
+ORBIT_BUILD_SCRIPT = Path("layers") / "orbit" / "build_layer.py"
+
+
 def _load_orbit_builder(repo_root: Path):
-    script = repo_root / "layers" / "orbit" / "build_layer.py"
+    script = repo_root / ORBIT_BUILD_SCRIPT
     if not script.exists():
-        return None, b""
+        raise FileNotFoundError(f"{script} is missing: it builds the orbit layer (build(out_dir) -> Path)")
     spec = importlib.util.spec_from_file_location("groundlink_orbit_build_layer", script)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -240,35 +243,23 @@ def _load_orbit_builder(repo_root: Path):
     return module, script.read_bytes()
 
 
-def _fallback_orbit_build(repo_root: Path, out_dir: Path) -> Path:
-    """Used only while ``layers/orbit/build_layer.py`` does not exist yet: same contract."""
-    site = out_dir / "python"
-    _pip_install(orbit_layer_requirements(repo_root), site)
-    package = repo_root / "layers" / "orbit" / "groundlink_orbit"
-    shutil.copytree(package, site / "groundlink_orbit", ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc"))
-    return out_dir
-
-
 def orbit_layer(repo_root: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> BuiltAsset:
-    """numpy + sgp4 + ``groundlink_orbit``, built by ``layers/orbit/build_layer.py``."""
+    """numpy + sgp4 + ``groundlink_orbit``: ``layers/orbit/build_layer.py``'s ``build(out_dir)`` fills
+    ``out_dir/python`` (it caches and locks by itself); this zips that ``python/`` for CDK."""
     module, script = _load_orbit_builder(repo_root)
     orbit_sources = _tree_hash(repo_root, "layers/orbit/groundlink_orbit")
     asset_hash = _hash(BUILDER_VERSION, "orbit-layer", script, *orbit_layer_requirements(repo_root), *orbit_sources)
     target = _cached("orbit-layer", asset_hash, build_dir)
     if not target.exists():
-        staging = _staging(build_dir, "orbit-layer", asset_hash)
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        built = Path(module.build(staging)) if module else _fallback_orbit_build(repo_root, staging)
+        built = Path(module.build(build_dir / "layers" / "orbit"))
         if built.is_file() and built.suffix == ".zip":
             shutil.copyfile(built, target)
         elif built.name == "python" and built.is_dir():
             _zip_tree(built, target, prefix="python/")
         elif (built / "python").is_dir():
-            _zip_tree(built, target)
+            _zip_tree(built / "python", target, prefix="python/")
         else:
             raise RuntimeError(f"build_layer.build() returned {built}: expected a zip or a dir with python/")
-        shutil.rmtree(staging, ignore_errors=True)
         _prune("orbit-layer", target)
     return BuiltAsset(target, asset_hash)
 
