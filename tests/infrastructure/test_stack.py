@@ -390,3 +390,10 @@ def test_no_lookups_no_docker_no_environment(any_synth: Synth) -> None:
         assert not manifest.get("dockerImages"), "an asset needs Docker"
         for asset in manifest["files"].values():
             assert asset["source"]["packaging"] == "file", "assets are prebuilt zip files"
+
+
+def test_every_log_group_has_a_retention(any_synth: Synth) -> None:
+    log_groups = _of_type(any_synth, "AWS::Logs::LogGroup")
+    assert len(log_groups) == len(any_synth.functions) + 1  # one per function, one for API access logs
+    for log_group in log_groups.values():
+        assert log_group["Properties"]["RetentionInDays"] > 0
