@@ -102,17 +102,18 @@ def ecef_to_geodetic(r_km: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return np.degrees(lat), np.degrees(lon), height
 
 
+def _dot(a, b):
+    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+
+
 def topocentric(r_ecef, v_ecef, pos, east, north, up):
     """Azimuth (deg), elevation (deg), range (km), range rate (km/s); broadcasting on leading axes."""
     rho = r_ecef - pos
-    rng = np.sqrt(np.einsum("...i,...i->...", rho, rho))
-    e = np.einsum("...i,...i->...", rho, east)
-    n = np.einsum("...i,...i->...", rho, north)
-    u = np.einsum("...i,...i->...", rho, up)
-    az = np.degrees(np.arctan2(e, n)) % 360.0
+    rng = np.sqrt(_dot(rho, rho))
+    az = np.degrees(np.arctan2(_dot(rho, east), _dot(rho, north))) % 360.0
     az = np.where(az >= 360.0, 0.0, az)  # -1e-15 % 360 rounds to 360
-    el = np.degrees(np.arcsin(np.clip(u / rng, -1.0, 1.0)))
-    rate = np.einsum("...i,...i->...", rho, v_ecef) / rng
+    el = np.degrees(np.arcsin(np.clip(_dot(rho, up) / rng, -1.0, 1.0)))
+    rate = _dot(rho, v_ecef) / rng
     return az, el, rng, rate
 
 
@@ -132,6 +133,6 @@ def sunlit_ecef(r_ecef_km: np.ndarray, unix_s: np.ndarray) -> np.ndarray:
     theta, _ = gmst82_rad(unix_s)
     c, s = np.cos(theta), np.sin(theta)
     sun_e = np.stack([c * sun[..., 0] + s * sun[..., 1], c * sun[..., 1] - s * sun[..., 0], sun[..., 2]], -1)
-    along = np.einsum("...i,...i->...", r_ecef_km, sun_e)
-    perp2 = np.einsum("...i,...i->...", r_ecef_km, r_ecef_km) - along * along
+    along = _dot(r_ecef_km, sun_e)
+    perp2 = _dot(r_ecef_km, r_ecef_km) - along * along
     return (along > 0.0) | (perp2 > WGS84_A_KM * WGS84_A_KM)

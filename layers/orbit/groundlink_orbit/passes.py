@@ -150,7 +150,7 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low
     """Safeguarded Newton on exact SGP4 states; returns time, sin(el), Earth-fixed r and v there.
 
     Each round evaluates SGP4 once per unconverged item.  An item is done when its Newton step is
-    below 50 ms (1 s for extrema) and its second-order error estimate is below 0.1 ms; the final step is
+    below 0.5 s (1 s for extrema) and its second-order error estimate is below 0.1 ms; the final step is
     applied without another evaluation (state extrapolated linearly, sin(el) by Taylor series).
     A peak flagged ``low`` only has to be decided against ``target``: it is done as soon as its
     Taylor-extrapolated maximum is clearly (0.06°) below it.
@@ -184,7 +184,8 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low
                 if low is not None:
                     small |= low[active] & (g_final < target[active] - 1e-3) & (np.abs(step) < 30.0)
             else:
-                small = (np.abs(step) < 0.05) & (np.abs(0.5 * g2 / g1) * step * step < 1e-4)
+                # Newton's error after this step is ~|g2 / 2 g1| step²: accept below 0.1 ms.
+                small = (np.abs(step) < 0.5) & (np.abs(0.5 * g2 / g1) * step * step < 1e-4)
                 g_final = g + g1 * step
             tiny = np.abs(step) < TIME_TOLERANCE_S  # may be below the float resolution of t
             new = np.where(small | tiny | inside, new, 0.5 * (la + ha))
@@ -275,11 +276,8 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     m = len(st)
     r2 = _dot(R, R)
     rv = _dot(R, V)
-    w = np.concatenate((st.up, st.pos)).T  # 3×2M
-    rw = R @ w
-    vw = V @ w
-    ru, rs = rw[..., :m], rw[..., m:]
-    vu, vs = vw[..., :m], vw[..., m:]
+    ru, rs = R @ st.up.T, R @ st.pos.T
+    vu, vs = V @ st.up.T, V @ st.pos.T
     num = ru - _dot(st.up, st.pos)
     rho2 = rs * -2.0
     rho2 += r2[:, :, None]
