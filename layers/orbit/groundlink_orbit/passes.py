@@ -273,7 +273,6 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     sin_mask = np.sin(np.radians(mask_deg))  # M
 
     # Grid quantities, n×T×M: sin(elevation) and the sign of its rate.
-    m = len(st)
     r2 = _dot(R, R)
     rv = _dot(R, V)
     ru, rs = R @ st.up.T, R @ st.pos.T
