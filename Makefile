@@ -22,7 +22,7 @@ run: $(STAMP)
 
 ## Run every test: unit, integration (moto), infrastructure (CDK), end-to-end (local runtime).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q tests/unit

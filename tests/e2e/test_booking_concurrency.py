@@ -1,0 +1,93 @@
+"""Concurrency over HTTP against the local runtime: 50 callers race for one pass window at one station.
+Exactly one booking wins (201), every other request gets 409, nothing fails with 5xx, and the ledger
+table holds no overlapping reservations afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from infra.local.emulation import FAKE_CREDENTIALS, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.e2e]
+CALLERS = 50
+
+
+@pytest.fixture(scope="module")
+def runtime():
+    port, moto_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDLINK_")}
+    env.update(GROUNDLINK_PORT=str(port), GROUNDLINK_MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    out = []
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        out.append(line)
+        if "is ready on" in line or (not line and proc.poll() is not None):
+            break
+    if proc.poll() is not None:
+        pytest.fail("runtime did not start:\n" + "".join(out))
+    yield f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}"
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=20)
+
+
+def post(url: str, body: dict, token: str) -> tuple[int, dict]:
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+def test_fifty_concurrent_overlapping_bookings(runtime):
+    base, moto = runtime
+    sys.path.insert(0, str(ROOT))
+    from shared.auth import issue_jwt
+
+    tokens = [issue_jwt(f"caller-{i}", ["passes", "bookings"]) for i in range(CALLERS)]
+    status, found = post(f"{base}/orbapi/passes/search",
+                         {"noradId": 43013, "days": 2, "groundStationIds": ["3"], "minElevationDeg": 5}, tokens[0])
+    assert status == 200
+    p = next(x for x in found["passes"] if not x["in_progress_at_start"])
+    rise, fall = p["rise_time"], p["set_time"]
+    # every caller asks for a different but overlapping window inside the same pass
+    bodies = [{"norad_cat_id": 43013, "type": "data",
+               "slots": [{"start": rise, "end": fall if i % 2 == 0 else p["max_elevation_time"], "gs_id": "3"}]}
+              for i in range(CALLERS)]
+    with ThreadPoolExecutor(max_workers=CALLERS) as pool:
+        results = list(pool.map(lambda i: post(f"{base}/orbapi/bookings", bodies[i], tokens[i]), range(CALLERS)))
+    statuses = [s for s, _ in results]
+    assert statuses.count(201) == 1, statuses
+    assert statuses.count(409) == CALLERS - 1, statuses
+    assert not [s for s in statuses if s >= 500]
+    for s, body in results:
+        if s == 409:
+            assert "ground station 3 is already reserved" in body["error"]
+
+    import boto3
+
+    ddb = boto3.client("dynamodb", endpoint_url=moto, region_name="us-east-1",
+                       aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                       aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    rows = ddb.query(TableName="groundlink-ledger", KeyConditionExpression="pk = :p AND begins_with(sk, :r)",
+                     ExpressionAttributeValues={":p": {"S": "STATION#3"}, ":r": {"S": "RES#"}},
+                     ConsistentRead=True)["Items"]
+    windows = sorted((r["start"]["S"], r["end"]["S"]) for r in rows)
+    assert len(windows) == 1
+    assert all(a[1] <= b[0] for a, b in zip(windows, windows[1:], strict=False))
