@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
+
 from functions.orbapi_passes.models import MAX_DAYS, PassSearchRequest
 from shared.dal.catalog import CatalogRepository
 from shared.errors import BadRequest, NotFound
 from shared.models.catalog import Station
 from shared.orbapi_views import station_view
-from shared.scheduling.passes import element_set_from_lines, element_set_of, predict, sgp4_warning
+from shared.scheduling.passes import (
+    all_tracks,
+    element_set_from_lines,
+    element_set_of,
+    iso_ms_array,
+    predict,
+    sgp4_warning,
+)
 from shared.timefmt import as_utc, iso_ms, utcnow
-
-
-def _r(x: float, digits: int = 3) -> float:
-    return round(float(x), digits)
 
 
 class PassSearch:
@@ -33,6 +38,49 @@ class PassSearch:
             if st is None:
                 raise NotFound(f"ground station {gs_id} not found")
             out.append(st)
+        return out
+
+    @staticmethod
+    def _passes(table, stations: list[Station], step_s: int) -> list[dict]:
+        """Wire rows for every pass; numbers rounded and times formatted as whole arrays."""
+        n = len(table)
+        if n == 0:
+            return []
+        rise, fall, culm = (iso_ms_array(a) for a in (table.rise_unix_s, table.set_unix_s, table.culmination_unix_s))
+        aos_az, los_az = np.round(table.rise_azimuth_deg, 2).tolist(), np.round(table.set_azimuth_deg, 2).tolist()
+        max_el = np.round(table.max_elevation_deg, 3).tolist()
+        slant = np.round(table.slant_range_km, 1).tolist()
+        duration = np.round(table.set_unix_s - table.rise_unix_s, 1).tolist()
+        sunlit = table.sunlit.tolist()
+        before, after = table.starts_before_window.tolist(), table.ends_after_window.tolist()
+        gs = [stations[int(m)].id for m in table.station_index]
+        out = []
+        for i, (times, az, el) in enumerate(all_tracks(table, step_s)):
+            track_times = iso_ms_array(times)
+            item = {
+                "groundStationId": gs[i],
+                "rise_time": rise[i],
+                "set_time": fall[i],
+                "aos": rise[i],
+                "los": fall[i],
+                "aos_azimuth": aos_az[i],
+                "los_azimuth": los_az[i],
+                "max_elevation": max_el[i],
+                "max_elevation_time": culm[i],
+                "slant_range_km": slant[i],
+                "duration_s": duration[i],
+                "sunlit": sunlit[i],
+                "in_progress_at_start": before[i],
+                "in_progress_at_end": after[i],
+                "polar_track": [
+                    {"azimuth": a, "elevation": e, "time": t}
+                    for a, e, t in zip(np.round(az, 2).tolist(), np.round(el, 2).tolist(), track_times, strict=True)
+                ],
+            }
+            if table.doppler_rise_hz is not None:
+                item["doppler_aos_hz"] = round(float(table.doppler_rise_hz[i]), 1)
+                item["doppler_los_hz"] = round(float(table.doppler_set_hz[i]), 1)
+            out.append(item)
         return out
 
     def search(self, req: PassSearchRequest) -> dict:
@@ -61,33 +109,7 @@ class PassSearch:
         stations = self.stations(req.groundStationIds)
         table = predict(es, stations, start.timestamp(), end.timestamp(), req.minElevationDeg,
                         carrier_hz=req.carrierFrequencyHz)
-        passes = []
-        for i in range(len(table)):
-            times, az, el = table.track(i, req.stepSeconds)
-            item = {
-                "groundStationId": stations[int(table.station_index[i])].id,
-                "rise_time": iso_ms(table.rise_unix_s[i]),
-                "set_time": iso_ms(table.set_unix_s[i]),
-                "aos": iso_ms(table.rise_unix_s[i]),
-                "los": iso_ms(table.set_unix_s[i]),
-                "aos_azimuth": _r(table.rise_azimuth_deg[i], 2),
-                "los_azimuth": _r(table.set_azimuth_deg[i], 2),
-                "max_elevation": _r(table.max_elevation_deg[i], 3),
-                "max_elevation_time": iso_ms(table.culmination_unix_s[i]),
-                "slant_range_km": _r(table.slant_range_km[i], 1),
-                "duration_s": _r(table.set_unix_s[i] - table.rise_unix_s[i], 1),
-                "sunlit": bool(table.sunlit[i]),
-                "in_progress_at_start": bool(table.starts_before_window[i]),
-                "in_progress_at_end": bool(table.ends_after_window[i]),
-                "polar_track": [
-                    {"azimuth": _r(a, 2), "elevation": _r(e, 2), "time": iso_ms(t)}
-                    for t, a, e in zip(times, az, el, strict=True)
-                ],
-            }
-            if table.doppler_rise_hz is not None:
-                item["doppler_aos_hz"] = _r(table.doppler_rise_hz[i], 1)
-                item["doppler_los_hz"] = _r(table.doppler_set_hz[i], 1)
-            passes.append(item)
+        passes = self._passes(table, stations, req.stepSeconds)
         body = {
             "satellite": {"noradId": es.norad_id, "name": name, "tle": tle},
             "groundStations": [station_view(s) for s in stations],

@@ -67,12 +67,17 @@ def main() -> int:
         print(f"  orbapi API token:       {api_token}")
         print(f"  more: groundlink token --subject demo --scopes 'passes:read'   "
               f"(imports: GROUNDLINK_AWS_ENDPOINT_URL={aws.endpoint} groundlink import-tle FILE)")
-        print(f"Groundlink is ready on {base} (Ctrl-C stops)", flush=True)
+
+        class AnnouncingServer(uvicorn.Server):
+            async def startup(self, sockets=None) -> None:
+                await super().startup(sockets=sockets)
+                if self.started:  # the socket is bound: clients may connect now
+                    print(f"Groundlink is ready on {base} (Ctrl-C stops)", flush=True)
 
         config = uvicorn.Config(gateway, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
                                 access_log=False)
         try:
-            uvicorn.Server(config).run()
+            AnnouncingServer(config).run()
         except KeyboardInterrupt:  # uvicorn re-raises the captured Ctrl-C after a graceful shutdown
             pass
     finally:

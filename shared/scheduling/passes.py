@@ -85,3 +85,35 @@ def containing_pass(windows: Sequence[PassWindow], start_unix_s: float, end_unix
         if w.rise_unix_s - EDGE_TOLERANCE_S <= start_unix_s and end_unix_s <= w.set_unix_s + EDGE_TOLERANCE_S:
             return w
     return None
+
+
+def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Polar tracks of every pass at once: ``(time_unix_s, azimuth_deg, elevation_deg)`` per pass, sampled
+    every ``step_s`` from rise to set inclusive — the same samples as ``PassTable.track`` but one SGP4
+    call for the whole table instead of one per pass."""
+    from groundlink_orbit.frames import topocentric
+    from groundlink_orbit.propagation import propagate_pairs_ecef
+
+    n = len(table)
+    if n == 0:
+        return []
+    rise, fall = table.rise_unix_s.astype(float), table.set_unix_s.astype(float)
+    counts = np.floor((fall - rise) / step_s).astype(np.int64) + 1  # rise, rise+step, ... < fall
+    counts -= (rise + (counts - 1) * step_s >= fall) & (counts > 1)  # arange excludes the end itself
+    lengths = counts + 1  # plus the set time
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    pass_of = np.repeat(np.arange(n), lengths)
+    k = np.arange(offsets[-1]) - offsets[pass_of]
+    times = np.where(k == lengths[pass_of] - 1, fall[pass_of], rise[pass_of] + k * step_s)
+    satrecs = [es.satrec() for es in table.element_sets]
+    _, r, v = propagate_pairs_ecef(satrecs, table.sat_index[pass_of].astype(np.int64), times)
+    st = table._stations  # noqa: SLF001 (station vectors kept by the table)
+    m = table.station_index[pass_of]
+    az, el, _, _ = topocentric(r, v, st.pos[m], st.east[m], st.north[m], st.up[m])
+    return [(times[a:b], az[a:b], el[a:b]) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+
+
+def iso_ms_array(unix_s: np.ndarray) -> list[str]:
+    """Vectorised ``shared.timefmt.iso_ms``: ISO 8601 UTC with milliseconds and ``Z``."""
+    ms = np.floor(np.asarray(unix_s, dtype=float) * 1000.0 + 1e-6).astype("int64").astype("datetime64[ms]")
+    return [s + "Z" for s in np.datetime_as_string(ms, unit="ms").tolist()]
