@@ -19,12 +19,18 @@ import sys
 from pathlib import Path
 
 
-def _local_defaults() -> None:
-    if os.environ.get("GROUNDLINK_AWS_ENDPOINT_URL"):
-        from infra.local.emulation import FAKE_CREDENTIALS
+LOCAL_ENDPOINT = "http://127.0.0.1:4566"  # ``make run``'s embedded AWS (GROUNDLINK_MOTO_PORT default)
 
-        for key, val in FAKE_CREDENTIALS.items():
-            os.environ.setdefault(key, val)
+
+def _local_defaults() -> None:
+    """Outside AWS (GROUNDLINK_ENVIRONMENT unset or 'local') the CLI talks to the local platform."""
+    if os.environ.get("GROUNDLINK_ENVIRONMENT", "local") != "local":
+        return
+    os.environ.setdefault("GROUNDLINK_AWS_ENDPOINT_URL", LOCAL_ENDPOINT)
+    from infra.local.emulation import FAKE_CREDENTIALS
+
+    for key, val in FAKE_CREDENTIALS.items():
+        os.environ.setdefault(key, val)
 
 
 def _print_report(report) -> int:
@@ -33,6 +39,20 @@ def _print_report(report) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as exc:  # AWS unreachable, no credentials, missing table: one clear line, no trace
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if not isinstance(exc, (BotoCoreError, ClientError)):
+            raise
+        endpoint = os.environ.get("GROUNDLINK_AWS_ENDPOINT_URL", "AWS")
+        print(f"groundlink: cannot use DynamoDB at {endpoint}: {exc}. Is the platform running "
+              f"(make run), or GROUNDLINK_AWS_ENDPOINT_URL / AWS credentials set?", file=sys.stderr)
+        return 3
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="groundlink", description="Groundlink operator CLI")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -1,0 +1,50 @@
+"""The operator CLI: tokens the platform accepts, imports through the shared import path, clear errors."""
+
+import json
+
+from shared.auth import decode_jwt
+from shared.cli import main
+from shared.dal.catalog import catalog_repository
+
+GOOD = """NOAA 20 (JPSS-1)
+1 43013U 17073A   26107.17219596  .00000036  00000+0  38109-4 0  9998
+2 43013  98.7737  47.1878 0002154  85.2820 274.8602 14.19545792435813
+"""
+BAD = """BROKEN
+1 43013U 17073A   26107.17219596  .00000036  00000+0  38109-4 0  9998
+2 43013  98.7737  47.1878 0002154  85.2820 274.8602 14.19545792435814
+"""
+
+
+def test_token_prints_a_jwt_with_subject_and_scopes(capsys):
+    assert main(["token", "--subject", "ops", "--scopes", "passes:read contacts", "--ttl", "60"]) == 0
+    claims = decode_jwt(capsys.readouterr().out.strip())
+    assert claims["sub"] == "ops" and claims["scope"] == "passes:read contacts"
+    assert claims["exp"] - claims["iat"] == 60
+
+
+def test_import_tle_reports_bad_sets_and_stores_good_ones(aws, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")  # no local-endpoint default: moto intercepts
+    path = tmp_path / "sets.tle"
+    path.write_text(BAD + GOOD)
+    assert main(["import-tle", str(path), "--source", "celestrak", "--uploaded-by", "ops"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["stored"] == 1 and report["errors"] == ["item 1 (text line 1): line 2: checksum 4 != 3"]
+    [history] = catalog_repository().element_set_history(43013)
+    assert (history.source, history.uploaded_by) == ("celestrak", "ops")
+
+
+def test_unreachable_database_is_one_clear_line(capsys, monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    from shared.aws import reset_clients
+
+    reset_clients()
+    assert main(["api-token", "list"]) == 3
+    err = capsys.readouterr().err
+    assert "cannot use DynamoDB at http://127.0.0.1:9" in err and "Traceback" not in err
+    reset_clients()
+
+
+def test_missing_file_is_reported(capsys):
+    assert main(["import-stations", "/no/such/file.json"]) == 2
+    assert "cannot read /no/such/file.json" in capsys.readouterr().err
