@@ -18,7 +18,6 @@ import os
 import sys
 from pathlib import Path
 
-
 LOCAL_ENDPOINT = "http://127.0.0.1:4566"  # ``make run``'s embedded AWS (GROUNDLINK_MOTO_PORT default)
 
 
