@@ -71,6 +71,7 @@ def main() -> None:
         "functions.orbapi_catalog.handler",
         "functions.spacego_catalog.handler",
         "functions.ssa_core.handler",
+        "functions.orbapi_passes.handler",
     ):
         print(f"  {module:40s} {import_cost(module):7.1f} ms")
 
@@ -125,11 +126,10 @@ def main() -> None:
                 f"  {'GET ' + path:44s} {pct(s, 0.5):10.2f} {pct(s, 0.9):7.2f} {pct(c, 0.5):10.2f} "
                 f"{pct(s, 0.5) / max(pct(ref_server, 0.5), 1e-6):7.1f}"
             )
-        extra = os.environ.get("BENCH_EXTRA")
-        if extra:  # e.g. BENCH_EXTRA=orbapi_passes (added by later endpoint groups)
-            import importlib
-
-            importlib.import_module(f"tests.benchmarks.{extra}").run(base, token, n, timed, pct)
+        search = {"noradId": 25544, "days": 14}  # one satellite, every demo station, 14 days
+        s, c = timed(f"{base}/orbapi/passes/search", token, max(20, n // 5), "POST", search)
+        print(f"  {'POST /orbapi/passes/search (ISS, 14 d, all)':44s} {pct(s, .5):10.2f} {pct(s, .9):7.2f} "
+              f"{pct(c, .5):10.2f} {pct(s, .5) / max(pct(ref_server, .5), 1e-6):7.1f}")
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
