@@ -102,20 +102,30 @@ def _sin_el_derivs(r, v, a, pos, up):
     return g, g1, g2
 
 
-def _hermite_coefficients(ra, va, rb, vb, h):
-    """Cubic p(tau) = c0 + c1 tau + c2 tau^2 + c3 tau^3 through (r, v) at both ends, tau in [0, 1]."""
-    hva, hvb = h * va, h * vb
+def _hermite_polys(ra, va, rb, vb, h, pos, up):
+    """Scalar polynomials in tau of the cubic Hermite interpolant, seen from a station.
+
+    The interpolant p(tau) = sum c_j tau^j (tau in [0, 1]) passes through (r, v) at both ends.
+    Returns (a, b): height above the station's horizon plane n(tau) = (p - pos) . up =
+    sum a_j tau^j (cubic) and squared range q(tau) = |p - pos|^2 = sum b_k tau^k (degree 6), so
+    sin(elevation) = n / sqrt(q) and every later iteration works on scalars only.
+    """
+    hva = h * va
+    hvb = h * vb
     d = rb - ra
-    return ra, hva, 3.0 * d - 2.0 * hva - hvb, hva + hvb - 2.0 * d
-
-
-def _hermite(coef, h, tau):
-    c0, c1, c2, c3 = coef
-    t = tau[:, None]
-    p = ((c3 * t + c2) * t + c1) * t + c0
-    dp = ((3.0 * c3 * t + 2.0 * c2) * t + c1) / h
-    ddp = (6.0 * c3 * t + 2.0 * c2) / (h * h)
-    return p, dp, ddp
+    c = (ra - pos, hva, 3.0 * d - 2.0 * hva - hvb, hva + hvb - 2.0 * d)
+    a = [_dot(cj, up) for cj in c]
+    cc = {(i, j): _dot(c[i], c[j]) for i in range(4) for j in range(i, 4)}
+    b = [
+        cc[0, 0],
+        2.0 * cc[0, 1],
+        2.0 * cc[0, 2] + cc[1, 1],
+        2.0 * (cc[0, 3] + cc[1, 2]),
+        2.0 * cc[1, 3] + cc[2, 2],
+        2.0 * cc[2, 3],
+        cc[3, 3],
+    ]
+    return a, b
 
 
 def _linear_zero(fa, fb):
@@ -126,23 +136,42 @@ def _linear_zero(fa, fb):
 def _solve_hermite(ra, va, rb, vb, h, pos, up, target, lo, hi, lo_positive, extremum, tau0, iterations=7):
     """Safeguarded Newton on the Hermite interpolant; tau in [lo, hi] (fractions of the interval).
 
-    Root of sin(el) − target, or (``extremum``) of d sin(el)/dt.  Returns tau and sin(el) there.
+    Root of sin(el) − target (as n − target·sqrt(q)), or (``extremum``) of d sin(el)/dt (as its
+    numerator n'q − n q'/2, same sign since q > 0).  Returns tau and sin(el) there.
     """
-    coef = _hermite_coefficients(ra, va, rb, vb, h)
+    (a0, a1, a2, a3), (b0, b1, b2, b3, b4, b5, b6) = _hermite_polys(ra, va, rb, vb, h, pos, up)
+    da1, da2 = 2.0 * a2, 3.0 * a3
+    db1, db2, db3, db4, db5 = 2.0 * b2, 3.0 * b3, 4.0 * b4, 5.0 * b5, 6.0 * b6
+    if extremum:
+        ea0, ea1 = 2.0 * a2, 6.0 * a3
+        eb0, eb1, eb2, eb3, eb4 = 2.0 * b2, 6.0 * b3, 12.0 * b4, 20.0 * b5, 30.0 * b6
     tau = np.where((tau0 > lo) & (tau0 < hi), tau0, 0.5 * (lo + hi))
     with np.errstate(invalid="ignore", divide="ignore"):
         for _ in range(iterations):
-            p, dp, ddp = _hermite(coef, h, tau)
-            g, g1, g2 = _sin_el_derivs(p, dp, ddp, pos, up)
-            f, fp = (g1, g2 * h) if extremum else (g - target, g1 * h)
+            t = tau
+            n = ((a3 * t + a2) * t + a1) * t + a0
+            n1 = (da2 * t + da1) * t + a1
+            q = (((((b6 * t + b5) * t + b4) * t + b3) * t + b2) * t + b1) * t + b0
+            q1 = ((((db5 * t + db4) * t + db3) * t + db2) * t + db1) * t + b1
+            if extremum:
+                n2 = ea1 * t + ea0
+                q2 = (((eb4 * t + eb3) * t + eb2) * t + eb1) * t + eb0
+                f = n1 * q - 0.5 * n * q1
+                fp = n2 * q + 0.5 * (n1 * q1 - n * q2)
+            else:
+                sq = np.sqrt(q)
+                f = n - target * sq
+                fp = n1 - (0.5 * target) * q1 / sq
             same = (f > 0) == lo_positive
             lo = np.where(same, tau, lo)
             hi = np.where(same, hi, tau)
             new = tau - f / fp
             converged = np.abs(new - tau) < 1e-7  # ~30 µs: keep it, do not bisect away from it
             tau = np.where(converged | ((new > lo) & (new < hi)), new, 0.5 * (lo + hi))
-        p, dp, _ = _hermite(coef, h, tau)
-        g, _, _ = _sin_el_derivs(p, dp, None, pos, up)
+        t = tau
+        n = ((a3 * t + a2) * t + a1) * t + a0
+        q = (((((b6 * t + b5) * t + b4) * t + b3) * t + b2) * t + b1) * t + b0
+        g = n / np.sqrt(q)
     return tau, g
 
 
