@@ -16,3 +16,19 @@ os.environ.update(
     }
 )
 os.environ.pop("GROUNDLINK_AWS_ENDPOINT_URL", None)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment():
+    """Code under test (the CLI's local defaults) may set variables; no test leaks them to the next."""
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
+        from shared.aws import reset_clients
+
+        reset_clients()

@@ -7,7 +7,7 @@ create response.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -16,6 +16,7 @@ from shared.auth import Principal
 from shared.dal.identity import ApiTokenRecord, IdentityRepository
 from shared.errors import Forbidden, NotFound
 from shared.identity_tokens import create_api_token
+from shared.timefmt import iso_ms
 
 SCOPE_PATTERN = r"^[a-z][a-z0-9-]*([.:][a-z0-9-]+)*$"
 
@@ -49,8 +50,8 @@ def require_admin(principal: Principal) -> Principal:
     return principal
 
 
-def iso_ms(ts: datetime | None) -> str | None:
-    return None if ts is None else ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+def _iso(ts: datetime | None) -> str | None:
+    return None if ts is None else iso_ms(ts)
 
 
 def token_view(record: ApiTokenRecord) -> dict[str, Any]:
@@ -59,9 +60,9 @@ def token_view(record: ApiTokenRecord) -> dict[str, Any]:
         "owner": record.owner,
         "scopes": list(record.scopes),
         "name": record.name,
-        "createdAt": iso_ms(record.created_at),
+        "createdAt": _iso(record.created_at),
         "revoked": record.revoked,
-        "revokedAt": iso_ms(record.revoked_at),
+        "revokedAt": _iso(record.revoked_at),
     }
 
 

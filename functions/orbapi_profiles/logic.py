@@ -21,9 +21,9 @@ from shared.models.profiles import (
     CreatedByType,
     MissionProfile,
     MissionProfileInput,
-    iso_ms,
     utc_now_ms,
 )
+from shared.timefmt import iso_ms
 
 REQUIRED_SCOPE = "mission-profile:create"
 BODY_MAX_BYTES = 4 * PROFILE_MAX_BYTES  # raw request bytes, checked before parsing

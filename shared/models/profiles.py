@@ -50,7 +50,3 @@ def utc_now_ms() -> datetime:
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
-
-def iso_ms(ts: datetime) -> str:
-    """ISO 8601 UTC with milliseconds and ``Z``: ``2026-05-05T12:00:00.000Z``."""
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
