@@ -29,10 +29,12 @@ from .frames import (
     EARTH_MU_KM3_S2,
     EARTH_RATE_RAD_S,
     SPEED_OF_LIGHT_KM_S,
+    gmst82_rad,
     station_vectors,
     sunlit_ecef,
     teme_to_ecef,
     topocentric,
+    unix_to_jd,
     validate_stations,
 )
 from .propagation import as_element_sets, propagate_pairs_ecef, propagate_teme
@@ -175,9 +177,41 @@ def _solve_hermite(ra, va, rb, vb, h, pos, up, target, lo, hi, lo_positive, extr
     return tau, g
 
 
+def _sgp4_ecef_grouped(satrecs, sats, times, theta0, t0, theta_dot):
+    """Earth-fixed states of ``satrecs[sats[k]]`` at ``times[k]``; ``sats`` grouped (sorted).
+
+    Returns the components (x, y, z, vx, vy, vz), each contiguous.  One vectorised C call per
+    satellite.  The GMST angle is ``theta0 + theta_dot (t − t0)``, linear from a nearby instant
+    ``t0`` (|t − t0| within one grid step): the neglected UT1 drift over that step is below 1 µs of
+    time.  Failed SGP4 samples are NaN.
+    """
+    count = len(sats)
+    r = np.empty((count, 3))
+    v = np.empty((count, 3))
+    err = np.empty(count, dtype=np.uint8)
+    jd, fr = unix_to_jd(times)
+    cuts = (np.flatnonzero(sats[1:] != sats[:-1]) + 1).tolist()
+    for a, b in zip([0, *cuts], [*cuts, count], strict=True):
+        err[a:b], r[a:b], v[a:b] = satrecs[sats[a]].sgp4_array(jd[a:b], fr[a:b])
+    if err.any():
+        bad = err != 0
+        r[bad] = np.nan
+        v[bad] = np.nan
+    theta = theta0 + theta_dot * (times - t0)
+    c, s = np.cos(theta), np.sin(theta)
+    x, y, z = r.T
+    vx, vy, vz = v.T
+    xe = c * x + s * y
+    ye = c * y - s * x
+    vxe = c * vx + s * vy + theta_dot * ye
+    vye = c * vy - s * vx - theta_dot * xe
+    return xe, ye, z.copy(), vxe, vye, vz.copy()
+
+
 def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low=None, max_iterations=40):
     """Safeguarded Newton on exact SGP4 states; returns time, sin(el), Earth-fixed r and v there.
 
+    ``extremum`` (per item or scalar): find the zero of d sin(el)/dt instead of sin(el) = target.
     Each round evaluates SGP4 once per unconverged item.  An item is done when its Newton step is
     below 0.5 s (1 s for extrema) and its second-order error estimate is below 0.1 ms; the final step is
     applied without another evaluation (state extrapolated linearly, sin(el) by Taylor series).
@@ -185,91 +219,121 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low
     Taylor-extrapolated maximum is clearly (0.06°) below it.
     """
     count = len(t)
-    t = np.clip(t, lo, hi)
-    lo, hi = lo.copy(), hi.copy()
+    ext_all = np.broadcast_to(np.asarray(extremum, dtype=bool), (count,))
+    low_all = np.zeros(count, bool) if low is None else np.asarray(low, dtype=bool)
+    t_out = np.full(count, np.nan)
     g_out = np.full(count, np.nan)
     r_out = np.full((count, 3), np.nan)
     v_out = np.full((count, 3), np.nan)
+    if count == 0:
+        return t_out, g_out, r_out, v_out
+    # Work in satellite order so each round makes one C call per satellite; vectors as components.
+    order = np.argsort(sat, kind="stable")
+    sat = sat[order]
+    px, py, pz = pos[order].T.copy()
+    ux, uy, uz = up[order].T.copy()
+    target = target[order]
+    lo_positive, ext_all, low_all = lo_positive[order], ext_all[order], low_all[order]
+    lo, hi = lo[order], hi[order]
+    t = np.clip(t[order], lo, hi)
+    theta0, theta_dot = gmst82_rad(t)
+    t0 = t.copy()
+    t_res = np.full(count, np.nan)
+    g_res = np.full(count, np.nan)
+    res = np.full((6, count), np.nan)
     active = np.arange(count)
+    w = EARTH_RATE_RAD_S
     with np.errstate(invalid="ignore", divide="ignore"):
         for _ in range(max_iterations):
             if active.size == 0:
                 break
-            ta = t[active]
-            _, r, v = propagate_pairs_ecef(satrecs, sat[active], ta)
-            acc = _accel_ecef(r, v)
-            g, g1, g2 = _sin_el_derivs(r, v, acc, pos[active], up[active])
-            f, fp = (g1, g2) if extremum else (g - target[active], g1)
-            same = (f > 0) == lo_positive[active]
-            la = np.where(same, ta, lo[active])
-            ha = np.where(same, hi[active], ta)
+            if active.size == count:
+                ta, sa, tg, lp, ext, lw, la, ha = t, sat, target, lo_positive, ext_all, low_all, lo, hi
+                th0, thd, tt0 = theta0, theta_dot, t0
+                qx, qy, qz, wx, wy, wz = px, py, pz, ux, uy, uz
+            else:
+                ta, sa, tg, lp = t[active], sat[active], target[active], lo_positive[active]
+                ext, lw, la, ha = ext_all[active], low_all[active], lo[active], hi[active]
+                th0, thd, tt0 = theta0[active], theta_dot[active], t0[active]
+                qx, qy, qz, wx, wy, wz = (a[active] for a in (px, py, pz, ux, uy, uz))
+            x, y, z, vx, vy, vz = _sgp4_ecef_grouped(satrecs, sa, ta, th0, tt0, thd)
+            # Two-body acceleration in the rotating frame (Newton derivative only).
+            r2 = x * x + y * y + z * z
+            k = -EARTH_MU_KM3_S2 / (r2 * np.sqrt(r2))
+            ax = (k + w * w) * x + (2.0 * w) * vy
+            ay = (k + w * w) * y - (2.0 * w) * vx
+            az = k * z
+            # sin(elevation) g and its first two time derivatives.
+            dx, dy, dz = x - qx, y - qy, z - qz
+            n0 = dx * wx + dy * wy + dz * wz
+            n1 = vx * wx + vy * wy + vz * wz
+            q2 = dx * dx + dy * dy + dz * dz
+            q = np.sqrt(q2)
+            q1 = (dx * vx + dy * vy + dz * vz) / q
+            g = n0 / q
+            g1 = (n1 - g * q1) / q
+            qq = (vx * vx + vy * vy + vz * vz + dx * ax + dy * ay + dz * az - q1 * q1) / q
+            g2 = ((ax * wx + ay * wy + az * wz) - 2.0 * g1 * q1 - g * qq) / q
+            f = np.where(ext, g1, g - tg)
+            fp = np.where(ext, g2, g1)
+            same = (f > 0) == lp
+            la = np.where(same, ta, la)
+            ha = np.where(same, ha, ta)
             lo[active], hi[active] = la, ha
             step = -f / fp
             new = ta + step
-            inside = (new > la) & (new < ha)
-            if extremum:
-                g_final = g + 0.5 * g1 * step  # g + g1*s + g2*s^2/2 with s = -g1/g2
-                small = np.abs(step) < 1.0  # g2 is two-body (~1e-3 relative): time error < 1 ms
-                if low is not None:
-                    small |= low[active] & (g_final < target[active] - 1e-3) & (np.abs(step) < 30.0)
-            else:
-                # Newton's error after this step is ~|g2 / 2 g1| step²: accept below 0.1 ms.
-                small = (np.abs(step) < 0.5) & (np.abs(0.5 * g2 / g1) * step * step < 1e-4)
-                g_final = g + g1 * step
-            tiny = np.abs(step) < TIME_TOLERANCE_S  # may be below the float resolution of t
-            new = np.where(small | tiny | inside, new, 0.5 * (la + ha))
-            done = small | tiny | (ha - la < TIME_TOLERANCE_S) | ~np.isfinite(f)
-            accept = small | tiny
-            dt = np.where(accept, step, 0.0)[:, None]
-            g_out[active] = np.where(accept, g_final, g)
-            r_out[active] = r + v * dt + 0.5 * acc * dt * dt
-            v_out[active] = v + acc * dt
-            t[active] = np.where(np.isfinite(f), np.where(done & ~accept, ta, new), np.nan)
-            active = active[~done]
-    return t, g_out, r_out, v_out
+            astep = np.abs(step)
+            # Extremum: g + g1*s + g2*s^2/2 with s = -g1/g2; g2 is two-body (~1e-3 relative), so a
+            # step below 1 s leaves < 1 ms.  Crossing: Newton's error after this step is
+            # ~|g2 / 2 g1| step²: accept below 0.1 ms.
+            g_final = g + np.where(ext, 0.5, 1.0) * g1 * step
+            small = np.where(
+                ext,
+                (astep < 1.0) | (lw & (g_final < tg - 1e-3) & (astep < 30.0)),
+                (astep < 0.5) & (np.abs(0.5 * g2 / g1) * step * step < 1e-4),
+            )
+            accept = small | (astep < TIME_TOLERANCE_S)  # tiny steps may be below t's resolution
+            finite = np.isfinite(f)
+            done = accept | (ha - la < TIME_TOLERANCE_S) | ~finite
+            fin = active[done]
+            dt = np.where(accept, step, 0.0)[done]
+            half = 0.5 * dt * dt
+            res[0, fin] = x[done] + vx[done] * dt + ax[done] * half
+            res[1, fin] = y[done] + vy[done] * dt + ay[done] * half
+            res[2, fin] = z[done] + vz[done] * dt + az[done] * half
+            res[3, fin] = vx[done] + ax[done] * dt
+            res[4, fin] = vy[done] + ay[done] * dt
+            res[5, fin] = vz[done] + az[done] * dt
+            g_res[fin] = np.where(accept, g_final, g)[done]
+            t_res[fin] = np.where(finite, np.where(accept, new, ta), np.nan)[done]
+            keep = ~done
+            new = np.where((new > la) & (new < ha), new, 0.5 * (la + ha))
+            t[active[keep]] = new[keep]
+            active = active[keep]
+    t_out[order], g_out[order] = t_res, g_res
+    r_out[order] = res[:3].T
+    v_out[order] = res[3:].T
+    return t_out, g_out, r_out, v_out
 
 
-@dataclass
-class _Events:
-    """Raw search result: intervals where elevation exceeds the mask, with Earth-fixed states."""
-
-    sat: list = field(default_factory=list)
-    station: list = field(default_factory=list)
-    rise_t: list = field(default_factory=list)
-    set_t: list = field(default_factory=list)
-    culm_t: list = field(default_factory=list)
-    rise_r: list = field(default_factory=list)
-    rise_v: list = field(default_factory=list)
-    set_r: list = field(default_factory=list)
-    set_v: list = field(default_factory=list)
-    culm_r: list = field(default_factory=list)
-    culm_v: list = field(default_factory=list)
-    culm_g: list = field(default_factory=list)
-    starts_before: list = field(default_factory=list)
-    ends_after: list = field(default_factory=list)
-
-    def concat(self) -> dict[str, np.ndarray]:
-        out = {}
-        for name, parts in vars(self).items():
-            out[name] = np.concatenate(parts) if parts else np.empty((0, 3) if name.endswith(("_r", "_v")) else 0)
-        out["sat"] = out["sat"].astype(np.int64)
-        out["station"] = out["station"].astype(np.int64)
-        out["starts_before"] = out["starts_before"].astype(bool)
-        out["ends_after"] = out["ends_after"].astype(bool)
-        return out
+def _cat(parts, width=0):
+    if not parts:
+        return np.empty((0, width)) if width else np.empty(0)
+    return np.concatenate(parts)
 
 
 def search(satrecs, steps_s, stations: _Stations, mask_deg: np.ndarray, start: float, end: float):
     """Find every interval with elevation > mask for all satellite × station pairs.
 
     Returns (events dict sorted by satellite, station, rise; per-satellite first SGP4 error code and
-    its time).
+    its time).  The grid stage runs per chunk of satellites with similar steps; the event stage
+    (Hermite search, SGP4 polish, pairing) runs once for all of them.
     """
     n_sat = len(satrecs)
     m = len(stations)
-    events = _Events()
     err_code = np.zeros(n_sat, dtype=np.int32)
     err_time = np.full(n_sat, np.nan)
+    cand: dict[str, list] = {}
     order = np.argsort(steps_s, kind="stable")
     i = 0
     while i < n_sat:
@@ -281,14 +345,18 @@ def search(satrecs, steps_s, stations: _Stations, mask_deg: np.ndarray, start: f
             j += 1
         j = max(j, i + 1)
         chunk = order[i:j]
-        _search_chunk(satrecs, chunk, count_t, stations, mask_deg, start, end, events, err_code, err_time)
+        for key, value in _grid_chunk(satrecs, chunk, count_t, stations, mask_deg, start, end, err_code, err_time).items():
+            cand.setdefault(key, []).append(value)
         i = j
-    out = events.concat()
+    widths = {"ra": 3, "va": 3, "rb": 3, "vb": 3, "c_ra": 3, "c_va": 3, "c_rb": 3, "c_vb": 3, "b_r": 3, "b_v": 3}
+    cand = {k: _cat(v, widths.get(k, 0)) for k, v in cand.items()}
+    out = _solve_events(satrecs, stations, mask_deg, start, end, cand)
     sort = np.lexsort((out["rise_t"], out["station"], out["sat"]))
     return {k: v[sort] for k, v in out.items()}, err_code, err_time
 
 
-def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, events, err_code, err_time):
+def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, err_code, err_time):
+    """Grid stage for satellites ``chunk`` (shared times): bracketed extrema, crossings, boundaries."""
     times = np.linspace(start, end, count_t)
     h = times[1] - times[0]
     err, r_teme, v_teme = propagate_teme([satrecs[k] for k in chunk], times)
@@ -348,110 +416,151 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     ei = np.concatenate((ii, pi_, di))
     ek = np.concatenate((kk, pk, dk))
     em = np.concatenate((mm, pm, dm))
-    is_max = np.arange(ei.size) < n_low + n_in
-    is_low = np.arange(ei.size) < n_low
+    idx = np.arange(ei.size)
+    ci, ck, cm = np.nonzero(a0 != a1)
+    bi, bm = np.nonzero(above[:, 0, :])
+    ni, nm = np.nonzero(above[:, -1, :])
+    return {
+        # Extremum candidates (intervals with a sign change of the elevation rate).
+        "sat": chunk[ei], "m": em, "t_lo": times[ek], "h": np.full(ei.size, h),
+        "ra": R[ei, ek], "va": V[ei, ek], "rb": R[ei, ek + 1], "vb": V[ei, ek + 1],
+        "is_max": idx < n_low + n_in, "is_low": idx < n_low,
+        "tau0": _linear_zero(rate[ei, ek, em], rate[ei, ek + 1, em]),
+        # Mask crossings between grid samples.
+        "c_sat": chunk[ci], "c_m": cm, "c_t_lo": times[ck], "c_h": np.full(ci.size, h),
+        "c_ra": R[ci, ck], "c_va": V[ci, ck], "c_rb": R[ci, ck + 1], "c_vb": V[ci, ck + 1],
+        "c_lo_pos": above[ci, ck, cm],
+        "c_tau0": _linear_zero(g[ci, ck, cm] - sin_mask[cm], g[ci, ck + 1, cm] - sin_mask[cm]),
+        # Above the mask at the window start / end.
+        "b_sat": np.concatenate((chunk[bi], chunk[ni])), "b_m": np.concatenate((bm, nm)),
+        "b_end": np.concatenate((np.zeros(bi.size, bool), np.ones(ni.size, bool))),
+        "b_r": np.concatenate((R[bi, 0], R[ni, -1])), "b_v": np.concatenate((V[bi, 0], V[ni, -1])),
+        "b_g": np.concatenate((g[bi, 0, bm], g[ni, -1, nm])),
+    }  # fmt: skip
 
-    # Extrema on the Hermite interpolant, then exact polish of those that matter.
-    ones = np.ones(ei.size)
+
+def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
+    """Event stage for all satellites at once: Hermite search, SGP4 polish, pairing into passes."""
+    sin_mask = np.sin(np.radians(mask_deg))  # M
+    ones = np.ones(c["sat"].size)
+    em, h, t_lo = c["m"], c["h"], c["t_lo"]
+    is_max, is_low = c["is_max"], c["is_low"]
+    n_ext = em.size
+
+    # Extrema on the Hermite interpolant; keep those that matter.
     tau, g_approx = _solve_hermite(
-        R[ei, ek], V[ei, ek], R[ei, ek + 1], V[ei, ek + 1], h, st.pos[em], st.up[em],
-        None, 0.0 * ones, ones, is_max, True, _linear_zero(rate[ei, ek, em], rate[ei, ek + 1, em]),
-        iterations=HERMITE_EXTREMUM_ITERATIONS,
+        c["ra"], c["va"], c["rb"], c["vb"], h[:, None], st.pos[em], st.up[em],
+        None, 0.0 * ones, ones, is_max, True, c["tau0"], iterations=HERMITE_EXTREMUM_ITERATIONS,
     )  # fmt: skip
     el_approx = np.degrees(np.arcsin(np.clip(g_approx, -1.0, 1.0)))
-    idx = np.arange(ei.size)
     need = np.where(
-        idx < n_low,
+        is_low,
         el_approx > mask_deg[em] - _HERMITE_MARGIN_DEG,
         np.where(is_max, True, el_approx < mask_deg[em] + _HERMITE_MARGIN_DEG),
     )
     need &= np.isfinite(tau)
-    ei, ek, em, tau, is_max, is_low = ei[need], ek[need], em[need], tau[need], is_max[need], is_low[need]
-    gsat = chunk[ei]
-    t_lo = times[ek]
-    t_ext, g_ext, r_ext, v_ext = _polish(
-        satrecs,
-        gsat,
-        st.pos[em],
-        st.up[em],
-        sin_mask[em],
-        t_lo + tau * h,
-        t_lo.copy(),
-        t_lo + h,
-        is_max,
-        extremum=True,
-        low=is_low,
-    )
-    tau_ext = np.clip((t_ext - t_lo) / h, 0.0, 1.0)
-    ext_above = g_ext > sin_mask[em]
-    split = np.where(is_max, is_low & ext_above, ~ext_above & np.isfinite(g_ext))
+    x = np.flatnonzero(need)
+    em, h, t_lo, tau, is_max, is_low = em[x], h[x], t_lo[x], tau[x], is_max[x], is_low[x]
+    esat = c["sat"][x]
 
-    # Mask crossings: grid sign changes plus pairs around split extrema.
-    ci, ck, cm = np.nonzero(a0 != a1)
-    si, sk, sm_, stau = ei[split], ek[split], em[split], tau_ext[split]
-    s_max = is_max[split]
-    c_i = np.concatenate((ci, si, si))
-    c_k = np.concatenate((ck, sk, sk))
-    c_m = np.concatenate((cm, sm_, sm_))
-    lo = np.concatenate((np.zeros(ci.size), np.zeros(si.size), stau))
-    hi = np.concatenate((np.ones(ci.size), stau, np.ones(si.size)))
-    # lo_positive: elevation above the mask at the left end of the bracket.
-    lo_pos = np.concatenate((above[ci, ck, cm], ~s_max, s_max))
+    # Grid crossings on the Hermite interpolant.
+    cm, ch, ct = c["c_m"], c["c_h"], c["c_t_lo"]
+    c_ones = np.ones(cm.size)
     tau_c, _ = _solve_hermite(
-        R[c_i, c_k], V[c_i, c_k], R[c_i, c_k + 1], V[c_i, c_k + 1], h, st.pos[c_m], st.up[c_m],
-        sin_mask[c_m], lo.copy(), hi.copy(), lo_pos, False,
-        np.concatenate((
-            _linear_zero(g[ci, ck, cm] - sin_mask[cm], g[ci, ck + 1, cm] - sin_mask[cm]),
-            0.5 * (lo + hi)[ci.size:],
-        )),
+        c["c_ra"], c["c_va"], c["c_rb"], c["c_vb"], ch[:, None], st.pos[cm], st.up[cm],
+        sin_mask[cm], 0.0 * c_ones, c_ones, c["c_lo_pos"], False, c["c_tau0"],
         iterations=HERMITE_CROSSING_ITERATIONS,
     )  # fmt: skip
-    t0 = times[c_k]
-    t_c, _, r_c, v_c = _polish(
-        satrecs, chunk[c_i], st.pos[c_m], st.up[c_m], sin_mask[c_m], t0 + tau_c * h,
-        t0 + lo * h, t0 + hi * h, lo_pos, extremum=False,
-    )  # fmt: skip
-    c_up = ~lo_pos
+
+    # One exact polish for extrema and grid crossings together.
+    nx = em.size
+    all_m = np.concatenate((em, cm))
+    all_lo = np.concatenate((t_lo, ct))
+    all_h = np.concatenate((h, ch))
+    t_all, g_all, r_all, v_all = _polish(
+        satrecs,
+        np.concatenate((esat, c["c_sat"])),
+        st.pos[all_m],
+        st.up[all_m],
+        sin_mask[all_m],
+        all_lo + np.concatenate((tau, tau_c)) * all_h,
+        all_lo.copy(),
+        all_lo + all_h,
+        np.concatenate((is_max, c["c_lo_pos"])),
+        extremum=np.arange(all_m.size) < nx,
+        low=np.concatenate((is_low, np.zeros(cm.size, bool))),
+    )
+    t_ext, g_ext, r_ext, v_ext = t_all[:nx], g_all[:nx], r_all[:nx], v_all[:nx]
+    t_c, r_c, v_c = t_all[nx:], r_all[nx:], v_all[nx:]
+    tau_ext = np.clip((t_ext - t_lo) / h, 0.0, 1.0)
+    ext_above = g_ext > sin_mask[em]
+    split = np.flatnonzero(np.where(is_max, is_low & ext_above, ~ext_above & np.isfinite(g_ext)))
+
+    # A pair of crossings around each split extremum (a low peak above the mask, a dip below it).
+    s_sat, s_m, s_t = esat[split], em[split], t_lo[split]
+    s_max, stau, s_h = is_max[split], tau_ext[split], h[split]
+    if split.size:
+        sx = x[split]
+        z = np.zeros(split.size)
+        lo = np.concatenate((z, stau))
+        hi = np.concatenate((stau, z + 1.0))
+        lo_pos = np.concatenate((~s_max, s_max))
+        s2m = np.concatenate((s_m, s_m))
+        s2h = np.concatenate((s_h, s_h))
+        s2t = np.concatenate((s_t, s_t))
+        tau_s, _ = _solve_hermite(
+            *(np.concatenate((c[k][sx], c[k][sx])) for k in ("ra", "va", "rb", "vb")), s2h[:, None],
+            st.pos[s2m], st.up[s2m], sin_mask[s2m], lo.copy(), hi.copy(), lo_pos, False, 0.5 * (lo + hi),
+            iterations=HERMITE_CROSSING_ITERATIONS,
+        )  # fmt: skip
+        t_s, _, r_s, v_s = _polish(
+            satrecs, np.concatenate((s_sat, s_sat)), st.pos[s2m], st.up[s2m], sin_mask[s2m],
+            s2t + tau_s * s2h, s2t + lo * s2h, s2t + hi * s2h, lo_pos, extremum=False,
+        )  # fmt: skip
+    else:
+        lo_pos = np.zeros(0, bool)
+        s2m = np.zeros(0, np.int64)
+        t_s, r_s, v_s = np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3))
+    s_sat2 = np.concatenate((s_sat, s_sat))
 
     # Window boundaries.
-    bi, bm = np.nonzero(above[:, 0, :])
-    ni, nm = np.nonzero(above[:, -1, :])
-    ev_sat = np.concatenate((chunk[c_i], chunk[bi], chunk[ni]))
-    ev_station = np.concatenate((c_m, bm, nm))
-    ev_t = np.concatenate((t_c, np.full(bi.size, start), np.full(ni.size, end)))
-    ev_up = np.concatenate((c_up, np.ones(bi.size, bool), np.zeros(ni.size, bool)))
-    ev_r = np.concatenate((r_c, R[bi, 0], R[ni, -1]))
-    ev_v = np.concatenate((v_c, V[bi, 0], V[ni, -1]))
-    ev_clamped = np.concatenate((np.zeros(c_i.size, bool), np.ones(bi.size + ni.size, bool)))
+    b_sat, b_m, b_end = c["b_sat"], c["b_m"], c["b_end"]
+    nb = b_sat.size
+    ev_sat = np.concatenate((c["c_sat"], s_sat2, b_sat))
+    ev_station = np.concatenate((cm, s2m, b_m))
+    ev_t = np.concatenate((t_c, t_s, np.where(b_end, end, start)))
+    ev_up = np.concatenate((~c["c_lo_pos"], ~lo_pos, ~b_end))
+    ev_r = np.concatenate((r_c, r_s, c["b_r"]))
+    ev_v = np.concatenate((v_c, v_s, c["b_v"]))
+    ev_clamped = np.concatenate((np.zeros(cm.size + s2m.size, bool), np.ones(nb, bool)))
     ok = np.isfinite(ev_t)
     ev = [a[ok] for a in (ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped)]
     ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped = ev
     o = np.lexsort((ev_up, ev_t, ev_station, ev_sat))  # at equal times a set precedes a rise
     ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped = (a[o] for a in ev)
-    pair = ev_sat * len(st) + ev_station
+    m_count = len(st)
+    pair = ev_sat * m_count + ev_station
     is_pass = ev_up[:-1] & ~ev_up[1:] & (pair[:-1] == pair[1:])
     rise = np.flatnonzero(is_pass)
     fall = rise + 1
-    if rise.size == 0:
-        return
 
     # Culmination: highest polished maximum (or clamped boundary) inside each pass.
     span = end - start + 10.0
     rise_key = pair[rise] * span + (ev_t[rise] - start)
     set_key = pair[fall] * span + (ev_t[fall] - start)
     mx = is_max & ext_above & np.isfinite(t_ext)
-    cand_pair = np.concatenate((chunk[ei[mx]] * len(st) + em[mx], chunk[bi] * len(st) + bm, chunk[ni] * len(st) + nm))
-    cand_t = np.concatenate((t_ext[mx], np.full(bi.size, start), np.full(ni.size, end)))
-    cand_g = np.concatenate((g_ext[mx], g[bi, 0, bm], g[ni, -1, nm]))
-    cand_r = np.concatenate((r_ext[mx], R[bi, 0], R[ni, -1]))
-    cand_v = np.concatenate((v_ext[mx], V[bi, 0], V[ni, -1]))
+    cand_pair = np.concatenate((esat[mx] * m_count + em[mx], b_sat * m_count + b_m))
+    cand_t = np.concatenate((t_ext[mx], np.where(b_end, end, start)))
+    cand_g = np.concatenate((g_ext[mx], c["b_g"]))
+    cand_r = np.concatenate((r_ext[mx], c["b_r"]))
+    cand_v = np.concatenate((v_ext[mx], c["b_v"]))
     cand_key = cand_pair * span + (cand_t - start)
     which = np.searchsorted(rise_key, cand_key, side="right") - 1
-    inside = (which >= 0) & (cand_key <= set_key[np.maximum(which, 0)] + 1e-6)
+    inside = (which >= 0) & (cand_key <= set_key[np.maximum(which, 0)] + 1e-6) if rise.size else which < -1
     which, cand_g, cand_t = which[inside], cand_g[inside], cand_t[inside]
     cand_r, cand_v = cand_r[inside], cand_v[inside]
     best = np.lexsort((cand_g, which))
-    last = np.r_[which[best][1:] != which[best][:-1], True]
+    last = np.r_[which[best][1:] != which[best][:-1], True] if best.size else np.zeros(0, bool)
     best = best[last]
     culm_t = ev_t[rise].copy()
     culm_r = ev_r[rise].copy()
@@ -462,21 +571,22 @@ def _search_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, 
     culm_g = np.full(rise.size, np.nan)
     culm_g[which[best]] = cand_g[best]
     culm_g = np.where(np.isnan(culm_g), sin_mask[ev_station[rise]], culm_g)
-
-    events.sat.append(ev_sat[rise])
-    events.station.append(ev_station[rise])
-    events.rise_t.append(ev_t[rise])
-    events.set_t.append(ev_t[fall])
-    events.culm_t.append(culm_t)
-    events.rise_r.append(ev_r[rise])
-    events.rise_v.append(ev_v[rise])
-    events.set_r.append(ev_r[fall])
-    events.set_v.append(ev_v[fall])
-    events.culm_r.append(culm_r)
-    events.culm_v.append(culm_v)
-    events.culm_g.append(culm_g)
-    events.starts_before.append(ev_clamped[rise])
-    events.ends_after.append(ev_clamped[fall])
+    return {
+        "sat": ev_sat[rise].astype(np.int64),
+        "station": ev_station[rise].astype(np.int64),
+        "rise_t": ev_t[rise],
+        "set_t": ev_t[fall],
+        "culm_t": culm_t,
+        "rise_r": ev_r[rise],
+        "rise_v": ev_v[rise],
+        "set_r": ev_r[fall],
+        "set_v": ev_v[fall],
+        "culm_r": culm_r,
+        "culm_v": culm_v,
+        "culm_g": culm_g,
+        "starts_before": ev_clamped[rise].astype(bool),
+        "ends_after": ev_clamped[fall].astype(bool),
+    }
 
 
 @dataclass
