@@ -45,7 +45,7 @@ HERMITE_CROSSING_ITERATIONS = 3
 HERMITE_EXTREMUM_ITERATIONS = 5
 TIME_TOLERANCE_S = 1e-3
 _STEP_GROUP_RATIO = 1.15
-_CHUNK_SAMPLES = 1_500_000  # satellites × times × stations handled at once (memory bound)
+_CHUNK_SAMPLES = 200_000  # satellites × times × stations handled at once (memory bound)
 _GEODETIC_MARGIN_RAD = math.radians(0.3)  # geodetic vs geocentric zenith differ by <= 0.19 deg
 _HERMITE_MARGIN_DEG = 0.1  # Hermite elevation error is ~0.01 deg at 16 samples per orbit
 
@@ -390,8 +390,14 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
 
     a0, a1 = above[:, :-1], above[:, 1:]
     r0, r1 = rising[:, :-1], rising[:, 1:]
-    pi_all, pk_all, pm_all = np.nonzero(r0 > r1)  # rate + → −: a peak inside the interval
-    di, dk, dm = np.nonzero(r0 < r1)  # rate − → +: a dip
+    # One scan for every interval where the rate sign or the mask side changes.
+    xi, xk, xm = np.nonzero((r0 != r1) | (a0 != a1))
+    rx0, rx1 = rising[xi, xk, xm], rising[xi, xk + 1, xm]
+    ax0, ax1 = above[xi, xk, xm], above[xi, xk + 1, xm]
+    sel = rx0 & ~rx1  # rate + → −: a peak inside the interval
+    pi_all, pk_all, pm_all = xi[sel], xk[sel], xm[sel]
+    sel = ~rx0 & rx1  # rate − → +: a dip
+    di, dk, dm = xi[sel], xk[sel], xm[sel]
     keep_dip = above[di, dk, dm] & above[di, dk + 1, dm]
     di, dk, dm = di[keep_dip], dk[keep_dip], dm[keep_dip]
     peak_above = above[pi_all, pk_all, pm_all] | above[pi_all, pk_all + 1, pm_all]
@@ -417,7 +423,8 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     ek = np.concatenate((kk, pk, dk))
     em = np.concatenate((mm, pm, dm))
     idx = np.arange(ei.size)
-    ci, ck, cm = np.nonzero(a0 != a1)
+    sel = ax0 != ax1
+    ci, ck, cm = xi[sel], xk[sel], xm[sel]
     bi, bm = np.nonzero(above[:, 0, :])
     ni, nm = np.nonzero(above[:, -1, :])
     return {
