@@ -17,3 +17,19 @@ def as_utc(dt: datetime) -> datetime:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def iso_minute(dt: datetime) -> str:
+    """Space Go's contact times: ``YYYY-MM-DDThh:mmZ``."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def floor_minute(dt: datetime) -> datetime:
+    return dt.replace(second=0, microsecond=0)
+
+
+def ceil_minute(dt: datetime) -> datetime:
+    from datetime import timedelta
+
+    floored = floor_minute(dt)
+    return floored if floored == dt else floored + timedelta(minutes=1)

@@ -80,11 +80,25 @@ def passes_over(element_set: ElementSet, station: Station, start_unix_s: float, 
             for r, s, e in zip(table.rise_unix_s, table.set_unix_s, table.max_elevation_deg, strict=True)]
 
 
-def containing_pass(windows: Sequence[PassWindow], start_unix_s: float, end_unix_s: float) -> PassWindow | None:
+def containing_pass(windows: Sequence[PassWindow], start_unix_s: float, end_unix_s: float,
+                    tolerance_s: float = EDGE_TOLERANCE_S) -> PassWindow | None:
     for w in windows:
-        if w.rise_unix_s - EDGE_TOLERANCE_S <= start_unix_s and end_unix_s <= w.set_unix_s + EDGE_TOLERANCE_S:
+        if w.rise_unix_s - tolerance_s <= start_unix_s and end_unix_s <= w.set_unix_s + tolerance_s:
             return w
     return None
+
+
+def free_intervals(windows: Sequence[PassWindow], taken: Sequence[tuple[float, float]], start_unix_s: float,
+                   end_unix_s: float) -> list[tuple[float, float]]:
+    """Parts of [start, end] inside a pass and outside every taken interval, in time order."""
+    free = []
+    for w in windows:
+        lo, hi = max(w.rise_unix_s, start_unix_s), min(w.set_unix_s, end_unix_s)
+        pieces = [(lo, hi)] if lo < hi else []
+        for t0, t1 in sorted(taken):
+            pieces = [p for a, b in pieces for p in ((a, min(b, t0)), (max(a, t1), b)) if p[0] < p[1]]
+        free.extend(pieces)
+    return sorted(free)
 
 
 def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
