@@ -38,8 +38,13 @@ def _print_report(report) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from shared.errors import GroundlinkError
+
     try:
         return _main(argv)
+    except GroundlinkError as exc:  # invalid input: the same message the API would give
+        print(f"groundlink: {exc.message}", file=sys.stderr)
+        return 2
     except Exception as exc:  # AWS unreachable, no credentials, missing table: one clear line, no trace
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -130,8 +135,8 @@ def _main(argv: list[str] | None) -> int:
 
     if args.action == "create":
         token, record = create_api_token(args.owner, args.scopes.split(), args.name)
-        print(json.dumps({"token": token, "token_id": record.token_id, "owner": record.owner,
-                          "scopes": record.scopes}, indent=2))
+        print(json.dumps({"token": token, "tokenId": record.token_id, "owner": record.owner,
+                          "scopes": record.scopes, "name": record.name}, indent=2))
         return 0
     if args.action == "list":
         records = identity_repository().list_api_tokens(args.owner)

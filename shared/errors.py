@@ -8,16 +8,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse as _StarletteJSON
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.observability import logger
+
+
+class JSONResponse(_StarletteJSON):
+    """JSON with non-ASCII escaped: text echoed from a request (even a lone surrogate) always encodes."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 class GroundlinkError(Exception):
@@ -95,6 +103,10 @@ def describe_validation(errors: Sequence[dict[str, Any]]) -> str:
     out = []
     for err in errors:
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if err.get("type") == "json_invalid":
+            reason = (err.get("ctx") or {}).get("error", "")
+            out.append(f"request body: invalid JSON{f' ({reason})' if reason else ''}")
+            continue
         out.append(f"{_loc_text(err.get('loc', ()))}: {msg}")
     return "; ".join(out) or "invalid request"
 

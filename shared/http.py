@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Request
 
 from shared.auth import Principal, authenticate
-from shared.errors import install_error_handlers
+from shared.errors import JSONResponse, install_error_handlers
 
 REQUEST_ID_HEADER = "x-request-id"
+
+# An identifier in a path that becomes a DynamoDB key: bounded so it can never exceed a key's size.
+IdPath = Annotated[str, Path(min_length=1, max_length=64)]
+NoradIdPath = Annotated[int, Path(ge=1, le=999_999_999, description="NORAD catalogue number")]
 
 
 class RequestIdMiddleware:
@@ -45,7 +50,7 @@ class RequestIdMiddleware:
 
 
 def create_app(surface: str, title: str) -> FastAPI:
-    app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None, default_response_class=JSONResponse)
     install_error_handlers(app, surface)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -2,22 +2,57 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.auth import hash_api_token, new_api_token
 from shared.dal.identity import ApiTokenRecord, identity_repository
 
+SCOPE_PATTERN = r"^[a-z][a-z0-9-]*([.:][a-z0-9-]+)*$"
+
+
+class CreateApiTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str = Field(min_length=1, max_length=200, description="subject the token authenticates as")
+    scopes: list[str] = Field(min_length=1, max_length=50)
+    name: str = Field(default="", max_length=200)
+
+    @field_validator("owner")
+    @classmethod
+    def _owner_not_blank(cls, v: str) -> str:
+        if v != v.strip() or not v:
+            raise ValueError("must not be blank or have leading/trailing whitespace")
+        return v
+
+    @field_validator("scopes")
+    @classmethod
+    def _scopes(cls, v: list[str]) -> list[str]:
+        bad = [s for s in v if len(s) > 100 or not re.fullmatch(SCOPE_PATTERN, s)]
+        if bad:
+            raise ValueError(f"invalid scope(s) {bad}: each must match {SCOPE_PATTERN} (at most 100 characters)")
+        return list(dict.fromkeys(v))
+
 
 def create_api_token(owner: str, scopes: list[str], name: str = "") -> tuple[str, ApiTokenRecord]:
-    """Returns the plaintext token (shown once) and the stored record."""
+    """Returns the plaintext token (shown once) and the stored record. The same validation applies
+    whichever way a token is created (admin endpoint or CLI); a bad request raises BadRequest."""
+    try:
+        request = CreateApiTokenRequest(owner=owner, scopes=list(scopes), name=name)
+    except ValidationError as exc:
+        from shared.errors import BadRequest, describe_validation
+
+        raise BadRequest(describe_validation([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])) from None
     token = new_api_token()
     record = ApiTokenRecord(
         token_id=uuid.uuid4().hex[:16],
         token_hash=hash_api_token(token),
-        owner=owner,
-        name=name,
-        scopes=list(scopes),
+        owner=request.owner,
+        name=request.name,
+        scopes=request.scopes,
         created_at=datetime.now(UTC),
     )
     identity_repository().put_api_token(record)

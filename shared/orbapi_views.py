@@ -5,6 +5,11 @@ from __future__ import annotations
 from shared.models.catalog import Station
 
 
+def station_order(st: Station) -> tuple[int, str]:
+    """Stations listed in id order, numeric ids numerically ("2" before "10")."""
+    return (len(st.id), st.id)
+
+
 def station_view(st: Station) -> dict:
     return {
         "id": st.id,

@@ -6,42 +6,14 @@ create response.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.auth import Principal
 from shared.dal.identity import ApiTokenRecord, IdentityRepository
 from shared.errors import Forbidden, NotFound
-from shared.identity_tokens import create_api_token
+from shared.identity_tokens import CreateApiTokenRequest, create_api_token  # noqa: F401 (re-exported)
 from shared.timefmt import iso_ms
-
-SCOPE_PATTERN = r"^[a-z][a-z0-9-]*([.:][a-z0-9-]+)*$"
-
-
-class CreateApiTokenRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    owner: str = Field(min_length=1, max_length=200, description="subject the token authenticates as")
-    scopes: list[str] = Field(min_length=1, max_length=50)
-    name: str = Field(default="", max_length=200)
-
-    @field_validator("owner")
-    @classmethod
-    def _owner_not_blank(cls, v: str) -> str:
-        if v != v.strip() or not v:
-            raise ValueError("must not be blank or have leading/trailing whitespace")
-        return v
-
-    @field_validator("scopes")
-    @classmethod
-    def _scopes(cls, v: list[str]) -> list[str]:
-        bad = [s for s in v if len(s) > 100 or not re.fullmatch(SCOPE_PATTERN, s)]
-        if bad:
-            raise ValueError(f"invalid scope(s) {bad}: each must match {SCOPE_PATTERN} (at most 100 characters)")
-        return list(dict.fromkeys(v))
 
 
 def require_admin(principal: Principal) -> Principal:

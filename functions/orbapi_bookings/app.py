@@ -30,8 +30,7 @@ def create_booking(
     principal: Principal = caller("bookings:create"),
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> dict:
-    owner = f"{principal.kind}:{principal.subject}"
-    return run_idempotent("orbapi-bookings", idempotency_key, owner, request.model_dump(mode="json"),
+    return run_idempotent("orbapi-bookings", idempotency_key, principal.subject, request.model_dump(mode="json"),
                           lambda: bookings().create(request, principal), http.scope.get("aws.context"))
 
 

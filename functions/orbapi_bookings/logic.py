@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from functions.orbapi_bookings.models import BookingRequest
+from functions.orbapi_passes.models import MAX_DAYS
 from shared.auth import Principal
 from shared.dal.catalog import CatalogRepository
 from shared.dal.ledger import LedgerRepository
@@ -10,6 +13,8 @@ from shared.errors import BadRequest, Conflict, NotFound
 from shared.models.ledger import Booking, Slot, UplinkFile
 from shared.scheduling.passes import containing_pass, element_set_of, passes_over
 from shared.timefmt import iso_ms, utcnow
+
+BOOKING_HORIZON = timedelta(days=MAX_DAYS)  # as far ahead as pass search looks
 
 
 def owner_type(principal: Principal) -> str:
@@ -60,9 +65,14 @@ class Bookings:
             raise NotFound(f"satellite {req.norad_cat_id} not found")
         es = element_set_of(sat)
         now = utcnow()
+        horizon = now + BOOKING_HORIZON
         for slot in req.slots:
             if slot.start < now:
                 raise BadRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} starts in the past")
+            if slot.end > horizon:
+                raise BadRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} ends beyond the booking "
+                                 f"horizon of {BOOKING_HORIZON.days} days ({iso_ms(horizon)}): predictions that far "
+                                 "ahead are not reliable")
             station = self.catalog.get_station(slot.gs_id)
             if station is None:
                 raise NotFound(f"ground station {slot.gs_id} not found")
@@ -110,12 +120,15 @@ class Bookings:
 
     def cancel(self, booking_id: int, principal: Principal) -> dict:
         b = self._owned(booking_id, principal)
-        if b.status != "Cancelled":
-            now = utcnow()
-            cancelled = b.model_copy(update={
-                "status": "Cancelled", "updated_at": now,
-                "slots": [s.model_copy(update={"status": "Cancelled"}) for s in b.slots],
+
+        def cancelled(current: Booking) -> Booking | None:
+            if current.status == "Cancelled":
+                return None  # a retried cancel changes nothing
+            return current.model_copy(update={
+                "status": "Cancelled", "updated_at": utcnow(),
+                "slots": [s.model_copy(update={"status": "Cancelled"}) for s in current.slots],
             })
-            self.ledger.release(b, cancelled)
+
+        self.ledger.cancel(b.id, cancelled)
         return {"status": "success", "message": "Booking cancelled successfully", "bookingId": b.id,
                 "missionId": b.id}

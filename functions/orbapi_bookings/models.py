@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.timefmt import as_utc
+from shared.dal.ledger import MAX_WINDOW
+from shared.timefmt import UtcDateTime
 
 MAX_SLOTS = 20
-MAX_SLOT = timedelta(days=1)
 
 
 class SlotIn(BaseModel):
-    start: datetime
-    end: datetime
+    start: UtcDateTime
+    end: UtcDateTime
     gs_id: str = Field(min_length=1, max_length=64)
 
     @field_validator("gs_id", mode="before")
@@ -23,16 +22,11 @@ class SlotIn(BaseModel):
     def _id_as_string(cls, value):
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    @field_validator("start", "end")
-    @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        return as_utc(value)
-
     @model_validator(mode="after")
     def _ordered(self) -> SlotIn:
         if self.end <= self.start:
             raise ValueError("end must be after start")
-        if self.end - self.start > MAX_SLOT:
+        if self.end - self.start > MAX_WINDOW:
             raise ValueError("a slot may last at most 24 hours")
         return self
 

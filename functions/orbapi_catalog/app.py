@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
-
-from fastapi import Path
+from typing import Any
 
 from functions.orbapi_catalog.logic import (
     OrbapiCatalog,
@@ -15,13 +13,13 @@ from functions.orbapi_catalog.logic import (
     transmitter_view,
 )
 from shared.dal.catalog import catalog_repository
-from shared.http import caller, create_app
+from shared.http import IdPath, NoradIdPath, caller, create_app
 from shared.paging import Page, PageParams
 
 app = create_app("orbapi", "Groundlink orbapi reference data")
 authenticated = caller()
 
-NoradId = Annotated[int, Path(ge=1, le=999_999_999, description="NORAD catalogue number")]
+NoradId = NoradIdPath
 
 
 def catalog() -> OrbapiCatalog:
@@ -68,7 +66,7 @@ def list_stations(page: PageParams) -> dict:
 
 
 @app.get("/orbapi/gs/id/{id}", dependencies=[authenticated])
-def station_by_id(id: str, page: PageParams) -> dict:  # noqa: A002
+def station_by_id(id: IdPath, page: PageParams) -> dict:  # noqa: A002
     return listing([catalog().station(id)], station_view, page)
 
 
@@ -103,10 +101,10 @@ def transmitters_by_satellite_and_mode(noradCatId: NoradId, modeId: str, page: P
 
 
 @app.get("/orbapi/transmitters/gs/{gsId}", dependencies=[authenticated])
-def transmitters_by_station(gsId: str, page: PageParams) -> dict:  # noqa: N803
+def transmitters_by_station(gsId: IdPath, page: PageParams) -> dict:  # noqa: N803
     return listing(catalog().transmitters(gs_id=gsId), transmitter_view, page)
 
 
 @app.get("/orbapi/transmitters/gs/{gsId}/mode/{modeId}", dependencies=[authenticated])
-def transmitters_by_station_and_mode(gsId: str, modeId: str, page: PageParams) -> dict:  # noqa: N803
+def transmitters_by_station_and_mode(gsId: IdPath, modeId: str, page: PageParams) -> dict:  # noqa: N803
     return listing(catalog().transmitters(gs_id=gsId, mode=modeId), transmitter_view, page)

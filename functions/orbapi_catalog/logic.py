@@ -5,7 +5,10 @@ from __future__ import annotations
 from shared.dal.catalog import CatalogRepository
 from shared.errors import NotFound
 from shared.models.catalog import Satellite, Station, Transmitter
-from shared.orbapi_views import station_view  # noqa: F401 (re-exported for the app)
+from shared.orbapi_views import (
+    station_order,
+    station_view,  # noqa: F401 (re-exported for the app)
+)
 from shared.timefmt import iso_ms
 
 
@@ -70,7 +73,7 @@ class OrbapiCatalog:
         return sat
 
     def stations(self, description: str | None = None) -> list[Station]:
-        stations = sorted(self.repo.list_stations(), key=lambda s: (len(s.id), s.id))
+        stations = sorted(self.repo.list_stations(), key=station_order)
         return [s for s in stations if description is None or _matches(description, s.description, s.name)]
 
     def station(self, station_id: str) -> Station:

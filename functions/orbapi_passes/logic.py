@@ -10,7 +10,7 @@ from functions.orbapi_passes.models import MAX_DAYS, PassSearchRequest
 from shared.dal.catalog import CatalogRepository
 from shared.errors import BadRequest, NotFound
 from shared.models.catalog import Station
-from shared.orbapi_views import station_view
+from shared.orbapi_views import station_order, station_view
 from shared.scheduling.passes import (
     all_tracks,
     element_set_from_lines,
@@ -28,7 +28,7 @@ class PassSearch:
 
     def stations(self, ids: list[str] | None) -> list[Station]:
         if ids is None:
-            return sorted(self.repo.list_stations(), key=lambda s: (len(s.id), s.id))
+            return sorted(self.repo.list_stations(), key=station_order)
         out, seen = [], set()
         for gs_id in ids:
             if gs_id in seen:
@@ -107,12 +107,13 @@ class PassSearch:
             tle = {"name": sat.tle.name or sat.name, "line1": sat.tle.line1, "line2": sat.tle.line2}
 
         stations = self.stations(req.groundStationIds)
-        table = predict(es, stations, start.timestamp(), end.timestamp(), req.minElevationDeg,
-                        carrier_hz=req.carrierFrequencyHz)
+        # a station cannot track below its own mask: such passes could not be booked either
+        masks = [max(req.minElevationDeg, s.min_elevation_deg) for s in stations]
+        table = predict(es, stations, start.timestamp(), end.timestamp(), masks, carrier_hz=req.carrierFrequencyHz)
         passes = self._passes(table, stations, req.stepSeconds)
         body = {
             "satellite": {"noradId": es.norad_id, "name": name, "tle": tle},
-            "groundStations": [station_view(s) for s in stations],
+            "groundStations": [{**station_view(s), "minElevationDeg": m} for s, m in zip(stations, masks, strict=True)],
             "passes": passes,
             "total": len(passes),
             "generated_at": iso_ms(now),

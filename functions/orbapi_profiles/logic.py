@@ -55,21 +55,23 @@ def _reject_constant(name: str) -> Any:
 
 def parse_create_body(raw: bytes) -> MissionProfileInput:
     """The request body as a create input. With a ``profile`` key the body is ``{name, profile}``;
-    without one, everything except ``name`` is the profile."""
+    without one, the full request body is the profile (seed 001) and ``name`` is also read from it."""
     if len(raw) > BODY_MAX_BYTES:
         raise PayloadTooLarge(f"request body exceeds {BODY_MAX_BYTES} bytes")
     if not raw.strip():
-        raise BadRequest("field 'body': a JSON object with 'name' is required")
+        raise BadRequest("request body: a JSON object with 'name' is required")
     try:
         body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"field 'body': invalid JSON ({exc})") from None
+        raise BadRequest(f"request body: invalid JSON ({exc})") from None
+    except RecursionError:
+        raise BadRequest("request body: JSON nested too deeply") from None
     if not isinstance(body, dict):
-        raise BadRequest("field 'body': must be a JSON object")
+        raise BadRequest("request body: must be a JSON object")
     if "profile" in body:
         data = body
     else:
-        data = {"profile": {k: v for k, v in body.items() if k != "name"}}
+        data = {"profile": dict(body)}
         if "name" in body:
             data["name"] = body["name"]
     try:
@@ -77,7 +79,12 @@ def parse_create_body(raw: bytes) -> MissionProfileInput:
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
         raise BadRequest(describe_validation(errors)) from None
-    size = len(json.dumps(parsed.profile, separators=(",", ":"), ensure_ascii=False).encode())
+    try:
+        size = len(json.dumps(parsed.profile, separators=(",", ":"), ensure_ascii=False).encode())
+    except UnicodeEncodeError:
+        raise BadRequest("field 'profile': contains text that is not valid Unicode (a lone surrogate)") from None
+    except RecursionError:
+        raise BadRequest("field 'profile': JSON nested too deeply") from None
     if size > PROFILE_MAX_BYTES:
         raise PayloadTooLarge(f"field 'profile': {size} bytes of JSON exceeds the limit of {PROFILE_MAX_BYTES} bytes")
     return parsed

@@ -7,7 +7,7 @@ from fastapi import Query, Request
 from functions.spacego_catalog.logic import SpaceGoCatalog, service_view, site_view, spacecraft_view
 from shared.auth import Principal
 from shared.dal.catalog import catalog_repository
-from shared.http import caller, create_app
+from shared.http import IdPath, caller, create_app
 
 app = create_app("spacego", "Groundlink Space Go catalogue")
 
@@ -29,7 +29,7 @@ def list_sites(request: Request, _: Principal = caller("sites.view")) -> list[di
 
 
 @app.get("/api/v1/sites/{site_id}")
-def get_site(site_id: str, _: Principal = caller("sites.view")) -> dict:
+def get_site(site_id: IdPath, _: Principal = caller("sites.view")) -> dict:
     return site_view(catalog().site(site_id))
 
 
@@ -39,18 +39,18 @@ def list_spacecraft(request: Request, principal: Principal = caller("spacecraft.
 
 
 @app.get("/api/v1/spacecraft/{spacecraft_id}")
-def get_spacecraft(spacecraft_id: str, principal: Principal = caller("spacecraft.view")) -> dict:
+def get_spacecraft(spacecraft_id: IdPath, principal: Principal = caller("spacecraft.view")) -> dict:
     return spacecraft_view(catalog().spacecraft(spacecraft_id, principal))
 
 
 @app.get("/api/v1/spacecraft/{spacecraft_id}/tle")
-def get_spacecraft_tle(spacecraft_id: str, principal: Principal = caller("tle.view")) -> dict:
+def get_spacecraft_tle(spacecraft_id: IdPath, principal: Principal = caller("tle.view")) -> dict:
     return catalog().tle(spacecraft_id, principal)
 
 
 @app.get("/api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services")
 def list_services(
-    spacecraft_id: str,
+    spacecraft_id: IdPath,
     service_type: str,
     name: list[str] | None = Query(default=None),
     principal: Principal = caller("spacecraft.view"),
@@ -60,6 +60,6 @@ def list_services(
 
 @app.get("/api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services/{service_id}")
 def get_service(
-    spacecraft_id: str, service_type: str, service_id: str, principal: Principal = caller("spacecraft.view")
+    spacecraft_id: IdPath, service_type: str, service_id: str, principal: Principal = caller("spacecraft.view")
 ) -> dict:
     return service_view(catalog().service(spacecraft_id, service_type, service_id, principal))

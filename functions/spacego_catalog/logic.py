@@ -8,16 +8,14 @@ from shared.auth import Principal
 from shared.dal.catalog import CatalogRepository
 from shared.errors import BadRequest, NotFound
 from shared.models.catalog import ServiceConfig, Spacecraft, Station
+from shared.orbapi_views import station_order
+from shared.timefmt import iso_s
 
 SERVICE_TYPES = ("contact",)
 
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-def iso_z(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def site_view(st: Station) -> dict:
@@ -39,7 +37,7 @@ def spacecraft_view(sc: Spacecraft, now: datetime | None = None) -> dict:
         "acronym": sc.acronym,
         "services": {"contact": [s.id for s in sc.services if s.type == "contact"]},
         "sites": list(sc.sites),
-        "booking_horizon": {"start": iso_z(now), "end": iso_z(now + timedelta(days=sc.booking_horizon_days))},
+        "booking_horizon": {"start": iso_s(now), "end": iso_s(now + timedelta(days=sc.booking_horizon_days))},
     }
     if sc.norad_id is not None:
         view["norad_id"] = sc.norad_id
@@ -72,7 +70,7 @@ class SpaceGoCatalog:
 
     def sites(self, params: dict[str, list[str]]) -> list[Station]:
         chosen = single_filter(params, ("name", "acronym"))
-        stations = sorted(self.repo.list_stations(), key=lambda s: (len(s.id), s.id))
+        stations = sorted(self.repo.list_stations(), key=station_order)
         if chosen is None:
             return stations
         field, values = chosen

@@ -14,7 +14,7 @@ from shared.errors import BadRequest, Conflict, NotFound
 from shared.models.catalog import Spacecraft
 from shared.models.ledger import Booking, Slot, Window
 from shared.scheduling.passes import containing_pass, element_set_of, free_intervals, passes_over
-from shared.timefmt import as_utc, ceil_minute, floor_minute, iso_minute, iso_ms, utcnow
+from shared.timefmt import ceil_minute, floor_minute, iso_minute, iso_ms, parse_query_time, utcnow
 
 DEFAULT_WINDOW = timedelta(days=7)
 DELETABLE = ("NEW", "PENDING", "CONFIRMED")
@@ -39,15 +39,6 @@ def contact_view(b: Booking) -> dict:
     if d.get("state_msg"):
         view["state_msg"] = d["state_msg"]
     return view
-
-
-def parse_time(name: str, raw: str | None) -> datetime | None:
-    if raw is None:
-        return None
-    try:
-        return as_utc(datetime.fromisoformat(raw.strip().replace("Z", "+00:00")))
-    except ValueError:
-        raise BadRequest(f"query parameter '{name}': '{raw}' is not a date-time (YYYY-MM-DDThh:mm:ss[.sss]Z)") from None
 
 
 class Contacts:
@@ -134,11 +125,11 @@ class Contacts:
         if bad:
             raise BadRequest(f"query parameter 'state': '{bad[0]}' is not one of {', '.join(BOOKING_STATES)}")
         now = utcnow()
-        start = parse_time("start", single.get("start")) or now
-        end = parse_time("end", single.get("end")) or start + DEFAULT_WINDOW
+        start = parse_query_time("start", single.get("start")) or now
+        end = parse_query_time("end", single.get("end")) or start + DEFAULT_WINDOW
         if end <= start:
             raise BadRequest("query parameter 'end': must be after start")
-        since = parse_time("last_updated", single.get("last_updated"))
+        since = parse_query_time("last_updated", single.get("last_updated"))
         spacecraft, sites = set(params.get("spacecraft_id", [])), set(params.get("site_id", []))
         out = []
         for b in self.ledger.list_bookings(principal.subject):
@@ -157,28 +148,30 @@ class Contacts:
 
     def delete(self, contact_id: str, principal: Principal) -> None:
         b = self._owned(contact_id, principal)
-        state = b.details.get("state")
-        if state == "CANCELLED":
-            return  # a retried delete changes nothing
-        if state not in DELETABLE:
-            raise BadRequest(f"contact '{contact_id}' is {state} and can no longer be deleted")
-        if b.slots[0].start <= utcnow():
-            raise BadRequest(f"contact '{contact_id}' started at {iso_minute(b.slots[0].start)} and can no longer "
-                             "be deleted")
-        now = utcnow()
-        cancelled = b.model_copy(update={
-            "status": "Cancelled", "updated_at": now,
-            "slots": [s.model_copy(update={"status": "Cancelled"}) for s in b.slots],
-            "details": {**b.details, "state": "CANCELLED", "state_msg": f"deleted by {principal.subject}"},
-        })
-        self.ledger.release(b, cancelled)
+
+        def cancelled(current: Booking) -> Booking | None:
+            state = current.details.get("state")
+            if state == "CANCELLED":
+                return None  # a retried delete changes nothing
+            if state not in DELETABLE:
+                raise BadRequest(f"contact '{contact_id}' is {state} and can no longer be deleted")
+            if current.slots[0].start <= utcnow():
+                raise BadRequest(f"contact '{contact_id}' started at {iso_minute(current.slots[0].start)} and can "
+                                 "no longer be deleted")
+            return current.model_copy(update={
+                "status": "Cancelled", "updated_at": utcnow(),
+                "slots": [s.model_copy(update={"status": "Cancelled"}) for s in current.slots],
+                "details": {**current.details, "state": "CANCELLED", "state_msg": f"deleted by {principal.subject}"},
+            })
+
+        self.ledger.cancel(b.id, cancelled)
 
     def availability(self, params: dict[str, list[str]], principal: Principal) -> dict:
         required = ("spacecraft_id", "site_id", "service_config_id", "start", "end")
         for name in required:
             if not params.get(name) or not params[name][-1].strip():
                 raise BadRequest(f"query parameter '{name}' is required")
-        start, end = parse_time("start", params["start"][-1]), parse_time("end", params["end"][-1])
+        start, end = parse_query_time("start", params["start"][-1]), parse_query_time("end", params["end"][-1])
         if end <= start:
             raise BadRequest("query parameter 'end': must be after start")
         if end - start > timedelta(days=7):

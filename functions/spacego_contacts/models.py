@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.timefmt import as_utc, ceil_minute, floor_minute
+from shared.timefmt import UtcDateTime, ceil_minute, floor_minute
 
 BookingState = Literal["NEW", "PENDING", "CONFIRMED", "CANCELLED", "REJECTED", "REVIEW", "ONHOLD", "ONGOING",
                        "SUCCESS", "PARTIAL_SUCCESS", "FAIL", "POST_CONTACT", "UNKNOWN"]
@@ -21,8 +21,8 @@ class ServiceRef(BaseModel):
 
 
 class TimeRange(BaseModel):
-    start_time: datetime | None = None
-    end_time: datetime | None = None
+    start_time: UtcDateTime | None = None
+    end_time: UtcDateTime | None = None
 
 
 class RfCustomization(BaseModel):
@@ -44,21 +44,21 @@ class ContactCreateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     spacecraft_id: str = Field(min_length=1, max_length=64)
-    start: datetime
-    end: datetime
+    start: UtcDateTime
+    end: UtcDateTime
     site_id: str = Field(min_length=1, max_length=64)
     service: ServiceRef
     customizations: ContactCustomizations | None = None
 
-    @field_validator("start")
+    @field_validator("start", mode="after")
     @classmethod
     def _start_minute(cls, value: datetime) -> datetime:
-        return floor_minute(as_utc(value))  # "minutes accuracy rounding down the seconds"
+        return floor_minute(value)  # "minutes accuracy rounding down the seconds"
 
-    @field_validator("end")
+    @field_validator("end", mode="after")
     @classmethod
     def _end_minute(cls, value: datetime) -> datetime:
-        return ceil_minute(as_utc(value))  # "minutes accuracy rounding up the seconds"
+        return ceil_minute(value)  # "minutes accuracy rounding up the seconds"
 
     @model_validator(mode="after")
     def _ordered(self) -> ContactCreateRequest:

@@ -10,7 +10,7 @@ from shared.auth import Principal
 from shared.catalog.importer import element_set_record
 from shared.dal.catalog import catalog_repository
 from shared.errors import BadRequest
-from shared.http import caller, create_app
+from shared.http import IdPath, caller, create_app
 from shared.timefmt import iso_ms
 
 app = create_app("spacego", "Groundlink Space Go TLE upload")
@@ -24,7 +24,7 @@ class TleUpload(BaseModel):
 
 
 @app.post("/api/v1/spacecraft/{spacecraft_id}/tle", status_code=201)
-def upload_tle(spacecraft_id: str, body: TleUpload, principal: Principal = caller("tle.upload")) -> dict:
+def upload_tle(spacecraft_id: IdPath, body: TleUpload, principal: Principal = caller("tle.upload")) -> dict:
     from groundlink_orbit import ElementSetError, parse_tle
 
     repo = catalog_repository()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import lru_cache
 from typing import Protocol
@@ -23,12 +24,13 @@ from typing import Protocol
 from botocore.exceptions import ClientError
 
 from shared.dal.dynamo import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
-from shared.errors import Conflict, ServiceUnavailable
+from shared.errors import BadRequest, Conflict, ServiceUnavailable
 from shared.models.ledger import Booking, Window
 from shared.timefmt import iso_ms
 
 MAX_WINDOW = timedelta(days=1)  # longest reservation: bounds the overlap query
 MAX_ATTEMPTS = 25
+_RETRYABLE = ("TransactionCanceledException", "TransactionConflictException")
 
 
 class SlotTaken(Conflict):
@@ -51,7 +53,7 @@ def _res_sk(w: Window, booking_id: int, slot_id: int) -> str:
 class LedgerRepository(Protocol):
     def next_ids(self, counter: str, count: int = 1) -> list[int]: ...
     def reserve(self, booking: Booking) -> None: ...
-    def release(self, booking: Booking, cancelled: Booking) -> None: ...
+    def cancel(self, booking_id: int, transform: Callable[[Booking], Booking | None]) -> Booking | None: ...
     def get_booking(self, booking_id: int) -> Booking | None: ...
     def list_bookings(self, owner: str) -> list[Booking]: ...
     def reservations(self, gs_id: str, start, end) -> list[Window]: ...
@@ -113,8 +115,27 @@ class DynamoLedgerRepository:
         body = booking.model_dump(mode="json")
         return {**body, "pk": f"BOOKING#{booking.id:012d}", "sk": "META", "owner_sort": f"{booking.id:012d}"}
 
+    @staticmethod
+    def _validate(booking: Booking) -> None:
+        """The ledger's own rules, whichever API calls it: bounded windows, none overlapping another of
+        the same booking (the overlap query relies on MAX_WINDOW)."""
+        if not booking.slots:
+            raise BadRequest("a reservation needs at least one window")
+        by_station: dict[str, list] = {}
+        for s in booking.slots:
+            if not s.start < s.end or s.end - s.start > MAX_WINDOW:
+                raise BadRequest(f"window {iso_ms(s.start)}–{iso_ms(s.end)} must have end after start and last at "
+                                 f"most {MAX_WINDOW}")
+            by_station.setdefault(s.gs_id, []).append(s)
+        for gs, slots in by_station.items():
+            slots.sort(key=lambda s: s.start)
+            for a, b in zip(slots, slots[1:], strict=False):
+                if b.start < a.end:
+                    raise BadRequest(f"windows of one reservation overlap each other at ground station {gs}")
+
     def reserve(self, booking: Booking) -> None:
         """Reserve every slot of ``booking`` and store it, all or nothing. Raises SlotTaken."""
+        self._validate(booking)
         windows = [(Window(gs_id=s.gs_id, start=s.start, end=s.end), s.id) for s in booking.slots]
         stations = sorted({w.gs_id for w, _ in windows})
         for attempt in range(MAX_ATTEMPTS):
@@ -151,8 +172,7 @@ class DynamoLedgerRepository:
                 ddb().transact_write_items(TransactItems=items)
                 return
             except ClientError as exc:
-                code = exc.response["Error"]["Code"]
-                if code not in ("TransactionCanceledException", "TransactionConflictException"):
+                if exc.response["Error"]["Code"] not in _RETRYABLE:
                     raise
                 reasons = cancellation_reasons(exc)
                 if reasons and reasons[-1] == "ConditionalCheckFailed":
@@ -160,28 +180,40 @@ class DynamoLedgerRepository:
             time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))  # another writer won this station: re-read
         raise ServiceUnavailable("the ground station schedule is busy; retry the request")
 
-    def release(self, booking: Booking, cancelled: Booking) -> None:
-        """Store the cancelled booking and free its reserved windows, in one transaction. Only a booking
-        still in the state we read may be cancelled (a concurrent cancel makes this a no-op)."""
-        items = [{"Put": {
-            "TableName": self.table,
-            "Item": serialize(self._booking_item(cancelled)),
-            "ConditionExpression": "#s = :s",
-            "ExpressionAttributeNames": {"#s": "status"},
-            "ExpressionAttributeValues": {":s": value(booking.status)},
-        }}]
-        for s in booking.slots:
-            if s.status == "Cancelled":
-                continue
-            w = Window(gs_id=s.gs_id, start=s.start, end=s.end)
-            key = {"pk": value(f"STATION#{s.gs_id}"), "sk": value(_res_sk(w, booking.id, s.id))}
-            items.append({"Delete": {"TableName": self.table, "Key": key}})
-        try:
-            ddb().transact_write_items(TransactItems=items)
-        except ClientError as exc:
-            if cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
-                return
-            raise
+    def cancel(self, booking_id: int, transform: Callable[[Booking], Booking | None]) -> Booking | None:
+        """Store ``transform(current)`` (the cancelled booking) and free its reserved windows in one
+        transaction, conditioned on the booking being unchanged since it was read; on a concurrent change
+        re-read and apply ``transform`` again. ``transform`` returns None when there is nothing to do
+        (already cancelled) and may raise a domain error. Returns the stored booking (None if unknown)."""
+        for attempt in range(MAX_ATTEMPTS):
+            booking = self.get_booking(booking_id)
+            if booking is None:
+                return None
+            cancelled = transform(booking)
+            if cancelled is None:
+                return booking
+            items = [{"Put": {
+                "TableName": self.table,
+                "Item": serialize(self._booking_item(cancelled)),
+                "ConditionExpression": "#s = :s AND #u = :u",
+                "ExpressionAttributeNames": {"#s": "status", "#u": "updated_at"},
+                "ExpressionAttributeValues": {":s": value(booking.status),
+                                              ":u": value(booking.model_dump(mode="json")["updated_at"])},
+            }}]
+            for s in booking.slots:
+                if s.status == "Cancelled":
+                    continue
+                w = Window(gs_id=s.gs_id, start=s.start, end=s.end)
+                key = {"pk": value(f"STATION#{s.gs_id}"), "sk": value(_res_sk(w, booking.id, s.id))}
+                items.append({"Delete": {"TableName": self.table, "Key": key}})
+            try:
+                ddb().transact_write_items(TransactItems=items)
+                return cancelled
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] not in _RETRYABLE:
+                    raise
+            time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))  # changed underneath: read again
+        raise ServiceUnavailable(f"booking {booking_id} is being changed concurrently; retry the request")
 
 
 @lru_cache(maxsize=1)

@@ -48,3 +48,26 @@ def test_unreachable_database_is_one_clear_line(capsys, monkeypatch):
 def test_missing_file_is_reported(capsys):
     assert main(["import-stations", "/no/such/file.json"]) == 2
     assert "cannot read /no/such/file.json" in capsys.readouterr().err
+
+
+def test_api_token_create_list_revoke(aws, capsys, monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")
+    assert main(["api-token", "create", "--owner", "client_9", "--scopes", "passes:read bookings", "--name", "ci"]) == 0
+    created = json.loads(capsys.readouterr().out)
+    assert created["token"].startswith("dsn_live_") and created["owner"] == "client_9"
+    assert created["scopes"] == ["passes:read", "bookings"] and created["tokenId"]
+    assert main(["api-token", "list", "--owner", "client_9"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["token_id"] == created["tokenId"] and "token_hash" not in listed and listed["revoked"] is False
+    assert main(["api-token", "revoke", created["tokenId"]]) == 0
+    capsys.readouterr()
+    assert main(["api-token", "list", "--owner", "client_9"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["revoked"] is True
+
+
+def test_api_token_create_validates_like_the_api(aws, capsys, monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")
+    assert main(["api-token", "create", "--owner", " spaced ", "--scopes", "passes:read"]) == 2
+    assert "field 'owner'" in capsys.readouterr().err
+    assert main(["api-token", "create", "--owner", "c", "--scopes", "Passes:READ admin!!"]) == 2
+    assert "field 'scopes'" in capsys.readouterr().err

@@ -76,10 +76,11 @@ class LedgerMachine(RuleBasedStateMachine):
     def cancel(self, booking_id):
         if booking_id is None:
             return
-        b = self.ledger.get_booking(booking_id)
-        cancelled = b.model_copy(update={"status": "Cancelled",
-                                         "slots": [s.model_copy(update={"status": "Cancelled"}) for s in b.slots]})
-        self.ledger.release(b, cancelled)
+        def cancelled(b):
+            return b.model_copy(update={"status": "Cancelled",
+                                        "slots": [s.model_copy(update={"status": "Cancelled"}) for s in b.slots]})
+
+        self.ledger.cancel(booking_id, cancelled)
         windows = self.model.pop(booking_id)
         # the freed windows are bookable again at once
         for gs, start, end in windows:

@@ -1,7 +1,7 @@
 """Bookings on the antenna-time ledger (seed 001): pass checks, conflicts, cancel/rebook, idempotency,
 ownership."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -162,3 +162,63 @@ def test_scopes(upcoming):
     r = bookings.delete(f"/orbapi/bookings/{b}", headers=bearer("alice", "bookings:create"))
     assert r.status_code == 403 and "bookings:cancel" in r.json()["error"]
     assert bookings.delete("/orbapi/bookings/abc", headers=ALICE).status_code == 400
+
+
+def test_every_pass_search_returns_is_bookable_even_below_a_station_mask(demo):
+    # Santiago (7) and Singapore (11) track from 10°: asking search for 5° must not offer 5°-10° windows
+    search = {"noradId": NOAA20, "days": 1, "groundStationIds": ["7", "11"], "minElevationDeg": 5}
+    body = passes.post("/orbapi/passes/search", headers=ALICE, json=search).json()
+    assert {g["minElevationDeg"] for g in body["groundStations"]} == {10}
+    p = next(x for x in body["passes"] if not x["in_progress_at_start"])
+    assert book([slot(p)]).status_code == 201
+
+
+def test_slots_beyond_the_horizon_or_out_of_range_are_refused(upcoming):
+    far = (datetime.now(UTC) + timedelta(days=20)).replace(microsecond=0)
+    r = book([{"start": far.isoformat(), "end": (far + timedelta(minutes=5)).isoformat(), "gs_id": "3"}])
+    assert r.status_code == 400 and "beyond the booking horizon of 14 days" in r.json()["error"]
+    r = book([{"start": "9999-12-31T23:00:00-05:00", "end": "9999-12-31T23:10:00-05:00", "gs_id": "3"}])
+    assert r.status_code == 400 and "field 'slots.0.start'" in r.json()["error"]
+
+
+def test_cancel_retries_when_the_booking_changes_underneath(upcoming):
+    from shared.dal.ledger import ledger_repository
+
+    b = book([slot(upcoming[0])]).json()["bookingId"]
+    ledger = ledger_repository()
+    calls = []
+
+    def cancelled(current):
+        calls.append(current.status)
+        if len(calls) == 1:  # another writer updates the booking between our read and our write
+            from shared.dal.dynamo import ddb, value
+
+            ddb().update_item(TableName=ledger.table, Key={"pk": value(f"BOOKING#{b:012d}"), "sk": value("META")},
+                              UpdateExpression="SET updated_at = :u",
+                              ExpressionAttributeValues={":u": value("2030-01-01T00:00:00Z")})
+        slots = [s.model_copy(update={"status": "Cancelled"}) for s in current.slots]
+        return current.model_copy(update={"status": "Cancelled", "slots": slots})
+
+    stored = ledger.cancel(b, cancelled)
+    assert len(calls) == 2 and stored.status == "Cancelled"
+    assert ledger.get_booking(b).status == "Cancelled"
+    assert book([slot(upcoming[0])], headers=BOB).status_code == 201  # the window was freed
+
+
+def test_the_ledger_itself_refuses_unbounded_or_self_overlapping_windows(demo):
+    from shared.errors import BadRequest
+    from shared.models.ledger import Booking, Slot
+
+    now = datetime.now(UTC)
+    ledger = ledger_repository()
+
+    def booking(*windows):
+        return Booking(id=ledger.next_ids("booking")[0], owner="x", owner_type="user", norad_id=1, type="contact",
+                       requested_at=now, updated_at=now,
+                       slots=[Slot(id=i, gs_id="3", start=a, end=b) for i, (a, b) in enumerate(windows, 1)])
+
+    with pytest.raises(BadRequest, match="last at most"):
+        ledger.reserve(booking((now, now + timedelta(days=2))))
+    with pytest.raises(BadRequest, match="overlap each other"):
+        ledger.reserve(booking((now, now + timedelta(hours=1)),
+                               (now + timedelta(minutes=30), now + timedelta(hours=2))))

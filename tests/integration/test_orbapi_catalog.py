@@ -115,3 +115,10 @@ def test_api_tokens_work_and_revocation_is_immediate():
     assert get("/orbapi/gs/id/2", headers=headers).json()["data"][0]["id"] == "2"
     identity_repository().revoke_api_token(record.token_id)
     assert get("/orbapi/gs/id/2", headers=headers).status_code == 401
+
+
+def test_over_long_ids_are_400_before_reaching_the_database():
+    r = get("/orbapi/gs/id/" + "x" * 65)
+    assert r.status_code == 400 and "path parameter 'id'" in r.json()["error"]
+    r = get("/orbapi/transmitters/gs/" + "9" * 65)
+    assert r.status_code == 400 and "path parameter 'gsId'" in r.json()["error"]

@@ -33,7 +33,9 @@ def test_response_has_every_seed_field_and_passes_are_sorted():
     assert set(body) >= {"satellite", "groundStations", "passes", "total", "generated_at"}
     assert body["satellite"]["noradId"] == 25544 and body["satellite"]["tle"]["line1"].startswith("1 25544U")
     assert len(body["groundStations"]) == 14 and set(body["groundStations"][0]) == {
-        "id", "description", "latitude", "longitude", "altitude"}
+        "id", "description", "latitude", "longitude", "altitude", "minElevationDeg"}
+    # the request's 10° applies, or the station's own mask where that is higher (Santiago: 10°)
+    assert {g["id"]: g["minElevationDeg"] for g in body["groundStations"]}["7"] == 10
     assert body["total"] == len(body["passes"]) > 0
     p = body["passes"][0]
     assert set(p) >= {"groundStationId", "rise_time", "set_time", "aos", "los", "aos_azimuth", "los_azimuth",
@@ -127,3 +129,27 @@ def test_scope_is_required():
     r = search({"noradId": 25544}, headers=bearer("demo", "bookings:create"))
     assert r.status_code == 403 and "passes:read" in r.json()["error"]
     assert search({"noradId": 25544}, headers={}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"noradId": 25544, "groundStationIds": [""]}, "field 'groundStationIds.0'"),
+        ({"noradId": 25544, "groundStationIds": ["x" * 65]}, "field 'groundStationIds.0'"),
+        ({"noradId": 25544, "start": "9999-12-31T00:00:00Z"}, "field 'start'"),
+        ({"noradId": 25544, "start": "0001-01-01T00:00:00+01:00"}, "field 'start'"),
+        ({"noradId": 25544, "days": float("nan")}, "field 'days'"),
+    ],
+)
+def test_hostile_input_is_400_never_500(body, fragment):
+    import json
+
+    r = client.post("/orbapi/passes/search", content=json.dumps(body), headers={**AUTH,
+                                                                              "Content-Type": "application/json"})
+    assert r.status_code == 400 and fragment in r.json()["error"], r.text
+
+
+def test_unpaired_surrogates_are_refused_by_validation():
+    r = client.post("/orbapi/passes/search", content=b'{"noradId": 25544, "groundStationIds": ["\\ud800"]}',
+                    headers={**AUTH, "Content-Type": "application/json"})
+    assert r.status_code == 400 and "field 'groundStationIds.0'" in r.json()["error"], r.text

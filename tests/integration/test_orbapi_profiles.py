@@ -87,14 +87,15 @@ def test_create_list_get_delete_round_trip():
     }
 
 
-def test_without_wrapper_the_whole_body_minus_name_is_the_profile():
+def test_without_wrapper_the_full_body_is_the_profile():
     body = {"name": "flat", "radio": {"baud": 1200}, "notes": None, "gain": 1.0, "tags": ["a", None]}
     r = create("client_flat", body)
     assert r.status_code == 201
     stored = r.json()["profile"]
     # JSON comes back verbatim: nulls kept, 1.0 stays a float
     assert stored["name"] == "flat"
-    assert stored["profile"] == {"radio": {"baud": 1200}, "notes": None, "gain": 1.0, "tags": ["a", None]}
+    assert stored["profile"] == {"name": "flat", "radio": {"baud": 1200}, "notes": None, "gain": 1.0,
+                                 "tags": ["a", None]}
     raw = client.get(f"/orbapi/satellites/profiles/{stored['id']}", headers=auth("client_flat")).text
     assert '"gain":1.0' in raw.replace(" ", "") and '"notes":null' in raw.replace(" ", "")
 
@@ -232,7 +233,8 @@ def test_invalid_bodies_are_400_naming_the_field(content, field):
         headers={**auth("hank"), "Content-Type": "application/json"},
     )
     assert r.status_code == 400, r.text
-    assert set(r.json()) == {"error"} and f"'{field}'" in r.json()["error"]
+    named = "request body" if field == "body" else f"'{field}'"
+    assert set(r.json()) == {"error"} and named in r.json()["error"]
 
 
 def test_name_of_200_characters_is_accepted():
@@ -266,3 +268,17 @@ def test_concurrent_creates_get_distinct_increasing_ids():
     listed = client.get(f"/orbapi/satellites/id/{ISS}/profiles", headers=auth("judy")).json()["profiles"]
     assert [p["id"] for p in listed] == sorted(ids)
     assert {p["name"]: p["profile"]["i"] for p in listed} == {f"p{i}": i for i in range(20)}
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ('{"name": "x", "profile": {"a": "\\ud800"}}', "not valid Unicode"),
+        ("[" * 100000 + "]" * 100000, "nested too deeply"),
+        ('{"name": "x", "profile": ', "invalid JSON"),
+    ],
+)
+def test_hostile_bodies_are_400_not_500(raw, fragment):
+    r = client.post(f"/orbapi/satellites/id/{ISS}/profiles", content=raw.encode(),
+                    headers={**auth("client_x"), "Content-Type": "application/json"})
+    assert r.status_code == 400 and fragment in r.json()["error"], r.text

@@ -91,3 +91,8 @@ def test_scopes_and_tokens():
     problem(client.get("/api/v1/sites", headers=bearer("demo", "spacecraft.view")), 403, "sites.view")
     assert client.get("/api/v1/sites/3", headers=bearer("demo", "sites")).status_code == 200
     problem(client.get("/api/v1/sites/nope", headers=OWNER), 404, "site 'nope' does not exist")
+
+
+def test_over_long_ids_are_400_problems():
+    problem(client.get("/api/v1/sites/" + "s" * 65, headers=OWNER), 400, "path parameter 'site_id'")
+    problem(client.get("/api/v1/spacecraft/" + "s" * 65, headers=OWNER), 400, "path parameter 'spacecraft_id'")

@@ -25,6 +25,10 @@ def make(surface: str) -> TestClient:
     def paged(start: int = Query(0, ge=0)):
         return {"start": start}
 
+    @app.get("/echo")
+    def echo():
+        raise NotFound("thing \ud800 not found")  # text from a request, even unencodable, is escaped
+
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret internals")
@@ -82,3 +86,9 @@ def test_unknown_route_is_404_in_surface_format_and_request_id_is_honoured():
     r = make("orbapi").get("/nope", headers={"X-Request-Id": rid})
     assert r.status_code == 404 and r.json() == {"error": "no endpoint GET /nope"}
     assert r.headers["x-request-id"] == rid
+
+
+@pytest.mark.parametrize("surface", ["spacego", "orbapi", "ssa", "pipeline"])
+def test_unencodable_text_in_an_error_is_escaped_not_a_500(surface):
+    r = make(surface).get("/echo")
+    assert r.status_code == 404 and b"\\ud800" in r.content
