@@ -212,37 +212,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="ssa_core",
         surface="ssa",
         description="SSA backend root and health",
-        routes=routes("GET /", "GET /health", "GET /metrics", "GET /debug/active-users"),
+        routes=routes("GET /", "GET /health"),
         tables={"catalog": "read", "identity": "read"},
-    ),
-    FunctionSpec(
-        name="ssa_auth",
-        surface="ssa",
-        description="SSA users: register, login, refresh",
-        routes=routes("POST /auth/register", "POST /auth/login", "POST /auth/refresh"),
-        tables={"identity": "write"},
-    ),
-    FunctionSpec(
-        name="ssa_catalog",
-        surface="ssa",
-        description="SSA satellite catalogue search",
-        routes=routes(
-            "GET /v1/satellites/",
-            "POST /v1/norad_db",
-            "POST /v1/search",
-            "POST /v1/get_constellation",
-            "POST /v1/get_detailed_purpose",
-            "POST /v1/get_satellite_types",
-        ),
-        tables={"catalog": "read", "identity": "read"},
-    ),
-    FunctionSpec(
-        name="ssa_position",
-        surface="ssa",
-        description="SSA current position and 1.5 h trajectory over the orbit core",
-        routes=routes("POST /v1/get_current_position"),
-        tables={"catalog": "read", "identity": "read"},
-        needs_orbit_layer=True,
     ),
 )
 
