@@ -107,115 +107,25 @@ class FunctionSpec:
         return f"functions.{self.name}.app"
 
 
-FUNCTIONS: tuple[FunctionSpec, ...] = (
-    FunctionSpec(
-        name="orbapi_catalog",
-        surface="orbapi",
-        description="orbapi reference data: satellites, TLEs, ground stations, transmitters",
-        routes=routes(
-            "GET /orbapi/satellites",
-            "GET /orbapi/satellites/id/{noradId}",
-            "GET /orbapi/satellites/name/{name}",
-            "GET /orbapi/tles",
-            "GET /orbapi/tles/id/{noradId}",
-            "GET /orbapi/tles/name/{name}",
-            "GET /orbapi/gs",
-            "GET /orbapi/gs/id/{id}",
-            "GET /orbapi/gs/description/{description}",
-            "GET /orbapi/transmitters",
-            "GET /orbapi/transmitters/id/{noradCatId}",
-            "GET /orbapi/transmitters/uuid/{uuid}",
-            "GET /orbapi/transmitters/mode/{modeId}",
-            "GET /orbapi/transmitters/id/{noradCatId}/mode/{modeId}",
-            "GET /orbapi/transmitters/gs/{gsId}",
-            "GET /orbapi/transmitters/gs/{gsId}/mode/{modeId}",
-        ),
-        tables={"catalog": "read", "identity": "read"},
-    ),
-    FunctionSpec(
-        name="spacego_catalog",
-        surface="spacego",
-        description="Space Go sites, spacecraft, TLEs and service configurations",
-        routes=routes(
-            "GET /api/v1/sites",
-            "GET /api/v1/sites/{site_id}",
-            "GET /api/v1/spacecraft",
-            "GET /api/v1/spacecraft/{spacecraft_id}",
-            "GET /api/v1/spacecraft/{spacecraft_id}/tle",
-            "GET /api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services",
-            "GET /api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services/{service_id}",
-        ),
-        tables={"catalog": "read", "identity": "read"},
-    ),
-    FunctionSpec(
-        name="spacego_contacts",
-        surface="spacego",
-        description="Space Go contacts, availability and post-contact reports on the antenna-time ledger",
-        routes=routes(
-            "GET /api/v1/contacts",
-            "POST /api/v1/contacts",
-            "GET /api/v1/contacts/availability",
-            "GET /api/v1/contacts/{contact_id}",
-            "DELETE /api/v1/contacts/{contact_id}",
-            "GET /api/v1/post-contact-reports/{contact_id}",
-        ),
-        tables={"catalog": "read", "identity": "read", "ledger": "write"},
-        needs_orbit_layer=True,
-        memory_mb=1769,
-    ),
-    FunctionSpec(
-        name="spacego_tle",
-        surface="spacego",
-        description="Space Go TLE upload into the satellite's element-set history",
-        routes=routes("POST /api/v1/spacecraft/{spacecraft_id}/tle"),
-        tables={"catalog": "write", "identity": "read"},
-        needs_orbit_layer=True,
-    ),
-    FunctionSpec(
-        name="orbapi_passes",
-        surface="orbapi",
-        description="orbapi pass search over the orbit core",
-        routes=routes("POST /orbapi/passes/search"),
-        tables={"catalog": "read", "identity": "read"},
-        needs_orbit_layer=True,
-        memory_mb=1769,  # one full vCPU: pass search is CPU-bound
-    ),
-    FunctionSpec(
-        name="orbapi_bookings",
-        surface="orbapi",
-        description="orbapi bookings on the antenna-time ledger",
-        routes=routes("POST /orbapi/bookings", "GET /orbapi/bookings", "DELETE /orbapi/bookings/{bookingId}"),
-        tables={"catalog": "read", "identity": "read", "ledger": "write", "idempotency": "write"},
-        needs_orbit_layer=True,
-        memory_mb=1769,
-    ),
-    FunctionSpec(
-        name="orbapi_profiles",
-        surface="orbapi",
-        description="orbapi mission profiles",
-        routes=routes(
-            "POST /orbapi/satellites/id/{noradId}/profiles",
-            "GET /orbapi/satellites/id/{noradId}/profiles",
-            "GET /orbapi/satellites/profiles/{profileId}",
-            "DELETE /orbapi/satellites/profiles/{profileId}",
-        ),
-        tables={"catalog": "read", "identity": "read", "profiles": "write"},
-    ),
-    FunctionSpec(
-        name="admin_tokens",
-        surface="admin",
-        description="administration of dsn_live_ API tokens",
-        routes=routes("POST /admin/api-tokens", "GET /admin/api-tokens", "DELETE /admin/api-tokens/{tokenId}"),
-        tables={"identity": "write"},
-    ),
-    FunctionSpec(
-        name="ssa_core",
-        surface="ssa",
-        description="SSA backend root and health",
-        routes=routes("GET /", "GET /health"),
-        tables={"catalog": "read", "identity": "read"},
-    ),
-)
+def _discover_functions() -> tuple[FunctionSpec, ...]:
+    """Every function group declares itself in ``functions/<name>/spec.py`` (``SPEC``): adding a group is
+    adding its folder, and the CDK app and the local runtime pick it up from here."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "functions"
+    specs = []
+    for info in sorted(pkgutil.iter_modules([str(root)]), key=lambda m: m.name):
+        if info.ispkg and (root / info.name / "spec.py").exists():
+            spec = importlib.import_module(f"functions.{info.name}.spec").SPEC
+            if spec.name != info.name:
+                raise ValueError(f"functions/{info.name}/spec.py declares name {spec.name!r}")
+            specs.append(spec)
+    return tuple(specs)
+
+
+FUNCTIONS: tuple[FunctionSpec, ...] = _discover_functions()
 
 
 def function(name: str) -> FunctionSpec:

@@ -1,0 +1,17 @@
+"""Deployment spec of this function group (read by the CDK app and the local runtime)."""
+
+from shared.resources import FunctionSpec, routes
+
+SPEC = FunctionSpec(
+    name="orbapi_bookings",
+    surface="orbapi",
+    description="orbapi bookings on the antenna-time ledger",
+    routes=routes(
+        "POST /orbapi/bookings",
+        "GET /orbapi/bookings",
+        "DELETE /orbapi/bookings/{bookingId}",
+    ),
+    tables={"catalog": "read", "identity": "read", "ledger": "write", "idempotency": "write"},
+    needs_orbit_layer=True,
+    memory_mb=1769,  # one full vCPU: CPU-bound orbit work
+)

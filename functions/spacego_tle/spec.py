@@ -1,0 +1,14 @@
+"""Deployment spec of this function group (read by the CDK app and the local runtime)."""
+
+from shared.resources import FunctionSpec, routes
+
+SPEC = FunctionSpec(
+    name="spacego_tle",
+    surface="spacego",
+    description="Space Go TLE upload into the satellite's element-set history",
+    routes=routes(
+        "POST /api/v1/spacecraft/{spacecraft_id}/tle",
+    ),
+    tables={"catalog": "write", "identity": "read"},
+    needs_orbit_layer=True,
+)
