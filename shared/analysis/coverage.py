@@ -1,0 +1,91 @@
+"""Pass analysis over a GeoJSON ground location (SSA ``/v1/pass_analyzer/``), on the orbit core.
+
+Ground points: a Point is one point, a LineString its vertices, a Polygon the tiles of seed 003's
+decomposition (bounding rectangle cut into squares of ``tile_size_deg``, tiles missing the polygon
+dropped). The tile size grows with the area so that at most ``MAX_POINTS`` points are analysed.
+
+Result (seed 002's task result):
+* ``Access_norad[i][j]`` — 1 if satellite i is seen from ground point j between the minimum and maximum
+  elevation at any time in the window, else 0;
+* ``duration_norad[i][j]`` — seconds of such visibility;
+* ``timestamp[i]`` — satellite i's access windows over the whole location (union over points), as
+  ``[start, end]`` ISO pairs;
+* ``blindstamp`` — the parts of the window when no satellite sees any point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from groundlink_orbit import ElementSet, access_windows, geojson_ground_points
+
+MAX_POINTS = 400
+DEFAULT_TILE_DEG = 0.5
+
+
+def _iso(t: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[list[float]] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def ground_points(geometry: dict) -> tuple[np.ndarray, np.ndarray, float | None]:
+    """Points to analyse and the tile size used (None for points and lines)."""
+    kind = (geometry.get("geometry") or {}).get("type") if geometry.get("type") == "Feature" else geometry.get("type")
+    if kind != "Polygon":
+        lat, lon = geojson_ground_points(geometry, DEFAULT_TILE_DEG)
+        if len(lat) > MAX_POINTS:
+            raise ValueError(f"the line has {len(lat)} points; at most {MAX_POINTS} are analysed")
+        return lat, lon, None
+    tile = DEFAULT_TILE_DEG
+    while True:
+        lat, lon = geojson_ground_points(geometry, tile)
+        if len(lat) <= MAX_POINTS:
+            return lat, lon, tile
+        tile *= math.sqrt(len(lat) / MAX_POINTS) * 1.05
+
+
+def analyse(element_sets: Sequence[ElementSet], geometry: dict, start_unix_s: float, end_unix_s: float,
+            min_elevation_deg: float, max_elevation_deg: float, time_resolution_s: float) -> dict:
+    lat, lon, tile = ground_points(geometry)
+    n, m = len(element_sets), len(lat)
+    table = access_windows(list(element_sets), lat, lon, start_unix_s, end_unix_s, min_elevation_deg,
+                           max_elevation_deg, time_resolution_s)
+    access = np.zeros((n, m), dtype=int)
+    duration = np.zeros((n, m))
+    per_sat: list[list[tuple[float, float]]] = [[] for _ in range(n)]
+    for s, p, a, b in zip(table.sat_index.tolist(), table.point_index.tolist(), table.start_unix_s.tolist(),
+                          table.end_unix_s.tolist(), strict=True):
+        access[s, p] = 1
+        duration[s, p] += b - a
+        per_sat[s].append((a, b))
+    merged = [_union(w) for w in per_sat]
+    covered = _union([w for ws in merged for w in ws])
+    blind, cursor = [], start_unix_s
+    for a, b in covered:
+        if a > cursor:
+            blind.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end_unix_s:
+        blind.append((cursor, end_unix_s))
+    return {
+        "Access_norad": access.tolist(),
+        "duration_norad": np.round(duration, 1).tolist(),
+        "timestamp": [[[_iso(a), _iso(b)] for a, b in ws] for ws in merged],
+        "blindstamp": [[_iso(a), _iso(b)] for a, b in blind],
+        "norad_ids": [s.norad_id for s in element_sets],
+        "ground_points": [[round(float(x), 6), round(float(y), 6)] for x, y in zip(lon, lat, strict=True)],
+        "tile_size_deg": tile,
+    }
