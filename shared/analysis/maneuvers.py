@@ -1,21 +1,27 @@
 """Maneuver detection from a satellite's element-set history (SSA ``/v1/manuaver/``).
 
-For each pair of consecutive element sets (a, b) of one satellite:
+Element sets are independent fits with noise (a few tens of metres in semi-major axis, ~0.001° in
+inclination, occasionally a bad set), and drag lowers the orbit steadily. A burn shows as a lasting
+*level shift*; noise does not last. So, per satellite:
 
-* **SGP4 consistency** — set a is propagated to b's epoch and compared with b's own state there: the
-  position error (m) and the velocity difference (its norm is ``sgp4_delta_v_mps``, the vector is
-  ``dv_vector_kmps``). Without a maneuver the two fits agree to the element sets' own noise.
-* **Mean-element steps** — semi-major axis from the mean motion (Kepler's third law) and inclination.
-  Drag lowers *a* steadily, so the step is measured against the series' own trend (median rate of
-  change of *a* between sets, times the gap): ``residual_a = Δa − trend·Δt``.
-* **Δv estimates** — in-plane ``v·|residual_a|/(2a)`` (a tangential burn changes *a* by 2a·Δv/v) and
-  plane change ``2·v·sin(|Δi|/2)``.
+1. semi-major axis *a* from the mean motion (Kepler's third law) and inclination *i*, detrended by the
+   series' robust drag rate (median of Δa/Δt);
+2. steps between consecutive sets with a robust z-score (against the MAD of the first differences, with
+   a physical floor for inclination) of at least ``Z_THRESHOLD``;
+3. kept only when the level lasts: the median of the next sets differs from the median of the previous
+   ``WINDOW`` sets by at least half the step, in the same direction (a lone bad set reverts); a step back
+   right after a maneuver is the fits settling, not a second burn; the step used for Δv is the smaller of
+   the single step and the lasting shift (fits overshoot just after a burn); a step within two sets of a
+   ten times larger one is part of that burn's transient;
+4. Δv of an in-plane burn ``v·|Δa|/(2a)`` (a tangential burn changes *a* by 2a·Δv/v), of a plane change
+   ``2·v·sin(|Δi|/2)``, kept when within [mindv, maxdv];
+5. SGP4 consistency, reported per maneuver: the set before propagated to the set after's epoch against
+   that set's own state — position error (m) and velocity difference (``sgp4_delta_v_mps``,
+   ``dv_vector_kmps``).
 
-Methods (seed 002): ``sma`` flags pairs whose in-plane Δv lies in [mindv, maxdv]; ``inc`` the same for
-the plane-change Δv; ``ml`` — a statistical detector: a robust z-score (median / MAD) of the in-plane and
-plane-change Δv across the series, flagged above ``Z_THRESHOLD`` and within [mindv, maxdv]; its
-``probability`` is ``1 − exp(−z²/2·…)`` squashed to (0, 1). It is not a trained model: it needs no
-training data and says why it fired.
+Methods (seed 002): ``sma`` looks at *a* only, ``inc`` at *i* only, ``ml`` at both and keeps the stronger
+explanation. ``ml`` is a statistical detector (robust z-scores), not a trained model; ``probability`` is
+``1 − exp(−(z/Z_THRESHOLD)²)``.
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ from groundlink_orbit import ElementSet
 from groundlink_orbit.propagation import propagate_teme
 
 MU_KM3_S2 = 398600.4418
-Z_THRESHOLD = 4.0
+Z_THRESHOLD = 8.0
+WINDOW = 3
+INC_FLOOR_DEG = 0.0015  # inclination scatter between independent fits: smaller steps are not burns
 METHODS = ("ml", "inc", "sma")
 
 
@@ -50,17 +58,33 @@ class Maneuver:
     probability: float
 
 
-def _robust_z(x: np.ndarray) -> np.ndarray:
-    med = np.median(x)
-    mad = np.median(np.abs(x - med)) * 1.4826
-    floor = max(mad, 1e-3 * max(abs(med), 1e-6), 1e-4)
-    return (x - med) / floor
+def _noise(x: np.ndarray) -> float:
+    """Set-to-set noise: robust spread (MAD) of the first differences."""
+    d = np.diff(x)
+    return float(np.median(np.abs(d - np.median(d))) * 1.4826) if len(d) else 0.0
+
+
+def _steps(x: np.ndarray, floor: float) -> list[tuple[int, float, float]]:
+    """Lasting steps of a series: (gap k, step size used for Δv, z)."""
+    d = np.diff(x)
+    sigma = max(_noise(x), floor)
+    out: list[tuple[int, float, float]] = []
+    for k in np.flatnonzero(np.abs(d) >= Z_THRESHOLD * sigma).tolist():
+        before = np.median(x[max(0, k + 1 - WINDOW) : k + 1])
+        after = np.median(x[k + 1 : k + 1 + 2 * WINDOW - 1])
+        shift = after - before
+        if np.sign(shift) != np.sign(d[k]) or abs(shift) < 0.5 * abs(d[k]):
+            continue  # a lone bad set: the level does not last
+        if out and k - out[-1][0] <= 2 and np.sign(d[k]) != np.sign(d[out[-1][0]]):
+            continue  # the fits settling right after a maneuver, not a second one
+        out.append((k, float(min(abs(d[k]), abs(shift))), float(abs(d[k]) / sigma)))
+    return out
 
 
 def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: float = 0.01,
            maxdv_mps: float = 50.0) -> tuple[list[Maneuver], dict]:
-    """Maneuvers between consecutive element sets of ONE satellite (chronological order is enforced),
-    plus the time series used (epochs, a, i) for plotting."""
+    """Maneuvers in ONE satellite's history (sorted here; duplicate epochs keep the first set), plus the
+    time series used (epochs, a, i) for plotting."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
     sets = sorted(history, key=lambda s: s.epoch_unix_s)
@@ -70,48 +94,46 @@ def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: floa
         "semi_major_axis_km": semi_major_axis_km([s.mean_motion_rev_per_day for s in sets]).round(4).tolist(),
         "inclination_deg": [round(s.inclination_deg, 5) for s in sets],
     }
-    if len(sets) < 2:
+    if len(sets) < 3:
         return [], series
 
-    epochs = np.array([s.epoch_unix_s for s in sets])
-    a = np.array(series["semi_major_axis_km"])
+    t = np.array([s.epoch_unix_s for s in sets])
+    a = semi_major_axis_km([s.mean_motion_rev_per_day for s in sets])
     inc = np.radians([s.inclination_deg for s in sets])
-    dt = np.diff(epochs)
-    da = np.diff(a)
-    trend = float(np.median(da / dt))  # km/s, drag decay (robust to the few maneuvers)
-    residual_a = da - trend * dt
-    v = np.sqrt(MU_KM3_S2 / a[1:])  # km/s after
-    dv_sma = np.abs(residual_a) * v / (2 * a[1:]) * 1000.0
-    dv_inc = 2 * v * np.abs(np.sin(np.diff(inc) / 2)) * 1000.0
+    trend = float(np.median(np.diff(a) / np.diff(t)))
+    a_d = a - trend * (t - t[0])
+    v = np.sqrt(MU_KM3_S2 / a)
 
-    # SGP4 consistency: each set propagated to the next one's epoch vs the next one's own state
-    pos_err = np.empty(len(dt))
-    dv_vec = np.empty((len(dt), 3))
-    for k in range(len(dt)):  # one C call per pair of sets (histories are tens to hundreds of sets)
-        t = np.array([epochs[k + 1]])
-        _, r0, v0 = propagate_teme([sets[k].satrec()], t)
-        _, r1, v1 = propagate_teme([sets[k + 1].satrec()], t)
-        pos_err[k] = float(np.linalg.norm(r1[0, 0] - r0[0, 0]) * 1000.0)
-        dv_vec[k] = v1[0, 0] - v0[0, 0]
+    candidates: list[tuple[int, str, float, float]] = []  # (gap, kind, dv, z)
+    for kind, x, floor in (("sma", a_d, 1e-4), ("inc", inc, math.radians(INC_FLOOR_DEG))):
+        if method not in (kind, "ml"):
+            continue
+        for k, size, zk in _steps(x, floor):
+            if kind == "sma":
+                dv = v[k + 1] * size / (2 * a[k + 1]) * 1000.0
+            else:
+                dv = 2 * v[k + 1] * abs(math.sin(size / 2)) * 1000.0
+            if mindv_mps <= dv <= maxdv_mps:
+                candidates.append((k, kind, float(dv), zk))
 
-    z_sma, z_inc = _robust_z(dv_sma), _robust_z(dv_inc)
+    best: dict[int, tuple[str, float, float]] = {}
+    for k, kind, dv, zk in candidates:  # one maneuver per gap: the stronger explanation
+        if k not in best or zk > best[k][2]:
+            best[k] = (kind, dv, zk)
+    # transients next to a burn (the fits settling) are not maneuvers of their own
+    keep = [k for k in best if not any(abs(j - k) <= 2 and best[k][1] < 0.1 * best[j][1] for j in best if j != k)]
     found = []
-    for k in range(len(dt)):
-        candidates = []
-        if method in ("sma", "ml"):
-            candidates.append(("sma", dv_sma[k], z_sma[k]))
-        if method in ("inc", "ml"):
-            candidates.append(("inc", dv_inc[k], z_inc[k]))
-        for kind, dv, z in candidates:
-            if not mindv_mps <= dv <= maxdv_mps:
-                continue
-            if method == "ml" and z < Z_THRESHOLD:
-                continue
-            prob = 1.0 - math.exp(-max(z, 0.0) ** 2 / (2 * Z_THRESHOLD**2) * 4.0)
-            found.append(Maneuver(
-                before=sets[k], after=sets[k + 1], maneuver_type=kind, delta_v_mps=float(dv),
-                sgp4_delta_v_mps=float(np.linalg.norm(dv_vec[k]) * 1000.0), position_error_m=float(pos_err[k]),
-                dv_vector_kmps=tuple(float(x) for x in dv_vec[k]), probability=round(min(prob, 0.999), 3),
-            ))
-            break  # one maneuver per pair: the first (in-plane) explanation that fires
+    for k in sorted(keep):
+        kind, dv, zk = best[k]
+        when = np.array([t[k + 1]])
+        _, r0, v0 = propagate_teme([sets[k].satrec()], when)
+        _, r1, v1 = propagate_teme([sets[k + 1].satrec()], when)
+        dvec = (v1[0, 0] - v0[0, 0]).tolist()
+        found.append(Maneuver(
+            before=sets[k], after=sets[k + 1], maneuver_type=kind, delta_v_mps=dv,
+            sgp4_delta_v_mps=float(np.linalg.norm(dvec) * 1000.0),
+            position_error_m=float(np.linalg.norm(r1[0, 0] - r0[0, 0]) * 1000.0),
+            dv_vector_kmps=tuple(float(x) for x in dvec),
+            probability=round(min(1.0 - math.exp(-((zk / Z_THRESHOLD) ** 2)), 0.999), 3),
+        ))
     return found, series
