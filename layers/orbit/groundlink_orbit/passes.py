@@ -361,93 +361,140 @@ def search(satrecs, steps_s, stations: _Stations, mask_deg: np.ndarray, start: f
 
 
 def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, err_code, err_time):
-    """Grid stage for satellites ``chunk`` (shared times): bracketed extrema, crossings, boundaries."""
+    """Grid stage for satellites ``chunk`` (shared times): bracketed extrema, crossings, boundaries.
+
+    Per sample and station only signs are computed on the full grid (above the mask, elevation
+    rising), from three matrix products of the Earth-fixed state with per-station weights; every
+    other quantity is evaluated at the few flagged intervals only (flat indices).
+    """
     times = np.linspace(start, end, count_t)
     h = times[1] - times[0]
+    n, m = len(chunk), len(st)
     err, r_teme, v_teme = propagate_teme([satrecs[k] for k in chunk], times)
     bad = err != 0
-    if bad.any():
+    any_bad = bool(bad.any())
+    if any_bad:
         first = np.argmax(bad, axis=1)
         has = bad.any(axis=1)
         err_code[chunk[has]] = err[has, first[has]]
         err_time[chunk[has]] = times[first[has]]
-    R, V = teme_to_ecef(r_teme, v_teme, times)  # n×T×3
+    # Earth-fixed state: A = [x, y, z, 1] (the 1 carries the station constants), V = velocity.
+    theta, theta_dot = gmst82_rad(times)
+    c, s = np.cos(theta), np.sin(theta)
+    A = np.empty((n, count_t, 4))
+    V = np.empty((n, count_t, 3))
+    x, y = r_teme[..., 0], r_teme[..., 1]
+    A[..., 0] = c * x + s * y
+    A[..., 1] = c * y - s * x
+    A[..., 2] = r_teme[..., 2]
+    A[..., 3] = 1.0
+    vx, vy = v_teme[..., 0], v_teme[..., 1]
+    V[..., 0] = c * vx + s * vy + theta_dot * A[..., 1]
+    V[..., 1] = c * vy - s * vx - theta_dot * A[..., 0]
+    V[..., 2] = v_teme[..., 2]
+    R = A[..., :3]
     sin_mask = np.sin(np.radians(mask_deg))  # M
+    s2 = _dot(st.pos, st.pos)
+    up_pos = _dot(st.up, st.pos)
+    w_num = np.vstack((st.up.T, -up_pos[None, :]))  # (r − pos)·up
+    w_d = np.vstack((-2.0 * st.pos.T, s2[None, :]))  # |r − pos|² − |r|²
 
-    # Grid quantities, n×T×M: sin(elevation) and the sign of its rate.
+    # Grid quantities, n×T×M: above the mask and the sign of the elevation rate.
     r2 = _dot(R, R)
     rv = _dot(R, V)
-    ru, rs = R @ st.up.T, R @ st.pos.T
-    vu, vs = V @ st.up.T, V @ st.pos.T
-    num = ru - _dot(st.up, st.pos)
-    rho2 = rs * -2.0
+    num = A @ w_num
+    rho2 = A @ w_d
     rho2 += r2[:, :, None]
-    rho2 += _dot(st.pos, st.pos)
-    rate = vu * rho2
-    rate -= num * (rv[:, :, None] - vs)
-    g = num / np.sqrt(rho2)
-    if bad.any():
-        g[bad] = -2.0
-        rate[bad] = -1.0
-    above = g > sin_mask
-    rising = rate > 0.0
-    s2 = _dot(st.pos, st.pos)
-
-    a0, a1 = above[:, :-1], above[:, 1:]
-    r0, r1 = rising[:, :-1], rising[:, 1:]
-    # One scan for every interval where the rate sign or the mask side changes.
-    xi, xk, xm = np.nonzero((r0 != r1) | (a0 != a1))
-    rx0, rx1 = rising[xi, xk, xm], rising[xi, xk + 1, xm]
-    ax0, ax1 = above[xi, xk, xm], above[xi, xk + 1, xm]
-    sel = rx0 & ~rx1  # rate + → −: a peak inside the interval
-    pi_all, pk_all, pm_all = xi[sel], xk[sel], xm[sel]
-    sel = ~rx0 & rx1  # rate − → +: a dip
-    di, dk, dm = xi[sel], xk[sel], xm[sel]
-    keep_dip = above[di, dk, dm] & above[di, dk + 1, dm]
-    di, dk, dm = di[keep_dip], dk[keep_dip], dm[keep_dip]
-    peak_above = above[pi_all, pk_all, pm_all] | above[pi_all, pk_all + 1, pm_all]
-    pi_, pk, pm = pi_all[peak_above], pk_all[peak_above], pm_all[peak_above]
-    ii, kk, mm = pi_all[~peak_above], pk_all[~peak_above], pm_all[~peak_above]
+    vu = V @ st.up.T
+    vs = V @ st.pos.T
+    if np.all(sin_mask == 0.0):
+        above = num > 0.0
+    else:
+        above = num > np.sqrt(rho2) * sin_mask
+    vs -= rv[:, :, None]  # −(r − pos)·v
+    vs *= num
+    vu *= rho2
+    rising = vu > -vs  # rate numerator n'q − n q'/2 > 0
+    if any_bad:
+        above[bad] = False
+        rising[bad] = False
+    code = rising.view(np.uint8) << 1
+    code |= above.view(np.uint8)
+    # One scan for every interval where the rate sign or the mask side changes (flat indices).
+    f = np.flatnonzero(code[:, 1:] != code[:, :-1])
+    tm = (count_t - 1) * m
+    f += (f // tm) * m  # index into the n×T×M arrays of the interval's first sample
+    code_f = code.reshape(-1)
+    c0, c1 = code_f[f], code_f[f + m]
+    row, xm = np.divmod(f, m)  # row = sat × T + k
+    rx0, rx1 = c0 >= 2, c1 >= 2
+    ax0, ax1 = (c0 & 1).astype(bool), (c1 & 1).astype(bool)
+    peak = rx0 & ~rx1  # rate + → −: a peak inside the interval
+    dip = ~rx0 & rx1 & ax0 & ax1  # rate − → + with both samples above: a dip
+    peak_above = peak & (ax0 | ax1)
+    low = peak & ~(ax0 | ax1)
+    num_f, rho2_f = num.reshape(-1), rho2.reshape(-1)
+    ii = np.flatnonzero(low)
 
     # Rigorous filter of peaks below the mask at both samples.
     if ii.size:
+        rl, ml = row[ii], xm[ii]
         rnorm = np.sqrt(r2)
         snorm = np.sqrt(s2)
         h2 = r2 * _dot(v_teme, v_teme) - _dot(r_teme, v_teme) ** 2  # |r × v|², TEME (inertial)
         w_in = np.sqrt(np.maximum(h2, 0.0)) / r2
         w_bound = np.nanmax(w_in, axis=1) * 1.05 + EARTH_RATE_RAD_S * 1.01
         r_bound = np.nanmax(rnorm, axis=1) * 1.01
-        el_m = np.radians(mask_deg[mm]) - _GEODETIC_MARGIN_RAD
-        psi_mask = np.arccos(np.clip(snorm[mm] / r_bound[ii] * np.cos(el_m), -1.0, 1.0)) - el_m
-        psi_a = np.arccos(np.clip(rs[ii, kk, mm] / (rnorm[ii, kk] * snorm[mm]), -1.0, 1.0))
-        psi_b = np.arccos(np.clip(rs[ii, kk + 1, mm] / (rnorm[ii, kk + 1] * snorm[mm]), -1.0, 1.0))
-        keep = 0.5 * (psi_a + psi_b - w_bound[ii] * h) < psi_mask
-        ii, kk, mm = ii[keep], kk[keep], mm[keep]
-    n_low, n_in = ii.size, pi_.size
-    ei = np.concatenate((ii, pi_, di))
-    ek = np.concatenate((kk, pk, dk))
-    em = np.concatenate((mm, pm, dm))
-    idx = np.arange(ei.size)
-    sel = ax0 != ax1
-    ci, ck, cm = xi[sel], xk[sel], xm[sel]
+        sat_l = rl // count_t
+        el_m = np.radians(mask_deg[ml]) - _GEODETIC_MARGIN_RAD
+        psi_mask = np.arccos(np.clip(snorm[ml] / r_bound[sat_l] * np.cos(el_m), -1.0, 1.0)) - el_m
+        rn = rnorm.reshape(-1)
+        fl = f[ii]
+        rs_a = 0.5 * (s2[ml] + r2.reshape(-1)[rl] - rho2_f[fl])
+        rs_b = 0.5 * (s2[ml] + r2.reshape(-1)[rl + 1] - rho2_f[fl + m])
+        psi_a = np.arccos(np.clip(rs_a / (rn[rl] * snorm[ml]), -1.0, 1.0))
+        psi_b = np.arccos(np.clip(rs_b / (rn[rl + 1] * snorm[ml]), -1.0, 1.0))
+        keep = 0.5 * (psi_a + psi_b - w_bound[sat_l] * h) < psi_mask
+        ii = ii[keep]
+    pa = np.flatnonzero(peak_above)
+    dd = np.flatnonzero(dip)
+    n_low, n_in = ii.size, pa.size
+    e = np.concatenate((ii, pa, dd))
+    ef, erow, em = f[e], row[e], xm[e]
+    idx = np.arange(e.size)
+    cc = np.flatnonzero(ax0 != ax1)
+    cf, crow, cm = f[cc], row[cc], xm[cc]
+    Rf, Vf = R.reshape(-1, 3), V.reshape(-1, 3)
+    # Elevation rate numerator at both ends of the extremum intervals (for the starting guess).
+    rv_f, r2_f = rv.reshape(-1), r2.reshape(-1)
+
+    def rate_at(fi, ri, mi):
+        pos, up = st.pos[mi], st.up[mi]
+        vel = Vf[ri]
+        return _dot(vel, up) * rho2_f[fi] - num_f[fi] * (rv_f[ri] - _dot(vel, pos))
+
+    g0 = num_f[cf] / np.sqrt(rho2_f[cf])
+    g1 = num_f[cf + m] / np.sqrt(rho2_f[cf + m])
     bi, bm = np.nonzero(above[:, 0, :])
     ni, nm = np.nonzero(above[:, -1, :])
+    g_b0 = num[bi, 0, bm] / np.sqrt(rho2[bi, 0, bm])
+    g_b1 = num[ni, -1, nm] / np.sqrt(rho2[ni, -1, nm])
     return {
         # Extremum candidates (intervals with a sign change of the elevation rate).
-        "sat": chunk[ei], "m": em, "t_lo": times[ek], "h": np.full(ei.size, h),
-        "ra": R[ei, ek], "va": V[ei, ek], "rb": R[ei, ek + 1], "vb": V[ei, ek + 1],
+        "sat": chunk[erow // count_t], "m": em, "t_lo": times[erow % count_t], "h": np.full(e.size, h),
+        "ra": Rf[erow], "va": Vf[erow], "rb": Rf[erow + 1], "vb": Vf[erow + 1],
         "is_max": idx < n_low + n_in, "is_low": idx < n_low,
-        "tau0": _linear_zero(rate[ei, ek, em], rate[ei, ek + 1, em]),
+        "tau0": _linear_zero(rate_at(ef, erow, em), rate_at(ef + m, erow + 1, em)),
         # Mask crossings between grid samples.
-        "c_sat": chunk[ci], "c_m": cm, "c_t_lo": times[ck], "c_h": np.full(ci.size, h),
-        "c_ra": R[ci, ck], "c_va": V[ci, ck], "c_rb": R[ci, ck + 1], "c_vb": V[ci, ck + 1],
-        "c_lo_pos": above[ci, ck, cm],
-        "c_tau0": _linear_zero(g[ci, ck, cm] - sin_mask[cm], g[ci, ck + 1, cm] - sin_mask[cm]),
+        "c_sat": chunk[crow // count_t], "c_m": cm, "c_t_lo": times[crow % count_t], "c_h": np.full(cc.size, h),
+        "c_ra": Rf[crow], "c_va": Vf[crow], "c_rb": Rf[crow + 1], "c_vb": Vf[crow + 1],
+        "c_lo_pos": ax0[cc],
+        "c_tau0": _linear_zero(g0 - sin_mask[cm], g1 - sin_mask[cm]),
         # Above the mask at the window start / end.
         "b_sat": np.concatenate((chunk[bi], chunk[ni])), "b_m": np.concatenate((bm, nm)),
         "b_end": np.concatenate((np.zeros(bi.size, bool), np.ones(ni.size, bool))),
         "b_r": np.concatenate((R[bi, 0], R[ni, -1])), "b_v": np.concatenate((V[bi, 0], V[ni, -1])),
-        "b_g": np.concatenate((g[bi, 0, bm], g[ni, -1, nm])),
+        "b_g": np.concatenate((g_b0, g_b1)),
     }  # fmt: skip
 
 
