@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Path, Request
 
 from shared.auth import Principal, authenticate
 from shared.errors import JSONResponse, install_error_handlers
+from shared.metrics import ACTIVE_USERS, MetricsMiddleware
 
 REQUEST_ID_HEADER = "x-request-id"
 
@@ -53,14 +54,17 @@ def create_app(surface: str, title: str) -> FastAPI:
     app = FastAPI(title=title, docs_url=None, redoc_url=None, openapi_url=None, default_response_class=JSONResponse)
     install_error_handlers(app, surface)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(MetricsMiddleware)  # outermost of ours: times the whole request
     return app
 
 
 def caller(scope: str | None = None) -> Callable[..., Principal]:
-    """FastAPI dependency: the authenticated principal, optionally requiring a permission."""
+    """FastAPI dependency: the authenticated principal, optionally requiring a permission. Every
+    authenticated caller is recorded in this process's active-users registry (``/debug/active-users``)."""
 
     def dependency(request: Request) -> Principal:
         principal = authenticate(request.headers.get("authorization"))
+        ACTIVE_USERS.record(principal.subject)
         if scope:
             principal.require(scope)
         return principal

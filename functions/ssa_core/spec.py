@@ -5,10 +5,12 @@ from shared.resources import FunctionSpec, routes
 SPEC = FunctionSpec(
     name="ssa_core",
     surface="ssa",
-    description="SSA backend root and health",
+    description="SSA backend root, health, metrics and debug",
     routes=routes(
         "GET /",
         "GET /health",
+        "GET /metrics",
+        "GET /debug/active-users",
     ),
     tables={"catalog": "read", "identity": "read"},
 )

@@ -1,0 +1,221 @@
+"""SSA accounts (seed 002): register → login → use → refresh, uniqueness under concurrency, password
+rules, identical answers for unknown emails and wrong passwords."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi.testclient import TestClient
+
+from functions.ssa_auth.app import app
+from functions.ssa_core.app import app as core_app
+from shared.auth import decode_jwt
+from shared.aws import client as aws_client
+from shared.dal.users import user_repository
+
+client = TestClient(app, raise_server_exceptions=False)
+core = TestClient(core_app, raise_server_exceptions=False)
+
+PASSWORD = "P@ssw0rd!Strong"
+
+
+def register(email="john@example.com", name="John Doe", password=PASSWORD):
+    return client.post("/auth/register", json={"email": email, "name": name, "password": password})
+
+
+def login(email="john@example.com", password=PASSWORD):
+    return client.post("/auth/login", json={"email": email, "password": password})
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_register_login_use_refresh(aws):
+    # Given a registration in seed 002's shape
+    r = register()
+    assert r.status_code == 201
+    body = r.json()
+    assert body == {"id": body["id"], "email": "john@example.com", "name": "John Doe", "is_active": True,
+                    "is_admin": False, "is_staff": False, "is_superuser": False, "date_joined": body["date_joined"]}
+    assert isinstance(body["id"], int) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["date_joined"])
+    # When the user logs in (email in another case)
+    r = login(email="JOHN@example.com")
+    assert r.status_code == 200
+    tokens = r.json()
+    assert set(tokens) == {"access_token", "refresh_token", "token_type", "expires_in", "user"}
+    assert tokens["token_type"] == "bearer" and tokens["expires_in"] == 3600
+    assert tokens["user"] == {"id": body["id"], "email": "john@example.com", "name": "John Doe", "is_active": True,
+                              "is_admin": False}
+    claims = decode_jwt(tokens["access_token"])
+    assert claims["sub"] == f"user-{body['id']}" and claims["scope"] == "ssa" and claims["exp"] - claims["iat"] == 3600
+    # Then the access token opens the SSA API
+    health = core.get("/health", headers=auth(tokens["access_token"]))
+    assert health.status_code == 200 and health.json()["status"] == "healthy"
+    # And the refresh token gives a new, working access token
+    r = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.status_code == 200
+    refreshed = r.json()
+    assert set(refreshed) == {"access_token", "token_type", "expires_in"}
+    assert refreshed["token_type"] == "bearer" and refreshed["expires_in"] == 3600
+    assert refreshed["access_token"] != tokens["access_token"]
+    assert core.get("/", headers=auth(refreshed["access_token"])).json()["status"] == "healthy"
+
+
+def test_password_hash_is_stored_never_returned(aws):
+    r = register()
+    assert "password" not in r.text and "scrypt" not in r.text
+    user = user_repository().get_user(r.json()["id"])
+    assert user.password_hash.startswith("scrypt$16384$8$1$") and PASSWORD not in user.password_hash
+    assert "password_hash" not in repr(user)
+    assert "scrypt" not in login().text
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "taken"),
+    [
+        ("JOHN@EXAMPLE.COM", "Someone Else", "email"),
+        ("other@example.com", "john doe", "name"),
+    ],
+)
+def test_taken_email_or_name_is_409_case_insensitively(aws, email, name, taken):
+    assert register().status_code == 201
+    r = register(email=email, name=name)
+    assert r.status_code == 409
+    assert r.json() == {"detail": f"a user with this {taken} already exists", "status_code": 409}
+    # the failed attempt left nothing behind: the other value is still free
+    free = {"email": "fresh@example.com", "name": "Fresh"}
+    if taken == "email":
+        free["name"] = name
+    else:
+        free["email"] = email
+    assert register(**free).status_code == 201
+
+
+@pytest.fixture
+def atomic_dynamodb(monkeypatch):
+    """In-process moto applies a request in several steps without a lock; DynamoDB applies each request
+    atomically. Serialising moto's DynamoDB actions restores that guarantee (as the local runtime's
+    moto server does, see ``infra.local.emulation``)."""
+    import threading
+
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.Lock()
+    original = DynamoHandler.call_action
+
+    def atomic(self):
+        with lock:
+            return original(self)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", atomic)
+
+
+def test_twenty_concurrent_registrations_of_one_email_make_one_user(aws, atomic_dynamodb):
+    def attempt(i: int):
+        return register(email="race@example.com", name=f"Racer {i}")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(pool.map(attempt, range(20)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * 19
+    assert all(r.json() == {"detail": "a user with this email already exists", "status_code": 409}
+               for r in responses if r.status_code == 409)
+    winner = next(r.json() for r in responses if r.status_code == 201)
+    assert login(email="race@example.com").json()["user"]["name"] == winner["name"]
+    items = aws_client("dynamodb").scan(TableName="groundlink-identity")["Items"]
+    assert sum(1 for i in items if i["pk"]["S"].startswith("USER#")) == 1
+
+
+def test_both_taken_names_the_email(aws):
+    register()
+    assert register().json() == {"detail": "a user with this email already exists", "status_code": 409}
+
+
+def test_ids_are_distinct_integers(aws):
+    ids = [register(email=f"u{i}@example.com", name=f"U{i}").json()["id"] for i in range(3)]
+    assert len(set(ids)) == 3 and ids == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    ("password", "msg"),
+    [
+        ("Sh0rt!", "at least 8 characters"),
+        ("P@ssw0rd" + "x" * 121, "at most 128 characters"),
+        ("p@ssw0rd!", "one uppercase letter"),
+        ("P@SSW0RD!", "one lowercase letter"),
+        ("P@ssword!", "one number"),
+        ("Passw0rdStrong", "one special character"),
+    ],
+)
+def test_each_password_rule_is_a_422_naming_password(aws, password, msg):
+    r = register(password=password)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert len(detail) == 1 and detail[0]["loc"] == ["body", "password"] and msg in detail[0]["msg"]
+    assert set(detail[0]) == {"loc", "msg", "type"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"email": "not-an-email", "name": "N", "password": PASSWORD}, "email"),
+        ({"email": "a@b", "name": "N", "password": PASSWORD}, "email"),
+        ({"email": "x" * 95 + "@ex.com", "name": "N", "password": PASSWORD}, "email"),
+        ({"email": "n@example.com", "name": "", "password": PASSWORD}, "name"),
+        ({"email": "n@example.com", "name": "   ", "password": PASSWORD}, "name"),
+        ({"email": "n@example.com", "name": "x" * 101, "password": PASSWORD}, "name"),
+        ({"email": "n@example.com", "password": PASSWORD}, "name"),
+    ],
+)
+def test_invalid_email_or_name_is_a_422_naming_it(aws, body, field):
+    r = client.post("/auth/register", json=body)
+    assert r.status_code == 422
+    assert [d["loc"] for d in r.json()["detail"]] == [["body", field]]
+
+
+def test_wrong_password_and_unknown_email_answer_identically(aws):
+    register()
+    wrong = login(password="Wr0ng!password")
+    unknown = login(email="nobody@example.com")
+    expected = {"detail": "Invalid credentials", "status_code": 401}
+    assert (wrong.status_code, wrong.json()) == (401, expected)
+    assert (unknown.status_code, unknown.json()) == (401, expected)
+    assert set(wrong.headers) == set(unknown.headers)
+
+
+def test_inactive_user_cannot_log_in_or_refresh(aws):
+    user_id = register().json()["id"]
+    tokens = login().json()
+    user_repository().set_active(user_id, False)
+    assert login().json() == {"detail": "Invalid credentials", "status_code": 401}
+    r = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.json() == {"detail": "the user account no longer exists or is inactive", "status_code": 401}
+
+
+def test_refresh_rejects_access_tokens_and_garbage(aws):
+    register()
+    tokens = login().json()
+    r = client.post("/auth/refresh", json={"refresh_token": tokens["access_token"]})
+    assert r.json() == {"detail": "a refresh token is required", "status_code": 401}
+    r = client.post("/auth/refresh", json={"refresh_token": "not.a.jwt"})
+    assert r.status_code == 401 and r.json()["detail"].startswith("the token is invalid")
+    r = client.post("/auth/refresh", json={})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "refresh_token"]
+    # a refresh token is not an access token either
+    r = core.get("/health", headers=auth(tokens["refresh_token"]))
+    assert r.status_code == 401 and r.json()["detail"].endswith("access token is required")
+
+
+def test_expired_refresh_token_is_401(aws):
+    from shared.auth import issue_jwt
+
+    user_id = register().json()["id"]
+    expired = issue_jwt(f"user-{user_id}", token_type="refresh", ttl_s=-10)
+    r = client.post("/auth/refresh", json={"refresh_token": expired})
+    assert r.json() == {"detail": "the token has expired", "status_code": 401}
+    stranger = issue_jwt("demo", token_type="refresh")
+    r = client.post("/auth/refresh", json={"refresh_token": stranger})
+    assert r.json() == {"detail": "the refresh token was not issued to a user", "status_code": 401}
