@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from sgp4.api import Satrec
 
 from .elements import ElementSet
 from .frames import (
@@ -37,7 +38,6 @@ from .frames import (
     gmst82_rad,
     station_vectors,
     sunlit_ecef,
-    teme_to_ecef,
     topocentric,
     unix_to_jd,
     validate_stations,
@@ -53,6 +53,7 @@ _STEP_GROUP_RATIO = 1.15
 _CHUNK_SAMPLES = 200_000  # satellites × times × stations handled at once (memory bound)
 _GEODETIC_MARGIN_RAD = math.radians(0.3)  # geodetic vs geocentric zenith differ by <= 0.19 deg
 _HERMITE_MARGIN_DEG = 0.1  # Hermite elevation error is ~0.01 deg at 16 samples per orbit
+_DIRECT_SGP4 = hasattr(Satrec, "_sgp4")  # sgp4 >= 2.x C extension
 
 
 @dataclass
@@ -197,7 +198,11 @@ def _sgp4_ecef_grouped(satrecs, sats, times, theta0, t0, theta_dot):
     jd, fr = unix_to_jd(times)
     cuts = (np.flatnonzero(sats[1:] != sats[:-1]) + 1).tolist()
     for a, b in zip([0, *cuts], [*cuts, count], strict=True):
-        err[a:b], r[a:b], v[a:b] = satrecs[sats[a]].sgp4_array(jd[a:b], fr[a:b])
+        sat = satrecs[sats[a]]
+        if _DIRECT_SGP4:  # the C method behind sgp4_array, writing into our buffers (no copies)
+            sat._sgp4(jd[a:b], fr[a:b], err[a:b], r[a:b], v[a:b])
+        else:
+            err[a:b], r[a:b], v[a:b] = sat.sgp4_array(jd[a:b], fr[a:b])
     if err.any():
         bad = err != 0
         r[bad] = np.nan
@@ -350,14 +355,14 @@ def search(satrecs, steps_s, stations: _Stations, mask_deg: np.ndarray, start: f
             j += 1
         j = max(j, i + 1)
         chunk = order[i:j]
-        for key, value in _grid_chunk(satrecs, chunk, count_t, stations, mask_deg, start, end, err_code, err_time).items():
+        found = _grid_chunk(satrecs, chunk, count_t, stations, mask_deg, start, end, err_code, err_time)
+        for key, value in found.items():
             cand.setdefault(key, []).append(value)
         i = j
     widths = {"ra": 3, "va": 3, "rb": 3, "vb": 3, "c_ra": 3, "c_va": 3, "c_rb": 3, "c_vb": 3, "b_r": 3, "b_v": 3}
     cand = {k: _cat(v, widths.get(k, 0)) for k, v in cand.items()}
-    out = _solve_events(satrecs, stations, mask_deg, start, end, cand)
-    sort = np.lexsort((out["rise_t"], out["station"], out["sat"]))
-    return {k: v[sort] for k, v in out.items()}, err_code, err_time
+    out = _solve_events(satrecs, stations, mask_deg, start, end, cand)  # sorted by sat, station, rise
+    return out, err_code, err_time
 
 
 def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, err_code, err_time):
@@ -466,7 +471,7 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     cf, crow, cm = f[cc], row[cc], xm[cc]
     Rf, Vf = R.reshape(-1, 3), V.reshape(-1, 3)
     # Elevation rate numerator at both ends of the extremum intervals (for the starting guess).
-    rv_f, r2_f = rv.reshape(-1), r2.reshape(-1)
+    rv_f = rv.reshape(-1)
 
     def rate_at(fi, ri, mi):
         pos, up = st.pos[mi], st.up[mi]
@@ -504,7 +509,6 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     ones = np.ones(c["sat"].size)
     em, h, t_lo = c["m"], c["h"], c["t_lo"]
     is_max, is_low = c["is_max"], c["is_low"]
-    n_ext = em.size
 
     # Extrema on the Hermite interpolant; keep those that matter.
     tau, g_approx = _solve_hermite(
@@ -595,10 +599,11 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     ok = np.isfinite(ev_t)
     ev = [a[ok] for a in (ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped)]
     ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped = ev
-    o = np.lexsort((ev_up, ev_t, ev_station, ev_sat))  # at equal times a set precedes a rise
-    ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped = (a[o] for a in ev)
     m_count = len(st)
     pair = ev_sat * m_count + ev_station
+    o = np.lexsort((ev_up, ev_t, pair))  # at equal times a set precedes a rise
+    ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped = (a[o] for a in ev)
+    pair = pair[o]
     is_pass = ev_up[:-1] & ~ev_up[1:] & (pair[:-1] == pair[1:])
     rise = np.flatnonzero(is_pass)
     fall = rise + 1
