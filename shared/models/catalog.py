@@ -51,7 +51,36 @@ class Satellite(BaseModel):
     detailed_purpose: str | None = None
     constellation_name: str | None = None
     date_of_launch: str | None = None
+    # UCS-style descriptive fields (SSA catalogue); unknown values stay None. Orbital numbers
+    # (apogee, perigee, eccentricity, inclination, period) are not stored: they are derived from ``tle``.
+    satellite_name_official: str | None = None
+    country_org_un_registry: str | None = None
+    users: str | None = None
+    type_of_orbit: str | None = None
+    known_mass: str | None = None  # launch mass, kg, as the source gives it (seed 002 shows a string)
+    expected_lifetime: str | None = None  # as the source gives it (years or an end year)
+    longitude_of_geo_degrees: float | None = None
+    dry_mass_kg: float | None = None
+    power_watts: float | None = None
+    contractor: str | None = None
+    launch_site: str | None = None
+    launch_vehicle: str | None = None
+    comments: str | None = None
+    source: str | None = None
+    sensor_gsd_pan_m: float | None = None
+    sensor_gsd_ms_m: float | None = None
+    sensor_swath_km: float | None = None
     tle: ElementSetRecord | None = None  # the current (latest-epoch) element set
+
+    @field_validator("known_mass", "expected_lifetime", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: object) -> object:
+        # Sources give these as numbers (UCS) or text (seed 002): keep them as text either way.
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return str(int(value)) if float(value).is_integer() else str(value)
+        return value
 
 
 class Transmitter(BaseModel):
