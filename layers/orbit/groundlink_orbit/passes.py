@@ -47,7 +47,7 @@ from .ut1 import ut1_table_coverage
 
 SAMPLES_PER_ORBIT = 16
 HERMITE_CROSSING_ITERATIONS = 3
-HERMITE_EXTREMUM_ITERATIONS = 5
+HERMITE_EXTREMUM_ITERATIONS = 2
 TIME_TOLERANCE_S = 1e-3
 _STEP_GROUP_RATIO = 1.15
 _CHUNK_SAMPLES = 200_000  # satellites × times × stations handled at once (memory bound)
@@ -81,6 +81,11 @@ def grid_step_s(element_set: ElementSet) -> float:
 
 def _dot(a, b):
     return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+
+
+def _edot(a, b):
+    """Row-wise dot product of contiguous ``…×3`` arrays (one pass, no temporaries)."""
+    return np.einsum("...i,...i->...", a, b)
 
 
 def _accel_ecef(r, v):
@@ -122,8 +127,8 @@ def _hermite_polys(ra, va, rb, vb, h, pos, up):
     hvb = h * vb
     d = rb - ra
     c = (ra - pos, hva, 3.0 * d - 2.0 * hva - hvb, hva + hvb - 2.0 * d)
-    a = [_dot(cj, up) for cj in c]
-    cc = {(i, j): _dot(c[i], c[j]) for i in range(4) for j in range(i, 4)}
+    a = [_edot(cj, up) for cj in c]
+    cc = {(i, j): _edot(c[i], c[j]) for i in range(4) for j in range(i, 4)}
     b = [
         cc[0, 0],
         2.0 * cc[0, 1],
@@ -218,7 +223,7 @@ def _sgp4_ecef_grouped(satrecs, sats, times, theta0, t0, theta_dot):
     return xe, ye, z.copy(), vxe, vye, vz.copy()
 
 
-def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low=None, max_iterations=40):
+def _polish(satrecs, sat, st_m, st: _Stations, target, t, lo, hi, lo_positive, extremum, low=None, max_iterations=40):
     """Safeguarded Newton on exact SGP4 states; returns time, sin(el), Earth-fixed r and v there.
 
     ``extremum`` (per item or scalar): find the zero of d sin(el)/dt instead of sin(el) = target.
@@ -240,8 +245,9 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low
     # Work in satellite order so each round makes one C call per satellite; vectors as components.
     order = np.argsort(sat, kind="stable")
     sat = sat[order]
-    px, py, pz = pos[order].T.copy()
-    ux, uy, uz = up[order].T.copy()
+    st_m = st_m[order]
+    px, py, pz = (np.ascontiguousarray(st.pos[:, j])[st_m] for j in range(3))
+    ux, uy, uz = (np.ascontiguousarray(st.up[:, j])[st_m] for j in range(3))
     target = target[order]
     lo_positive, ext_all, low_all = lo_positive[order], ext_all[order], low_all[order]
     lo, hi = lo[order], hi[order]
@@ -289,7 +295,11 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low
             same = (f > 0) == lp
             la = np.where(same, ta, la)
             ha = np.where(same, ha, ta)
-            lo[active], hi[active] = la, ha
+            full = active.size == count
+            if full:
+                lo, hi = la, ha
+            else:
+                lo[active], hi[active] = la, ha
             step = -f / fp
             new = ta + step
             astep = np.abs(step)
@@ -305,21 +315,26 @@ def _polish(satrecs, sat, pos, up, target, t, lo, hi, lo_positive, extremum, low
             accept = small | (astep < TIME_TOLERANCE_S)  # tiny steps may be below t's resolution
             finite = np.isfinite(f)
             done = accept | (ha - la < TIME_TOLERANCE_S) | ~finite
-            fin = active[done]
-            dt = np.where(accept, step, 0.0)[done]
+            # Results for every active item (those not done are overwritten in a later round).
+            dt = np.where(accept, step, 0.0)
             half = 0.5 * dt * dt
-            res[0, fin] = x[done] + vx[done] * dt + ax[done] * half
-            res[1, fin] = y[done] + vy[done] * dt + ay[done] * half
-            res[2, fin] = z[done] + vz[done] * dt + az[done] * half
-            res[3, fin] = vx[done] + ax[done] * dt
-            res[4, fin] = vy[done] + ay[done] * dt
-            res[5, fin] = vz[done] + az[done] * dt
-            g_res[fin] = np.where(accept, g_final, g)[done]
-            t_res[fin] = np.where(finite, np.where(accept, new, ta), np.nan)[done]
+            where = slice(None) if full else active
+            res[0, where] = x + vx * dt + ax * half
+            res[1, where] = y + vy * dt + ay * half
+            res[2, where] = z + vz * dt + az * half
+            res[3, where] = vx + ax * dt
+            res[4, where] = vy + ay * dt
+            res[5, where] = vz + az * dt
+            g_res[where] = np.where(accept, g_final, g)
+            t_res[where] = np.where(finite, np.where(accept, new, ta), np.nan)
             keep = ~done
             new = np.where((new > la) & (new < ha), new, 0.5 * (la + ha))
             t[active[keep]] = new[keep]
             active = active[keep]
+    if active.size:  # not converged within max_iterations
+        t_res[active] = np.nan
+        g_res[active] = np.nan
+        res[:, active] = np.nan
     t_out[order], g_out[order] = t_res, g_res
     r_out[order] = res[:3].T
     v_out[order] = res[3:].T
@@ -446,7 +461,7 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
         rl, ml = row[ii], xm[ii]
         rnorm = np.sqrt(r2)
         snorm = np.sqrt(s2)
-        h2 = r2 * _dot(v_teme, v_teme) - _dot(r_teme, v_teme) ** 2  # |r × v|², TEME (inertial)
+        h2 = r2 * _edot(v_teme, v_teme) - _edot(r_teme, v_teme) ** 2  # |r × v|², TEME (inertial)
         w_in = np.sqrt(np.maximum(h2, 0.0)) / r2
         w_bound = np.nanmax(w_in, axis=1) * 1.05 + EARTH_RATE_RAD_S * 1.01
         r_bound = np.nanmax(rnorm, axis=1) * 1.01
@@ -476,7 +491,7 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     def rate_at(fi, ri, mi):
         pos, up = st.pos[mi], st.up[mi]
         vel = Vf[ri]
-        return _dot(vel, up) * rho2_f[fi] - num_f[fi] * (rv_f[ri] - _dot(vel, pos))
+        return _edot(vel, up) * rho2_f[fi] - num_f[fi] * (rv_f[ri] - _edot(vel, pos))
 
     g0 = num_f[cf] / np.sqrt(rho2_f[cf])
     g1 = num_f[cf + m] / np.sqrt(rho2_f[cf + m])
@@ -543,8 +558,8 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     t_all, g_all, r_all, v_all = _polish(
         satrecs,
         np.concatenate((esat, c["c_sat"])),
-        st.pos[all_m],
-        st.up[all_m],
+        all_m,
+        st,
         sin_mask[all_m],
         all_lo + np.concatenate((tau, tau_c)) * all_h,
         all_lo.copy(),
@@ -577,7 +592,7 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
             iterations=HERMITE_CROSSING_ITERATIONS,
         )  # fmt: skip
         t_s, _, r_s, v_s = _polish(
-            satrecs, np.concatenate((s_sat, s_sat)), st.pos[s2m], st.up[s2m], sin_mask[s2m],
+            satrecs, np.concatenate((s_sat, s_sat)), s2m, st, sin_mask[s2m],
             s2t + tau_s * s2h, s2t + lo * s2h, s2t + hi * s2h, lo_pos, extremum=False,
         )  # fmt: skip
     else:
@@ -730,14 +745,29 @@ def _window(start_unix_s, end_unix_s) -> tuple[float, float]:
     return start, end
 
 
+def _azimuth_and_rate(r, v, pos, east, north):
+    """Azimuth (deg) and range rate (km/s) exactly as ``frames.topocentric`` computes them."""
+    rho = r - pos
+    rng = np.sqrt(_edot(rho, rho))
+    az = np.degrees(np.arctan2(_edot(rho, east), _edot(rho, north))) % 360.0
+    az = np.where(az >= 360.0, 0.0, az)
+    return az, _edot(rho, v) / rng
+
+
 def _pass_table(ev, sets, st: _Stations, err_code, err_time, start, end, carrier_hz) -> PassTable:
+    # Derived columns first (same formulas as ``topocentric``), then one reorder of 1-D columns.
+    m0 = ev["station"]
+    pos, east, north = st.pos[m0], st.east[m0], st.north[m0]
+    az_r, rate_r = _azimuth_and_rate(ev["rise_r"], ev["rise_v"], pos, east, north)
+    az_s, rate_s = _azimuth_and_rate(ev["set_r"], ev["set_v"], pos, east, north)
+    rho = ev["culm_r"] - pos
+    range_c = np.sqrt(_edot(rho, rho))
+    sunlit = sunlit_ecef(ev["culm_r"], ev["culm_t"])
     order = np.argsort(ev["rise_t"], kind="stable")
-    ev = {k: v[order] for k, v in ev.items()}
+    az_r, rate_r, az_s, rate_s, range_c, sunlit = (a[order] for a in (az_r, rate_r, az_s, rate_s, range_c, sunlit))
+    keys = ("sat", "station", "rise_t", "set_t", "culm_t", "culm_g", "starts_before", "ends_after")
+    ev = {k: ev[k][order] for k in keys}
     m = ev["station"]
-    pos, east, north, up = st.pos[m], st.east[m], st.north[m], st.up[m]
-    az_r, _, _, rate_r = topocentric(ev["rise_r"], ev["rise_v"], pos, east, north, up)
-    az_s, _, _, rate_s = topocentric(ev["set_r"], ev["set_v"], pos, east, north, up)
-    _, _, range_c, _ = topocentric(ev["culm_r"], ev["culm_v"], pos, east, north, up)
     el_c = np.degrees(np.arcsin(np.clip(ev["culm_g"], -1.0, 1.0)))
     doppler_r = doppler_s = None
     if carrier_hz is not None:
@@ -757,7 +787,7 @@ def _pass_table(ev, sets, st: _Stations, err_code, err_time, start, end, carrier
         slant_range_km=range_c,
         starts_before_window=ev["starts_before"],
         ends_after_window=ev["ends_after"],
-        sunlit=sunlit_ecef(ev["culm_r"], ev["culm_t"]),
+        sunlit=sunlit,
         doppler_rise_hz=doppler_r,
         doppler_set_hz=doppler_s,
         sat_error_code=err_code,
