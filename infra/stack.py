@@ -16,9 +16,10 @@ from infra.components import (
     IdentityConstruct,
     LayersConstruct,
     MonitoringConstruct,
+    StorageConstruct,
 )
 from infra.components.constants import CONTEXT_ALARM_EMAIL, CONTEXT_REMOVAL_POLICY
-from shared.resources import FUNCTIONS, TABLES, FunctionSpec, TableSpec
+from shared.resources import BUCKETS, FUNCTIONS, QUEUES, TABLES, BucketSpec, FunctionSpec, QueueSpec, TableSpec
 
 REMOVAL_POLICIES = {"retain": RemovalPolicy.RETAIN, "destroy": RemovalPolicy.DESTROY}
 
@@ -31,12 +32,17 @@ class GroundlinkStack(Stack):
         *,
         tables: tuple[TableSpec, ...] = TABLES,
         functions: tuple[FunctionSpec, ...] = FUNCTIONS,
+        buckets: tuple[BucketSpec, ...] = BUCKETS,
+        queues: tuple[QueueSpec, ...] = QUEUES,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         removal_policy = self._removal_policy()
 
         self.data = DataConstruct(self, "Data", tables=tables, removal_policy=removal_policy)
+        self.storage = StorageConstruct(
+            self, "Storage", buckets=buckets, queues=queues, removal_policy=removal_policy
+        )
         self.identity = IdentityConstruct(self, "Identity", removal_policy=removal_policy)
         self.layers = LayersConstruct(
             self, "Layers", with_orbit_layer=any(spec.needs_orbit_layer for spec in functions)
@@ -47,6 +53,7 @@ class GroundlinkStack(Stack):
             data=self.data,
             layers=self.layers,
             jwt_secret=self.identity.jwt_secret,
+            storage=self.storage,
             functions=functions,
             removal_policy=removal_policy,
         )
@@ -58,6 +65,7 @@ class GroundlinkStack(Stack):
             "Monitoring",
             http_api=self.api.http_api,
             functions=self.functions.functions,
+            dead_letter_queues=self.storage.dead_letter_queues,
             alarm_email=self.node.try_get_context(CONTEXT_ALARM_EMAIL) or None,
             removal_policy=removal_policy,
         )

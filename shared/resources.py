@@ -64,7 +64,77 @@ PROFILES = TableSpec(
     indexes=(Index("by_parent", "parent", "parent_sort"),),
 )
 
-TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES)
+# Uplink/downlink file records: BOOKING#<id:012d> / FILE#<id:012d>, an object that arrived before its metadata
+# OBJECT#<bucket>/<key> / OBJECT; GSI by S3 key so an S3 event finds its file.
+FILES = TableSpec(
+    key="files",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(Index("by_key", "s3_key", "sk"),),
+)
+# Station heartbeats (the command broker's lastSeenAt): STATION#<gs_id> / HEARTBEAT.
+STATIONS = TableSpec(key="stations", partition_key="pk", sort_key="sk")
+
+TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS)
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    """An S3 bucket: encrypted, SSL only, public access blocked, versioned, access-logged.
+
+    ``noncurrent_days`` expires overwritten versions; ``expire_days`` (optional) expires objects."""
+
+    key: str  # logical name, also used in env var GROUNDLINK_<KEY>_BUCKET
+    description: str
+    noncurrent_days: int = 30
+    expire_days: int | None = None
+
+    @property
+    def env_var(self) -> str:
+        return f"GROUNDLINK_{self.key.upper()}_BUCKET"
+
+    @property
+    def local_name(self) -> str:
+        return f"groundlink-{self.key}"
+
+
+UPLINK = BucketSpec(key="uplink", description="uplink payloads put by clients under clients/<owner>/")
+DOWNLINK = BucketSpec(key="downlink", description="downlinked data dropped by stations under downlink/<booking>/",
+                      expire_days=90)
+DELIVERY = BucketSpec(key="delivery", description="downlinked data delivered to clients under clients/<owner>/")
+
+BUCKETS: tuple[BucketSpec, ...] = (UPLINK, DOWNLINK, DELIVERY)
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """An SQS queue (encrypted, SSL only) with a dead-letter queue, fed by ``ObjectCreated`` notifications of
+    the ``sources`` buckets. A worker consumes it by naming it in ``FunctionSpec.queue``."""
+
+    key: str
+    description: str
+    sources: tuple[str, ...] = ()  # bucket keys whose ObjectCreated events are sent here
+    max_receive_count: int = 5  # deliveries before a message moves to the DLQ
+    visibility_timeout_s: int = 360  # >= 6x the consumer's timeout, as AWS recommends for SQS triggers
+    batch_size: int = 10
+    max_batching_window_s: int = 1
+
+    @property
+    def env_var(self) -> str:
+        return f"GROUNDLINK_{self.key.upper()}_QUEUE"
+
+    @property
+    def local_name(self) -> str:
+        return f"groundlink-{self.key}"
+
+
+FILE_EVENTS = QueueSpec(
+    key="file_events",
+    description="S3 ObjectCreated events of the uplink and downlink buckets",
+    sources=("uplink", "downlink"),
+)
+
+QUEUES: tuple[QueueSpec, ...] = (FILE_EVENTS,)
 
 
 @dataclass(frozen=True)
@@ -97,6 +167,12 @@ class FunctionSpec:
     needs_jwt_secret: bool = True
     memory_mb: int = 512
     timeout_s: int = 29
+    buckets: dict[str, Access] = field(default_factory=dict)  # read: get objects; write: read + put (no delete)
+    queue: str | None = None  # a worker triggered by this queue (QueueSpec.key), partial batch failures
+
+    def __post_init__(self) -> None:
+        if self.queue and self.routes:
+            raise ValueError(f"{self.name}: a queue worker has no HTTP routes")
 
     @property
     def handler(self) -> str:
@@ -137,6 +213,20 @@ def function(name: str) -> FunctionSpec:
 
 def table(key: str) -> TableSpec:
     for spec in TABLES:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
+
+
+def bucket(key: str) -> BucketSpec:
+    for spec in BUCKETS:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
+
+
+def queue(key: str) -> QueueSpec:
+    for spec in QUEUES:
         if spec.key == key:
             return spec
     raise KeyError(key)

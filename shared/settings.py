@@ -7,7 +7,7 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.resources import TABLES
+from shared.resources import BUCKETS, TABLES
 
 LOCAL_JWT_SECRET = "groundlink-local-development-signing-key-not-for-production"
 
@@ -24,6 +24,15 @@ class Settings(BaseSettings):
     identity_table: str = "groundlink-identity"
     idempotency_table: str = "groundlink-idempotency"
     profiles_table: str = "groundlink-profiles"
+    files_table: str = "groundlink-files"
+    stations_table: str = "groundlink-stations"
+
+    uplink_bucket: str = "groundlink-uplink"
+    downlink_bucket: str = "groundlink-downlink"
+    delivery_bucket: str = "groundlink-delivery"
+
+    station_online_threshold_s: float = 120.0  # a station polled the broker within this long: online
+    presigned_url_ttl_s: int = 3600  # uplink GET URLs handed to stations
 
     jwt_secret: str | None = None  # local signing key; in AWS the key comes from Secrets Manager
     jwt_secret_arn: str | None = None
@@ -38,8 +47,12 @@ class Settings(BaseSettings):
     def table_name(self, key: str) -> str:
         return getattr(self, f"{key}_table")
 
+    def bucket_name(self, key: str) -> str:
+        return getattr(self, f"{key}_bucket")
+
 
 assert {f"{t.key}_table" for t in TABLES} <= set(Settings.model_fields), "every table needs a setting"
+assert {f"{b.key}_bucket" for b in BUCKETS} <= set(Settings.model_fields), "every bucket needs a setting"
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ from infra.components.functions import FunctionsConstruct
 from infra.components.identity import IdentityConstruct
 from infra.components.layers import LayersConstruct
 from infra.components.monitoring import MonitoringConstruct
+from infra.components.storage import StorageConstruct
 
 __all__ = [
     "ApiConstruct",
@@ -14,4 +15,5 @@ __all__ = [
     "IdentityConstruct",
     "LayersConstruct",
     "MonitoringConstruct",
+    "StorageConstruct",
 ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aws_cdk import AssetHashType, Aws, Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
@@ -28,6 +30,27 @@ from infra.components.layers import LayersConstruct
 from infra.components.nag import acknowledge, arn_ref
 from shared.resources import FUNCTIONS, FunctionSpec
 
+if TYPE_CHECKING:
+    from infra.components.storage import StorageConstruct
+
+
+_OBJECTS = "S3 object-level actions only apply to objects, so the grant names the bucket's objects"
+_BUCKET_FINDINGS: dict[str, list[tuple[str, str]]] = {
+    "read": [
+        ("AwsSolutions-IAM5[Action::s3:GetObject*]", "grant_read: GetObject and its version/ACL/tagging variants"),
+        ("AwsSolutions-IAM5[Action::s3:GetBucket*]", "grant_read: bucket location/versioning lookups the SDK makes"),
+        ("AwsSolutions-IAM5[Action::s3:List*]", "grant_read: listing one bucket's objects and versions"),
+        ("AwsSolutions-IAM5[Resource::{bucket}/*]", _OBJECTS),
+    ],
+    "write": [
+        ("AwsSolutions-IAM5[Action::s3:GetObject*]", "grant_read: GetObject and its version/ACL/tagging variants"),
+        ("AwsSolutions-IAM5[Action::s3:GetBucket*]", "grant_read: bucket location/versioning lookups the SDK makes"),
+        ("AwsSolutions-IAM5[Action::s3:List*]", "grant_read: listing one bucket's objects and versions"),
+        ("AwsSolutions-IAM5[Action::s3:Abort*]", "grant_put: aborting the function's own multipart uploads"),
+        ("AwsSolutions-IAM5[Resource::{bucket}/*]", _OBJECTS),
+    ],
+}
+
 
 def pascal(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_"))
@@ -39,6 +62,8 @@ class FunctionsConstruct(Construct):
     Every function gets its own role: write access to its own log group, X-Ray, and exactly the
     tables of its spec (``read`` → ``grant_read_data``, ``write`` → ``grant_read_write_data``), plus
     the JWT signing key when ``needs_jwt_secret``. The orbit layer only when ``needs_orbit_layer``.
+    Buckets likewise (``read`` → ``grant_read``; ``write`` → ``grant_read`` + ``grant_put``, never delete), and a
+    worker with a ``queue`` gets an SQS event source with partial batch responses (ReportBatchItemFailures).
     """
 
     def __init__(
@@ -49,6 +74,7 @@ class FunctionsConstruct(Construct):
         data: DataConstruct,
         layers: LayersConstruct,
         jwt_secret: secretsmanager.ISecret,
+        storage: StorageConstruct | None = None,
         functions: tuple[FunctionSpec, ...] = FUNCTIONS,
         code_builder: Callable[[], BuiltAsset] = build_assets.function_code,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
@@ -70,6 +96,10 @@ class FunctionsConstruct(Construct):
             self.functions[spec.name] = self._function(
                 spec, code, data=data, layers=layers, jwt_secret=jwt_secret, removal_policy=removal_policy
             )
+            if spec.buckets or spec.queue:
+                if storage is None:
+                    raise ValueError(f"{spec.name} uses buckets or a queue but the stack has no storage construct")
+                self._storage(spec, self.functions[spec.name], storage)
 
     def _function(
         self,
@@ -157,6 +187,32 @@ class FunctionsConstruct(Construct):
             "(infra/build_assets.py LAMBDA_PYTHON_VERSION); the runtime moves with them, not alone.",
         )
         return function
+
+    def _storage(self, spec: FunctionSpec, function: lambda_.Function, storage: StorageConstruct) -> None:
+        role = function.role
+        assert role is not None
+        for key, access in sorted(spec.buckets.items()):
+            bucket = storage.bucket(key)  # KeyError names the unknown bucket
+            function.add_environment(storage.bucket_specs[key].env_var, bucket.bucket_name)
+            bucket.grant_read(function)
+            if access == "write":
+                bucket.grant_put(function)
+            elif access != "read":
+                raise ValueError(f"{spec.name}: unknown access {access!r} to bucket {key!r}")
+            for finding, why in _BUCKET_FINDINGS[access]:
+                acknowledge(role, finding.format(bucket=arn_ref(bucket)), f"{why} ({key} bucket, {spec.name}).")
+        if spec.queue:
+            queue_spec = storage.queue_specs[spec.queue]
+            if queue_spec.visibility_timeout_s < 6 * spec.timeout_s:
+                raise ValueError(f"{spec.name}: queue {spec.queue} visibility timeout must be >= 6x the timeout")
+            function.add_event_source(
+                event_sources.SqsEventSource(
+                    storage.queue(spec.queue),
+                    batch_size=queue_spec.batch_size,
+                    max_batching_window=Duration.seconds(queue_spec.max_batching_window_s),
+                    report_batch_item_failures=True,
+                )
+            )
 
     def function(self, name: str) -> lambda_.Function:
         try:

@@ -1,4 +1,5 @@
-"""Alarms on API 5xx and on every function's errors and throttles, published to one SNS topic."""
+"""Alarms on API 5xx, on every function's errors and throttles and on dead-lettered events, published to one SNS
+topic."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.components.functions import pascal
@@ -24,6 +26,7 @@ class MonitoringConstruct(Construct):
         *,
         http_api: apigwv2.HttpApi,
         functions: dict[str, lambda_.IFunction],
+        dead_letter_queues: dict[str, sqs.IQueue] | None = None,
         alarm_email: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
@@ -62,6 +65,14 @@ class MonitoringConstruct(Construct):
                 f"{pascal(name)}Throttles",
                 function.metric_throttles(period=Duration.minutes(5), statistic="Sum"),
                 f"Lambda {name} was throttled",
+                action,
+            )
+
+        for key, dlq in sorted((dead_letter_queues or {}).items()):
+            self._alarm(
+                f"{pascal(key)}DeadLetters",
+                dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
+                f"Messages of queue {key} were dead-lettered: their events failed repeatedly",
                 action,
             )
 

@@ -1,7 +1,8 @@
 """``make run``: the whole platform on this machine.
 
-Starts embedded AWS (moto server), creates every resource from the shared specs, seeds the demo data
-through the import code path, and serves every HTTP function group on one port.
+Starts embedded AWS (moto server), creates every resource from the shared specs (tables, buckets, queues and the
+buckets' S3→SQS notifications), seeds the demo data through the import code path, serves every HTTP function group
+on one port, and runs an event pump that hands queued S3 events to the same worker handlers Lambda would call.
 Environment: GROUNDLINK_PORT (default 8000), GROUNDLINK_MOTO_PORT (default 4566).
 """
 
@@ -13,10 +14,11 @@ import time
 
 
 def configure_environment(moto_endpoint: str) -> None:
-    from infra.local.emulation import FAKE_CREDENTIALS, table_env
+    from infra.local.emulation import FAKE_CREDENTIALS, bucket_env, table_env
 
     os.environ.update(FAKE_CREDENTIALS)
     os.environ.update(table_env())
+    os.environ.update(bucket_env())
     os.environ["GROUNDLINK_AWS_ENDPOINT_URL"] = moto_endpoint
     os.environ.setdefault("GROUNDLINK_ENVIRONMENT", "local")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
@@ -30,11 +32,13 @@ def configure_environment(moto_endpoint: str) -> None:
 def main() -> int:
     import uvicorn
 
-    from infra.local.emulation import EmbeddedAws, create_resources
+    from infra.local.emulation import EmbeddedAws, create_resources, create_storage
     from infra.local.gateway import LocalGateway
+    from infra.local.pump import EventPump
 
     port = int(os.environ.get("GROUNDLINK_PORT", "8000"))
     aws = EmbeddedAws(int(os.environ.get("GROUNDLINK_MOTO_PORT", "4566"))).start()
+    pump = None
     try:
         configure_environment(aws.endpoint)
         from shared.auth import issue_jwt
@@ -45,6 +49,7 @@ def main() -> int:
 
         t0 = time.perf_counter()
         create_resources(client("dynamodb"))
+        queue_urls = create_storage(client("s3"), client("sqs"))
         reports = seed_demo(catalog_repository())
         api_token, _ = create_api_token(
             owner="demo", name="demo token",
@@ -53,6 +58,11 @@ def main() -> int:
         seeded = time.perf_counter() - t0
         gateway = LocalGateway()
         gateway.load_all()
+        from shared.resources import BUCKETS, FUNCTIONS, QUEUES
+        from shared.settings import get_settings
+
+        pump = EventPump(client("sqs"), queue_urls, FUNCTIONS, QUEUES,
+                         on_error=lambda exc: print(f"event pump: {exc!r}", file=sys.stderr, flush=True)).start()
 
         all_scopes = "contacts spacecraft sites tle passes bookings mission-profile admin"
         base = f"http://127.0.0.1:{port}"
@@ -62,6 +72,12 @@ def main() -> int:
         print(f"  orbapi     {base}/orbapi/gs")
         print(f"  Space Go   {base}/api/v1/sites")
         print(f"  SSA        {base}/health")
+        print(f"  stations   {base}/stations/v1/commands")
+        settings = get_settings()
+        print("Buckets (S3 at the embedded AWS endpoint):")
+        for spec in BUCKETS:
+            print(f"  {spec.key:<9} s3://{settings.bucket_name(spec.key)}")
+        print("  event pump: " + ", ".join(f"{q.key} -> {w.name}" for q, _, w in pump.targets))
         print("Demo credentials (owner 'demo'):")
         print(f"  JWT (all scopes, 12 h): {issue_jwt('demo', all_scopes.split(), ttl_s=12 * 3600)}")
         print(f"  orbapi API token:       {api_token}")
@@ -81,6 +97,8 @@ def main() -> int:
         except KeyboardInterrupt:  # uvicorn re-raises the captured Ctrl-C after a graceful shutdown
             pass
     finally:
+        if pump is not None:
+            pump.stop()
         aws.stop()
         print("Groundlink stopped.", flush=True)
     return 0

@@ -7,7 +7,7 @@ import os
 import socket
 from typing import Any
 
-from shared.resources import TABLES, TableSpec
+from shared.resources import BUCKETS, QUEUES, TABLES, BucketSpec, QueueSpec, TableSpec
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -51,6 +51,47 @@ def table_env(prefix: str = "groundlink") -> dict[str, str]:
     return {spec.env_var: f"{prefix}-{spec.key}" for spec in TABLES}
 
 
+def bucket_env(prefix: str = "groundlink") -> dict[str, str]:
+    return {spec.env_var: f"{prefix}-{spec.key}" for spec in BUCKETS}
+
+
+def create_storage(s3: Any, sqs: Any, prefix: str = "groundlink", *, buckets: tuple[BucketSpec, ...] = BUCKETS,
+                   queues: tuple[QueueSpec, ...] = QUEUES) -> dict[str, str]:
+    """Create the buckets (versioned, public access blocked, SSE-S3), each queue with its dead-letter queue and
+    redrive policy, and the buckets' ObjectCreated notifications to their queues - what StorageConstruct
+    deploys. Returns queue key → queue URL."""
+    import json
+
+    for spec in buckets:
+        name = f"{prefix}-{spec.key}"
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True})
+        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    urls: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for spec in queues:
+        dlq_url = sqs.create_queue(QueueName=f"{prefix}-{spec.key}-dlq",
+                                   Attributes={"MessageRetentionPeriod": str(14 * 86400)})["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        urls[spec.key] = sqs.create_queue(QueueName=f"{prefix}-{spec.key}", Attributes={
+            "VisibilityTimeout": str(spec.visibility_timeout_s),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": spec.max_receive_count}),
+        })["QueueUrl"]
+        arns[spec.key] = sqs.get_queue_attributes(QueueUrl=urls[spec.key],
+                                                  AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for spec in buckets:
+        targets = [q for q in queues if spec.key in q.sources]
+        if targets:
+            s3.put_bucket_notification_configuration(Bucket=f"{prefix}-{spec.key}", NotificationConfiguration={
+                "QueueConfigurations": [{"Id": f"{q.key}", "QueueArn": arns[q.key], "Events": ["s3:ObjectCreated:*"]}
+                                        for q in targets]})
+    return urls
+
+
 def create_resources(dynamodb: Any, prefix: str = "groundlink") -> None:
     """Create every table (keys, indexes, TTL, PITR) from the shared specs."""
     for spec in TABLES:
@@ -67,8 +108,9 @@ def create_resources(dynamodb: Any, prefix: str = "groundlink") -> None:
 
 def _atomic_moto_server():
     """moto applies a request in several steps without a lock, so two concurrent TransactWriteItems can
-    both pass their conditions. DynamoDB applies each request atomically; serialising requests restores
-    that guarantee in the emulation (the ledger's correctness tests depend on it)."""
+    both pass their conditions. DynamoDB applies each request atomically; serialising DynamoDB requests restores
+    that guarantee in the emulation (the ledger's correctness tests depend on it). Other services are not
+    serialised: the event pump's SQS long polls would otherwise stall every DynamoDB call while they wait."""
     import threading
 
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -81,6 +123,8 @@ def _atomic_moto_server():
             lock = threading.Lock()
 
             def atomic(environ, start_response):
+                if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
+                    return app(environ, start_response)  # an SQS long poll must not hold up DynamoDB
                 with lock:
                     return list(app(environ, start_response))
 

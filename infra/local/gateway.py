@@ -35,7 +35,7 @@ def _compile(path: str) -> re.Pattern[str]:
 def surface_of(path: str) -> str:
     if path.startswith("/api/v1"):
         return "spacego"
-    if path.startswith("/orbapi"):
+    if path.startswith(("/orbapi", "/stations")):
         return "orbapi"
     return "ssa"
 

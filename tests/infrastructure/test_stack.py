@@ -80,6 +80,35 @@ def _table_of_resource(synth: Synth, resource) -> str | None:
     return None
 
 
+QUEUE_CONSUME_ACTIONS = {
+    "sqs:ChangeMessageVisibility",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sqs:ReceiveMessage",
+}
+
+
+def _bucket_of_resource(synth: Synth, resource) -> str | None:
+    """The bucket key a statement resource points at (its ARN or ``<arn>/*``), else None."""
+    storage = synth.stack.storage
+    ids = {synth.logical_id(bucket): key for key, bucket in storage.buckets.items()}
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+        return ids.get(resource["Fn::GetAtt"][0])
+    if isinstance(resource, dict) and "Fn::Join" in resource:
+        _, parts = resource["Fn::Join"]
+        if len(parts) == 2 and parts[1] == "/*" and "Fn::GetAtt" in parts[0]:
+            return ids.get(parts[0]["Fn::GetAtt"][0])
+    return None
+
+
+def _queue_of_resource(synth: Synth, resource) -> str | None:
+    ids = {synth.logical_id(queue): key for key, queue in synth.stack.storage.queues.items()}
+    if isinstance(resource, dict) and "Fn::GetAtt" in resource:
+        return ids.get(resource["Fn::GetAtt"][0])
+    return None
+
+
 def _table_actions(synth: Synth, spec: FunctionSpec) -> dict[str, set[str]]:
     actions: dict[str, set[str]] = {}
     for statement in _policy_statements(synth, spec):
@@ -210,6 +239,12 @@ def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
                 elif resource == secret_ref:
                     assert spec.needs_jwt_secret, f"{spec.name} may read the JWT key without needing it"
                     assert set(actions) <= {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+                elif _bucket_of_resource(any_synth, resource):
+                    assert _bucket_of_resource(any_synth, resource) in spec.buckets, (spec.name, resource)
+                    assert all(a.startswith("s3:") for a in actions)
+                elif _queue_of_resource(any_synth, resource):
+                    assert _queue_of_resource(any_synth, resource) == spec.queue, (spec.name, resource)
+                    assert set(actions) == QUEUE_CONSUME_ACTIONS, (spec.name, actions)
                 else:
                     key = _table_of_resource(any_synth, resource)
                     assert key in spec.tables, f"{spec.name}: unexpected resource {resource} for {actions}"
@@ -345,8 +380,8 @@ def test_removal_policy_follows_context(synth: Synth, probe_synth: Synth) -> Non
 def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None:
     topic_id = any_synth.logical_id(any_synth.stack.monitoring.topic)
     alarms = _of_type(any_synth, "AWS::CloudWatch::Alarm").values()
-    # one on API 5xx, one on errors and one on throttles per function
-    assert len(alarms) == 1 + 2 * len(any_synth.functions)
+    # one on API 5xx, one on errors and one on throttles per function, one on each dead-letter queue
+    assert len(alarms) == 1 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
     for alarm in alarms:
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
     assert "KmsMasterKeyId" in any_synth.resources[topic_id]["Properties"]
