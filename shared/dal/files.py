@@ -1,0 +1,173 @@
+"""File records in DynamoDB (table ``files``), every status change a conditional write:
+
+  BOOKING#<id:012d> / FILE#<id:012d>        a file of a booking; GSI by_key (s3_key, sk) finds it from an S3 event
+  BOOKING#<id:012d> / DOWNLINK#<name>       guard: the one file id of a dropped downlink object
+  OBJECT#<bucket>/<key> / OBJECT            the newest verified version of an uplink object, kept so metadata that
+                                            arrives after its object is matched at once
+
+Events arrive at least once and out of order: an update carries the event's ``order`` and applies only if it is
+greater than the stored one, so a duplicate changes nothing twice and a stale event never moves a file back.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Protocol
+
+from botocore.exceptions import ClientError
+
+from shared.dal.dynamo import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
+from shared.models.files import VERIFIABLE, FileRecord, FileStatus, ObjectState
+from shared.timefmt import iso_ms, utcnow
+
+
+def _pk(booking_id: int) -> str:
+    return f"BOOKING#{booking_id:012d}"
+
+
+def _sk(file_id: int) -> str:
+    return f"FILE#{file_id:012d}"
+
+
+def _key(booking_id: int, file_id: int) -> dict:
+    return {"pk": value(_pk(booking_id)), "sk": value(_sk(file_id))}
+
+
+def _object_key(bucket: str, key: str) -> dict:
+    return {"pk": value(f"OBJECT#{bucket}/{key}"), "sk": value("OBJECT")}
+
+
+def _conditional_failed(exc: ClientError) -> bool:
+    return exc.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+class FileRepository(Protocol):
+    def create(self, record: FileRecord) -> bool: ...
+    def get(self, booking_id: int, file_id: int) -> FileRecord | None: ...
+    def list(self, booking_id: int, direction: str | None = None) -> list[FileRecord]: ...
+    def by_key(self, s3_key: str) -> list[FileRecord]: ...
+    def record_object(self, obj: ObjectState) -> bool: ...
+    def get_object(self, bucket: str, key: str) -> ObjectState | None: ...
+    def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
+                     allowed: tuple[FileStatus, ...] = VERIFIABLE, **fields: Any) -> FileRecord | None: ...
+    def claim_downlink(self, record: FileRecord, name: str) -> FileRecord: ...
+
+
+class DynamoFileRepository:
+    def __init__(self) -> None:
+        self.table = table_name("files")
+
+    # -- reading ------------------------------------------------------------------------------------
+    def get(self, booking_id: int, file_id: int) -> FileRecord | None:
+        resp = ddb().get_item(TableName=self.table, Key=_key(booking_id, file_id), ConsistentRead=True)
+        return FileRecord.model_validate(deserialize(resp["Item"])) if "Item" in resp else None
+
+    def list(self, booking_id: int, direction: str | None = None) -> list[FileRecord]:
+        items = query_all(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :f)",
+            ExpressionAttributeValues={":pk": value(_pk(booking_id)), ":f": value("FILE#")},
+            ConsistentRead=True,
+        )
+        files = [FileRecord.model_validate(i) for i in items]
+        return [f for f in files if direction is None or f.direction == direction]
+
+    def by_key(self, s3_key: str) -> list[FileRecord]:
+        items = query_all(
+            TableName=self.table,
+            IndexName="by_key",
+            KeyConditionExpression="s3_key = :k",
+            ExpressionAttributeValues={":k": value(s3_key)},
+        )
+        return [FileRecord.model_validate(i) for i in items]
+
+    def get_object(self, bucket: str, key: str) -> ObjectState | None:
+        resp = ddb().get_item(TableName=self.table, Key=_object_key(bucket, key), ConsistentRead=True)
+        return ObjectState.model_validate(deserialize(resp["Item"])) if "Item" in resp else None
+
+    # -- writing ------------------------------------------------------------------------------------
+    def create(self, record: FileRecord) -> bool:
+        """Store a new file; False if that file id exists already (a retried adoption)."""
+        item = {**record.model_dump(mode="json"), "pk": _pk(record.booking_id), "sk": _sk(record.id)}
+        try:
+            ddb().put_item(TableName=self.table, Item=serialize(item), ConditionExpression="attribute_not_exists(pk)")
+            return True
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+
+    def record_object(self, obj: ObjectState) -> bool:
+        """Remember the newest version of an object; False for a duplicate or stale event."""
+        item = {**obj.model_dump(mode="json"), "pk": f"OBJECT#{obj.bucket}/{obj.key}", "sk": "OBJECT",
+                "seen_at": iso_ms(utcnow())}
+        try:
+            ddb().put_item(
+                TableName=self.table, Item=serialize(item),
+                ConditionExpression="attribute_not_exists(pk) OR #o < :o",
+                ExpressionAttributeNames={"#o": "order"}, ExpressionAttributeValues={":o": value(obj.order)},
+            )
+            return True
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+
+    def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
+                     allowed: tuple[FileStatus, ...] = VERIFIABLE, **fields: Any) -> FileRecord | None:
+        """Move ``f`` to ``status`` for object version ``obj``, only if the file is in one of ``allowed`` and no
+        newer (or the same) event was applied before. Returns the stored file, or None when nothing changed."""
+        now = utcnow()
+        updates: dict[str, Any] = {
+            "status": status, "reason": reason, "order": obj.order, "size": obj.size, "etag": obj.etag,
+            "version_id": obj.version_id, "updated_at": iso_ms(now), **fields,
+        }
+        sets = [f"#{i} = :{i}" for i, v in enumerate(updates.values()) if v is not None]
+        removes = [f"#{i}" for i, v in enumerate(updates.values()) if v is None]
+        names = {f"#{i}": k for i, k in enumerate(updates)}
+        values = {f":{i}": value(v) for i, v in enumerate(updates.values()) if v is not None}
+        allowed_names = [f":a{i}" for i in range(len(allowed))]
+        values.update({n: value(s) for n, s in zip(allowed_names, allowed, strict=True)})
+        names["#st"], names["#ord"] = "status", "order"
+        values[":new"] = value(obj.order)
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            resp = ddb().update_item(
+                TableName=self.table, Key=_key(f.booking_id, f.id), UpdateExpression=expression,
+                ConditionExpression=f"attribute_exists(pk) AND #st IN ({', '.join(allowed_names)}) "
+                                    "AND (attribute_not_exists(#ord) OR #ord < :new)",
+                ExpressionAttributeNames=names, ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return None
+            raise
+        return FileRecord.model_validate(deserialize(resp["Attributes"]))
+
+    def claim_downlink(self, record: FileRecord, name: str) -> FileRecord:
+        """The one file record of downlink object ``name`` of a booking: ``record`` if this call created it,
+        else the one an earlier delivery of the same object created."""
+        guard = {"pk": _pk(record.booking_id), "sk": f"DOWNLINK#{name}", "file_id": record.id}
+        item = {**record.model_dump(mode="json"), "pk": _pk(record.booking_id), "sk": _sk(record.id)}
+        try:
+            ddb().transact_write_items(TransactItems=[
+                {"Put": {"TableName": self.table, "Item": serialize(guard),
+                         "ConditionExpression": "attribute_not_exists(pk)"}},
+                {"Put": {"TableName": self.table, "Item": serialize(item),
+                         "ConditionExpression": "attribute_not_exists(pk)"}},
+            ])
+            return record
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException" or \
+                    cancellation_reasons(exc)[:1] != ["ConditionalCheckFailed"]:
+                raise
+        resp = ddb().get_item(TableName=self.table, Key={"pk": value(guard["pk"]), "sk": value(guard["sk"])},
+                              ConsistentRead=True)
+        existing = self.get(record.booking_id, int(resp["Item"]["file_id"]["N"]))
+        assert existing is not None, "a downlink guard without its file"
+        return existing
+
+
+@lru_cache(maxsize=1)
+def file_repository() -> FileRepository:
+    return DynamoFileRepository()

@@ -1,0 +1,165 @@
+"""End to end over the local runtime: a booking with an uplink file, the object put into the uplink bucket
+through the embedded AWS endpoint with boto3, the S3 event through SQS and the event pump to the worker, the
+file becoming available, the station polling for it (its heartbeat) and fetching it, the status endpoint."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from infra.local.emulation import FAKE_CREDENTIALS, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+PAYLOAD = os.urandom(256 * 1024)
+
+
+@pytest.fixture(scope="module")
+def runtime():
+    port, moto_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDLINK_")}
+    env.update(PYTHONUNBUFFERED="1", GROUNDLINK_PORT=str(port), GROUNDLINK_MOTO_PORT=str(moto_port))
+    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        lines.append(line)
+        if "is ready on" in line:
+            break
+    if proc.poll() is not None or not any("is ready on" in line for line in lines):
+        proc.kill()
+        pytest.fail("local runtime did not start:\n" + "".join(lines))
+    yield {"base": f"http://127.0.0.1:{port}", "moto": f"http://127.0.0.1:{moto_port}", "banner": "".join(lines),
+           "proc": proc}
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_uplink_file_flow(runtime):
+    import boto3
+
+    from shared.auth import issue_jwt
+
+    base = runtime["base"]
+    assert "s3://groundlink-uplink" in runtime["banner"] and "s3://groundlink-delivery" in runtime["banner"]
+    client_jwt = issue_jwt("client_e2e", ["passes", "bookings"])
+    admin_jwt = issue_jwt("ops", ["admin"])
+    # Given a booking of the next NOAA 20 pass over Esrange, created with an uplink file
+    status, found = call("POST", f"{base}/orbapi/passes/search", client_jwt,
+                         {"noradId": 43013, "days": 2, "groundStationIds": ["3"], "minElevationDeg": 5})
+    assert status == 200, found
+    p = next(p for p in found["passes"] if not p["in_progress_at_start"])
+    key = "clients/client_e2e/bookings/uplink.bin"
+    sha = hashlib.sha256(PAYLOAD).hexdigest()
+    status, booking = call("POST", f"{base}/orbapi/bookings", client_jwt, {
+        "norad_cat_id": 43013, "type": "data",
+        "slots": [{"start": p["rise_time"], "end": p["set_time"], "gs_id": "3"}],
+        "uplinkFile": {"key": key, "sha256": sha}})
+    assert status == 201, booking
+    booking_id = booking["bookingId"]
+    assert booking["uplinkFile"]["status"] == "pending"
+
+    # When the client puts the object into the uplink bucket through the embedded AWS endpoint
+    s3 = boto3.client("s3", endpoint_url=runtime["moto"], region_name="us-east-1",
+                      aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                      aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    t0 = time.perf_counter()
+    s3.put_object(Bucket="groundlink-uplink", Key=key, Body=PAYLOAD)
+
+    # Then the S3 event reaches the worker and the file becomes available (bounded wait)
+    files: list[dict] = []
+    while time.perf_counter() - t0 < 30:
+        status, body = call("GET", f"{base}/orbapi/bookings/{booking_id}/uplink-files", client_jwt)
+        assert status == 200, body
+        files = body["files"]
+        if files and files[0]["status"] != "pending":
+            break
+        time.sleep(0.05)
+    latency = time.perf_counter() - t0
+    assert [f["status"] for f in files] == ["available"], files
+    assert files[0]["id"] == booking["uplinkFile"]["id"] and files[0]["sha256"] == sha
+    print(f"\nput -> available: {latency * 1000:.0f} ms")
+
+    # And a station of ground station 3 (token owner station-3, scope station) polls and sees it
+    status, created = call("POST", f"{base}/admin/api-tokens", admin_jwt,
+                           {"owner": "station-3", "scopes": ["station"], "name": "e2e station"})
+    assert status in (200, 201), created
+    status, before = call("GET", f"{base}/orbapi/gs/id/3/status", client_jwt)
+    assert status == 200 and before["online"] is False and before["lastSeenAt"] is None
+    status, commands = call("GET", f"{base}/stations/v1/commands", created["token"])
+    assert status == 200, commands
+    [cmd] = [c for c in commands["commands"] if c["bookingId"] == booking_id]
+    [f] = cmd["uplinkFiles"]
+    assert f["s3Key"] == key and f["sha256"] == sha
+    with urllib.request.urlopen(f["url"], timeout=30) as resp:  # the presigned URL serves the verified bytes
+        assert resp.read() == PAYLOAD
+
+    # And the poll was the station's heartbeat
+    status, after = call("GET", f"{base}/orbapi/gs/id/3/status", client_jwt)
+    assert status == 200 and after["online"] is True and after["status"] == "online"
+    assert after["queueDepth"] >= 1 and after["lastSeenAgeMs"] < 30_000
+
+    # And the contact result makes the booking final
+    status, result = call("POST", f"{base}/stations/v1/contacts/{booking_id}/result", created["token"],
+                          {"status": "completed"})
+    assert status == 200 and result["bookingStatus"] == "Completed", result
+
+
+def test_downlink_drop_is_delivered(runtime):
+    import boto3
+
+    from shared.auth import issue_jwt
+
+    base = runtime["base"]
+    jwt = issue_jwt("client_e2e", ["passes", "bookings"])
+    status, listing = call("GET", f"{base}/orbapi/bookings", jwt)
+    booking_id = listing["bookings"][0]["id"]
+    s3 = boto3.client("s3", endpoint_url=runtime["moto"], region_name="us-east-1",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3.put_object(Bucket="groundlink-downlink", Key=f"downlink/{booking_id}/frames.bin", Body=b"frames" * 100)
+    deadline = time.time() + 30
+    files: list[dict] = []
+    while time.time() < deadline and [f["status"] for f in files] != ["delivered"]:
+        files = call("GET", f"{base}/orbapi/bookings/{booking_id}/downlink-files", jwt)[1]["files"]
+        time.sleep(0.05)
+    assert [f["status"] for f in files] == ["delivered"]
+    target = f"clients/client_e2e/downlink/booking-{booking_id}/frames.bin"
+    assert files[0]["s3Key"] == target
+    assert s3.get_object(Bucket="groundlink-delivery", Key=target)["Body"].read() == b"frames" * 100
+
+
+def test_ctrl_c_stops_pump_and_server(runtime):
+    proc = runtime["proc"]
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "Groundlink stopped." in out
