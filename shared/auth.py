@@ -121,7 +121,8 @@ def decode_jwt(token: str, *, token_type: str = "access") -> dict:
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"the token is invalid: {exc}", code="INVALID-JWT") from None
     if claims.get("typ", "access") != token_type:
-        raise Unauthorized(f"{'an' if token_type == 'access' else 'a'} {token_type} token is required", code="INVALID-JWT")
+        article = "an" if token_type == "access" else "a"
+        raise Unauthorized(f"{article} {token_type} token is required", code="INVALID-JWT")
     return claims
 
 

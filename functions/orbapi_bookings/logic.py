@@ -10,6 +10,7 @@ from shared.auth import Principal
 from shared.dal.catalog import CatalogRepository
 from shared.dal.ledger import LedgerRepository
 from shared.errors import BadRequest, Conflict, NotFound
+from shared.models.files import key_problem
 from shared.models.ledger import Booking, Slot, UplinkFile
 from shared.scheduling.passes import containing_pass, element_set_of, passes_over
 from shared.timefmt import iso_ms, utcnow
@@ -88,6 +89,10 @@ class Bookings:
                 )
 
     def create(self, req: BookingRequest, principal: Principal) -> dict:
+        if req.uplinkFile is not None:
+            problem = key_problem(req.uplinkFile.key, principal.subject)
+            if problem:
+                raise BadRequest(f"uplinkFile.{problem}")
         self._check_slots_inside_passes(req)
         now = utcnow()
         [booking_id] = self.ledger.next_ids("booking")

@@ -144,6 +144,8 @@ def test_someone_elses_booking_is_invisible(upcoming):
         (lambda b: b["slots"][0].update(gs_id="404"), 404, "ground station 404 not found"),
         (lambda b: b.update(norad_cat_id=99999), 404, "satellite 99999 not found"),
         (lambda b: b.update(uplinkFile={"key": "x", "sha256": "nothex"}), 400, "field 'uplinkFile.sha256'"),
+        (lambda b: b.update(uplinkFile={"key": "clients/bob/up.bin"}), 400, "uplinkFile.key: must name an object "
+                                                                             "under clients/alice/"),
         (lambda b: b["slots"][0].update(start="2020-01-01T00:00:00Z", end="2020-01-01T00:05:00Z"), 400, "in the past"),
         (lambda b: b.update(slots=b["slots"] * 2), 400, "slots overlap each other"),
     ],
