@@ -420,8 +420,8 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     w_d = np.vstack((-2.0 * st.pos.T, s2[None, :]))  # |r − pos|² − |r|²
 
     # Grid quantities, n×T×M: above the mask and the sign of the elevation rate.
-    r2 = _dot(R, R)
-    rv = _dot(R, V)
+    r2 = _edot(r_teme, r_teme)  # rotation-invariant: the TEME arrays are contiguous
+    rv = _edot(r_teme, v_teme)  # the Earth-rate terms of V are orthogonal to R
     num = A @ w_num
     rho2 = A @ w_d
     rho2 += r2[:, :, None]
@@ -434,7 +434,8 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     vs -= rv[:, :, None]  # −(r − pos)·v
     vs *= num
     vu *= rho2
-    rising = vu > -vs  # rate numerator n'q − n q'/2 > 0
+    vu += vs
+    rising = vu > 0.0  # rate numerator n'q − n q'/2 > 0
     if any_bad:
         above[bad] = False
         rising[bad] = False
@@ -461,7 +462,7 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
         rl, ml = row[ii], xm[ii]
         rnorm = np.sqrt(r2)
         snorm = np.sqrt(s2)
-        h2 = r2 * _edot(v_teme, v_teme) - _edot(r_teme, v_teme) ** 2  # |r × v|², TEME (inertial)
+        h2 = r2 * _edot(v_teme, v_teme) - rv * rv  # |r × v|², TEME (inertial)
         w_in = np.sqrt(np.maximum(h2, 0.0)) / r2
         w_bound = np.nanmax(w_in, axis=1) * 1.05 + EARTH_RATE_RAD_S * 1.01
         r_bound = np.nanmax(rnorm, axis=1) * 1.01
@@ -611,44 +612,50 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     ev_r = np.concatenate((r_c, r_s, c["b_r"]))
     ev_v = np.concatenate((v_c, v_s, c["b_v"]))
     ev_clamped = np.concatenate((np.zeros(cm.size + s2m.size, bool), np.ones(nb, bool)))
-    ok = np.isfinite(ev_t)
-    ev = [a[ok] for a in (ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped)]
-    ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped = ev
     m_count = len(st)
     pair = ev_sat * m_count + ev_station
-    o = np.lexsort((ev_up, ev_t, pair))  # at equal times a set precedes a rise
-    ev_sat, ev_station, ev_t, ev_up, ev_r, ev_v, ev_clamped = (a[o] for a in ev)
-    pair = pair[o]
+    sel = np.flatnonzero(np.isfinite(ev_t))
+    sel = sel[np.lexsort((ev_up[sel], ev_t[sel], pair[sel]))]  # at equal times a set precedes a rise
+    ev_sat, ev_station, ev_t, ev_up, ev_clamped, pair = (
+        a[sel] for a in (ev_sat, ev_station, ev_t, ev_up, ev_clamped, pair)
+    )
     is_pass = ev_up[:-1] & ~ev_up[1:] & (pair[:-1] == pair[1:])
     rise = np.flatnonzero(is_pass)
     fall = rise + 1
+    rise_ev, fall_ev = sel[rise], sel[fall]  # rows of ev_r / ev_v
 
     # Culmination: highest polished maximum (or clamped boundary) inside each pass.
     span = end - start + 10.0
     rise_key = pair[rise] * span + (ev_t[rise] - start)
     set_key = pair[fall] * span + (ev_t[fall] - start)
-    mx = is_max & ext_above & np.isfinite(t_ext)
+    mx = np.flatnonzero(is_max & ext_above & np.isfinite(t_ext))
     cand_pair = np.concatenate((esat[mx] * m_count + em[mx], b_sat * m_count + b_m))
     cand_t = np.concatenate((t_ext[mx], np.where(b_end, end, start)))
     cand_g = np.concatenate((g_ext[mx], c["b_g"]))
-    cand_r = np.concatenate((r_ext[mx], c["b_r"]))
-    cand_v = np.concatenate((v_ext[mx], c["b_v"]))
     cand_key = cand_pair * span + (cand_t - start)
     which = np.searchsorted(rise_key, cand_key, side="right") - 1
     inside = (which >= 0) & (cand_key <= set_key[np.maximum(which, 0)] + 1e-6) if rise.size else which < -1
+    inside = np.flatnonzero(inside)
     which, cand_g, cand_t = which[inside], cand_g[inside], cand_t[inside]
-    cand_r, cand_v = cand_r[inside], cand_v[inside]
-    best = np.lexsort((cand_g, which))
+    # Highest per pass: sort on pass + sin(el) (|sin(el)| <= 1, passes 4 apart; ties below ~1e-9 in
+    # sin(el) may pick either maximum, both then within 1e-7 deg of each other).
+    best = np.argsort(which * 4.0 + cand_g)
     last = np.r_[which[best][1:] != which[best][:-1], True] if best.size else np.zeros(0, bool)
     best = best[last]
+    src = inside[best]  # rows of the concatenated candidates (extrema, then boundaries)
+    n_mx = mx.size
+    cand_r = np.concatenate((r_ext[mx[src[src < n_mx]]], c["b_r"][src[src >= n_mx] - n_mx]))
+    cand_v = np.concatenate((v_ext[mx[src[src < n_mx]]], c["b_v"][src[src >= n_mx] - n_mx]))
+    from_ext = np.concatenate((np.flatnonzero(src < n_mx), np.flatnonzero(src >= n_mx)))
     culm_t = ev_t[rise].copy()
-    culm_r = ev_r[rise].copy()
-    culm_v = ev_v[rise].copy()
-    culm_t[which[best]] = cand_t[best]
-    culm_r[which[best]] = cand_r[best]
-    culm_v[which[best]] = cand_v[best]
+    culm_r = ev_r[rise_ev]
+    culm_v = ev_v[rise_ev]
+    wb = which[best]
+    culm_t[wb] = cand_t[best]
+    culm_r[wb[from_ext]] = cand_r
+    culm_v[wb[from_ext]] = cand_v
     culm_g = np.full(rise.size, np.nan)
-    culm_g[which[best]] = cand_g[best]
+    culm_g[wb] = cand_g[best]
     culm_g = np.where(np.isnan(culm_g), sin_mask[ev_station[rise]], culm_g)
     return {
         "sat": ev_sat[rise].astype(np.int64),
@@ -656,10 +663,10 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
         "rise_t": ev_t[rise],
         "set_t": ev_t[fall],
         "culm_t": culm_t,
-        "rise_r": ev_r[rise],
-        "rise_v": ev_v[rise],
-        "set_r": ev_r[fall],
-        "set_v": ev_v[fall],
+        "rise_r": ev_r[rise_ev],
+        "rise_v": ev_v[rise_ev],
+        "set_r": ev_r[fall_ev],
+        "set_v": ev_v[fall_ev],
         "culm_r": culm_r,
         "culm_v": culm_v,
         "culm_g": culm_g,
