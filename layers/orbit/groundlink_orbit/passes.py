@@ -188,13 +188,36 @@ def _solve_hermite(ra, va, rb, vb, h, pos, up, target, lo, hi, lo_positive, extr
     return tau, g
 
 
-def _sgp4_ecef_grouped(satrecs, sats, times, theta0, t0, theta_dot):
+_GMST_ANCHOR_S = 600.0  # divides 86 400 s: anchors fall on the UT1 table's daily knots (0h UTC)
+
+
+def _gmst_table(start: float, end: float):
+    """Exact GMST (UT1) at anchors every 600 s around [start, end] and the chord rate to the next.
+
+    UT1 − UTC is interpolated linearly between daily values at 0h UTC, which are anchors, so between
+    two anchors GMST is linear in UTC up to the GMST polynomial's quadratic term (< 1e-12 rad): the
+    chord reproduces ``gmst82_rad`` without its per-item cost.  Also returns the Earth rate.
+    """
+    base = math.floor(start / _GMST_ANCHOR_S) * _GMST_ANCHOR_S - _GMST_ANCHOR_S
+    count = int(math.ceil((end - base) / _GMST_ANCHOR_S)) + 3
+    anchors = base + _GMST_ANCHOR_S * np.arange(count)
+    theta, theta_dot = gmst82_rad(anchors)
+    rate = np.mod(np.diff(theta), 2.0 * np.pi) / _GMST_ANCHOR_S
+    return base, theta[:-1], rate, float(theta_dot[0])
+
+
+def _gmst_at(table, t):
+    base, theta, rate, _ = table
+    k = np.clip(((t - base) // _GMST_ANCHOR_S).astype(np.intp), 0, theta.size - 1)
+    return theta[k] + rate[k] * (t - (base + k * _GMST_ANCHOR_S))
+
+
+def _sgp4_ecef_grouped(satrecs, sats, times, gmst):
     """Earth-fixed states of ``satrecs[sats[k]]`` at ``times[k]``; ``sats`` grouped (sorted).
 
     Returns the components (x, y, z, vx, vy, vz), each contiguous.  One vectorised C call per
-    satellite.  The GMST angle is ``theta0 + theta_dot (t − t0)``, linear from a nearby instant
-    ``t0`` (|t − t0| within one grid step): the neglected UT1 drift over that step is below 1 µs of
-    time.  Failed SGP4 samples are NaN.
+    satellite.  The GMST angle comes from the anchor table ``gmst`` (``_gmst_table``).  Failed SGP4
+    samples are NaN.
     """
     count = len(sats)
     r = np.empty((count, 3))
@@ -212,7 +235,8 @@ def _sgp4_ecef_grouped(satrecs, sats, times, theta0, t0, theta_dot):
         bad = err != 0
         r[bad] = np.nan
         v[bad] = np.nan
-    theta = theta0 + theta_dot * (times - t0)
+    theta = _gmst_at(gmst, times)
+    theta_dot = gmst[3]
     c, s = np.cos(theta), np.sin(theta)
     x, y, z = r.T
     vx, vy, vz = v.T
@@ -223,7 +247,9 @@ def _sgp4_ecef_grouped(satrecs, sats, times, theta0, t0, theta_dot):
     return xe, ye, z.copy(), vxe, vye, vz.copy()
 
 
-def _polish(satrecs, sat, st_m, st: _Stations, target, t, lo, hi, lo_positive, extremum, low=None, max_iterations=40):
+def _polish(
+    satrecs, gmst, sat, st_m, st: _Stations, target, t, lo, hi, lo_positive, extremum, low=None, max_iterations=40
+):
     """Safeguarded Newton on exact SGP4 states; returns time, sin(el), Earth-fixed r and v there.
 
     ``extremum`` (per item or scalar): find the zero of d sin(el)/dt instead of sin(el) = target.
@@ -252,8 +278,6 @@ def _polish(satrecs, sat, st_m, st: _Stations, target, t, lo, hi, lo_positive, e
     lo_positive, ext_all, low_all = lo_positive[order], ext_all[order], low_all[order]
     lo, hi = lo[order], hi[order]
     t = np.clip(t[order], lo, hi)
-    theta0, theta_dot = gmst82_rad(t)
-    t0 = t.copy()
     t_res = np.full(count, np.nan)
     g_res = np.full(count, np.nan)
     res = np.full((6, count), np.nan)
@@ -265,14 +289,12 @@ def _polish(satrecs, sat, st_m, st: _Stations, target, t, lo, hi, lo_positive, e
                 break
             if active.size == count:
                 ta, sa, tg, lp, ext, lw, la, ha = t, sat, target, lo_positive, ext_all, low_all, lo, hi
-                th0, thd, tt0 = theta0, theta_dot, t0
                 qx, qy, qz, wx, wy, wz = px, py, pz, ux, uy, uz
             else:
                 ta, sa, tg, lp = t[active], sat[active], target[active], lo_positive[active]
                 ext, lw, la, ha = ext_all[active], low_all[active], lo[active], hi[active]
-                th0, thd, tt0 = theta0[active], theta_dot[active], t0[active]
                 qx, qy, qz, wx, wy, wz = (a[active] for a in (px, py, pz, ux, uy, uz))
-            x, y, z, vx, vy, vz = _sgp4_ecef_grouped(satrecs, sa, ta, th0, tt0, thd)
+            x, y, z, vx, vy, vz = _sgp4_ecef_grouped(satrecs, sa, ta, gmst)
             # Two-body acceleration in the rotating frame (Newton derivative only).
             r2 = x * x + y * y + z * z
             k = -EARTH_MU_KM3_S2 / (r2 * np.sqrt(r2))
@@ -556,8 +578,10 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     all_m = np.concatenate((em, cm))
     all_lo = np.concatenate((t_lo, ct))
     all_h = np.concatenate((h, ch))
+    gmst = _gmst_table(start, end)
     t_all, g_all, r_all, v_all = _polish(
         satrecs,
+        gmst,
         np.concatenate((esat, c["c_sat"])),
         all_m,
         st,
@@ -593,7 +617,8 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
             iterations=HERMITE_CROSSING_ITERATIONS,
         )  # fmt: skip
         t_s, _, r_s, v_s = _polish(
-            satrecs, np.concatenate((s_sat, s_sat)), s2m, st, sin_mask[s2m],
+            satrecs,
+            gmst, np.concatenate((s_sat, s_sat)), s2m, st, sin_mask[s2m],
             s2t + tau_s * s2h, s2t + lo * s2h, s2t + hi * s2h, lo_pos, extremum=False,
         )  # fmt: skip
     else:
