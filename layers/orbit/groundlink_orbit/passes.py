@@ -84,6 +84,11 @@ def _dot(a, b):
     return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
 
 
+def _rows(a, idx):
+    """``a[idx]`` for a contiguous ``K×3`` array (``np.take`` is ~3× faster than fancy indexing)."""
+    return np.take(a, idx, axis=0)
+
+
 def _edot(a, b):
     """Row-wise dot product of contiguous ``…×3`` arrays (one pass, no temporaries)."""
     return np.einsum("...i,...i->...", a, b)
@@ -480,8 +485,8 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     vs -= rv[:, :, None]  # −(r − pos)·v
     vs *= num
     vu *= rho2
-    vu += vs
-    rising = vu > 0.0  # rate numerator n'q − n q'/2 > 0
+    vu += vs  # vu is now the rate numerator n'q − n q'/2 (same sign as d sin(el)/dt)
+    rising = vu > 0.0
     if any_bad:
         above[bad] = False
         rising[bad] = False
@@ -531,15 +536,8 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     idx = np.arange(e.size)
     cc = np.flatnonzero(ax0 != ax1)
     cf, crow, cm = f[cc], row[cc], xm[cc]
-    Rf, Vf = R.reshape(-1, 3), V.reshape(-1, 3)
-    # Elevation rate numerator at both ends of the extremum intervals (for the starting guess).
-    rv_f = rv.reshape(-1)
-
-    def rate_at(fi, ri, mi):
-        pos, up = st.pos[mi], st.up[mi]
-        vel = Vf[ri]
-        return _edot(vel, up) * rho2_f[fi] - num_f[fi] * (rv_f[ri] - _edot(vel, pos))
-
+    Rf, Vf = np.ascontiguousarray(R).reshape(-1, 3), V.reshape(-1, 3)
+    rate_f = vu.reshape(-1)  # the elevation rate numerator at every sample (computed in place above)
     g0 = num_f[cf] / np.sqrt(rho2_f[cf])
     g1 = num_f[cf + m] / np.sqrt(rho2_f[cf + m])
     bi, bm = np.nonzero(above[:, 0, :])
@@ -549,12 +547,12 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
     return {
         # Extremum candidates (intervals with a sign change of the elevation rate).
         "sat": chunk[erow // count_t], "m": em, "t_lo": times[erow % count_t], "h": np.full(e.size, h),
-        "ra": Rf[erow], "va": Vf[erow], "rb": Rf[erow + 1], "vb": Vf[erow + 1],
+        "ra": _rows(Rf, erow), "va": _rows(Vf, erow), "rb": _rows(Rf, erow + 1), "vb": _rows(Vf, erow + 1),
         "is_max": idx < n_low + n_in, "is_low": idx < n_low,
-        "tau0": _linear_zero(rate_at(ef, erow, em), rate_at(ef + m, erow + 1, em)),
+        "tau0": _linear_zero(rate_f[ef], rate_f[ef + m]),
         # Mask crossings between grid samples.
         "c_sat": chunk[crow // count_t], "c_m": cm, "c_t_lo": times[crow % count_t], "c_h": np.full(cc.size, h),
-        "c_ra": Rf[crow], "c_va": Vf[crow], "c_rb": Rf[crow + 1], "c_vb": Vf[crow + 1],
+        "c_ra": _rows(Rf, crow), "c_va": _rows(Vf, crow), "c_rb": _rows(Rf, crow + 1), "c_vb": _rows(Vf, crow + 1),
         "c_lo_pos": ax0[cc],
         "c_tau0": _linear_zero(g0 - sin_mask[cm], g1 - sin_mask[cm]),
         # Above the mask at the window start / end.
@@ -602,7 +600,7 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
 
     # Extrema on the Hermite interpolant; keep those that matter.
     tau, g_approx = _solve_hermite(
-        c["ra"], c["va"], c["rb"], c["vb"], h[:, None], st.pos[em], st.up[em],
+        c["ra"], c["va"], c["rb"], c["vb"], h[:, None], _rows(st.pos, em), _rows(st.up, em),
         None, 0.0 * ones, ones, is_max, True, c["tau0"], iterations=HERMITE_EXTREMUM_ITERATIONS,
     )  # fmt: skip
     el_approx = np.degrees(np.arcsin(np.clip(g_approx, -1.0, 1.0)))
@@ -620,7 +618,7 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     cm, ch, ct = c["c_m"], c["c_h"], c["c_t_lo"]
     c_ones = np.ones(cm.size)
     tau_c, _ = _solve_hermite(
-        c["c_ra"], c["c_va"], c["c_rb"], c["c_vb"], ch[:, None], st.pos[cm], st.up[cm],
+        c["c_ra"], c["c_va"], c["c_rb"], c["c_vb"], ch[:, None], _rows(st.pos, cm), _rows(st.up, cm),
         sin_mask[cm], 0.0 * c_ones, c_ones, c["c_lo_pos"], False, c["c_tau0"],
         iterations=HERMITE_CROSSING_ITERATIONS,
     )  # fmt: skip
@@ -664,8 +662,8 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
         s2h = np.concatenate((s_h, s_h))
         s2t = np.concatenate((s_t, s_t))
         tau_s, _ = _solve_hermite(
-            *(np.concatenate((c[k][sx], c[k][sx])) for k in ("ra", "va", "rb", "vb")), s2h[:, None],
-            st.pos[s2m], st.up[s2m], sin_mask[s2m], lo.copy(), hi.copy(), lo_pos, False, 0.5 * (lo + hi),
+            *(np.concatenate((_rows(c[k], sx), _rows(c[k], sx))) for k in ("ra", "va", "rb", "vb")), s2h[:, None],
+            _rows(st.pos, s2m), _rows(st.up, s2m), sin_mask[s2m], lo.copy(), hi.copy(), lo_pos, False, 0.5 * (lo + hi),
             iterations=HERMITE_CROSSING_ITERATIONS,
         )  # fmt: skip
         t_s, _, r_s, v_s = _polish(
@@ -721,12 +719,12 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     best = best[last]
     src = inside[best]  # rows of the concatenated candidates (extrema, then boundaries)
     n_mx = mx.size
-    cand_r = np.concatenate((r_ext[mx[src[src < n_mx]]], c["b_r"][src[src >= n_mx] - n_mx]))
-    cand_v = np.concatenate((v_ext[mx[src[src < n_mx]]], c["b_v"][src[src >= n_mx] - n_mx]))
+    cand_r = np.concatenate((_rows(r_ext, mx[src[src < n_mx]]), _rows(c["b_r"], src[src >= n_mx] - n_mx)))
+    cand_v = np.concatenate((_rows(v_ext, mx[src[src < n_mx]]), _rows(c["b_v"], src[src >= n_mx] - n_mx)))
     from_ext = np.concatenate((np.flatnonzero(src < n_mx), np.flatnonzero(src >= n_mx)))
     culm_t = ev_t[rise].copy()
-    culm_r = ev_r[rise_ev]
-    culm_v = ev_v[rise_ev]
+    culm_r = _rows(ev_r, rise_ev)
+    culm_v = _rows(ev_v, rise_ev)
     wb = which[best]
     culm_t[wb] = cand_t[best]
     culm_r[wb[from_ext]] = cand_r
@@ -740,10 +738,10 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
         "rise_t": ev_t[rise],
         "set_t": ev_t[fall],
         "culm_t": culm_t,
-        "rise_r": ev_r[rise_ev],
-        "rise_v": ev_v[rise_ev],
-        "set_r": ev_r[fall_ev],
-        "set_v": ev_v[fall_ev],
+        "rise_r": _rows(ev_r, rise_ev),
+        "rise_v": _rows(ev_v, rise_ev),
+        "set_r": _rows(ev_r, fall_ev),
+        "set_v": _rows(ev_v, fall_ev),
         "culm_r": culm_r,
         "culm_v": culm_v,
         "culm_g": culm_g,
@@ -841,7 +839,7 @@ def _azimuth_and_rate(r, v, pos, east, north):
 def _pass_table(ev, sets, st: _Stations, err_code, err_time, start, end, carrier_hz) -> PassTable:
     # Derived columns first (same formulas as ``topocentric``), then one reorder of 1-D columns.
     m0 = ev["station"]
-    pos, east, north = st.pos[m0], st.east[m0], st.north[m0]
+    pos, east, north = _rows(st.pos, m0), _rows(st.east, m0), _rows(st.north, m0)
     az_r, rate_r = _azimuth_and_rate(ev["rise_r"], ev["rise_v"], pos, east, north)
     az_s, rate_s = _azimuth_and_rate(ev["set_r"], ev["set_v"], pos, east, north)
     rho = ev["culm_r"] - pos
