@@ -291,12 +291,8 @@ def _polish(
     count = len(t)
     ext_all = np.broadcast_to(np.asarray(extremum, dtype=bool), (count,))
     low_all = np.zeros(count, bool) if low is None else np.asarray(low, dtype=bool)
-    t_out = np.full(count, np.nan)
-    g_out = np.full(count, np.nan)
-    r_out = np.full((count, 3), np.nan)
-    v_out = np.full((count, 3), np.nan)
     if count == 0:
-        return t_out, g_out, r_out, v_out
+        return np.empty(0), np.empty(0), np.empty((0, 3)), np.empty((0, 3))
     # Work in satellite order so each round makes one C call per satellite; vectors as components.
     order = np.argsort(sat)  # grouping only: the order within a satellite does not matter
     sat = sat[order]
@@ -386,10 +382,10 @@ def _polish(
         t_res[active] = np.nan
         g_res[active] = np.nan
         res[:, active] = np.nan
-    t_out[order], g_out[order] = t_res, g_res
-    r_out[order] = res[:3].T
-    v_out[order] = res[3:].T
-    return t_out, g_out, r_out, v_out
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(count)
+    res = res[:, inverse]  # back to the callers' order: one gather, then one transpose copy
+    return t_res[inverse], g_res[inverse], np.ascontiguousarray(res[:3].T), np.ascontiguousarray(res[3:].T)
 
 
 def _cat(parts, width=0):
