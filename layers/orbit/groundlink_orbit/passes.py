@@ -5,21 +5,27 @@ Algorithm (all steps vectorised; Python loops only over satellite chunks and per
 1. Sample every satellite on a grid tied to its orbit: ``period / 16``, shortened for eccentric
    orbits by the perigee angular-rate factor ``(1+e)²/(1−e²)^1.5``.  Satellites with similar steps
    share one ``SatrecArray`` call.  The window start and end are grid points.
-2. At each sample compute, for every station, sin(elevation) and the sign of its rate (from the
-   Earth-fixed velocity).  Elevation extrema are the sign changes of the rate: any peak, however
-   short the pass, is bracketed by a grid interval.  Peaks whose samples are both below the mask
-   are kept only if a rigorous bound — the geocentric angle to the station cannot shrink faster
-   than the satellite's angular rate — allows them to reach the mask.
+2. At each sample compute, for every station, whether the satellite is above the mask and the sign
+   of the elevation rate (numerator ``n'q − n q'/2`` of d sin(el)/dt, from the Earth-fixed velocity).
+   Only these two signs are formed on the full grid (three matrix products with per-station
+   weights, the station constants carried by a column of ones); everything else is evaluated at
+   the flagged intervals only.  Elevation extrema are the sign changes of the rate: any peak,
+   however short the pass, is bracketed by a grid interval.  Peaks whose samples are both below
+   the mask are kept only if a rigorous bound — the geocentric angle to the station cannot shrink
+   faster than the satellite's angular rate — allows them to reach the mask.  This is the only
+   screen that drops a candidate before the Hermite stage, and it is a bound, not an estimate.
 3. Extrema and mask crossings are first located on a cubic Hermite interpolant of the Earth-fixed
    position (exact positions and velocities at the grid points; ~0.1 km error), then polished by
    safeguarded Newton iterations on exact SGP4 states (bracketed, to < 1 ms).  On the interpolant
    everything is scalar: the height above the horizon plane is a cubic and the squared range a
    degree-6 polynomial in the interval fraction.  Steps 1–2 run per chunk of satellites; steps 3–4
    run once for all chunks (one SGP4 call per satellite per Newton round).  In the polish the GMST
-   angle is advanced linearly from the starting guess (within one grid step; the UT1 drift this
-   neglects is below 1 µs of time).
+   angle comes from exact ``gmst82_rad`` values at anchors every 600 s and the chord between them:
+   UT1 − UTC is linear between its daily table values at 0h UTC, which are anchors, so the chord is
+   exact up to the GMST polynomial's quadratic term (< 1e-12 rad; float rounding ~0.5 µs of time).
 4. Crossings pair up into passes; a pass above the mask at the window start/end is clamped and
    flagged.  The culmination is the highest polished maximum inside the pass (or the clamped end).
+   Sorting uses one argsort of a composite float key, checked exactly (``lexsort`` fallback).
 """
 
 from __future__ import annotations
