@@ -127,7 +127,7 @@ def _sin_el_derivs(r, v, a, pos, up):
     return g, g1, g2
 
 
-def _hermite_polys(ra, va, rb, vb, h, pos, up):
+def _hermite_polys(ra, va, rb, vb, h, pos, up, with_range=True):
     """Scalar polynomials in tau of the cubic Hermite interpolant, seen from a station.
 
     The interpolant p(tau) = sum c_j tau^j (tau in [0, 1]) passes through (r, v) at both ends.
@@ -140,6 +140,8 @@ def _hermite_polys(ra, va, rb, vb, h, pos, up):
     d = rb - ra
     c = (ra - pos, hva, 3.0 * d - 2.0 * hva - hvb, hva + hvb - 2.0 * d)
     a = [_edot(cj, up) for cj in c]
+    if not with_range:
+        return a, None
     cc = {(i, j): _edot(c[i], c[j]) for i in range(4) for j in range(i, 4)}
     b = [
         cc[0, 0],
@@ -158,12 +160,35 @@ def _linear_zero(fa, fb):
         return np.clip(fa / (fa - fb), 0.02, 0.98)
 
 
+def _solve_plane(ra, va, rb, vb, h, pos, up, lo, hi, lo_positive, tau0, iterations):
+    """``_solve_hermite`` for ``target`` 0: the same safeguarded Newton on n(tau) only."""
+    (a0, a1, a2, a3), _ = _hermite_polys(ra, va, rb, vb, h, pos, up, with_range=False)
+    da1, da2 = 2.0 * a2, 3.0 * a3
+    tau = np.where((tau0 > lo) & (tau0 < hi), tau0, 0.5 * (lo + hi))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for _ in range(iterations):
+            t = tau
+            f = ((a3 * t + a2) * t + a1) * t + a0
+            fp = (da2 * t + da1) * t + a1
+            same = (f > 0) == lo_positive
+            lo = np.where(same, tau, lo)
+            hi = np.where(same, hi, tau)
+            new = tau - f / fp
+            converged = np.abs(new - tau) < 1e-7
+            tau = np.where(converged | ((new > lo) & (new < hi)), new, 0.5 * (lo + hi))
+    return tau
+
+
 def _solve_hermite(ra, va, rb, vb, h, pos, up, target, lo, hi, lo_positive, extremum, tau0, iterations=7):
     """Safeguarded Newton on the Hermite interpolant; tau in [lo, hi] (fractions of the interval).
 
     Root of sin(el) − target (as n − target·sqrt(q)), or (``extremum``) of d sin(el)/dt (as its
-    numerator n'q − n q'/2, same sign since q > 0).  Returns tau and sin(el) there.
+    numerator n'q − n q'/2, same sign since q > 0).  Returns tau and sin(el) there.  A root with
+    ``target`` 0 everywhere (mask 0°: the horizon plane) is the root of the cubic n alone; sin(el)
+    is then not formed (None).
     """
+    if not extremum and np.all(target == 0.0):
+        return _solve_plane(ra, va, rb, vb, h, pos, up, lo, hi, lo_positive, tau0, iterations), None
     (a0, a1, a2, a3), (b0, b1, b2, b3, b4, b5, b6) = _hermite_polys(ra, va, rb, vb, h, pos, up)
     da1, da2 = 2.0 * a2, 3.0 * a3
     db1, db2, db3, db4, db5 = 2.0 * b2, 3.0 * b3, 4.0 * b4, 5.0 * b5, 6.0 * b6
