@@ -14,12 +14,24 @@ from infra.components import (
     DataConstruct,
     FunctionsConstruct,
     IdentityConstruct,
+    JobsConstruct,
     LayersConstruct,
     MonitoringConstruct,
     StorageConstruct,
 )
 from infra.components.constants import CONTEXT_ALARM_EMAIL, CONTEXT_REMOVAL_POLICY
-from shared.resources import BUCKETS, FUNCTIONS, QUEUES, TABLES, BucketSpec, FunctionSpec, QueueSpec, TableSpec
+from shared.resources import (
+    BUCKETS,
+    FUNCTIONS,
+    QUEUES,
+    STATE_MACHINES,
+    TABLES,
+    BucketSpec,
+    FunctionSpec,
+    QueueSpec,
+    StateMachineSpec,
+    TableSpec,
+)
 
 REMOVAL_POLICIES = {"retain": RemovalPolicy.RETAIN, "destroy": RemovalPolicy.DESTROY}
 
@@ -34,6 +46,7 @@ class GroundlinkStack(Stack):
         functions: tuple[FunctionSpec, ...] = FUNCTIONS,
         buckets: tuple[BucketSpec, ...] = BUCKETS,
         queues: tuple[QueueSpec, ...] = QUEUES,
+        state_machines: tuple[StateMachineSpec, ...] = STATE_MACHINES,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -55,6 +68,14 @@ class GroundlinkStack(Stack):
             jwt_secret=self.identity.jwt_secret,
             storage=self.storage,
             functions=functions,
+            removal_policy=removal_policy,
+        )
+        self.jobs = JobsConstruct(
+            self,
+            "Jobs",
+            functions=self.functions.functions,
+            specs=functions,
+            state_machines=state_machines,
             removal_policy=removal_policy,
         )
         self.api = ApiConstruct(

@@ -75,7 +75,15 @@ FILES = TableSpec(
 # Station heartbeats (the command broker's lastSeenAt): STATION#<gs_id> / HEARTBEAT.
 STATIONS = TableSpec(key="stations", partition_key="pk", sort_key="sk")
 
-TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS)
+# Asynchronous jobs (pass analysis, maneuver detection): JOB#<task_id> / META, HISTORY#<id> / META; GSI by owner.
+JOBS = TableSpec(
+    key="jobs",
+    partition_key="pk",
+    sort_key="sk",
+    indexes=(Index("by_owner", "owner", "owner_sort"),),
+)
+
+TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS, JOBS)
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,70 @@ def routes(*specs: str) -> tuple[Route, ...]:
 
 
 @dataclass(frozen=True)
+class StateMachineSpec:
+    """A Step Functions state machine whose Task states invoke one worker function.
+
+    ``definition`` is Amazon States Language with ``${WorkerArn}`` where the worker's ARN goes: the CDK app
+    substitutes the deployed function's ARN, the local runtime the emulated one — one definition for both.
+    """
+
+    key: str  # env var GROUNDLINK_<KEY>_STATE_MACHINE_ARN in the functions that start it
+    worker: str  # FunctionSpec.name of the task handler
+    definition: dict
+    timeout_s: int = 3600
+
+    @property
+    def env_var(self) -> str:
+        return f"GROUNDLINK_{self.key.upper()}_STATE_MACHINE_ARN"
+
+    def definition_for(self, worker_arn: str) -> str:
+        """The ASL document with the worker's ARN and the execution timeout (``TimeoutSeconds``: a definition
+        given as a string carries its own timeout; the CDK's ``timeout`` only applies to chained definitions)."""
+        import json
+
+        return json.dumps({**self.definition, "TimeoutSeconds": self.timeout_s}).replace("${WorkerArn}", worker_arn)
+
+
+_LAMBDA_RETRY = {
+    "ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+                    "Lambda.TooManyRequestsException"],
+    "IntervalSeconds": 2,
+    "MaxAttempts": 3,
+    "BackoffRate": 2.0,
+}
+JOBS_STATE_MACHINE = StateMachineSpec(
+    key="jobs",
+    worker="jobs_worker",
+    definition={
+        "Comment": "Groundlink job: run it; on failure record the reason on the job, then fail",
+        "StartAt": "Run",
+        "States": {
+            "Run": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "${WorkerArn}", "Payload": {"task_id.$": "$.task_id", "step": "run"}},
+                "ResultSelector": {"result.$": "$.Payload"},
+                "ResultPath": "$.run",
+                "Retry": [_LAMBDA_RETRY],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}],
+                "End": True,
+            },
+            "RecordFailure": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "${WorkerArn}",
+                               "Payload": {"task_id.$": "$.task_id", "step": "fail", "error.$": "$.error"}},
+                "Retry": [_LAMBDA_RETRY],
+                "Next": "Failed",
+            },
+            "Failed": {"Type": "Fail", "Error": "JobFailed", "Cause": "the job failed; its record holds the reason"},
+        },
+    },
+)
+STATE_MACHINES: tuple[StateMachineSpec, ...] = (JOBS_STATE_MACHINE,)
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """One Lambda function: an HTTP endpoint group (FastAPI app + Mangum) or a worker."""
 
@@ -169,6 +241,7 @@ class FunctionSpec:
     timeout_s: int = 29
     buckets: dict[str, Access] = field(default_factory=dict)  # read: get objects; write: read + put (no delete)
     queue: str | None = None  # a worker triggered by this queue (QueueSpec.key), partial batch failures
+    starts: tuple[str, ...] = ()  # StateMachineSpec keys this function may start executions of
 
     def __post_init__(self) -> None:
         if self.queue and self.routes:
@@ -227,6 +300,13 @@ def bucket(key: str) -> BucketSpec:
 
 def queue(key: str) -> QueueSpec:
     for spec in QUEUES:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
+
+
+def state_machine(key: str) -> StateMachineSpec:
+    for spec in STATE_MACHINES:
         if spec.key == key:
             return spec
     raise KeyError(key)

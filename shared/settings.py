@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     profiles_table: str = "groundlink-profiles"
     files_table: str = "groundlink-files"
     stations_table: str = "groundlink-stations"
+    jobs_table: str = "groundlink-jobs"
+    jobs_state_machine_arn: str | None = None
 
     uplink_bucket: str = "groundlink-uplink"
     downlink_bucket: str = "groundlink-downlink"

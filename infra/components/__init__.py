@@ -4,6 +4,7 @@ from infra.components.api import ApiConstruct
 from infra.components.data import DataConstruct
 from infra.components.functions import FunctionsConstruct
 from infra.components.identity import IdentityConstruct
+from infra.components.jobs import JobsConstruct
 from infra.components.layers import LayersConstruct
 from infra.components.monitoring import MonitoringConstruct
 from infra.components.storage import StorageConstruct
@@ -13,6 +14,7 @@ __all__ = [
     "DataConstruct",
     "FunctionsConstruct",
     "IdentityConstruct",
+    "JobsConstruct",
     "LayersConstruct",
     "MonitoringConstruct",
     "StorageConstruct",

@@ -1,7 +1,8 @@
 """``make run``: the whole platform on this machine.
 
 Starts embedded AWS (moto server), creates every resource from the shared specs (tables, buckets, queues and the
-buckets' S3→SQS notifications), seeds the demo data through the import code path, serves every HTTP function group
+buckets' S3→SQS notifications, the state machines executing for real with their Lambda tasks run by the workers'
+Python handlers in this process), seeds the demo data through the import code path, serves every HTTP function group
 on one port, and runs an event pump that hands queued S3 events to the same worker handlers Lambda would call.
 Environment: GROUNDLINK_PORT (default 8000), GROUNDLINK_MOTO_PORT (default 4566).
 """
@@ -32,17 +33,23 @@ def configure_environment(moto_endpoint: str) -> None:
 def main() -> int:
     import uvicorn
 
-    from infra.local.emulation import EmbeddedAws, create_resources, create_storage
+    from infra.local.emulation import (
+        EmbeddedAws,
+        create_resources,
+        create_state_machines,
+        create_storage,
+        state_machine_env,
+    )
     from infra.local.gateway import LocalGateway
     from infra.local.pump import EventPump
 
     port = int(os.environ.get("GROUNDLINK_PORT", "8000"))
-    aws = EmbeddedAws(int(os.environ.get("GROUNDLINK_MOTO_PORT", "4566"))).start()
+    aws = EmbeddedAws(int(os.environ.get("GROUNDLINK_MOTO_PORT", "4566"))).start().run_state_machines()
     pump = None
     try:
         configure_environment(aws.endpoint)
         from shared.auth import issue_jwt
-        from shared.aws import client
+        from shared.aws import client, reset_clients
         from shared.catalog.demo import seed_demo
         from shared.dal.catalog import catalog_repository
         from shared.identity_tokens import create_api_token
@@ -50,6 +57,9 @@ def main() -> int:
         t0 = time.perf_counter()
         create_resources(client("dynamodb"))
         queue_urls = create_storage(client("s3"), client("sqs"))
+        state_machine_arns = create_state_machines(client("lambda"), client("iam"), client("stepfunctions"))
+        os.environ.update(state_machine_env(state_machine_arns))
+        reset_clients()  # settings re-read: the functions that start state machines see their ARNs
         reports = seed_demo(catalog_repository())
         api_token, _ = create_api_token(
             owner="demo", name="demo token",
@@ -78,6 +88,9 @@ def main() -> int:
         for spec in BUCKETS:
             print(f"  {spec.key:<9} s3://{settings.bucket_name(spec.key)}")
         print("  event pump: " + ", ".join(f"{q.key} -> {w.name}" for q, _, w in pump.targets))
+        print("State machines (Step Functions at the embedded AWS endpoint):")
+        for key, arn in state_machine_arns.items():
+            print(f"  {key:<9} {arn}")
         print("Demo credentials (owner 'demo'):")
         print(f"  JWT (all scopes, 12 h): {issue_jwt('demo', all_scopes.split(), ttl_s=12 * 3600)}")
         print(f"  orbapi API token:       {api_token}")

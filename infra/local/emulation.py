@@ -7,7 +7,18 @@ import os
 import socket
 from typing import Any
 
-from shared.resources import BUCKETS, QUEUES, TABLES, BucketSpec, QueueSpec, TableSpec
+from shared.resources import (
+    BUCKETS,
+    FUNCTIONS,
+    QUEUES,
+    STATE_MACHINES,
+    TABLES,
+    BucketSpec,
+    FunctionSpec,
+    QueueSpec,
+    StateMachineSpec,
+    TableSpec,
+)
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -106,6 +117,60 @@ def create_resources(dynamodb: Any, prefix: str = "groundlink") -> None:
         )
 
 
+def _dummy_zip() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:  # never run: invocations are bridged to the Python handler
+        zf.writestr("handler.py", "def handler(event, context):\n    raise RuntimeError('not bridged')\n")
+    return buf.getvalue()
+
+
+def create_state_machines(lambda_: Any, iam: Any, sfn: Any, prefix: str = "groundlink", *,
+                          state_machines: tuple[StateMachineSpec, ...] = STATE_MACHINES,
+                          functions: tuple[FunctionSpec, ...] = FUNCTIONS) -> dict[str, str]:
+    """What JobsConstruct deploys: one Lambda function per worker a state machine names (a placeholder zip:
+    ``infra.local.lambda_bridge`` runs the Python handler), one STANDARD state machine per spec with the
+    spec's definition and the worker's ARN. Returns state machine key → ARN."""
+    import json
+
+    if not state_machines:
+        return {}
+    by_name = {spec.name: spec for spec in functions}
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": ["lambda.amazonaws.com",
+                                                                               "states.amazonaws.com"]}}]}
+    role_arn = iam.create_role(RoleName=f"{prefix}-local-execution",
+                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    worker_arns: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for spec in state_machines:
+        worker = by_name[spec.worker]  # KeyError names the unknown worker
+        if worker.name not in worker_arns:
+            worker_arns[worker.name] = lambda_.create_function(
+                FunctionName=worker.name, Runtime="python3.12", Role=role_arn, Handler=worker.handler,
+                Code={"ZipFile": _dummy_zip()}, Timeout=worker.timeout_s, MemorySize=worker.memory_mb,
+                Description=worker.description[:256])["FunctionArn"]
+        arns[spec.key] = sfn.create_state_machine(
+            name=f"{prefix}-{spec.key}", definition=spec.definition_for(worker_arns[worker.name]),
+            roleArn=role_arn, type="STANDARD")["stateMachineArn"]
+    return arns
+
+
+def state_machine_env(arns: dict[str, str], state_machines: tuple[StateMachineSpec, ...] = STATE_MACHINES,
+                      functions: tuple[FunctionSpec, ...] = FUNCTIONS) -> dict[str, str]:
+    """The ARN variables of the state machines some function starts (one process serves every function)."""
+    started = {key for spec in functions for key in spec.starts}
+    return {spec.env_var: arns[spec.key] for spec in state_machines if spec.key in started}
+
+
+def state_machine_workers(state_machines: tuple[StateMachineSpec, ...] = STATE_MACHINES,
+                          functions: tuple[FunctionSpec, ...] = FUNCTIONS) -> list[FunctionSpec]:
+    names = {spec.worker for spec in state_machines}
+    return [spec for spec in functions if spec.name in names]
+
+
 def _atomic_moto_server():
     """moto applies a request in several steps without a lock, so two concurrent TransactWriteItems can
     both pass their conditions. DynamoDB applies each request atomically; serialising DynamoDB requests restores
@@ -156,6 +221,25 @@ class EmbeddedAws:
             os.environ.setdefault(key, val)
         self.server = _atomic_moto_server()(ip_address="127.0.0.1", port=self.port, verbose=False)
         self.server.start()
+        return self
+
+    def run_state_machines(self) -> EmbeddedAws:
+        """Make this server execute state machines, their Lambda Tasks bridged to the workers' handlers.
+
+        moto's Step Functions parser calls Lambda through a boto client at ``http://localhost:$MOTO_PORT``:
+        MOTO_PORT is this server's port. The Lambda invoke request runs the handler while it is in flight, so
+        the handler's own DynamoDB requests must not wait for it: only DynamoDB requests are serialised."""
+        import json
+        import urllib.request
+
+        from infra.local.lambda_bridge import MOTO_CONFIG, bridge
+
+        os.environ["MOTO_PORT"] = str(self.port)
+        req = urllib.request.Request(f"{self.endpoint}/moto-api/config", data=json.dumps(MOTO_CONFIG).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            resp.read()
+        bridge(state_machine_workers())
         return self
 
     def stop(self) -> None:

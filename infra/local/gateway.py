@@ -29,7 +29,10 @@ def _compile(path: str) -> re.Pattern[str]:
         out.append(".+" if m.group(1).endswith("+") else "[^/]+")
         last = m.end()
     out.append(re.escape(path[last:]))
-    return re.compile("^" + "".join(out) + "$")
+    # API Gateway matches a route with or without a trailing slash (route /v1/satellites serves /v1/satellites/);
+    # the path reaches the function unchanged.
+    slash = "/?" if path != "/" and not path.endswith("/") else ""
+    return re.compile("^" + "".join(out) + slash + "$")
 
 
 def surface_of(path: str) -> str:

@@ -27,9 +27,10 @@ from shared.resources import FUNCTIONS, TABLES, FunctionSpec, routes  # noqa: E4
 PROBE_ORBIT = FunctionSpec(
     name="infra_probe_orbit",
     surface="ssa",
-    description="infrastructure-test probe: needs the orbit layer, writes an indexed table",
+    description="infrastructure-test probe: needs the orbit layer, writes an indexed table, starts jobs",
     routes=routes("POST /infra-probe/orbit", "GET /infra-probe/orbit/{id}"),
     tables={"ledger": "write", "catalog": "read"},
+    starts=("jobs",),
     needs_orbit_layer=True,
     needs_jwt_secret=False,
     memory_mb=1024,

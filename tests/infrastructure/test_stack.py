@@ -109,6 +109,13 @@ def _queue_of_resource(synth: Synth, resource) -> str | None:
     return None
 
 
+def _state_machine_of_resource(synth: Synth, resource) -> str | None:
+    ids = {synth.logical_id(machine): key for key, machine in synth.stack.jobs.state_machines.items()}
+    if isinstance(resource, dict) and "Ref" in resource:
+        return ids.get(resource["Ref"])
+    return None
+
+
 def _table_actions(synth: Synth, spec: FunctionSpec) -> dict[str, set[str]]:
     actions: dict[str, set[str]] = {}
     for statement in _policy_statements(synth, spec):
@@ -242,6 +249,9 @@ def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
                 elif _bucket_of_resource(any_synth, resource):
                     assert _bucket_of_resource(any_synth, resource) in spec.buckets, (spec.name, resource)
                     assert all(a.startswith("s3:") for a in actions)
+                elif _state_machine_of_resource(any_synth, resource):
+                    assert _state_machine_of_resource(any_synth, resource) in spec.starts, (spec.name, resource)
+                    assert actions == ["states:StartExecution"], (spec.name, actions)
                 elif _queue_of_resource(any_synth, resource):
                     assert _queue_of_resource(any_synth, resource) == spec.queue, (spec.name, resource)
                     assert set(actions) == QUEUE_CONSUME_ACTIONS, (spec.name, actions)
@@ -429,6 +439,7 @@ def test_no_lookups_no_docker_no_environment(any_synth: Synth) -> None:
 
 def test_every_log_group_has_a_retention(any_synth: Synth) -> None:
     log_groups = _of_type(any_synth, "AWS::Logs::LogGroup")
-    assert len(log_groups) == len(any_synth.functions) + 1  # one per function, one for API access logs
+    # one per function, one per state machine, one for API access logs
+    assert len(log_groups) == len(any_synth.functions) + len(any_synth.stack.jobs.state_machines) + 1
     for log_group in log_groups.values():
         assert log_group["Properties"]["RetentionInDays"] > 0

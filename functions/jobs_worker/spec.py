@@ -1,0 +1,14 @@
+"""Deployment spec of the jobs state machine's task handler (no HTTP routes)."""
+
+from shared.resources import FunctionSpec
+
+SPEC = FunctionSpec(
+    name="jobs_worker",
+    surface="ssa",
+    description="Step Functions tasks of the jobs state machine: run a pass analysis, record a failure",
+    tables={"catalog": "read", "jobs": "write"},
+    needs_orbit_layer=True,
+    needs_jwt_secret=False,
+    memory_mb=1769,
+    timeout_s=900,
+)

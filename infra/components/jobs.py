@@ -1,0 +1,101 @@
+"""Asynchronous jobs: one Step Functions state machine per ``shared.resources.STATE_MACHINES`` entry.
+
+Each is a STANDARD state machine whose definition is the spec's ASL with ``${WorkerArn}`` bound to its worker
+function's ARN (``Fn::Sub``: the same definition the local runtime executes, ``TimeoutSeconds`` included), logging
+ALL events with execution data to its own log group, X-Ray tracing on. Its role may invoke exactly its worker.
+Every function whose spec ``starts`` a state machine may start executions of exactly that state machine, and finds
+its ARN in ``StateMachineSpec.env_var``.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Fn, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from infra.components.constants import LOG_RETENTION
+from infra.components.functions import pascal
+from infra.components.nag import acknowledge
+from shared.resources import STATE_MACHINES, FunctionSpec, StateMachineSpec
+
+WORKER_ARN = "WorkerArn"  # the ${WorkerArn} placeholder of StateMachineSpec.definition
+
+
+class JobsConstruct(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: dict[str, lambda_.IFunction],
+        specs: tuple[FunctionSpec, ...],
+        state_machines: tuple[StateMachineSpec, ...] = STATE_MACHINES,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.specs = {spec.key: spec for spec in state_machines}
+        self.state_machines: dict[str, sfn.StateMachine] = {}
+        self.log_groups: dict[str, logs.LogGroup] = {}
+        for spec in state_machines:
+            if spec.worker not in functions:
+                raise ValueError(f"state machine {spec.key}: no worker function {spec.worker!r}")
+            self.state_machines[spec.key] = self._state_machine(spec, functions[spec.worker], removal_policy)
+
+        for fn_spec in specs:
+            for key in fn_spec.starts:
+                if key not in self.state_machines:
+                    raise ValueError(f"{fn_spec.name} starts unknown state machine {key!r}")
+                if self.specs[key].worker == fn_spec.name:
+                    raise ValueError(f"{fn_spec.name} cannot start the state machine it is the worker of ({key})")
+                function = functions[fn_spec.name]
+                machine = self.state_machines[key]
+                machine.grant_start_execution(function)  # states:StartExecution on this state machine only
+                assert isinstance(function, lambda_.Function)
+                function.add_environment(self.specs[key].env_var, machine.state_machine_arn)
+
+    def _state_machine(
+        self, spec: StateMachineSpec, worker: lambda_.IFunction, removal_policy: RemovalPolicy
+    ) -> sfn.StateMachine:
+        name = pascal(spec.key)
+        log_group = logs.LogGroup(
+            self,
+            f"{name}Logs",
+            # the vended-logs prefix keeps Step Functions' log delivery out of the account's log resource policy
+            log_group_name=f"/aws/vendedlogs/states/{Stack.of(self).stack_name}-{spec.key}",
+            retention=LOG_RETENTION,
+            removal_policy=removal_policy,
+        )
+        self.log_groups[spec.key] = log_group
+        definition = Fn.sub(spec.definition_for("${" + WORKER_ARN + "}"), {WORKER_ARN: worker.function_arn})
+        machine = sfn.StateMachine(
+            self,
+            f"{name}StateMachine",
+            definition_body=sfn.DefinitionBody.from_string(definition),
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
+            tracing_enabled=True,
+            removal_policy=removal_policy,
+        )
+        # The definition is a string: CDK cannot see the Task's target, so the invoke grant is explicit and
+        # names the worker's ARN only (no version/alias wildcard: the definition invokes the unqualified ARN).
+        machine.add_to_role_policy(
+            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[worker.function_arn])
+        )
+        acknowledge(
+            machine.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "Step Functions log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, "
+            "DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) "
+            "and X-Ray (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) have no "
+            "resource-level permissions: AWS requires Resource '*' for these actions.",
+        )
+        return machine
+
+    def state_machine(self, key: str) -> sfn.StateMachine:
+        try:
+            return self.state_machines[key]
+        except KeyError:
+            raise KeyError(f"no state machine {key!r} (known: {sorted(self.state_machines)})") from None

@@ -1,0 +1,86 @@
+"""Step Functions Task states reaching the workers' Python handlers, in this process.
+
+moto's Step Functions executes real ASL (``{"stepfunctions": {"execute_state_machine": True}}``) and calls a
+``lambda:invoke`` Task through its Lambda API; without Docker (``{"lambda": {"use_docker": False}}``) that API is
+``LambdaSimpleBackend``, whose ``invoke`` only echoes the payload. ``bridge()`` patches it so that an invocation of
+a bridged worker (by name or ARN) runs the worker's ``handler(event, context)`` and answers its JSON result, and
+an exception answers what Lambda answers for an unhandled error: ``X-Amz-Function-Error: Unhandled`` and
+``{"errorMessage", "errorType", "stackTrace"}``. moto's Step Functions parser turns that into the task failure
+``Error = errorType``, ``Cause = the payload`` that the state machine's ``Catch`` sees, as in AWS. Invocations of
+functions that are not bridged keep moto's behaviour.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from infra.local.pump import FakeLambdaContext
+from shared.resources import FunctionSpec
+
+_workers: dict[str, FunctionSpec] = {}
+_original: Any = None
+_patch_lock = threading.Lock()
+
+#: moto configuration under which state machines run and Lambda needs no Docker.
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+
+
+def function_name_of(name_or_arn: str) -> str:
+    """``jobs_worker``, ``arn:aws:lambda:…:function:jobs_worker[:qualifier]`` → ``jobs_worker``."""
+    if ":function:" in name_or_arn:
+        return name_or_arn.split(":function:", 1)[1].split(":", 1)[0]
+    return name_or_arn
+
+
+def invoke_worker(spec: FunctionSpec, body: Any) -> tuple[bytes, str | None]:
+    """Run ``spec``'s handler on the invocation payload: (response payload, function error or None)."""
+    module, attr = spec.handler.rsplit(".", 1)
+    handler = getattr(importlib.import_module(module), attr)
+    if isinstance(body, bytes):
+        body = body.decode()
+    event = json.loads(body) if body else {}
+    try:
+        result = handler(event, FakeLambdaContext(spec.name, spec.memory_mb, spec.timeout_s))
+    except Exception as exc:  # what the Lambda runtime reports for an unhandled exception
+        error = {"errorMessage": str(exc), "errorType": type(exc).__name__, "stackTrace": []}
+        return json.dumps(error).encode(), "Unhandled"
+    return json.dumps(result).encode(), None
+
+
+def _bridged_invoke(self, function_name, qualifier, body, headers, response_headers):  # noqa: ANN001
+    spec = _workers.get(function_name_of(function_name))
+    if spec is None:
+        return _original(self, function_name, qualifier, body, headers, response_headers)
+    payload, function_error = invoke_worker(spec, body)
+    if function_error:
+        response_headers["x-amz-function-error"] = function_error
+    return payload
+
+
+def bridge(workers: Iterable[FunctionSpec]) -> None:
+    """Route moto Lambda invocations of ``workers`` to their handlers (idempotent; adds to earlier calls)."""
+    global _original
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    with _patch_lock:
+        for spec in workers:
+            _workers[spec.name] = spec
+        if _original is None:
+            _original = LambdaSimpleBackend.invoke
+            LambdaSimpleBackend.invoke = _bridged_invoke
+
+
+def unbridge() -> None:
+    """Restore moto's own ``invoke`` and forget every bridged worker."""
+    global _original
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    with _patch_lock:
+        _workers.clear()
+        if _original is not None:
+            LambdaSimpleBackend.invoke = _original
+            _original = None

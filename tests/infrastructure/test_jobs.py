@@ -1,0 +1,137 @@
+"""CDK assertions on the jobs state machines, driven by ``shared.resources`` (STATE_MACHINES and the functions'
+``starts``): the definition the specs hold with the worker's ARN, logging and tracing, the invoke grant on the
+worker only, StartExecution and the ARN variable only where a function starts it, and the worker's shape."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+pytest.importorskip("aws_cdk")
+
+from shared.resources import STATE_MACHINES, function  # noqa: E402
+from tests.infrastructure.test_stack import (  # noqa: E402
+    _as_list,
+    _function_id,
+    _layer_ref,
+    _layers_of,
+    _of_type,
+    _policy_statements,
+    _table_actions,
+)
+
+if TYPE_CHECKING:
+    from conftest import Synth
+
+pytestmark = pytest.mark.xdist_group("cdk")
+
+LOG_DELIVERY_ACTIONS = {
+    "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
+    "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
+    "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments",
+}
+
+
+def _machine(synth: Synth, key: str) -> tuple[str, dict]:
+    logical_id = synth.logical_id(synth.stack.jobs.state_machine(key))
+    return logical_id, synth.resources[logical_id]
+
+
+def _role_statements(synth: Synth, role_id: str) -> list[dict]:
+    statements = []
+    for policy in _of_type(synth, "AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_one_state_machine_per_spec_running_the_spec_definition_on_its_worker(any_synth: Synth) -> None:
+    machines = _of_type(any_synth, "AWS::StepFunctions::StateMachine")
+    assert len(machines) == len(STATE_MACHINES)
+    for spec in STATE_MACHINES:
+        _, machine = _machine(any_synth, spec.key)
+        props = machine["Properties"]
+        assert props["StateMachineType"] == "STANDARD"
+        template, variables = props["DefinitionString"]["Fn::Sub"]
+        worker_arn = {"Fn::GetAtt": [_function_id(any_synth, function(spec.worker)), "Arn"]}
+        assert variables == {"WorkerArn": worker_arn}
+        assert template == spec.definition_for("${WorkerArn}")  # what the local runtime executes
+        definition = json.loads(template)
+        assert definition["TimeoutSeconds"] == spec.timeout_s
+        tasks = [s for s in definition["States"].values() if s["Type"] == "Task"]
+        assert tasks and all(t["Parameters"]["FunctionName"] == "${WorkerArn}" for t in tasks)
+
+
+def test_state_machines_log_everything_and_trace(any_synth: Synth) -> None:
+    for spec in STATE_MACHINES:
+        _, machine = _machine(any_synth, spec.key)
+        props = machine["Properties"]
+        log_group = any_synth.stack.jobs.log_groups[spec.key]
+        assert props["LoggingConfiguration"] == {
+            "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": {
+                "Fn::GetAtt": [any_synth.logical_id(log_group), "Arn"]}}}],
+            "IncludeExecutionData": True,
+            "Level": "ALL",
+        }
+        assert props["TracingConfiguration"] == {"Enabled": True}
+        log_props = any_synth.resources[any_synth.logical_id(log_group)]["Properties"]
+        assert log_props["LogGroupName"].startswith("/aws/vendedlogs/states/")
+        assert log_props["RetentionInDays"] > 0
+
+
+def test_state_machine_role_invokes_exactly_its_worker(any_synth: Synth) -> None:
+    for spec in STATE_MACHINES:
+        _, machine = _machine(any_synth, spec.key)
+        role_id = machine["Properties"]["RoleArn"]["Fn::GetAtt"][0]
+        worker_arn = {"Fn::GetAtt": [_function_id(any_synth, function(spec.worker)), "Arn"]}
+        invoke = []
+        for statement in _role_statements(any_synth, role_id):
+            actions = set(_as_list(statement["Action"]))
+            assert statement["Effect"] == "Allow"
+            if statement["Resource"] == "*":
+                assert actions <= LOG_DELIVERY_ACTIONS, actions  # no resource-level permissions exist for these
+            else:
+                assert actions == {"lambda:InvokeFunction"}, actions
+                invoke += _as_list(statement["Resource"])
+        assert invoke == [worker_arn], invoke
+
+
+def test_only_functions_that_start_a_state_machine_may_start_it(any_synth: Synth) -> None:
+    functions = _of_type(any_synth, "AWS::Lambda::Function")
+    refs = {any_synth.logical_id(m): key for key, m in any_synth.stack.jobs.state_machines.items()}
+    starters = {spec.name for spec in any_synth.functions if spec.starts}
+    assert "ssa_jobs" in starters
+    for spec in any_synth.functions:
+        started = set()
+        for statement in _policy_statements(any_synth, spec):
+            actions = _as_list(statement["Action"])
+            if any(a.startswith("states:") for a in actions):
+                assert actions == ["states:StartExecution"], (spec.name, actions)
+                started |= {refs[r["Ref"]] for r in _as_list(statement["Resource"])}
+        assert started == set(spec.starts), spec.name
+        env = functions[_function_id(any_synth, spec)]["Properties"]["Environment"]["Variables"]
+        for sm in STATE_MACHINES:
+            if sm.key in spec.starts:
+                assert env[sm.env_var] == {"Ref": any_synth.logical_id(any_synth.stack.jobs.state_machine(sm.key))}
+            else:
+                assert sm.env_var not in env, spec.name
+
+
+def test_the_worker_has_no_routes_and_exactly_its_table_grants(any_synth: Synth) -> None:
+    for sm in STATE_MACHINES:
+        worker = function(sm.worker)
+        assert not worker.routes and not worker.starts
+        worker_arn = {"Fn::GetAtt": [_function_id(any_synth, worker), "Arn"]}
+        for permission in _of_type(any_synth, "AWS::Lambda::Permission").values():
+            assert permission["Properties"]["FunctionName"] != worker_arn, "something else may invoke the worker"
+        granted = _table_actions(any_synth, worker)
+        assert set(granted) == set(worker.tables)
+        assert not any(a.startswith("dynamodb:Put") for a in granted.get("catalog", ()))
+
+
+def test_orbit_layer_on_the_jobs_functions(synth: Synth) -> None:
+    orbit = _layer_ref(synth, synth.stack.layers.orbit_layer)
+    for name in ("ssa_jobs", "jobs_worker"):
+        assert orbit in _layers_of(synth, function(name)), name

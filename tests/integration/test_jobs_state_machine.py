@@ -1,0 +1,174 @@
+"""The REAL jobs state machine (``shared.resources.JOBS_STATE_MACHINE``, the definition the CDK app deploys) executed
+by moto's Step Functions, its Lambda tasks bridged to the jobs worker's handler (``infra.local.lambda_bridge``):
+pending → completed with a result; a failing worker → the Catch records the reason, the execution FAILS; a
+duplicated start changes nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from moto import mock_aws
+
+from infra.local.emulation import create_resources, create_state_machines, state_machine_env, state_machine_workers
+from infra.local.lambda_bridge import MOTO_CONFIG, bridge, function_name_of, unbridge
+from shared.aws import client
+from shared.catalog.demo import seed_demo
+from shared.dal.catalog import catalog_repository
+from shared.jobs_runner import start_job
+from shared.models.jobs import Job
+from shared.resources import JOBS_STATE_MACHINE
+from tests.integration.conftest import _reset_caches, bearer
+
+ALICE = bearer("user-1", "ssa", extra={"email": "alice@example.com"})
+FEATURE = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [18.0, 59.3]}, "properties": {}}
+ANALYSIS = {"ground_location": FEATURE, "date": ["2026-04-17T00:00:00+00:00", "2026-04-17T12:00:00+00:00"],
+            "time_resolution": 60, "min_elv_constraint": 10, "max_elv_constraint": 90,
+            "norad_ids": [25544, 43013], "name": "Stockholm"}
+
+
+@pytest.fixture(scope="module")
+def machine() -> Iterator[str]:
+    """moto executing state machines, the demo catalogue, the jobs state machine and its bridged worker."""
+    import os
+
+    saved = os.environ.get(JOBS_STATE_MACHINE.env_var)
+    with mock_aws(config=MOTO_CONFIG):
+        _reset_caches()
+        create_resources(client("dynamodb"))
+        seed_demo(catalog_repository())
+        arns = create_state_machines(client("lambda"), client("iam"), client("stepfunctions"))
+        bridge(state_machine_workers())
+        os.environ.update(state_machine_env(arns))
+        _reset_caches()
+        try:
+            yield arns[JOBS_STATE_MACHINE.key]
+        finally:
+            unbridge()
+            if saved is None:
+                os.environ.pop(JOBS_STATE_MACHINE.env_var, None)
+            else:
+                os.environ[JOBS_STATE_MACHINE.env_var] = saved
+    _reset_caches()
+
+
+@pytest.fixture(autouse=True)
+def _arn_visible(machine, monkeypatch):
+    """conftest's environment guard restores os.environ after each test; keep the ARN set for every test."""
+    monkeypatch.setenv(JOBS_STATE_MACHINE.env_var, machine)
+    from shared.settings import get_settings
+
+    get_settings.cache_clear()
+
+
+def _execution_arn(machine_arn: str, task_id: str) -> str:
+    return machine_arn.replace(":stateMachine:", ":execution:") + f":{task_id}"
+
+
+def _wait(execution_arn: str, timeout_s: float = 60) -> dict:
+    sfn = client("stepfunctions")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        desc = sfn.describe_execution(executionArn=execution_arn)
+        if desc["status"] != "RUNNING":
+            return desc
+        time.sleep(0.05)
+    raise AssertionError(f"{execution_arn} still running after {timeout_s} s")
+
+
+def test_the_state_machine_is_the_spec_definition_with_the_worker_arn(machine):
+    sm = client("stepfunctions").describe_state_machine(stateMachineArn=machine)
+    worker_arn = client("lambda").get_function(FunctionName=JOBS_STATE_MACHINE.worker)["Configuration"]["FunctionArn"]
+    assert json.loads(sm["definition"]) == json.loads(JOBS_STATE_MACHINE.definition_for(worker_arn))
+    assert sm["type"] == "STANDARD"
+    assert function_name_of(worker_arn) == JOBS_STATE_MACHINE.worker
+
+
+def test_pass_analysis_runs_pending_to_completed(machine):
+    import functions.ssa_jobs.app as jobs_app
+
+    api = TestClient(jobs_app.app, raise_server_exceptions=False)
+    t0 = time.perf_counter()
+    r = api.post("/v1/pass_analyzer/", json=ANALYSIS, headers=ALICE)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] in ("pending", "in_progress", "completed")
+
+    desc = _wait(_execution_arn(machine, body["task_id"]))
+    elapsed = time.perf_counter() - t0
+    assert desc["status"] == "SUCCEEDED", desc
+    assert json.loads(desc["output"])["run"]["result"] == {"task_id": body["task_id"], "status": "completed"}
+
+    status = api.get(body["status_url"], headers=ALICE).json()
+    assert status["status"] == "completed" and status["progress"] == 1.0 and status["error"] is None
+    result = status["result"]
+    assert len(result["Access_norad"]) == 2 and len(result["timestamp"]) == 2
+    assert result["Access_norad"][1] == [1]  # NOAA 20 is seen from Stockholm within 12 h
+    print(f"\nsubmit -> completed through the state machine: {elapsed * 1000:.0f} ms")
+
+
+def _stored_job(norad_ids: list[int]) -> str:
+    """A job as the API stores it, for a satellite whose element set is gone from the catalogue."""
+    from shared.dal.jobs import jobs_repository
+
+    repo = jobs_repository()
+    now = datetime.now(UTC)
+    task_id = str(uuid.uuid4())
+    repo.create(Job(task_id=task_id, history_id=repo.next_history_id(), kind="pass_analyzer", owner="user-1",
+                    request={**ANALYSIS, "norad_ids": norad_ids}, created_at=now, updated_at=now))
+    return task_id
+
+
+def test_a_failing_job_is_recorded_failed_by_the_catch_path(machine):
+    from shared.dal.jobs import jobs_repository
+
+    task_id = _stored_job([99999])
+    start_job(task_id)
+    desc = _wait(_execution_arn(machine, task_id))
+    assert desc["status"] == "FAILED"
+    assert desc.get("error") == "JobFailed"
+    job = jobs_repository().get(task_id)
+    assert job.status == "failed"
+    assert job.error == "no element set stored for NORAD 99999"  # the message, no stack trace, no JSON
+    assert job.result is None
+
+
+def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
+    from functions.jobs_worker.logic import JobWorker
+    from shared.dal.jobs import jobs_repository
+
+    def boom(self, request):
+        raise RuntimeError("propagator exploded")
+
+    monkeypatch.setattr(JobWorker, "_pass_analysis", boom)
+    task_id = _stored_job([25544])
+    start_job(task_id)
+    assert _wait(_execution_arn(machine, task_id))["status"] == "FAILED"
+    job = jobs_repository().get(task_id)
+    assert (job.status, job.error) == ("failed", "propagator exploded")
+    events = client("stepfunctions").get_execution_history(
+        executionArn=_execution_arn(machine, task_id))["events"]
+    failed = [e["taskFailedEventDetails"] for e in events if e["type"] == "TaskFailed"]
+    assert failed and failed[0]["error"] == "RuntimeError"  # the errorType, as Lambda reports it
+
+
+def test_a_duplicated_start_changes_nothing(machine):
+    from shared.dal.jobs import jobs_repository
+
+    task_id = _stored_job([25544])
+    start_job(task_id)
+    start_job(task_id)  # while running: the same execution (same name, same input)
+    execution_arn = _execution_arn(machine, task_id)
+    assert _wait(execution_arn)["status"] == "SUCCEEDED"
+    before = jobs_repository().get(task_id)
+    start_job(task_id)  # after it finished: ExecutionAlreadyExists, swallowed
+    sfn = client("stepfunctions")
+    executions = [e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["name"] == task_id]
+    assert len(executions) == 1 and executions[0]["executionArn"] == execution_arn
+    after = jobs_repository().get(task_id)
+    assert after == before and after.status == "completed"

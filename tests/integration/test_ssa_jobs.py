@@ -1,0 +1,169 @@
+"""SSA jobs (seed 002): pass analyzer → task status → query history, maneuver detection, alerts.
+The Step Functions start is replaced by running the worker inline; tests/integration/test_jobs_state_machine
+runs the real state machine."""
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+import functions.ssa_jobs.app as jobs_app
+from functions.jobs_worker.handler import handle
+from tests.integration.conftest import bearer
+
+client = TestClient(jobs_app.app, raise_server_exceptions=False)
+ALICE = bearer("user-1", "ssa", extra={"email": "alice@example.com"})
+BOB = bearer("user-2", "ssa")
+FEATURE = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [18.0, 59.3]}, "properties": {}}
+
+
+@pytest.fixture(autouse=True)
+def inline_worker(demo, monkeypatch):
+    started = []
+
+    def start(task_id):
+        started.append(task_id)
+        handle({"task_id": task_id, "step": "run"})
+
+    monkeypatch.setattr(jobs_app, "start_job", start)
+    return started
+
+
+def analysis(**overrides):
+    body = {"ground_location": FEATURE, "date": ["2026-04-17T00:00:00+00:00", "2026-04-17T12:00:00+00:00"],
+            "time_resolution": 60, "min_elv_constraint": 10, "max_elv_constraint": 90,
+            "norad_ids": [25544, 43013], "name": "Stockholm"}
+    body.update(overrides)
+    return body
+
+
+def test_pass_analysis_round_trip(inline_worker):
+    r = client.post("/v1/pass_analyzer/", json=analysis(), headers=ALICE)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "pending" and body["name"] == "Stockholm"
+    assert body["status_url"] == f"/v1/pass_analyzer_callback/{body['task_id']}/status/"
+    assert inline_worker == [body["task_id"]]
+
+    status = client.get(body["status_url"], headers=ALICE).json()
+    assert status["status"] == "completed" and status["progress"] == 1.0 and status["error"] is None
+    result = status["result"]
+    assert len(result["Access_norad"]) == 2 and len(result["duration_norad"]) == 2 and len(result["timestamp"]) == 2
+    assert result["Access_norad"][1] == [1]  # NOAA 20 is seen from Stockholm within 12 h
+    for windows in result["timestamp"]:
+        for start, end in windows:
+            assert "2026-04-17T00:00:00+00:00" <= start < end <= "2026-04-17T12:00:00+00:00"
+    assert client.get(body["status_url"], headers=BOB).json() == {"detail": "Task not found", "status_code": 404}
+
+    history = client.get("/v1/query_history/", headers=ALICE).json()
+    assert history["total_count"] == 1
+    entry = history["history"][0]
+    assert entry["task_id"] == body["task_id"] and entry["type"] == "pass_analyzer" and entry["status"] == "completed"
+    assert entry["user_email"] == "alice@example.com" and entry["request_body"]["name"] == "Stockholm"
+    assert client.get("/v1/query_history/", headers=BOB).json() == {"history": [], "total_count": 0}
+
+    one = client.get(f"/v1/query_history/{entry['id']}", headers=ALICE).json()
+    assert one == {"id": entry["id"], "user_email": "alice@example.com", "request_type": "pass_analyzer",
+                   "status": "completed", "alert": False, "created_at": entry["created_at"]}
+    picked = client.get("/v1/query_history/?attributes=id,task_id", headers=ALICE).json()["history"][0]
+    assert picked == {"id": entry["id"], "task_id": body["task_id"]}
+
+    upd = client.put("/v1/query_history/alert", json={"task_id": body["task_id"], "alert": True}, headers=ALICE).json()
+    assert upd["alert"] is True and upd["message"] == "Query history entry updated successfully"
+    assert client.get("/v1/query_history/?alert=true", headers=ALICE).json()["total_count"] == 1
+    assert client.get("/v1/query_history/?alert=false", headers=ALICE).json()["total_count"] == 0
+    r = client.put("/v1/query_history/alert", json={"history_id": entry["id"], "alert": False}, headers=BOB)
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"date": ["2026-04-17T00:00:00+00:00"]}, "date"),
+        ({"date": ["2026-04-17T12:00:00+00:00", "2026-04-17T00:00:00+00:00"]}, "date"),
+        ({"date": ["2024-01-01T00:00:00+00:00", "2024-01-02T00:00:00+00:00"]}, "date"),
+        ({"date": ["2026-04-17T00:00:00", "2026-04-17T12:00:00"]}, "date"),
+        ({"time_resolution": 0}, "time_resolution"),
+        ({"min_elv_constraint": 50, "max_elv_constraint": 40}, None),
+        ({"norad_ids": [25544, 25544]}, "norad_ids"),
+        ({"norad_ids": []}, "norad_ids"),
+        ({"norad_ids": [99999]}, "norad_ids"),
+        ({"ground_location": {"type": "Feature", "geometry": {"type": "Circle", "coordinates": []}}},
+         "ground_location"),
+    ],
+)
+def test_invalid_analysis_requests_are_422_naming_the_field(overrides, field, inline_worker):
+    r = client.post("/v1/pass_analyzer/", json=analysis(**overrides), headers=ALICE)
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert isinstance(detail, list) and all(set(d) == {"loc", "msg", "type"} for d in detail)
+    if field:
+        assert any(field in d["loc"] for d in detail)
+    assert inline_worker == []
+
+
+def test_maneuver_detection_answers_and_records(monkeypatch):
+    """The demo history holds one element set per satellite: no maneuver, but a valid, recorded answer."""
+    import functions.ssa_jobs.logic as logic
+
+    monkeypatch.setattr(logic, "utcnow", lambda: datetime(2026, 4, 20, tzinfo=UTC))
+    body = {"norad_ids": [25544, 43013], "start_date": "2026-04-01", "end_date": "2026-04-19", "name": "demo"}
+    r = client.post("/v1/manuaver/", json=body, headers=ALICE)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["norad_ids"] == [25544, 43013] and out["date_range"] == {"start_date": "2026-04-01",
+                                                                         "end_date": "2026-04-19"}
+    assert out["maneuvers"] == [] and out["total_maneuvers"] == 0 and out["Maneuver_magnitude"] == []
+    assert set(out["time_series_plot_data"]) == {"25544", "43013"}
+    entry = client.get("/v1/query_history/", headers=ALICE).json()["history"][0]
+    assert entry["type"] == "maneuver" and entry["status"] == "completed"
+    assert entry["response_body"]["result"]["total_maneuvers"] == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"norad_ids": [25544], "start_date": "2026-04-10", "end_date": "2026-04-01"}, None),
+        ({"norad_ids": [25544], "start_date": "2026-01-01", "end_date": "2026-04-19"}, None),
+        ({"norad_ids": [25544], "start_date": "2026-04-10", "end_date": "2026-04-19", "maxdv": 0}, "maxdv"),
+        ({"norad_ids": [25544], "start_date": "2026-04-10", "end_date": "2026-04-19",
+          "maneuver_detection_method": "magic"}, "maneuver_detection_method"),
+        ({"norad_ids": [25544], "start_date": "2026-03-01", "end_date": "2026-03-19"}, "start_date"),
+        ({"norad_ids": [99999], "start_date": "2026-04-10", "end_date": "2026-04-19"}, "norad_ids"),
+    ],
+)
+def test_invalid_maneuver_requests(body, field, monkeypatch):
+    import functions.ssa_jobs.logic as logic
+
+    monkeypatch.setattr(logic, "utcnow", lambda: datetime(2026, 4, 20, tzinfo=UTC))
+    r = client.post("/v1/manuaver/", json=body, headers=ALICE)
+    assert r.status_code == 422, r.text
+    if field:
+        assert any(field in d["loc"] for d in r.json()["detail"])
+
+
+def test_jobs_need_a_token():
+    r = client.post("/v1/pass_analyzer/", json=analysis())
+    assert r.json() == {"detail": "missing Authorization header (expected 'Bearer <token>')", "status_code": 401}
+
+
+def test_worker_steps_are_idempotent_and_failures_are_recorded():
+    """The state machine's two tasks, called directly: a retried run recomputes nothing, a failure is kept."""
+    r = client.post("/v1/pass_analyzer/", json=analysis(name="twice"), headers=ALICE).json()
+    first = client.get(r["status_url"], headers=ALICE).json()
+    assert handle({"task_id": r["task_id"], "step": "run"}) == {"task_id": r["task_id"], "status": "completed"}
+    assert client.get(r["status_url"], headers=ALICE).json()["updated_at"] == first["updated_at"]
+    # a failure arriving after completion does not move the job backwards
+    handle({"task_id": r["task_id"], "step": "fail", "error": {"Error": "X", "Cause": "late"}})
+    assert client.get(r["status_url"], headers=ALICE).json()["status"] == "completed"
+
+    from shared.dal.jobs import jobs_repository
+
+    job = jobs_repository().get(r["task_id"]).model_copy(update={"task_id": "00000000-0000-4000-8000-000000000001",
+                                                                 "history_id": 999, "status": "pending",
+                                                                 "result": None})
+    jobs_repository().create(job)
+    cause = '{"errorMessage": "no element set stored for NORAD 1", "errorType": "ValueError"}'
+    handle({"task_id": job.task_id, "step": "fail", "error": {"Error": "ValueError", "Cause": cause}})
+    failed = client.get(f"/v1/pass_analyzer_callback/{job.task_id}/status/", headers=ALICE).json()
+    assert failed["status"] == "failed" and failed["error"] == "no element set stored for NORAD 1"
