@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,9 @@ def test_uplink_file_flow(runtime):
     status, found = call("POST", f"{base}/orbapi/passes/search", client_jwt,
                          {"noradId": 43013, "days": 2, "groundStationIds": ["3"], "minElevationDeg": 5})
     assert status == 200, found
-    p = next(p for p in found["passes"] if not p["in_progress_at_start"])
+    soon = time.time() + 300
+    p = next(p for p in found["passes"]
+             if datetime.fromisoformat(p["rise_time"].replace("Z", "+00:00")).timestamp() > soon)
     key = "clients/client_e2e/bookings/uplink.bin"
     sha = hashlib.sha256(PAYLOAD).hexdigest()
     status, booking = call("POST", f"{base}/orbapi/bookings", client_jwt, {
