@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shared.auth import hash_api_token, new_api_token
 from shared.dal.identity import ApiTokenRecord, identity_repository
@@ -26,7 +26,19 @@ class CreateApiTokenRequest(BaseModel):
     def _owner_not_blank(cls, v: str) -> str:
         if v != v.strip() or not v:
             raise ValueError("must not be blank or have leading/trailing whitespace")
+        if not re.fullmatch(r"[A-Za-z0-9_.@-]+", v):
+            raise ValueError("may contain only letters, digits and _ . @ - (it names the owner's S3 prefix)")
+        if v.startswith("user-"):
+            raise ValueError("'user-' owners are SSA accounts: API tokens cannot be issued for them")
         return v
+
+    @model_validator(mode="after")
+    def _stations(self) -> CreateApiTokenRequest:
+        if self.owner.startswith("station-") and self.scopes != ["station"]:
+            raise ValueError("a 'station-<gs_id>' owner is a ground station: its token has exactly the scope 'station'")
+        if "station" in self.scopes and not self.owner.startswith("station-"):
+            raise ValueError("the 'station' scope is only for 'station-<gs_id>' owners")
+        return self
 
     @field_validator("scopes")
     @classmethod

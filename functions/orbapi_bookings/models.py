@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from functions.orbapi_files.models import UplinkFileRequest
 from shared.dal.ledger import MAX_WINDOW
 from shared.timefmt import UtcDateTime
 
@@ -31,9 +32,8 @@ class SlotIn(BaseModel):
         return self
 
 
-class UplinkFileIn(BaseModel):
-    key: str = Field(min_length=1, max_length=1024)
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+class UplinkFileIn(UplinkFileRequest):
+    """The same object reference as ``POST /orbapi/bookings/{id}/uplink-files`` takes."""
 
 
 class BookingRequest(BaseModel):

@@ -11,7 +11,7 @@ from functions.orbapi_files.models import UplinkFileRequest
 from shared.auth import Principal
 from shared.dal.files import file_repository
 from shared.dal.ledger import ledger_repository
-from shared.errors import NotFound
+from shared.errors import Conflict, NotFound
 from shared.http import caller, create_app
 from shared.models.files import file_view
 from shared.models.ledger import Booking
@@ -36,6 +36,8 @@ def owned(booking_id: int, principal: Principal) -> Booking:
 def attach_uplink_file(bookingId: BookingId, request: UplinkFileRequest,  # noqa: N803
                        principal: Principal = caller("bookings:create")) -> dict:
     b = owned(bookingId, principal)
+    if b.status in ("Cancelled", "Completed", "Failed"):
+        raise Conflict(f"booking {b.id} is {b.status}: no uplink file can be attached any more")
     f = service().attach(b, request.key, request.sha256)
     return {"status": "success", "bookingId": b.id, "missionId": b.id, "uplinkFile": file_view(f)}
 

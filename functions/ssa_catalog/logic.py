@@ -126,7 +126,7 @@ class SsaCatalog:
         sats = self.satellites()
         if search is not None and search.strip():
             needle = _fold(search)
-            exact_id = int(needle) if needle.isdigit() else None
+            exact_id = int(needle) if needle.isascii() and needle.isdigit() else None
             sats = [
                 s for s in sats
                 if s.norad_id == exact_id

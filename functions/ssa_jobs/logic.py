@@ -14,8 +14,9 @@ from functions.ssa_jobs.models import AlertUpdate, ManeuverRequest, PassAnalyzer
 from shared.auth import Principal
 from shared.dal.catalog import CatalogRepository
 from shared.dal.jobs import JobsRepository
-from shared.errors import NotFound
+from shared.errors import NotFound, ServiceUnavailable
 from shared.models.jobs import Job
+from shared.observability import logger
 from shared.timefmt import iso_ms, utcnow
 
 HISTORY_ATTRIBUTES = ("id", "user_id", "user_email", "request_type", "type", "request_body", "response_body",
@@ -103,7 +104,12 @@ class SsaJobs:
             raise invalid("ground_location", str(exc)) from None
         job = self._new_job("pass_analyzer", principal, req.model_dump(mode="json"), req.name)
         self.jobs.create(job)
-        self.start(job.task_id)
+        try:
+            self.start(job.task_id)
+        except Exception as exc:  # the job must not linger as pending when its execution never started
+            logger.exception("could not start the job", extra={"task_id": job.task_id})
+            self.jobs.transition(job.task_id, "failed", error="the job could not be started; submit it again")
+            raise ServiceUnavailable("the analysis could not be started; please retry") from exc
         return {"task_id": job.task_id, "status_url": f"/v1/pass_analyzer_callback/{job.task_id}/status/",
                 "status": job.status, "name": job.name}
 
@@ -146,6 +152,8 @@ class SsaJobs:
         today = utcnow().date()
         if req.start_date < today - MANEUVER_LOOKBACK:
             raise invalid("start_date", f"must not be older than 30 days ({today - MANEUVER_LOOKBACK})")
+        if req.end_date > today:
+            raise invalid("end_date", f"must not be in the future (today is {today})")
         sats = [self.catalog.get_satellite(n) for n in req.norad_ids]
         missing = [n for n, s in zip(req.norad_ids, sats, strict=True) if s is None]
         if missing:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared.jsonsafe import StorableJson
 from shared.timefmt import UtcDateTime
 
 OLDEST_ANALYSIS = datetime(2025, 2, 4, tzinfo=UTC)  # seed 002: "Not older than February 4, 2025"
@@ -15,13 +16,27 @@ MAX_ANALYSIS_DAYS = 7
 
 class Geometry(BaseModel):
     type: Literal["Point", "LineString", "Polygon"]
-    coordinates: list
+    coordinates: StorableJson
+
+    @field_validator("coordinates")
+    @classmethod
+    def _numbers_only(cls, value):
+        def check(v, depth=0):
+            if isinstance(v, list) and depth < 4:
+                for item in v:
+                    check(item, depth + 1)
+            elif isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ValueError("coordinates must be nested arrays of numbers")
+        if not isinstance(value, list):
+            raise ValueError("coordinates must be an array")
+        check(value)
+        return value
 
 
 class GroundLocation(BaseModel):
     type: Literal["Feature"]
     geometry: Geometry
-    properties: dict = {}
+    properties: StorableJson = {}
 
 
 class PassAnalyzerRequest(BaseModel):

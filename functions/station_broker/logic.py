@@ -108,6 +108,10 @@ class Broker:
                 raise NotFound(f"booking {booking_id} has no contact at ground station {station.id}")
             if current.status == "Cancelled" or all(s.status == "Cancelled" for s in mine):
                 raise Conflict(f"booking {booking_id} was cancelled")
+            first = min(s.start for s in mine if s.status != "Cancelled")
+            if result.status != "failed" and first > utcnow():  # a station may call a contact off beforehand
+                raise Conflict(f"booking {booking_id}'s contact at ground station {station.id} starts at "
+                               f"{iso_ms(first)}: a result can only be reported once it has begun")
             done = current.details.get("stationResults", {}).get(station.id)
             if done is not None:
                 if done["status"] == result.status:

@@ -49,12 +49,23 @@ def ground_points(geometry: dict) -> tuple[np.ndarray, np.ndarray, float | None]
         if len(lat) > MAX_POINTS:
             raise ValueError(f"the line has {len(lat)} points; at most {MAX_POINTS} are analysed")
         return lat, lon, None
-    tile = DEFAULT_TILE_DEG
-    while True:
+    rings = (geometry.get("geometry") or geometry).get("coordinates") or []
+    try:
+        xs = [float(p[0]) for p in rings[0]]
+        ys = [float(p[1]) for p in rings[0]]
+        bbox_area = (max(xs) - min(xs)) * (max(ys) - min(ys))
+    except (TypeError, ValueError, IndexError):
+        bbox_area = 0.0
+    # start from the tile size that gives about MAX_POINTS tiles over the bounding box, then grow it
+    tile = max(DEFAULT_TILE_DEG, math.sqrt(bbox_area / MAX_POINTS) if bbox_area > 0 else DEFAULT_TILE_DEG)
+    for _ in range(20):
         lat, lon = geojson_ground_points(geometry, tile)
+        if len(lat) == 0:
+            raise ValueError("the polygon has no area: no ground point lies inside it")
         if len(lat) <= MAX_POINTS:
             return lat, lon, tile
         tile *= math.sqrt(len(lat) / MAX_POINTS) * 1.05
+    raise ValueError("the polygon cannot be decomposed into at most 400 tiles")
 
 
 def analyse(element_sets: Sequence[ElementSet], geometry: dict, start_unix_s: float, end_unix_s: float,

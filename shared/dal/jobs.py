@@ -4,9 +4,10 @@
   HISTORY#<id:012d>  / META     the query-history id → task id (written with the job, one transaction)
   COUNTER            / history  atomic history ids
 
-Results are stored gzip-compressed (a DynamoDB item holds 400 KB; compressed coverage results stay far
-below). Status moves only forward (pending → in_progress → completed | failed): every transition is
-conditional, so a retried or duplicated worker step changes nothing twice.
+Requests and results are stored as gzip-compressed JSON: kept exactly as sent (nulls included), and a
+DynamoDB item holds 400 KB, which compressed coverage results stay far below. Status moves only forward
+(pending → in_progress → completed | failed): every transition is conditional, so a retried or
+duplicated worker step changes nothing twice.
 """
 
 from __future__ import annotations
@@ -53,14 +54,16 @@ class DynamoJobsRepository:
         self.table = table_name("jobs")
 
     def _item(self, job: Job) -> dict:
-        body = job.model_dump(mode="json", exclude={"result"})
-        return {**body, "result_gz": _pack(job.result), "pk": f"JOB#{job.task_id}", "sk": "META",
+        body = job.model_dump(mode="json", exclude={"result", "request"})
+        return {**body, "result_gz": _pack(job.result), "request_gz": _pack(job.request),
+                "pk": f"JOB#{job.task_id}", "sk": "META",
                 "owner_sort": f"{body['created_at']}#{job.task_id}"}
 
     @staticmethod
     def _job(item: dict) -> Job:
         item = dict(item)
         item["result"] = _unpack(item.pop("result_gz", None))
+        item["request"] = _unpack(item.pop("request_gz", None)) or {}
         return Job.model_validate(item)
 
     def next_history_id(self) -> int:

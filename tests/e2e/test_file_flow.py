@@ -131,10 +131,13 @@ def test_uplink_file_flow(runtime):
     assert status == 200 and after["online"] is True and after["status"] == "online"
     assert after["queueDepth"] >= 1 and after["lastSeenAgeMs"] < 30_000
 
-    # And the contact result makes the booking final
+    # A success can only be reported once the contact has begun; a station may call one off before
+    status, early = call("POST", f"{base}/stations/v1/contacts/{booking_id}/result", created["token"],
+                         {"status": "completed"})
+    assert status == 409 and "once it has begun" in early["error"]
     status, result = call("POST", f"{base}/stations/v1/contacts/{booking_id}/result", created["token"],
-                          {"status": "completed"})
-    assert status == 200 and result["bookingStatus"] == "Completed", result
+                          {"status": "failed", "message": "antenna maintenance"})
+    assert status == 200 and result["bookingStatus"] == "Failed", result
 
 
 def test_downlink_drop_is_delivered(runtime):

@@ -149,3 +149,16 @@ def test_invalid_create_bodies_are_400_naming_the_field(body, field):
     assert r.status_code == 400, r.text
     assert set(r.json()) == {"error"} and f"'{field}'" in r.json()["error"]
     assert client.get("/admin/api-tokens", headers=ADMIN).json() == {"tokens": []}
+
+
+@pytest.mark.parametrize(
+    ("owner", "scopes", "fragment"),
+    [("alice/x", ["passes:read"], "may contain only"), ("user-1", ["passes:read"], "SSA accounts"),
+     ("station-3", ["station", "bookings"], "exactly the scope 'station'"), ("alice", ["station"], "only for")],
+)
+def test_owners_that_would_impersonate_are_refused(owner, scopes, fragment):
+    from shared.errors import BadRequest
+    from shared.identity_tokens import create_api_token
+
+    with pytest.raises(BadRequest, match=fragment):
+        create_api_token(owner, scopes)

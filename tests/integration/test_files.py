@@ -190,3 +190,26 @@ def test_a_bad_message_fails_alone(platform):
 def test_invalid_attach_requests(platform, body):
     b = make_booking("alice")
     assert api.post(f"/orbapi/bookings/{b.id}/uplink-files", headers=ALICE, json=body).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("key", "fragment"),
+    [("clients/alice/" + "\U0001f600" * 300, "bytes in UTF-8; S3 keys are at most 1024"),
+     ("clients/alice/a\x00b", "control characters")],
+)
+def test_keys_that_s3_cannot_hold_are_400(platform, key, fragment):
+    b = make_booking("alice")
+    r = api.post(f"/orbapi/bookings/{b.id}/uplink-files", headers=ALICE, json={"key": key})
+    assert r.status_code == 400 and fragment in r.json()["error"], r.text
+    assert uplink_files(b.id) == []
+
+
+def test_no_attachment_to_a_finished_booking(platform):
+    from shared.dal.ledger import ledger_repository
+
+    b = make_booking("alice")
+    ledger_repository().cancel(b.id, lambda cur: cur.model_copy(update={"status": "Cancelled"}))
+    r = api.post(f"/orbapi/bookings/{b.id}/uplink-files", headers=ALICE, json={"key": "clients/alice/x.bin"})
+    assert r.status_code == 409 and r.json() == {"error": f"booking {b.id} is Cancelled: no uplink file can be "
+                                                           "attached any more"}
+    assert uplink_files(b.id) == []

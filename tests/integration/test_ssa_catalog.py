@@ -362,3 +362,8 @@ def test_stored_descriptive_fields_are_returned(monkeypatch):
     assert found == {"data": [{"norad_id": 25544, "dry_mass_kg": 419725.5, "apogee_km": None}], "total_count": 1}
     by_registry = client.get("/v1/satellites/?country=united%20states", headers=bearer()).json()
     assert by_registry["total_count"] == 1
+
+
+def test_non_ascii_digits_are_text_not_ids(demo):
+    r = client.get("/v1/satellites/?search=%C2%B2", headers=bearer())  # "²" is a digit to str.isdigit()
+    assert r.status_code == 200 and r.json()["total_count"] == 0

@@ -2,6 +2,7 @@
 The Step Functions start is replaced by running the worker inline; tests/integration/test_jobs_state_machine
 runs the real state machine."""
 
+import copy
 from datetime import UTC, datetime
 
 import pytest
@@ -30,7 +31,8 @@ def inline_worker(demo, monkeypatch):
 
 
 def analysis(**overrides):
-    body = {"ground_location": FEATURE, "date": ["2026-04-17T00:00:00+00:00", "2026-04-17T12:00:00+00:00"],
+    body = {"ground_location": copy.deepcopy(FEATURE),
+            "date": ["2026-04-17T00:00:00+00:00", "2026-04-17T12:00:00+00:00"],
             "time_resolution": 60, "min_elv_constraint": 10, "max_elv_constraint": 90,
             "norad_ids": [25544, 43013], "name": "Stockholm"}
     body.update(overrides)
@@ -167,3 +169,49 @@ def test_worker_steps_are_idempotent_and_failures_are_recorded():
     handle({"task_id": job.task_id, "step": "fail", "error": {"Error": "ValueError", "Cause": cause}})
     failed = client.get(f"/v1/pass_analyzer_callback/{job.task_id}/status/", headers=ALICE).json()
     assert failed["status"] == "failed" and failed["error"] == "no element set stored for NORAD 1"
+
+
+def test_request_is_kept_exactly_and_unstorable_properties_are_422():
+    carol = bearer("user-31", "ssa")
+    body = analysis(name=None)
+    body["ground_location"]["properties"] = {"site": None, "tags": ["a", None]}
+    r = client.post("/v1/pass_analyzer/", json=body, headers=carol)
+    assert r.status_code == 200, r.text
+    entry = client.get("/v1/query_history/", headers=carol).json()["history"][0]
+    assert entry["request_body"]["name"] is None
+    assert entry["request_body"]["ground_location"]["properties"] == {"site": None, "tags": ["a", None]}
+    for props in ({"": 1}, {"x": 10**40}):
+        bad = analysis()
+        bad["ground_location"]["properties"] = props
+        r = client.post("/v1/pass_analyzer/", json=bad, headers=carol)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"][:3] == ["body", "ground_location", "properties"]
+
+
+def test_a_polygon_without_area_is_422_before_any_job():
+    flat = {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [2, 2], [0, 0]]]}}
+    dave = bearer("user-32", "ssa")
+    r = client.post("/v1/pass_analyzer/", json=analysis(ground_location=flat), headers=dave)
+    assert r.status_code == 422 and "no area" in r.json()["detail"][0]["msg"]
+    assert client.get("/v1/query_history/", headers=dave).json()["total_count"] == 0
+
+
+def test_a_job_that_cannot_start_is_failed_not_left_pending(monkeypatch):
+    def broken(task_id):
+        raise RuntimeError("state machine unavailable")
+
+    monkeypatch.setattr(jobs_app, "start_job", broken)
+    erin = bearer("user-33", "ssa")
+    r = client.post("/v1/pass_analyzer/", json=analysis(), headers=erin)
+    assert r.json() == {"detail": "the analysis could not be started; please retry", "status_code": 503}
+    [entry] = client.get("/v1/query_history/", headers=erin).json()["history"]
+    assert entry["status"] == "failed"
+
+
+def test_maneuver_end_date_in_the_future_is_422(monkeypatch):
+    import functions.ssa_jobs.logic as logic
+
+    monkeypatch.setattr(logic, "utcnow", lambda: datetime(2026, 4, 20, tzinfo=UTC))
+    for start, end in (("2026-04-10", "2026-04-25"), ("9999-12-20", "9999-12-31")):
+        r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": start, "end_date": end},
+                        headers=ALICE)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "end_date"], r.text

@@ -4,6 +4,7 @@ the orbapi station status (seed 001 shape)."""
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from functions.orbapi_files.app import app as files_app
 from functions.station_broker.app import app as broker_app
 from shared.dal.ledger import ledger_repository
+from shared.errors import BadRequest
 from shared.identity_tokens import create_api_token
 from shared.settings import get_settings
 from tests.integration.conftest import bearer
@@ -80,13 +82,23 @@ def test_offline_after_the_threshold(platform, monkeypatch):
 
 def test_only_station_tokens_poll(platform):
     assert api.get("/stations/v1/commands", headers=ALICE).status_code == 403
-    token, _ = create_api_token(owner="alice", scopes=["station"])
-    assert api.get("/stations/v1/commands", headers={"Authorization": f"Bearer {token}"}).status_code == 403
+    with pytest.raises(BadRequest, match="only for 'station-<gs_id>' owners"):  # such a token cannot exist
+        create_api_token(owner="alice", scopes=["station"])
+    with pytest.raises(BadRequest, match="exactly the scope 'station'"):
+        create_api_token(owner="station-5", scopes=["station", "bookings"])
     assert api.get("/stations/v1/commands").status_code == 401
 
 
-def test_contact_result_is_final_and_idempotent(platform):
+def _during(monkeypatch, b):
+    """Reports are accepted once the contact has begun: move the broker's clock into the slot."""
+    import functions.station_broker.logic as broker
+
+    monkeypatch.setattr(broker, "utcnow", lambda: b.slots[0].start + timedelta(seconds=30))
+
+
+def test_contact_result_is_final_and_idempotent(platform, monkeypatch):
     b = make_booking("alice", gs_id="5")
+    _during(monkeypatch, b)
     headers = station_headers("5")
     url = f"/stations/v1/contacts/{b.id}/result"
     r = api.post(url, headers=headers, json={"status": "completed", "metrics": {"snr_db": 11.5}})
@@ -106,8 +118,9 @@ def test_contact_result_is_final_and_idempotent(platform):
     assert b.id not in ids
 
 
-def test_failed_result_and_spacego_contact_state(platform):
+def test_failed_result_and_spacego_contact_state(platform, monkeypatch):
     b = make_booking("alice", gs_id="5", source="spacego")
+    _during(monkeypatch, b)
     r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"),
                  json={"status": "failed", "message": "antenna fault", "channels": []})
     assert r.status_code == 200 and r.json()["bookingStatus"] == "Failed"
@@ -128,3 +141,31 @@ def test_invalid_result_status(platform, status):
     b = make_booking("alice", gs_id="5")
     r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"), json={"status": status})
     assert r.status_code == 400
+
+
+def test_result_before_the_contact_begins_is_refused(platform):
+    b = make_booking("alice", gs_id="5")
+    r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"), json={"status": "completed"})
+    assert r.status_code == 409 and "can only be reported once it has begun" in r.json()["error"]
+    assert ledger_repository().get_booking(b.id).status == "Pending"
+
+
+@pytest.mark.parametrize(
+    ("metrics", "fragment"),
+    [({"": 1}, "non-empty strings"), ({"x": 10**40}, "smaller than 1e30"), ({"x": "y" * 40000}, "exceeds the limit"),
+     (7, "object or a list")],
+)
+def test_unstorable_metrics_are_400_and_change_nothing(platform, monkeypatch, metrics, fragment):
+    b = make_booking("alice", gs_id="5")
+    _during(monkeypatch, b)
+    r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"),
+                 json={"status": "completed", "metrics": metrics})
+    assert r.status_code == 400 and fragment in r.json()["error"], r.text
+    assert api.get("/stations/v1/commands", headers=station_headers("5")).status_code == 200
+
+
+def test_a_station_may_call_a_contact_off_before_it_begins(platform):
+    b = make_booking("alice", gs_id="5")
+    r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"),
+                 json={"status": "failed", "message": "antenna maintenance"})
+    assert r.status_code == 200 and r.json()["bookingStatus"] == "Failed"
