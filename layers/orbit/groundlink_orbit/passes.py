@@ -194,6 +194,24 @@ def _linear_zero(fa, fb):
         return np.clip(fa / (fa - fb), 0.02, 0.98)
 
 
+def _bracketed_newton(tau, f, fp, lo, hi, lo_positive):
+    """One safeguarded Newton step on [lo, hi]: the bracket shrinks to tau's side, a step leaving
+    it bisects instead.  Selections use 0/1 weights (exact for the finite tau, lo, hi; np.where is
+    ~20× slower on these unpredictable masks); a non-finite Newton step falls back to bisection."""
+    same = (f > 0) == lo_positive
+    other = ~same
+    lo = tau * same + lo * other
+    hi = hi * same + tau * other
+    new = tau - f / fp
+    ok = (np.abs(new - tau) < 1e-7) | ((new > lo) & (new < hi))  # 1e-7 ~ 30 µs: converged, keep it
+    mid = 0.5 * (lo + hi)
+    tau = new * ok + mid * ~ok
+    bad = ~np.isfinite(tau)
+    if bad.any():
+        tau[bad] = mid[bad]
+    return tau, lo, hi
+
+
 def _solve_plane(ra, va, rb, vb, h, pos, up, lo, hi, lo_positive, tau0, iterations):
     """``_solve_hermite`` for ``target`` 0: the same safeguarded Newton on n(tau) only."""
     (a0, a1, a2, a3), _ = _hermite_polys(ra, va, rb, vb, h, pos, up, with_range=False)
@@ -204,12 +222,7 @@ def _solve_plane(ra, va, rb, vb, h, pos, up, lo, hi, lo_positive, tau0, iteratio
             t = tau
             f = ((a3 * t + a2) * t + a1) * t + a0
             fp = (da2 * t + da1) * t + a1
-            same = (f > 0) == lo_positive
-            lo = np.where(same, tau, lo)
-            hi = np.where(same, hi, tau)
-            new = tau - f / fp
-            converged = np.abs(new - tau) < 1e-7
-            tau = np.where(converged | ((new > lo) & (new < hi)), new, 0.5 * (lo + hi))
+            tau, lo, hi = _bracketed_newton(tau, f, fp, lo, hi, lo_positive)
     return tau
 
 
@@ -246,12 +259,7 @@ def _solve_hermite(ra, va, rb, vb, h, pos, up, target, lo, hi, lo_positive, extr
                 sq = np.sqrt(q)
                 f = n - target * sq
                 fp = n1 - (0.5 * target) * q1 / sq
-            same = (f > 0) == lo_positive
-            lo = np.where(same, tau, lo)
-            hi = np.where(same, hi, tau)
-            new = tau - f / fp
-            converged = np.abs(new - tau) < 1e-7  # ~30 µs: keep it, do not bisect away from it
-            tau = np.where(converged | ((new > lo) & (new < hi)), new, 0.5 * (lo + hi))
+            tau, lo, hi = _bracketed_newton(tau, f, fp, lo, hi, lo_positive)
         t = tau
         n = ((a3 * t + a2) * t + a1) * t + a0
         q = (((((b6 * t + b5) * t + b4) * t + b3) * t + b2) * t + b1) * t + b0
