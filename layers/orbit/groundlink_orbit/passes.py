@@ -134,6 +134,11 @@ def _edot(a, b):
     return np.einsum("...i,...i->...", a, b)
 
 
+def _cdot(a, b):
+    """Dot product of component-major ``3×K`` arrays."""
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
 def _accel_ecef(r, v):
     """Two-body acceleration seen in the rotating frame (Newton derivative only, not the result)."""
     r2 = _dot(r, r)
@@ -173,10 +178,13 @@ def _hermite_polys(ra, va, rb, vb, h, pos, up, with_range=True):
     hvb = h * vb
     d = rb - ra
     c = (ra - pos, hva, 3.0 * d - 2.0 * hva - hvb, hva + hvb - 2.0 * d)
-    a = [_edot(cj, up) for cj in c]
+    # Dot products on component-major copies: 3×K rows multiply ~4× faster than einsum on K×3.
+    c = [np.ascontiguousarray(cj.T) for cj in c]
+    ut = np.ascontiguousarray(up.T)
+    a = [_cdot(cj, ut) for cj in c]
     if not with_range:
         return a, None
-    cc = {(i, j): _edot(c[i], c[j]) for i in range(4) for j in range(i, 4)}
+    cc = {(i, j): _cdot(c[i], c[j]) for i in range(4) for j in range(i, 4)}
     b = [
         cc[0, 0],
         2.0 * cc[0, 1],
