@@ -519,6 +519,7 @@ def search(satrecs, steps_s, stations: _Stations, mask_deg: np.ndarray, start: f
     err_time = np.full(n_sat, np.nan)
     cand: dict[str, list] = {}
     order = np.argsort(steps_s, kind="stable")
+    gmst = _gmst_table(start, end)
     i = 0
     while i < n_sat:
         step = min(float(steps_s[order[i]]), end - start)
@@ -529,17 +530,17 @@ def search(satrecs, steps_s, stations: _Stations, mask_deg: np.ndarray, start: f
             j += 1
         j = max(j, i + 1)
         chunk = order[i:j]
-        found = _grid_chunk(satrecs, chunk, count_t, stations, mask_deg, start, end, err_code, err_time)
+        found = _grid_chunk(satrecs, chunk, count_t, stations, mask_deg, start, end, err_code, err_time, gmst)
         for key, value in found.items():
             cand.setdefault(key, []).append(value)
         i = j
     widths = {"ra": 3, "va": 3, "rb": 3, "vb": 3, "c_ra": 3, "c_va": 3, "c_rb": 3, "c_vb": 3, "b_r": 3, "b_v": 3}
     cand = {k: _cat(v, widths.get(k, 0)) for k, v in cand.items()}
-    out = _solve_events(satrecs, stations, mask_deg, start, end, cand)  # sorted by sat, station, rise
+    out = _solve_events(satrecs, stations, mask_deg, start, end, cand, gmst)  # sorted by sat, station, rise
     return out, err_code, err_time
 
 
-def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, err_code, err_time):
+def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, err_code, err_time, gmst):
     """Grid stage for satellites ``chunk`` (shared times): bracketed extrema, crossings, boundaries.
 
     Per sample and station only signs are computed on the full grid (above the mask, elevation
@@ -558,8 +559,8 @@ def _grid_chunk(satrecs, chunk, count_t, st: _Stations, mask_deg, start, end, er
         err_code[chunk[has]] = err[has, first[has]]
         err_time[chunk[has]] = times[first[has]]
     # Earth-fixed state: A = [x, y, z, 1] (the 1 carries the station constants), V = velocity.
-    theta, theta_dot = gmst82_rad(times)
-    c, s = np.cos(theta), np.sin(theta)
+    c, s = _gmst_cos_sin(gmst, times)
+    theta_dot = gmst[3]
     A = np.empty((n, count_t, 4))
     V = np.empty((n, count_t, 3))
     x, y = r_teme[..., 0], r_teme[..., 1]
@@ -699,7 +700,7 @@ def _stable_argsort(key):
     return order
 
 
-def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
+def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c, gmst):
     """Event stage for all satellites at once: Hermite search, SGP4 polish, pairing into passes."""
     sin_mask = np.sin(np.radians(mask_deg))  # M
     ones = np.ones(c["sat"].size)
@@ -736,7 +737,6 @@ def _solve_events(satrecs, st: _Stations, mask_deg, start, end, c):
     all_m = np.concatenate((em, cm))
     all_lo = np.concatenate((t_lo, ct))
     all_h = np.concatenate((h, ch))
-    gmst = _gmst_table(start, end)
     t_all, g_all, r_all, v_all = _polish(
         satrecs,
         gmst,
