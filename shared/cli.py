@@ -4,6 +4,7 @@
   groundlink import-tle FILE [--source NAME] [--uploaded-by WHO]   (TLE or 3LE text)
   groundlink import-omm FILE                                       (OMM JSON, CelesTrak/Space-Track)
   groundlink import-stations FILE | import-transmitters FILE | import-spacecraft FILE | import-satellites FILE
+  groundlink import-news FILE                                      (news articles, JSON list, by id)
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
@@ -73,6 +74,7 @@ def _main(argv: list[str] | None) -> int:
         ("import-transmitters", "import transmitters (JSON list)"),
         ("import-spacecraft", "import spacecraft registrations (JSON list)"),
         ("import-satellites", "import satellite catalogue records (JSON list)"),
+        ("import-news", "import news articles (JSON list, stored by id; re-import is idempotent)"),
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("file", type=Path)
@@ -119,6 +121,10 @@ def _main(argv: list[str] | None) -> int:
         except json.JSONDecodeError as exc:
             print(f"{args.file}: not valid JSON: {exc}", file=sys.stderr)
             return 2
+        if args.command == "import-news":
+            from shared.dal.news import news_repository
+
+            return _print_report(importer.import_news(news_repository(), data))
         if args.command == "import-omm":
             return _print_report(importer.import_omm_json(repo, data, source=args.source,
                                                           uploaded_by=args.uploaded_by))

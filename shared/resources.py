@@ -83,7 +83,10 @@ JOBS = TableSpec(
     indexes=(Index("by_owner", "owner", "owner_sort"),),
 )
 
-TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS, JOBS)
+# News articles (SSA "News Operations"): NEWS / <date>#<id> (newest first, time ranges), ARTICLE#<id> / ARTICLE.
+NEWS = TableSpec(key="news", partition_key="pk", sort_key="sk")
+
+TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS, JOBS, NEWS)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     files_table: str = "groundlink-files"
     stations_table: str = "groundlink-stations"
     jobs_table: str = "groundlink-jobs"
+    news_table: str = "groundlink-news"
     jobs_state_machine_arn: str | None = None
 
     uplink_bucket: str = "groundlink-uplink"

@@ -1,4 +1,4 @@
-"""Demo data: real stations and real TLEs, loaded through the same import code as the CLI."""
+"""Demo data: real stations, real TLEs and real news metadata, loaded through the same import code as the CLI."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from shared.catalog.importer import (
     ImportReport,
+    import_news,
     import_satellite_catalog,
     import_spacecraft,
     import_stations,
@@ -14,11 +15,19 @@ from shared.catalog.importer import (
     import_transmitters,
 )
 from shared.dal.catalog import CatalogRepository
+from shared.dal.news import NewsRepository
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 
 
-def seed_demo(repo: CatalogRepository, directory: Path = DEMO_DIR) -> list[ImportReport]:
+def seed_demo(repo: CatalogRepository, directory: Path = DEMO_DIR,
+              news_repo: NewsRepository | None = None) -> list[ImportReport]:
+    """``news_repo`` defaults to the configured news repository (the same DynamoDB as ``repo``)."""
+    if news_repo is None:
+        from shared.dal.news import news_repository
+
+        news_repo = news_repository()
+
     def read(name: str):
         return json.loads((directory / name).read_text())
 
@@ -28,4 +37,5 @@ def seed_demo(repo: CatalogRepository, directory: Path = DEMO_DIR) -> list[Impor
         import_satellite_catalog(repo, read("satellite_catalog.json")),
         import_transmitters(repo, read("transmitters.json")),
         import_spacecraft(repo, read("spacecraft.json")),
+        import_news(news_repo, read("news.json")),
     ]

@@ -1,4 +1,4 @@
-"""Loading the catalogue the way an operator does: TLE/3LE/OMM files, station and transmitter JSON.
+"""Loading the catalogue the way an operator does: TLE/3LE/OMM files, station and transmitter JSON, news.
 
 The CLI (``groundlink import-…``) and the local runtime's demo seeding both come through here.
 Element sets are parsed by the orbit core (``groundlink_orbit``); each bad set is reported on its own
@@ -15,8 +15,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from shared.dal.catalog import CatalogRepository
+from shared.dal.news import NewsRepository
 from shared.errors import describe_validation
 from shared.models.catalog import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
+from shared.models.news import NewsArticle
 
 
 @dataclass
@@ -104,6 +106,31 @@ def import_spacecraft(repo: CatalogRepository, items: Any) -> ImportReport:
 
 def import_satellite_catalog(repo: CatalogRepository, items: Any) -> ImportReport:
     return _import_models(repo.upsert_satellite, Satellite, items, "satellites")
+
+
+def import_news(repo: NewsRepository, items: Any) -> ImportReport:
+    """News articles (JSON list in the SSA item shape), stored by id: re-importing an unchanged article
+    counts as a duplicate and writes nothing, a changed one is updated in place."""
+    report = ImportReport("news")
+    if not isinstance(items, list):
+        report.errors.append(f"expected a JSON list of news, got {type(items).__name__}")
+        return report
+    seen: set[str] = set()
+    for i, raw in enumerate(items):
+        try:
+            article = NewsArticle.model_validate(raw)
+        except ValidationError as exc:
+            report.errors.append(f"item {i + 1}: {describe_validation(exc.errors())}")
+            continue
+        if article.id in seen:
+            report.errors.append(f"item {i + 1}: id {article.id!r} appears more than once in this file")
+            continue
+        seen.add(article.id)
+        if repo.upsert(article) == "unchanged":
+            report.duplicates += 1
+        else:
+            report.stored += 1
+    return report
 
 
 def load_json(text: str) -> Any:
