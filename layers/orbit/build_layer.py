@@ -95,9 +95,17 @@ def verify(target: Path) -> str:
     numpy_ok = any((target / "numpy" / "_core").glob(f"_multiarray_umath.{tag}-x86_64-linux-gnu.so"))
     if not modules or not numpy_ok:
         raise RuntimeError(f"layer lacks compiled extensions for {tag}: sgp4 {modules}, numpy found={numpy_ok}")
+    # sgp4's extension is built for CPython's stable ABI (abi3), so this interpreter can load the layer's own
+    # copy and prove it is accelerated; numpy's extensions are version-specific and are checked by name.
+    code = ("import sgp4.api; assert sgp4.api.accelerated, 'sgp4 not accelerated'; "
+            f"assert sgp4.api.__file__.startswith({str(target)!r}), sgp4.api.__file__; print('accelerated')")
+    out = subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path[:0]=[{str(target)!r}]; {code}"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"the layer's sgp4 is not accelerated: {out.stderr.strip()[-300:]}")
     return (
-        f"interpreter is {sys.version_info.major}.{sys.version_info.minor}, not {PYTHON_VERSION}: did not import; "
-        f"found sgp4 C extension {', '.join(modules)} (stable ABI) and numpy {tag} extensions"
+        f"sgp4.api.accelerated is True for the layer's own sgp4 ({', '.join(modules)}, stable ABI, imported by "
+        f"Python {sys.version_info.major}.{sys.version_info.minor}); numpy {tag} extensions present"
     )
 
 
