@@ -29,6 +29,7 @@ STAMP = ".groundlink-layer.json"
 def _fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([REQUIREMENTS, PYTHON_VERSION, PLATFORM]).encode())
+    digest.update(Path(__file__).read_bytes())  # a change to the build or its checks rebuilds
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(PACKAGE)).encode())
