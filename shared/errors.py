@@ -137,9 +137,10 @@ class ErrorRenderer:
             ]
             rid = request_id_of(request)
             return JSONResponse({"detail": detail}, 422, headers={"X-Request-Id": rid} if rid else None)
-        code = "INVALID-QUERY-PARAMETER" if all(e.get("loc", ("",))[0] == "query" for e in errors) else (
-            "INVALID-REQUEST"
-        )
+        in_query = all(e.get("loc", ("",))[0] == "query" for e in errors)
+        if self.surface == "pipeline" and not in_query:  # seed 004: 422 when the payload fails validation
+            return self.error(request, 422, describe_validation(errors), "UNPROCESSABLE-CONTENT")
+        code = "INVALID-QUERY-PARAMETER" if in_query else "INVALID-REQUEST"
         return self.error(request, 400, describe_validation(errors), code)
 
 

@@ -74,7 +74,7 @@ def main() -> int:
         pump = EventPump(client("sqs"), queue_urls, FUNCTIONS, QUEUES,
                          on_error=lambda exc: print(f"event pump: {exc!r}", file=sys.stderr, flush=True)).start()
 
-        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile admin"
+        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"
         print(f"Groundlink local runtime — embedded AWS at {aws.endpoint} (seeded in {seeded:.1f} s)")
         for r in reports:

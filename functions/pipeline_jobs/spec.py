@@ -1,0 +1,18 @@
+"""Deployment spec of this function group (read by the CDK app and the local runtime)."""
+
+from shared.resources import FunctionSpec, routes
+
+SPEC = FunctionSpec(
+    name="pipeline_jobs",
+    surface="pipeline",
+    description="Asynchronous pipeline mechanics (seeds 003/004) over the jobs: initiate, check-status, retrieve",
+    routes=routes(
+        "POST /pipeline/pass-analysis/initiate",
+        "POST /pipeline/pass-analysis/retrieve",
+        "POST /tasking/check-status",
+        "POST /tasking/list",
+    ),
+    tables={"catalog": "read", "identity": "read", "jobs": "write"},
+    needs_orbit_layer=True,  # validates GeoJSON ground locations with the orbit core before queueing
+    starts=("jobs",),
+)

@@ -1,0 +1,81 @@
+"""Seeds 003/004's asynchronous mechanics over the job records: initiate → check-status → retrieve, cursor
+pages, the pipeline error body, and hierarchical permissions."""
+
+import copy
+
+import pytest
+from fastapi.testclient import TestClient
+
+import functions.pipeline_jobs.app as pipeline_app
+from functions.jobs_worker.handler import handle
+from tests.integration.conftest import bearer
+
+client = TestClient(pipeline_app.app, raise_server_exceptions=False)
+OPS = bearer("ops-1", "pipeline")
+BODY = {"ground_location": {"type": "Feature", "geometry": {"type": "Point", "coordinates": [18.0, 59.3]},
+                            "properties": {}},
+        "date": ["2026-04-17T00:00:00+00:00", "2026-04-17T06:00:00+00:00"], "time_resolution": 60,
+        "min_elv_constraint": 10, "max_elv_constraint": 90, "norad_ids": [43013], "name": "p"}
+
+
+@pytest.fixture
+def runner(demo, monkeypatch):
+    queued = []
+    monkeypatch.setattr(pipeline_app, "start_job", queued.append)  # run later, to see NEW first
+    return queued
+
+
+def test_initiate_check_status_retrieve(runner):
+    r = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=OPS)
+    assert r.status_code == 200, r.text
+    started = r.json()
+    assert started["status"] == "NEW" and started["nextTry"] == 5 and runner == [started["pipelineId"]]
+    ref = {"pipelineId": started["pipelineId"]}
+    status = client.post("/tasking/check-status", json=ref, headers=OPS).json()
+    assert status["status"] == "NEW" and status["pipelineId"] == started["pipelineId"]
+    early = client.post("/pipeline/pass-analysis/retrieve", json=ref, headers=OPS)
+    assert early.status_code == 409 and early.json()["error"] == "PIPELINE-NOT-PROCESSED"
+    assert set(early.json()) == {"error", "errorMessage"}
+
+    handle({"task_id": started["pipelineId"], "step": "run"})
+    assert client.post("/tasking/check-status", json=ref, headers=OPS).json()["status"] == "RESOLVED"
+    result = client.post("/pipeline/pass-analysis/retrieve", json=ref, headers=OPS).json()
+    assert result["status"] == "RESOLVED" and result["Access_norad"] == [[1]] and result["norad_ids"] == [43013]
+
+
+def test_failed_pipeline_is_424_on_retrieve(runner):
+    pid = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=OPS).json()["pipelineId"]
+    handle({"task_id": pid, "step": "fail", "error": {"Error": "ValueError", "Cause": "boom"}})
+    r = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS)
+    assert r.status_code == 424 and r.json() == {"error": "PIPELINE-FAILED",
+                                                 "errorMessage": f"pipeline {pid} failed: boom"}
+
+
+def test_cursor_pagination(runner):
+    owner = bearer("ops-pages", "pipeline")
+    ids = [client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=owner).json()["pipelineId"]
+           for _ in range(23)]
+    first = client.post("/tasking/list", json={}, headers=owner).json()
+    assert len(first["results"]) == 20 and first["cursor"]
+    second = client.post("/tasking/list", json={"cursor": first["cursor"]}, headers=owner).json()
+    assert len(second["results"]) == 3 and second["cursor"] is None
+    assert {r["pipelineId"] for r in first["results"] + second["results"]} == set(ids)
+    bad = client.post("/tasking/list", json={"cursor": "not-a-cursor"}, headers=owner)
+    assert bad.status_code == 400 and bad.json()["error"] == "INVALID-CURSOR"
+
+
+def test_errors_permissions_and_ownership(runner):
+    pid = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=OPS).json()["pipelineId"]
+    other = client.post("/tasking/check-status", json={"pipelineId": pid}, headers=bearer("ops-2", "pipeline"))
+    assert other.status_code == 404 and other.json()["error"] == "NON-EXISTENT-PIPELINE"
+    r = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=bearer("ops-1", "pipeline.tasking"))
+    assert r.status_code == 403 and r.json()["error"] == "NOT-AUTHORIZED"
+    assert client.post("/tasking/check-status", json={"pipelineId": pid},
+                       headers=bearer("ops-1", "pipeline.tasking")).status_code == 200
+    bad = copy.deepcopy(BODY)
+    bad["time_resolution"] = 0
+    r = client.post("/pipeline/pass-analysis/initiate", json=bad, headers=OPS)
+    assert r.status_code == 422 and r.json()["error"] == "UNPROCESSABLE-CONTENT"
+    assert "time_resolution" in r.json()["errorMessage"]
+    r = client.post("/tasking/check-status", json={"pipelineId": pid})
+    assert r.status_code == 401 and r.json()["error"] == "NOT-AUTHORIZED"
