@@ -5,9 +5,6 @@ table holds no overlapping reservations afterwards."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.error
@@ -18,32 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS, free_port
+from infra.local.emulation import FAKE_CREDENTIALS
+from tests.e2e.runtime import start_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e]
 CALLERS = 50
 
 
-@pytest.fixture(scope="module")
-def runtime():
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDLINK_")}
-    env.update(GROUNDLINK_PORT=str(port), GROUNDLINK_MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    out = []
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        out.append(line)
-        if "is ready on" in line or (not line and proc.poll() is not None):
-            break
-    if proc.poll() is not None:
-        pytest.fail("runtime did not start:\n" + "".join(out))
-    yield f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}"
-    proc.send_signal(signal.SIGINT)
-    proc.wait(timeout=20)
+runtime = pytest.fixture(scope="module")(start_runtime)
 
 
 def post(url: str, body: dict, token: str) -> tuple[int, dict]:
@@ -57,7 +37,7 @@ def post(url: str, body: dict, token: str) -> tuple[int, dict]:
 
 
 def test_fifty_concurrent_overlapping_bookings(runtime):
-    base, moto = runtime
+    base, moto = runtime.base, runtime.moto
     sys.path.insert(0, str(ROOT))
     from shared.auth import issue_jwt
 

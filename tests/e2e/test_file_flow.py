@@ -7,9 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,40 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS, free_port
+from infra.local.emulation import FAKE_CREDENTIALS
+from tests.e2e.runtime import start_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 PAYLOAD = os.urandom(256 * 1024)
 
 
-@pytest.fixture(scope="module")
-def runtime():
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDLINK_")}
-    env.update(PYTHONUNBUFFERED="1", GROUNDLINK_PORT=str(port), GROUNDLINK_MOTO_PORT=str(moto_port))
-    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-        lines.append(line)
-        if "is ready on" in line:
-            break
-    if proc.poll() is not None or not any("is ready on" in line for line in lines):
-        proc.kill()
-        pytest.fail("local runtime did not start:\n" + "".join(lines))
-    yield {"base": f"http://127.0.0.1:{port}", "moto": f"http://127.0.0.1:{moto_port}", "banner": "".join(lines),
-           "proc": proc}
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+runtime = pytest.fixture(scope="module")(start_runtime)
 
 
 def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
@@ -70,8 +42,8 @@ def test_uplink_file_flow(runtime):
 
     from shared.auth import issue_jwt
 
-    base = runtime["base"]
-    assert "s3://groundlink-uplink" in runtime["banner"] and "s3://groundlink-delivery" in runtime["banner"]
+    base = runtime.base
+    assert "s3://groundlink-uplink" in runtime.banner and "s3://groundlink-delivery" in runtime.banner
     client_jwt = issue_jwt("client_e2e", ["passes", "bookings"])
     admin_jwt = issue_jwt("ops", ["admin"])
     # Given a booking of the next NOAA 20 pass over Esrange, created with an uplink file
@@ -92,7 +64,7 @@ def test_uplink_file_flow(runtime):
     assert booking["uplinkFile"]["status"] == "pending"
 
     # When the client puts the object into the uplink bucket through the embedded AWS endpoint
-    s3 = boto3.client("s3", endpoint_url=runtime["moto"], region_name="us-east-1",
+    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
                       aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                       aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
     t0 = time.perf_counter()
@@ -145,11 +117,11 @@ def test_downlink_drop_is_delivered(runtime):
 
     from shared.auth import issue_jwt
 
-    base = runtime["base"]
+    base = runtime.base
     jwt = issue_jwt("client_e2e", ["passes", "bookings"])
     status, listing = call("GET", f"{base}/orbapi/bookings", jwt)
     booking_id = listing["bookings"][0]["id"]
-    s3 = boto3.client("s3", endpoint_url=runtime["moto"], region_name="us-east-1",
+    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
     s3.put_object(Bucket="groundlink-downlink", Key=f"downlink/{booking_id}/frames.bin", Body=b"frames" * 100)
     deadline = time.time() + 30
@@ -164,8 +136,6 @@ def test_downlink_drop_is_delivered(runtime):
 
 
 def test_ctrl_c_stops_pump_and_server(runtime):
-    proc = runtime["proc"]
-    proc.send_signal(signal.SIGINT)
-    out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, out
+    code, out = runtime.stop()
+    assert code == 0, out
     assert "Groundlink stopped." in out

@@ -6,11 +6,6 @@ a trailing slash as API Gateway does."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,41 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from infra.local.emulation import free_port
+from tests.e2e.runtime import start_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 FEATURE = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [18.0, 59.3]}, "properties": {}}
 
 
-@pytest.fixture(scope="module")
-def runtime():
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
-    env.update(PYTHONUNBUFFERED="1", GROUNDLINK_PORT=str(port), GROUNDLINK_MOTO_PORT=str(moto_port))
-    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-        lines.append(line)
-        if "is ready on" in line:
-            break
-    if proc.poll() is not None or not any("is ready on" in line for line in lines):
-        proc.kill()
-        pytest.fail("local runtime did not start:\n" + "".join(lines))
-    # keep reading its output: a full pipe would block the runtime
-    threading.Thread(target=lambda: [lines.append(x) for x in proc.stdout], daemon=True).start()
-    yield {"base": f"http://127.0.0.1:{port}", "banner": "".join(lines), "output": lines}
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+runtime = pytest.fixture(scope="module")(start_runtime)
 
 
 def call(method: str, url: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict]:
@@ -70,8 +38,8 @@ def call(method: str, url: str, token: str | None = None, body: dict | None = No
 
 
 def test_pass_analysis_job_through_the_state_machine(runtime):
-    base = runtime["base"]
-    assert "State machines" in runtime["banner"] and ":stateMachine:groundlink-jobs" in runtime["banner"]
+    base = runtime.base
+    assert "State machines" in runtime.banner and ":stateMachine:groundlink-jobs" in runtime.banner
     # Given a registered, logged-in SSA user
     email = f"analyst-{uuid.uuid4().hex[:8]}@example.com"
     status, user = call("POST", f"{base}/auth/register", body={"email": email, "name": f"Analyst {email[8:16]}",
@@ -103,7 +71,7 @@ def test_pass_analysis_job_through_the_state_machine(runtime):
             break
         time.sleep(0.1)
     latency = time.perf_counter() - t0
-    assert task["status"] == "completed", (task, "".join(runtime["output"][-50:]))
+    assert task["status"] == "completed", (task, "".join(runtime.lines[-50:]))
     assert set(seen) <= {"pending", "in_progress", "completed"}
     assert task["progress"] == 1.0 and task["error"] is None
     result = task["result"]
@@ -126,7 +94,7 @@ def test_pass_analysis_job_through_the_state_machine(runtime):
 def test_routes_answer_with_a_trailing_slash(runtime):
     from shared.auth import issue_jwt
 
-    base = runtime["base"]
+    base = runtime.base
     token = issue_jwt("e2e-user", ["ssa"])
     status, body = call("GET", f"{base}/v1/satellites/", token)
     assert status == 200, body

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from infra.local.emulation import free_port
+from tests.e2e.runtime import start_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -27,36 +25,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def runtime():
-    port, moto_port = free_port(), free_port()
-    env = {**_env(), "GROUNDLINK_PORT": str(port), "GROUNDLINK_MOTO_PORT": str(moto_port)}
-    proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            if proc.poll() is not None:
-                break
-            continue
-        lines.append(line)
-        if "is ready on" in line:
-            break
-    else:
-        proc.kill()
-        pytest.fail("local runtime did not start:\n" + "".join(lines))
-    if proc.poll() is not None:
-        pytest.fail("local runtime exited:\n" + "".join(lines) + proc.stdout.read())
-    yield {"base": f"http://127.0.0.1:{port}", "moto": f"http://127.0.0.1:{moto_port}", "banner": "".join(lines),
-           "proc": proc}
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+runtime = pytest.fixture(scope="module")(start_runtime)
 
 
 def cli(*args: str, env_extra: dict | None = None) -> str:
@@ -76,14 +45,14 @@ def call(url: str, token: str | None = None) -> tuple[int, dict, dict]:
 
 
 def test_banner_prints_urls_and_credentials(runtime):
-    banner = runtime["banner"]
-    assert f"{runtime['base']}/orbapi/gs" in banner and "dsn_live_" in banner and "JWT" in banner
+    banner = runtime.banner
+    assert f"{runtime.base}/orbapi/gs" in banner and "dsn_live_" in banner and "JWT" in banner
     assert "demo stations: 14 stored, 0 rejected" in banner
 
 
 def test_cli_token_reads_ground_stations_in_seed_shape(runtime):
     token = cli("token", "--subject", "demo", "--scopes", "passes:read")
-    status, headers, body = call(f"{runtime['base']}/orbapi/gs", token)
+    status, headers, body = call(f"{runtime.base}/orbapi/gs", token)
     assert status == 200 and body["total"] == 14
     assert set(body["data"][0]) == {"id", "description", "latitude", "longitude", "altitude"}
     assert headers.get("x-request-id")
@@ -91,15 +60,15 @@ def test_cli_token_reads_ground_stations_in_seed_shape(runtime):
 
 def test_every_surface_answers_with_its_own_errors(runtime):
     token = cli("token", "--subject", "demo", "--scopes", "sites.view")
-    status, _, body = call(f"{runtime['base']}/api/v1/sites/3", token)
+    status, _, body = call(f"{runtime.base}/api/v1/sites/3", token)
     assert status == 200 and body["acronym"] == "ESR" and isinstance(body["latitude"], str)
-    status, headers, body = call(f"{runtime['base']}/api/v1/spacecraft", token)
+    status, headers, body = call(f"{runtime.base}/api/v1/spacecraft", token)
     assert status == 403 and body["trace_id"] == headers["x-request-id"]
-    status, _, body = call(f"{runtime['base']}/orbapi/gs/id/nope", token)
+    status, _, body = call(f"{runtime.base}/orbapi/gs/id/nope", token)
     assert (status, body) == (404, {"error": "ground station nope not found"})
-    status, _, body = call(f"{runtime['base']}/health", token)
+    status, _, body = call(f"{runtime.base}/health", token)
     assert status == 200 and body["services"]["database"] == "healthy"
-    status, _, body = call(f"{runtime['base']}/orbapi/no-such-route")
+    status, _, body = call(f"{runtime.base}/orbapi/no-such-route")
     assert status == 404 and "error" in body
 
 
@@ -108,16 +77,14 @@ def test_cli_import_reaches_the_running_platform(runtime, tmp_path):
                  "latitude": 10.5, "longitude": -20.25, "altitude": 42}]
     path = tmp_path / "stations.json"
     path.write_text(json.dumps(stations))
-    report = json.loads(cli("import-stations", str(path), env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime["moto"]}))
+    report = json.loads(cli("import-stations", str(path), env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime.moto}))
     assert report["stored"] == 1 and report["errors"] == []
     token = cli("token", "--subject", "demo", "--scopes", "passes:read")
-    status, _, body = call(f"{runtime['base']}/orbapi/gs/id/900", token)
+    status, _, body = call(f"{runtime.base}/orbapi/gs/id/900", token)
     assert status == 200 and body["data"] == [{"id": "900", "description": "E2E test dish", "latitude": 10.5,
                                                 "longitude": -20.25, "altitude": 42}]
 
 
 def test_ctrl_c_stops_cleanly(runtime):
-    proc = runtime["proc"]
-    proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=20) == 0
-    assert "Groundlink stopped." in proc.stdout.read()
+    code, output = runtime.stop()
+    assert code == 0 and "Groundlink stopped." in output
