@@ -10,7 +10,7 @@ from shared.auth import Principal
 from shared.dal.catalog import CatalogRepository
 from shared.dal.ledger import LedgerRepository
 from shared.errors import BadRequest, Conflict, NotFound
-from shared.models.files import key_problem
+from shared.models.files import file_view, key_problem
 from shared.models.ledger import Booking, Slot, UplinkFile
 from shared.scheduling.passes import containing_pass, element_set_of, passes_over
 from shared.timefmt import iso_ms, utcnow
@@ -20,19 +20,6 @@ BOOKING_HORIZON = timedelta(days=MAX_DAYS)  # as far ahead as pass search looks
 
 def owner_type(principal: Principal) -> str:
     return {"api_token": "api_token", "service": "service"}.get(principal.kind, "user")
-
-
-def file_view(f: UplinkFile, direction: str = "uplink") -> dict:
-    return {
-        "id": f.id,
-        "missionId": f.booking_id,
-        "direction": direction,
-        "s3Key": f.s3_key,
-        "sha256": f.sha256,
-        "status": f.status,
-        "createdAt": iso_ms(f.created_at),
-        "updatedAt": iso_ms(f.updated_at),
-    }
 
 
 def booking_view(b: Booking) -> dict:

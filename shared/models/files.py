@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from shared.models.ledger import UplinkFile
 from shared.timefmt import iso_ms
 
 FileStatus = Literal["pending", "available", "consumed", "failed", "delivered"]
@@ -55,12 +56,12 @@ class FileRecord(BaseModel):
     updated_at: datetime
 
 
-def file_view(f: FileRecord) -> dict:
-    """The seed's file shape."""
+def file_view(f: FileRecord | UplinkFile) -> dict:
+    """The seed's file shape (a file record, or the uplink file given when a booking was created)."""
     return {
         "id": f.id,
         "missionId": f.booking_id,
-        "direction": f.direction,
+        "direction": getattr(f, "direction", "uplink"),
         "s3Key": f.s3_key,
         "sha256": f.sha256,
         "status": f.status,
