@@ -87,6 +87,7 @@ class GroundlinkStack(Stack):
             http_api=self.api.http_api,
             functions=self.functions.functions,
             dead_letter_queues=self.storage.dead_letter_queues,
+            state_machines=self.jobs.state_machines,
             alarm_email=self.node.try_get_context(CONTEXT_ALARM_EMAIL) or None,
             removal_policy=removal_policy,
         )

@@ -13,6 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.components.functions import pascal
@@ -27,6 +28,7 @@ class MonitoringConstruct(Construct):
         http_api: apigwv2.HttpApi,
         functions: dict[str, lambda_.IFunction],
         dead_letter_queues: dict[str, sqs.IQueue] | None = None,
+        state_machines: dict[str, sfn.IStateMachine] | None = None,
         alarm_email: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
@@ -75,6 +77,16 @@ class MonitoringConstruct(Construct):
                 f"Messages of queue {key} were dead-lettered: their events failed repeatedly",
                 action,
             )
+
+        for key, machine in sorted((state_machines or {}).items()):
+            for what, metric in (("Failed", machine.metric_failed), ("TimedOut", machine.metric_timed_out)):
+                self._alarm(
+                    f"{pascal(key)}Executions{what}",
+                    metric(period=Duration.minutes(5), statistic="Sum"),
+                    f"Executions of state machine {key} {what.lower().replace('timedout', 'timed out')}: "
+                    "the jobs are recorded as failed, the cause is in the state machine's log",
+                    action,
+                )
 
     def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str, action) -> None:
         alarm = cloudwatch.Alarm(

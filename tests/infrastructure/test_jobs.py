@@ -135,3 +135,11 @@ def test_orbit_layer_on_the_jobs_functions(synth: Synth) -> None:
     orbit = _layer_ref(synth, synth.stack.layers.orbit_layer)
     for name in ("ssa_jobs", "jobs_worker"):
         assert orbit in _layers_of(synth, function(name)), name
+
+
+def test_failed_and_timed_out_executions_raise_alarms(synth) -> None:
+    alarms = [a["Properties"] for a in synth.template.find_resources("AWS::CloudWatch::Alarm").values()]
+    for metric in ("ExecutionsFailed", "ExecutionsTimedOut"):
+        [alarm] = [a for a in alarms if a.get("MetricName") == metric]
+        assert alarm["Namespace"] == "AWS/States" and alarm["Threshold"] == 1
+        assert alarm["AlarmActions"]

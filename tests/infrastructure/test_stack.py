@@ -391,7 +391,8 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
     topic_id = any_synth.logical_id(any_synth.stack.monitoring.topic)
     alarms = _of_type(any_synth, "AWS::CloudWatch::Alarm").values()
     # one on API 5xx, one on errors and one on throttles per function, one on each dead-letter queue
-    assert len(alarms) == 1 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
+    assert len(alarms) == (1 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
+                           + 2 * len(any_synth.stack.jobs.state_machines))
     for alarm in alarms:
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
     assert "KmsMasterKeyId" in any_synth.resources[topic_id]["Properties"]
