@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from shared.jsonsafe import StorableJson
 from shared.timefmt import UtcDateTime
@@ -44,10 +44,10 @@ class PassAnalyzerRequest(BaseModel):
 
     ground_location: GroundLocation
     date: list[UtcDateTime] = Field(min_length=2)
-    time_resolution: int = Field(ge=1, le=3600)
-    min_elv_constraint: int = Field(ge=0, le=90)
-    max_elv_constraint: int = Field(ge=0, le=90)
-    norad_ids: list[int] = Field(min_length=1, max_length=100)
+    time_resolution: StrictInt = Field(ge=1, le=3600)
+    min_elv_constraint: StrictInt = Field(ge=0, le=90)
+    max_elv_constraint: StrictInt = Field(ge=0, le=90)
+    norad_ids: list[StrictInt] = Field(min_length=1, max_length=100)
     name: str | None = Field(default=None, min_length=1, max_length=255)
 
     @field_validator("date", mode="before")
@@ -89,7 +89,7 @@ class PassAnalyzerRequest(BaseModel):
 class ManeuverRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    norad_ids: list[int] = Field(min_length=1, max_length=100)
+    norad_ids: list[StrictInt] = Field(min_length=1, max_length=100)
     start_date: date
     end_date: date
     maxdv: float = Field(default=50.0, ge=0.1, le=1000.0, allow_inf_nan=False)
@@ -117,9 +117,9 @@ class ManeuverRequest(BaseModel):
 class AlertUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    history_id: int | None = Field(default=None, ge=1)
+    history_id: StrictInt | None = Field(default=None, ge=1)
     task_id: str | None = Field(default=None, min_length=1, max_length=64)
-    alert: bool
+    alert: StrictBool
 
     @model_validator(mode="after")
     def _one_key(self) -> AlertUpdate:

@@ -215,3 +215,15 @@ def test_maneuver_end_date_in_the_future_is_422(monkeypatch):
         r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": start, "end_date": end},
                         headers=ALICE)
         assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "end_date"], r.text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"norad_ids": ["25544"]}, "norad_ids"), ({"time_resolution": True}, "time_resolution"),
+     ({"min_elv_constraint": "10"}, "min_elv_constraint")],
+)
+def test_seed_types_are_enforced_not_coerced(overrides, field):
+    r = client.post("/v1/pass_analyzer/", json=analysis(**overrides), headers=ALICE)
+    assert r.status_code == 422 and any(field in d["loc"] for d in r.json()["detail"]), r.text
+    r = client.put("/v1/query_history/alert", json={"history_id": 1, "alert": "yes"}, headers=ALICE)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "alert"]
