@@ -50,8 +50,10 @@ def task_status(task_id: Annotated[str, Path(min_length=1, max_length=64)], prin
 
 @app.get("/v1/query_history/")
 def query_history(attributes: str | None = Query(default=None, max_length=500), alert: bool | None = None,
+                  limit: int = Query(default=100, ge=1, le=1000), offset: int = Query(default=0, ge=0),
                   principal: Principal = caller()) -> dict:
-    return jobs().history(principal, attributes, alert)
+    # limit/offset go beyond the seed: they keep a heavy user's history within a Lambda response
+    return jobs().history(principal, attributes, alert, limit=limit, offset=offset)
 
 
 @app.get("/v1/query_history/{history_id}")

@@ -121,12 +121,14 @@ class SsaJobs:
     def status(self, task_id: str, principal: Principal) -> dict:
         return status_view(self._owned(self.jobs.get(task_id), principal, "Task not found"))
 
-    def history(self, principal: Principal, attributes: str | None, alert: bool | None) -> dict:
+    def history(self, principal: Principal, attributes: str | None, alert: bool | None, *, limit: int = 100,
+                offset: int = 0) -> dict:
         attrs = parse_attributes(attributes)
         jobs = sorted(self.jobs.list(principal.subject), key=lambda j: j.history_id, reverse=True)
         if alert is not None:
             jobs = [j for j in jobs if j.alert == alert]
-        return {"history": [history_view(j, attrs) for j in jobs], "total_count": len(jobs)}
+        page = jobs[offset : offset + limit]
+        return {"history": [history_view(j, attrs) for j in page], "total_count": len(jobs)}
 
     def history_entry(self, history_id: int, principal: Principal, attributes: str | None) -> dict:
         job = self._owned(self.jobs.by_history_id(history_id), principal,

@@ -227,3 +227,13 @@ def test_seed_types_are_enforced_not_coerced(overrides, field):
     assert r.status_code == 422 and any(field in d["loc"] for d in r.json()["detail"]), r.text
     r = client.put("/v1/query_history/alert", json={"history_id": 1, "alert": "yes"}, headers=ALICE)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "alert"]
+
+
+def test_history_pages_newest_first():
+    frank = bearer("user-34", "ssa")
+    tasks = [client.post("/v1/pass_analyzer/", json=analysis(name=f"n{i}"), headers=frank).json()["task_id"]
+             for i in range(3)]
+    page = client.get("/v1/query_history/?limit=2&offset=1&attributes=task_id", headers=frank).json()
+    assert page == {"history": [{"task_id": tasks[1]}, {"task_id": tasks[0]}], "total_count": 3}
+    r = client.get("/v1/query_history/?limit=0", headers=frank)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "limit"]
