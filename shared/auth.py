@@ -54,6 +54,16 @@ class Principal:
     def is_admin(self) -> bool:
         return "admin" in self.scopes or self.kind == "service"
 
+    @property
+    def owner_type(self) -> str:
+        """How a resource this principal creates records its owner's kind."""
+        return self.kind
+
+    def can_see(self, owner: str) -> bool:
+        """The one ownership rule: a resource is visible to its owner, and to admin and service callers.
+        Callers answer 404 (never 403) when this is false."""
+        return owner == self.subject or self.is_admin
+
     def require(self, scope: str) -> None:
         if not self.allows(scope):
             raise Forbidden(f"the token does not grant the required scope '{scope}'", code="NOT-AUTHORIZED")

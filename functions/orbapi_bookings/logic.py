@@ -18,10 +18,6 @@ from shared.timefmt import iso_ms, utcnow
 BOOKING_HORIZON = timedelta(days=MAX_DAYS)  # as far ahead as pass search looks
 
 
-def owner_type(principal: Principal) -> str:
-    return {"api_token": "api_token", "service": "service"}.get(principal.kind, "user")
-
-
 def booking_view(b: Booking) -> dict:
     return {
         "id": b.id,
@@ -91,7 +87,7 @@ class Bookings:
                                     sha256=req.uplinkFile.sha256.lower() if req.uplinkFile.sha256 else None,
                                     created_at=now, updated_at=now))
         booking = Booking(
-            id=booking_id, owner=principal.subject, owner_type=owner_type(principal), norad_id=req.norad_cat_id,
+            id=booking_id, owner=principal.subject, owner_type=principal.owner_type, norad_id=req.norad_cat_id,
             type=req.type, requested_at=now, updated_at=now, uplink_files=files,
             slots=[Slot(id=i, gs_id=s.gs_id, start=s.start, end=s.end)
                    for i, s in zip(slot_ids, req.slots, strict=True)],
@@ -102,7 +98,7 @@ class Bookings:
 
     def _owned(self, booking_id: int, principal: Principal) -> Booking:
         b = self.ledger.get_booking(booking_id)
-        if b is None or (b.owner != principal.subject and not principal.is_admin):
+        if b is None or not principal.can_see(b.owner):
             raise NotFound(f"booking {booking_id} not found")  # someone else's: 404, never 403
         return b
 

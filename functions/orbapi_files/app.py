@@ -27,7 +27,7 @@ def service() -> FileService:
 
 def owned(booking_id: int, principal: Principal) -> Booking:
     b = ledger_repository().get_booking(booking_id)
-    if b is None or b.source != "orbapi" or (b.owner != principal.subject and not principal.is_admin):
+    if b is None or b.source != "orbapi" or not principal.can_see(b.owner):
         raise NotFound(f"booking {booking_id} not found")  # someone else's: 404, never 403
     return b
 

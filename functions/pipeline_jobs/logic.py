@@ -57,7 +57,7 @@ class Pipelines:
 
     def _job(self, pipeline_id: str, principal: Principal) -> Job:
         job = self.jobs.jobs.get(pipeline_id) if len(pipeline_id) <= 64 else None
-        if job is None or (job.owner != principal.subject and not principal.is_admin):
+        if job is None or not principal.can_see(job.owner):
             raise NotFound(f"pipeline {pipeline_id} does not exist", code="NON-EXISTENT-PIPELINE")
         return job
 

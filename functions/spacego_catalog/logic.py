@@ -84,7 +84,7 @@ class SpaceGoCatalog:
         return st
 
     def _visible(self, sc: Spacecraft, principal: Principal) -> bool:
-        return principal.is_admin or sc.owner == principal.subject
+        return principal.can_see(sc.owner)
 
     def spacecraft_list(self, params: dict[str, list[str]], principal: Principal) -> list[Spacecraft]:
         chosen = single_filter(params, ("spacecraft_id", "name", "acronym", "norad_id"))

@@ -90,7 +90,7 @@ class Contacts:
         [contact_id] = self.ledger.next_ids("booking")
         [slot_id] = self.ledger.next_ids("slot")
         booking = Booking(
-            id=contact_id, owner=principal.subject, owner_type="user" if principal.kind == "user" else principal.kind,
+            id=contact_id, owner=principal.subject, owner_type=principal.owner_type,
             norad_id=sc.norad_id, type="contact", source="spacego", requested_at=now, updated_at=now,
             slots=[Slot(id=slot_id, gs_id=site.id, start=req.start, end=req.end)],
             details={
@@ -107,7 +107,7 @@ class Contacts:
 
     def _owned(self, contact_id: str, principal: Principal) -> Booking:
         b = self.ledger.get_booking(int(contact_id)) if contact_id.isdigit() and len(contact_id) <= 12 else None
-        if b is None or b.source != "spacego" or (b.owner != principal.subject and not principal.is_admin):
+        if b is None or b.source != "spacego" or not principal.can_see(b.owner):
             raise NotFound(f"contact '{contact_id}' does not exist")
         return b
 

@@ -114,7 +114,7 @@ class SsaJobs:
                 "status": job.status, "name": job.name}
 
     def _owned(self, job: Job | None, principal: Principal, what: str) -> Job:
-        if job is None or (job.owner != principal.subject and not principal.is_admin):
+        if job is None or not principal.can_see(job.owner):
             raise NotFound(what)
         return job
 
