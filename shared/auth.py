@@ -1,8 +1,5 @@
-"""Identity: JWTs, opaque ``dsn_live_`` API tokens (stored only as hashes) and permission checks.
-
-The permission rule is seed 004's: split both permissions on their separator and compare the common
-prefix. ``:`` is treated like ``.`` so ``passes`` grants ``passes:read``.
-"""
+"""Credentials: JWTs, opaque ``dsn_live_`` API tokens (stored only as hashes) and the Authorization
+header, turned into the domain's ``Principal`` (``shared.domain.identity``)."""
 
 from __future__ import annotations
 
@@ -11,62 +8,16 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 import jwt
 
-from shared.errors import Forbidden, Unauthorized
+from shared.domain.errors import NotAuthenticated
+from shared.domain.identity import Principal, PrincipalKind
 from shared.settings import LOCAL_JWT_SECRET, get_settings
 
 API_TOKEN_PREFIX = "dsn_live_"
-PrincipalKind = Literal["user", "api_token", "service"]
-
-
-def _parts(permission: str) -> list[str]:
-    return permission.replace(":", ".").split(".")
-
-
-def permission_grants(user_permission: str, required_permission: str) -> bool:
-    """Seed 004's rule, verbatim: equal on the shorter of the two dotted prefixes."""
-    user, required = _parts(user_permission), _parts(required_permission)
-    n = min(len(user), len(required))
-    return user[:n] == required[:n]
-
-
-def any_grants(user_permissions: Iterable[str], required_permission: str) -> bool:
-    return any(permission_grants(p, required_permission) for p in user_permissions if p)
-
-
-@dataclass(frozen=True)
-class Principal:
-    subject: str
-    scopes: tuple[str, ...] = ()
-    kind: PrincipalKind = "user"
-    token_id: str | None = None
-    claims: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def allows(self, scope: str) -> bool:
-        return any_grants(self.scopes, scope)
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.scopes or self.kind == "service"
-
-    @property
-    def owner_type(self) -> str:
-        """How a resource this principal creates records its owner's kind."""
-        return self.kind
-
-    def can_see(self, owner: str) -> bool:
-        """The one ownership rule: a resource is visible to its owner, and to admin and service callers.
-        Callers answer 404 (never 403) when this is false."""
-        return owner == self.subject or self.is_admin
-
-    def require(self, scope: str) -> None:
-        if not self.allows(scope):
-            raise Forbidden(f"the token does not grant the required scope '{scope}'", code="NOT-AUTHORIZED")
 
 
 # --- JWT -------------------------------------------------------------------------------------------
@@ -125,14 +76,14 @@ def decode_jwt(token: str, *, token_type: str = "access") -> dict:
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("the token has expired", code="INVALID-JWT") from None
+        raise NotAuthenticated("the token has expired", code="INVALID-JWT") from None
     except jwt.InvalidSignatureError:
-        raise Unauthorized("the token signature is invalid", code="INVALID-JWT") from None
+        raise NotAuthenticated("the token signature is invalid", code="INVALID-JWT") from None
     except jwt.PyJWTError as exc:
-        raise Unauthorized(f"the token is invalid: {exc}", code="INVALID-JWT") from None
+        raise NotAuthenticated(f"the token is invalid: {exc}", code="INVALID-JWT") from None
     if claims.get("typ", "access") != token_type:
         article = "an" if token_type == "access" else "a"
-        raise Unauthorized(f"{article} {token_type} token is required", code="INVALID-JWT")
+        raise NotAuthenticated(f"{article} {token_type} token is required", code="INVALID-JWT")
     return claims
 
 
@@ -161,21 +112,21 @@ def hash_api_token(token: str) -> str:
 
 def bearer_token(authorization: str | None) -> str:
     if not authorization:
-        raise Unauthorized("missing Authorization header (expected 'Bearer <token>')")
+        raise NotAuthenticated("missing Authorization header (expected 'Bearer <token>')")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("malformed Authorization header (expected 'Bearer <token>')")
+        raise NotAuthenticated("malformed Authorization header (expected 'Bearer <token>')")
     return token.strip()
 
 
 def authenticate(authorization: str | None) -> Principal:
     token = bearer_token(authorization)
     if token.startswith(API_TOKEN_PREFIX):
-        from shared.dal.identity import identity_repository
+        from shared.adapters.dynamo.identity import identity_repository
 
         record = identity_repository().find_api_token(hash_api_token(token))
         if record is None or record.revoked:
-            raise Unauthorized("the API token is unknown or revoked")
+            raise NotAuthenticated("the API token is unknown or revoked")
         return Principal(subject=record.owner, scopes=tuple(record.scopes), kind="api_token",
                          token_id=record.token_id)
     return principal_from_claims(decode_jwt(token))

@@ -39,11 +39,11 @@ def _print_report(report) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from shared.errors import GroundlinkError
+    from shared.domain.errors import DomainError
 
     try:
         return _main(argv)
-    except GroundlinkError as exc:  # invalid input: the same message the API would give
+    except DomainError as exc:  # invalid input: the same message the API would give
         print(f"groundlink: {exc.message}", file=sys.stderr)
         return 2
     except Exception as exc:  # AWS unreachable, no credentials, missing table: one clear line, no trace
@@ -104,8 +104,8 @@ def _main(argv: list[str] | None) -> int:
 
     _local_defaults()
     if args.command.startswith("import-"):
+        from shared.adapters.dynamo.catalog import catalog_repository
         from shared.catalog import importer
-        from shared.dal.catalog import catalog_repository
 
         repo = catalog_repository()
         try:
@@ -122,7 +122,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"{args.file}: not valid JSON: {exc}", file=sys.stderr)
             return 2
         if args.command == "import-news":
-            from shared.dal.news import news_repository
+            from shared.adapters.dynamo.news import news_repository
 
             return _print_report(importer.import_news(news_repository(), data))
         if args.command == "import-omm":
@@ -136,7 +136,7 @@ def _main(argv: list[str] | None) -> int:
         }[args.command]
         return _print_report(fn(repo, data))
 
-    from shared.dal.identity import identity_repository
+    from shared.adapters.dynamo.identity import identity_repository
     from shared.identity_tokens import create_api_token
 
     if args.action == "create":

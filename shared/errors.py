@@ -1,4 +1,4 @@
-"""Domain exceptions and the one place where they become each API surface's exact error body.
+"""The one place where domain errors (``shared.domain.errors``) become each API surface's exact error body.
 
 * ``spacego``  — ``application/problem+json`` ``{title, detail, trace_id}``
 * ``orbapi``   — ``{"error": "..."}``
@@ -18,6 +18,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse as _StarletteJSON
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.domain.errors import (
+    Conflict,
+    DependencyFailed,
+    DomainError,
+    InvalidField,
+    InvalidRequest,
+    NotAuthenticated,
+    NotFound,
+    NotPermitted,
+    TooLarge,
+    Unavailable,
+    Unprocessable,
+)
 from shared.observability import logger
 
 
@@ -28,52 +41,25 @@ class JSONResponse(_StarletteJSON):
         return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
-class GroundlinkError(Exception):
-    """Base of every domain error: an HTTP status, a machine code and a human message."""
-
-    status = 500
-    code = "INTERNAL-SERVER-ERROR"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-
-
-class BadRequest(GroundlinkError):
-    status = 400
-    code = "INVALID-REQUEST"
+# The one mapping from a domain error to an HTTP status (most specific class first).
+STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (InvalidRequest, 400),
+    (NotAuthenticated, 401),
+    (NotPermitted, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (TooLarge, 413),
+    (Unprocessable, 422),
+    (DependencyFailed, 424),
+    (Unavailable, 503),
+)
 
 
-class Unauthorized(GroundlinkError):
-    status = 401
-    code = "NOT-AUTHORIZED"
-
-
-class Forbidden(GroundlinkError):
-    status = 403
-    code = "ACCESS-DENIED"
-
-
-class NotFound(GroundlinkError):
-    status = 404
-    code = "NOT-FOUND"
-
-
-class Conflict(GroundlinkError):
-    status = 409
-    code = "CONFLICT"
-
-
-class Unprocessable(GroundlinkError):
-    status = 422
-    code = "UNPROCESSABLE-CONTENT"
-
-
-class ServiceUnavailable(GroundlinkError):
-    status = 503
-    code = "SERVICE-UNAVAILABLE"
+def status_of(exc: DomainError) -> int:
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 500
 
 
 def request_id_of(request: Request) -> str:
@@ -150,11 +136,16 @@ _HTTP_CODES = {404: "NON-EXISTENT-ENDPOINT", 405: "METHOD-NOT-ALLOWED", 401: "NO
 def install_error_handlers(app: FastAPI, surface: str) -> ErrorRenderer:
     renderer = ErrorRenderer(surface)
 
-    @app.exception_handler(GroundlinkError)
-    async def _domain(request: Request, exc: GroundlinkError) -> JSONResponse:
-        if exc.status >= 500:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        if isinstance(exc, InvalidField) and surface in ("ssa", "pipeline"):
+            # these surfaces answer a wrong field as they answer request validation (seed 002: 422 list)
+            loc = (exc.location, *exc.field.split("."))
+            return renderer.validation(request, [{"loc": loc, "msg": exc.reason, "type": "value_error"}])
+        status = status_of(exc)
+        if status >= 500:
             logger.error("request failed", extra={"error": exc.message, "code": exc.code})
-        return renderer.error(request, exc.status, exc.message, exc.code)
+        return renderer.error(request, status, exc.message, exc.code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Path, Request
 
-from shared.auth import Principal, authenticate
+from shared.auth import authenticate
+from shared.domain.identity import Principal
 from shared.errors import JSONResponse, install_error_handlers
 from shared.metrics import ACTIVE_USERS, MetricsMiddleware
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from shared.errors import BadRequest, Conflict, Unprocessable
+from shared.domain.errors import Conflict, InvalidRequest, Unprocessable
 
 EXPIRES_AFTER_S = 24 * 3600
 
@@ -19,8 +19,8 @@ EXPIRES_AFTER_S = 24 * 3600
 def persistence_layer():
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
+    from shared.adapters.dynamo.base import table_name
     from shared.aws import client
-    from shared.dal.dynamo import table_name
 
     return DynamoDBPersistenceLayer(table_name=table_name("idempotency"), boto3_client=client("dynamodb"))
 
@@ -31,7 +31,7 @@ def run_idempotent(scope: str, key: str | None, caller: str, body: Any, operatio
         return operation()
     key = key.strip()
     if not 1 <= len(key) <= 255:
-        raise BadRequest("header 'Idempotency-Key': must be 1 to 255 characters")
+        raise InvalidRequest("header 'Idempotency-Key': must be 1 to 255 characters")
 
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (

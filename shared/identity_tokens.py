@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from shared.adapters.dynamo.identity import ApiTokenRecord, identity_repository
 from shared.auth import hash_api_token, new_api_token
-from shared.dal.identity import ApiTokenRecord, identity_repository
 
 SCOPE_PATTERN = r"^[a-z][a-z0-9-]*([.:][a-z0-9-]+)*$"
 
@@ -55,9 +55,10 @@ def create_api_token(owner: str, scopes: list[str], name: str = "") -> tuple[str
     try:
         request = CreateApiTokenRequest(owner=owner, scopes=list(scopes), name=name)
     except ValidationError as exc:
-        from shared.errors import BadRequest, describe_validation
+        from shared.domain.errors import InvalidRequest
+        from shared.errors import describe_validation
 
-        raise BadRequest(describe_validation([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])) from None
+        raise InvalidRequest(describe_validation([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])) from None
     token = new_api_token()
     record = ApiTokenRecord(
         token_id=uuid.uuid4().hex[:16],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.models.catalog import Station
+from shared.domain.catalog.models import Station
 
 
 def station_order(st: Station) -> tuple[int, str]:

@@ -65,9 +65,9 @@ def parse_query_time(name: str, raw: str | None) -> datetime | None:
     try:
         return bounded_utc(datetime.fromisoformat(raw.strip().replace("Z", "+00:00")))
     except ValueError as exc:
-        from shared.errors import BadRequest
+        from shared.domain.errors import InvalidRequest
 
-        raise BadRequest(f"query parameter '{name}': '{raw}' is not a valid date-time ({exc})") from None
+        raise InvalidRequest(f"query parameter '{name}': '{raw}' is not a valid date-time ({exc})") from None
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(bounded_utc)]

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from functions.admin_tokens.logic import CreateApiTokenRequest, TokenAdmin, require_admin
-from shared.auth import Principal
-from shared.dal.identity import identity_repository
+from shared.adapters.dynamo.identity import identity_repository
+from shared.domain.identity import Principal
 from shared.http import caller, create_app
 
 app = create_app("orbapi", "Groundlink API token administration")

@@ -9,16 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.auth import Principal
-from shared.dal.identity import ApiTokenRecord, IdentityRepository
-from shared.errors import Forbidden, NotFound
+from shared.adapters.dynamo.identity import ApiTokenRecord, IdentityRepository
+from shared.domain.errors import NotFound, NotPermitted
+from shared.domain.identity import Principal
 from shared.identity_tokens import CreateApiTokenRequest, create_api_token  # noqa: F401 (re-exported)
 from shared.timefmt import iso_ms
 
 
 def require_admin(principal: Principal) -> Principal:
     if not principal.is_admin:
-        raise Forbidden("the token does not grant the required scope 'admin'", code="NOT-AUTHORIZED")
+        raise NotPermitted("the token does not grant the required scope 'admin'", code="NOT-AUTHORIZED")
     return principal
 
 

@@ -24,9 +24,9 @@ from aws_lambda_powertools.utilities.parser.models.s3 import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.file_events.logic import FileEvents, ObjectEvent
+from shared.adapters.dynamo.files import file_repository
+from shared.adapters.dynamo.ledger import ledger_repository
 from shared.aws import client
-from shared.dal.files import file_repository
-from shared.dal.ledger import ledger_repository
 from shared.observability import logger, metrics
 from shared.resources import BUCKETS
 from shared.settings import get_settings

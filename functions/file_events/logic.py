@@ -19,9 +19,9 @@ from urllib.parse import unquote_plus
 from botocore.exceptions import ClientError
 
 from functions.orbapi_files.logic import FileService
-from shared.dal.files import FileRepository
-from shared.dal.ledger import LedgerRepository
-from shared.models.files import FileRecord, ObjectState, delivery_key, owner_of_key
+from shared.adapters.dynamo.files import FileRepository
+from shared.adapters.dynamo.ledger import LedgerRepository
+from shared.domain.files.models import FileRecord, ObjectState, delivery_key, owner_of_key
 from shared.observability import logger
 from shared.timefmt import utcnow
 

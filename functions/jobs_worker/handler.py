@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from functions.jobs_worker.logic import JobWorker
-from shared.dal.catalog import catalog_repository
-from shared.dal.jobs import jobs_repository
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.dynamo.jobs import jobs_repository
 from shared.observability import logger
 
 

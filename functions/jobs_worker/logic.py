@@ -8,8 +8,8 @@ completed is not recomputed.
 
 from __future__ import annotations
 
-from shared.dal.catalog import CatalogRepository
-from shared.dal.jobs import JobsRepository
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.jobs import JobsRepository
 from shared.observability import logger
 
 

@@ -8,9 +8,9 @@ from fastapi import Header, Path, Request
 
 from functions.orbapi_bookings.logic import Bookings
 from functions.orbapi_bookings.models import BookingRequest
-from shared.auth import Principal
-from shared.dal.catalog import catalog_repository
-from shared.dal.ledger import ledger_repository
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.dynamo.ledger import ledger_repository
+from shared.domain.identity import Principal
 from shared.http import caller, create_app
 from shared.idempotency import run_idempotent
 

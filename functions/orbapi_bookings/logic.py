@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from functions.orbapi_bookings.models import BookingRequest
 from functions.orbapi_passes.models import MAX_DAYS
-from shared.auth import Principal
-from shared.dal.catalog import CatalogRepository
-from shared.dal.ledger import LedgerRepository
-from shared.errors import BadRequest, Conflict, NotFound
-from shared.models.files import file_view, key_problem
-from shared.models.ledger import Booking, Slot, UplinkFile
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.ledger import LedgerRepository
+from shared.domain.errors import Conflict, InvalidRequest, NotFound
+from shared.domain.files.models import file_view, key_problem
+from shared.domain.identity import Principal
+from shared.domain.ledger.models import Booking, Slot, UplinkFile
 from shared.scheduling.passes import containing_pass, element_set_of, passes_over
 from shared.timefmt import iso_ms, utcnow
 
@@ -52,9 +52,9 @@ class Bookings:
         horizon = now + BOOKING_HORIZON
         for slot in req.slots:
             if slot.start < now:
-                raise BadRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} starts in the past")
+                raise InvalidRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} starts in the past")
             if slot.end > horizon:
-                raise BadRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} ends beyond the booking "
+                raise InvalidRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} ends beyond the booking "
                                  f"horizon of {BOOKING_HORIZON.days} days ({iso_ms(horizon)}): predictions that far "
                                  "ahead are not reliable")
             station = self.catalog.get_station(slot.gs_id)
@@ -75,7 +75,7 @@ class Bookings:
         if req.uplinkFile is not None:
             problem = key_problem(req.uplinkFile.key, principal.subject)
             if problem:
-                raise BadRequest(f"uplinkFile.{problem}")
+                raise InvalidRequest(f"uplinkFile.{problem}")
         self._check_slots_inside_passes(req)
         now = utcnow()
         [booking_id] = self.ledger.next_ids("booking")

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from functions.orbapi_files.models import UplinkFileRequest
-from shared.dal.ledger import MAX_WINDOW
+from shared.adapters.dynamo.ledger import MAX_WINDOW
 from shared.timefmt import UtcDateTime
 
 MAX_SLOTS = 20

@@ -12,7 +12,7 @@ from functions.orbapi_catalog.logic import (
     tle_view,
     transmitter_view,
 )
-from shared.dal.catalog import catalog_repository
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.http import IdPath, NoradIdPath, caller, create_app
 from shared.paging import Page, PageParams
 

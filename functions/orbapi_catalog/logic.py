@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.dal.catalog import CatalogRepository
-from shared.errors import NotFound
-from shared.models.catalog import Satellite, Station, Transmitter
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.domain.catalog.models import Satellite, Station, Transmitter
+from shared.domain.errors import NotFound
 from shared.orbapi_views import (
     station_order,
     station_view,  # noqa: F401 (re-exported for the app)

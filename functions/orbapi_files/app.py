@@ -8,13 +8,13 @@ from fastapi import Path
 
 from functions.orbapi_files.logic import FileService
 from functions.orbapi_files.models import UplinkFileRequest
-from shared.auth import Principal
-from shared.dal.files import file_repository
-from shared.dal.ledger import ledger_repository
-from shared.errors import Conflict, NotFound
+from shared.adapters.dynamo.files import file_repository
+from shared.adapters.dynamo.ledger import ledger_repository
+from shared.domain.errors import Conflict, NotFound
+from shared.domain.files.models import file_view
+from shared.domain.identity import Principal
+from shared.domain.ledger.models import Booking
 from shared.http import caller, create_app
-from shared.models.files import file_view
-from shared.models.ledger import Booking
 
 app = create_app("orbapi", "Groundlink orbapi files")
 

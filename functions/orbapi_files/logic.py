@@ -13,11 +13,11 @@ looks: the files endpoints, the station broker, or the worker when the object ar
 
 from __future__ import annotations
 
-from shared.dal.files import FileRepository
-from shared.dal.ledger import LedgerRepository
-from shared.errors import BadRequest
-from shared.models.files import FileRecord, FileStatus, ObjectState, key_problem
-from shared.models.ledger import Booking
+from shared.adapters.dynamo.files import FileRepository
+from shared.adapters.dynamo.ledger import LedgerRepository
+from shared.domain.errors import InvalidRequest
+from shared.domain.files.models import FileRecord, FileStatus, ObjectState, key_problem
+from shared.domain.ledger.models import Booking
 from shared.timefmt import utcnow
 
 UPLINK = "uplink"  # the bucket key of uplink objects (shared.resources.UPLINK)
@@ -66,7 +66,7 @@ class FileService:
     def attach(self, booking: Booking, key: str, sha256: str | None) -> FileRecord:
         problem = key_problem(key, booking.owner)
         if problem:
-            raise BadRequest(problem)
+            raise InvalidRequest(problem)
         sha256 = sha256.lower() if sha256 else None
         self.adopt(booking)
         for f in self.files.list(booking.id, UPLINK):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functions.orbapi_passes.logic import PassSearch
 from functions.orbapi_passes.models import PassSearchRequest
-from shared.dal.catalog import catalog_repository
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.errors import JSONResponse
 from shared.http import caller, create_app
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import numpy as np
 
 from functions.orbapi_passes.models import MAX_DAYS, PassSearchRequest
-from shared.dal.catalog import CatalogRepository
-from shared.errors import BadRequest, NotFound
-from shared.models.catalog import Station
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.domain.catalog.models import Station
+from shared.domain.errors import InvalidRequest, NotFound
 from shared.orbapi_views import station_order, station_view
 from shared.scheduling.passes import (
     all_tracks,
@@ -88,13 +88,13 @@ class PassSearch:
         start = as_utc(req.start) if req.start else now
         end = as_utc(req.end) if req.end else start + timedelta(days=req.days)
         if end <= start:
-            raise BadRequest("end: must be after start")
+            raise InvalidRequest("end: must be after start")
         end = min(end, start + timedelta(days=MAX_DAYS))
 
         if req.tle is not None:
             es = element_set_from_lines(req.tle.line1, req.tle.line2, req.tle.name)
             if req.noradId is not None and req.noradId != es.norad_id:
-                raise BadRequest(f"noradId: {req.noradId} does not match the TLE's catalogue number {es.norad_id}")
+                raise InvalidRequest(f"noradId: {req.noradId} does not match the TLE's catalogue number {es.norad_id}")
             sat = self.repo.get_satellite(es.norad_id)
             name = req.tle.name or (sat.name if sat else str(es.norad_id))
             tle = {"name": name, "line1": es.line1, "line2": es.line2}

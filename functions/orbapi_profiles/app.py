@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from functions.orbapi_profiles.logic import REQUIRED_SCOPE, MissionProfiles, profile_view
-from shared.auth import Principal
-from shared.dal.catalog import catalog_repository
-from shared.dal.profiles import profiles_repository
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.dynamo.profiles import profiles_repository
+from shared.domain.identity import Principal
 from shared.http import caller, create_app
 
 app = create_app("orbapi", "Groundlink orbapi mission profiles")

@@ -12,28 +12,24 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.auth import Principal
-from shared.dal.catalog import CatalogRepository
-from shared.dal.profiles import ProfilesRepository
-from shared.errors import BadRequest, GroundlinkError, NotFound, describe_validation
-from shared.models.profiles import (
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.profiles import ProfilesRepository
+from shared.domain.errors import InvalidRequest, NotFound, TooLarge
+from shared.domain.identity import Principal
+from shared.domain.profiles.models import (
     PROFILE_MAX_BYTES,
     CreatedByType,
     MissionProfile,
     MissionProfileInput,
     utc_now_ms,
 )
+from shared.errors import describe_validation
 from shared.timefmt import iso_ms
 
 REQUIRED_SCOPE = "mission-profile:create"
 BODY_MAX_BYTES = 4 * PROFILE_MAX_BYTES  # raw request bytes, checked before parsing
 
 CREATED_BY_TYPE: dict[str, CreatedByType] = {"api_token": "api_client", "user": "user", "service": "service"}
-
-
-class PayloadTooLarge(GroundlinkError):
-    status = 413
-    code = "PAYLOAD-TOO-LARGE"
 
 
 def profile_view(p: MissionProfile) -> dict[str, Any]:
@@ -57,17 +53,17 @@ def parse_create_body(raw: bytes) -> MissionProfileInput:
     """The request body as a create input. With a ``profile`` key the body is ``{name, profile}``;
     without one, the full request body is the profile (seed 001) and ``name`` is also read from it."""
     if len(raw) > BODY_MAX_BYTES:
-        raise PayloadTooLarge(f"request body exceeds {BODY_MAX_BYTES} bytes")
+        raise TooLarge(f"request body exceeds {BODY_MAX_BYTES} bytes")
     if not raw.strip():
-        raise BadRequest("request body: a JSON object with 'name' is required")
+        raise InvalidRequest("request body: a JSON object with 'name' is required")
     try:
         body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"request body: invalid JSON ({exc})") from None
+        raise InvalidRequest(f"request body: invalid JSON ({exc})") from None
     except RecursionError:
-        raise BadRequest("request body: JSON nested too deeply") from None
+        raise InvalidRequest("request body: JSON nested too deeply") from None
     if not isinstance(body, dict):
-        raise BadRequest("request body: must be a JSON object")
+        raise InvalidRequest("request body: must be a JSON object")
     if "profile" in body:
         data = body
     else:
@@ -78,15 +74,15 @@ def parse_create_body(raw: bytes) -> MissionProfileInput:
         parsed = MissionProfileInput.model_validate(data)
     except ValidationError as exc:
         errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-        raise BadRequest(describe_validation(errors)) from None
+        raise InvalidRequest(describe_validation(errors)) from None
     try:
         size = len(json.dumps(parsed.profile, separators=(",", ":"), ensure_ascii=False).encode())
     except UnicodeEncodeError:
-        raise BadRequest("field 'profile': contains text that is not valid Unicode (a lone surrogate)") from None
+        raise InvalidRequest("field 'profile': contains text that is not valid Unicode (a lone surrogate)") from None
     except RecursionError:
-        raise BadRequest("field 'profile': JSON nested too deeply") from None
+        raise InvalidRequest("field 'profile': JSON nested too deeply") from None
     if size > PROFILE_MAX_BYTES:
-        raise PayloadTooLarge(f"field 'profile': {size} bytes of JSON exceeds the limit of {PROFILE_MAX_BYTES} bytes")
+        raise TooLarge(f"field 'profile': {size} bytes of JSON exceeds the limit of {PROFILE_MAX_BYTES} bytes")
     return parsed
 
 

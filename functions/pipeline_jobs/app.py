@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.pipeline_jobs.logic import Pipelines
 from functions.ssa_jobs.logic import SsaJobs
 from functions.ssa_jobs.models import PassAnalyzerRequest
-from shared.auth import Principal
-from shared.dal.catalog import catalog_repository
-from shared.dal.jobs import jobs_repository
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.dynamo.jobs import jobs_repository
+from shared.domain.identity import Principal
 from shared.http import caller, create_app
 from shared.jobs_runner import start_job
 

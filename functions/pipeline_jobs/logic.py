@@ -10,19 +10,14 @@ import json
 
 from functions.ssa_jobs.logic import SsaJobs
 from functions.ssa_jobs.models import PassAnalyzerRequest
-from shared.auth import Principal
-from shared.errors import BadRequest, Conflict, GroundlinkError, NotFound
-from shared.models.jobs import Job
+from shared.domain.errors import Conflict, DependencyFailed, InvalidRequest, NotFound
+from shared.domain.identity import Principal
+from shared.domain.jobs.models import Job
 from shared.timefmt import iso_ms
 
 STATUS = {"pending": "NEW", "in_progress": "PROCESSING", "completed": "RESOLVED", "failed": "FAILED"}
 NEXT_TRY_S = {"NEW": 5, "PROCESSING": 5}
 PAGE_SIZE = 20
-
-
-class FailedDependency(GroundlinkError):
-    status = 424
-    code = "PIPELINE-FAILED"
 
 
 def pipeline_view(job: Job) -> dict:
@@ -48,7 +43,7 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError
         return offset
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise BadRequest("the paging cursor is invalid", code="INVALID-CURSOR") from None
+        raise InvalidRequest("the paging cursor is invalid", code="INVALID-CURSOR") from None
 
 
 class Pipelines:
@@ -72,7 +67,8 @@ class Pipelines:
         job = self._job(pipeline_id, principal)
         status = STATUS[job.status]
         if status == "FAILED":
-            raise FailedDependency(f"pipeline {pipeline_id} failed: {job.error or 'unknown reason'}")
+            raise DependencyFailed(f"pipeline {pipeline_id} failed: {job.error or 'unknown reason'}",
+                                   code="PIPELINE-FAILED")
         if status != "RESOLVED":
             raise Conflict(f"pipeline {pipeline_id} is {status}: retry in {NEXT_TRY_S[status]} s",
                            code="PIPELINE-NOT-PROCESSED")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import Query, Request
 
 from functions.spacego_catalog.logic import SpaceGoCatalog, service_view, site_view, spacecraft_view
-from shared.auth import Principal
-from shared.dal.catalog import catalog_repository
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.domain.identity import Principal
 from shared.http import IdPath, caller, create_app
 
 app = create_app("spacego", "Groundlink Space Go catalogue")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from shared.auth import Principal
-from shared.dal.catalog import CatalogRepository
-from shared.errors import BadRequest, NotFound
-from shared.models.catalog import ServiceConfig, Spacecraft, Station
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.domain.catalog.models import ServiceConfig, Spacecraft, Station
+from shared.domain.errors import InvalidRequest, NotFound
+from shared.domain.identity import Principal
 from shared.orbapi_views import station_order
 from shared.timefmt import iso_s
 
@@ -52,9 +52,9 @@ def single_filter(params: dict[str, list[str]], allowed: tuple[str, ...]) -> tup
     """Seed 000: only one query parameter per request; unknown parameters are refused too."""
     unknown = sorted(set(params) - set(allowed))
     if unknown:
-        raise BadRequest(f"unknown query parameter '{unknown[0]}' (allowed: {', '.join(allowed)})")
+        raise InvalidRequest(f"unknown query parameter '{unknown[0]}' (allowed: {', '.join(allowed)})")
     if len(params) > 1:
-        raise BadRequest(
+        raise InvalidRequest(
             f"only one query parameter may be given per request, got {len(params)}: {', '.join(sorted(params))}"
         )
     if not params:
@@ -97,7 +97,7 @@ class SpaceGoCatalog:
             try:
                 ids = {int(v) for v in values}
             except ValueError:
-                raise BadRequest("query parameter 'norad_id' must be a list of integers") from None
+                raise InvalidRequest("query parameter 'norad_id' must be a list of integers") from None
             return [s for s in visible if s.norad_id in ids]
         wanted = {v.casefold() for v in values}
         return [s for s in visible if str(getattr(s, field)).casefold() in wanted]
@@ -119,7 +119,7 @@ class SpaceGoCatalog:
         self, spacecraft_id: str, service_type: str, principal: Principal, names: list[str] | None = None
     ) -> list[ServiceConfig]:
         if service_type not in SERVICE_TYPES:
-            raise BadRequest(f"path parameter 'service_type': must be one of {', '.join(SERVICE_TYPES)}")
+            raise InvalidRequest(f"path parameter 'service_type': must be one of {', '.join(SERVICE_TYPES)}")
         sc = self.spacecraft(spacecraft_id, principal)
         out = [s for s in sc.services if s.type == service_type]
         if names:

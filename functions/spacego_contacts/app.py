@@ -7,9 +7,9 @@ from fastapi import Request, Response
 from functions.spacego_catalog.app import query_lists
 from functions.spacego_contacts.logic import Contacts
 from functions.spacego_contacts.models import ContactCreateRequest
-from shared.auth import Principal
-from shared.dal.catalog import catalog_repository
-from shared.dal.ledger import ledger_repository
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.dynamo.ledger import ledger_repository
+from shared.domain.identity import Principal
 from shared.http import caller, create_app
 
 app = create_app("spacego", "Groundlink Space Go contacts")

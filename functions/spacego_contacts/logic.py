@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from functions.spacego_catalog.logic import SpaceGoCatalog
 from functions.spacego_contacts.models import BOOKING_STATES, ContactCreateRequest
-from shared.auth import Principal
-from shared.dal.catalog import CatalogRepository
-from shared.dal.ledger import LedgerRepository
-from shared.errors import BadRequest, Conflict, NotFound
-from shared.models.catalog import Spacecraft
-from shared.models.ledger import Booking, Slot, Window
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.ledger import LedgerRepository
+from shared.domain.catalog.models import Spacecraft
+from shared.domain.errors import Conflict, InvalidRequest, NotFound
+from shared.domain.identity import Principal
+from shared.domain.ledger.models import Booking, Slot, Window
 from shared.scheduling.passes import containing_pass, element_set_of, free_intervals, passes_over
 from shared.timefmt import ceil_minute, floor_minute, iso_minute, iso_ms, parse_query_time, utcnow
 
@@ -52,24 +52,24 @@ class Contacts:
         try:
             return self.spacego.spacecraft(spacecraft_id, principal)
         except NotFound:
-            raise BadRequest(f"{field}: spacecraft '{spacecraft_id}' does not exist") from None
+            raise InvalidRequest(f"{field}: spacecraft '{spacecraft_id}' does not exist") from None
 
     def _check_site_and_service(self, sc: Spacecraft, site_id: str, service_id: str, service_field: str):
         if site_id not in sc.sites:
-            raise BadRequest(f"site_id: site '{site_id}' is not a valid site for spacecraft '{sc.spacecraft_id}'")
+            raise InvalidRequest(f"site_id: site '{site_id}' is not a valid site for spacecraft '{sc.spacecraft_id}'")
         site = self.catalog.get_station(site_id)
         if site is None:
-            raise BadRequest(f"site_id: site '{site_id}' does not exist")
+            raise InvalidRequest(f"site_id: site '{site_id}' does not exist")
         service = next((s for s in sc.services if s.id == service_id and s.type == "contact"), None)
         if service is None:
-            raise BadRequest(f"{service_field}: service configuration '{service_id}' is not configured for "
+            raise InvalidRequest(f"{service_field}: service configuration '{service_id}' is not configured for "
                              f"spacecraft '{sc.spacecraft_id}'")
         return site, service
 
     def _passes(self, sc: Spacecraft, site, start: datetime, end: datetime):
         sat = self.catalog.get_satellite(sc.norad_id) if sc.norad_id is not None else None
         if sat is None or sat.tle is None:
-            raise BadRequest(f"spacecraft_id: no TLE is available for spacecraft '{sc.spacecraft_id}'")
+            raise InvalidRequest(f"spacecraft_id: no TLE is available for spacecraft '{sc.spacecraft_id}'")
         return passes_over(element_set_of(sat), site, start.timestamp(), end.timestamp())
 
     # -- operations ---------------------------------------------------------------------------------
@@ -79,9 +79,10 @@ class Contacts:
         now = utcnow()
         horizon_end = now + timedelta(days=sc.booking_horizon_days)
         if req.start < floor_minute(now):
-            raise BadRequest(f"start: {iso_minute(req.start)} is in the past")
+            raise InvalidRequest(f"start: {iso_minute(req.start)} is in the past")
         if req.end > ceil_minute(horizon_end):
-            raise BadRequest(f"end: {iso_minute(req.end)} is beyond the booking horizon ({iso_minute(horizon_end)})")
+            raise InvalidRequest(f"end: {iso_minute(req.end)} is beyond the booking horizon "
+                                 f"({iso_minute(horizon_end)})")
         windows = self._passes(sc, site, req.start, req.end)
         if containing_pass(windows, req.start.timestamp(), req.end.timestamp(), MINUTE_S) is None:
             raise Conflict(f"the contact {iso_minute(req.start)}–{iso_minute(req.end)} at site '{site.id}' is not "
@@ -118,17 +119,17 @@ class Contacts:
         allowed = {"spacecraft_id", "site_id", "state", "start", "end", "last_updated"}
         unknown = sorted(set(params) - allowed)
         if unknown:
-            raise BadRequest(f"unknown query parameter '{unknown[0]}'")
+            raise InvalidRequest(f"unknown query parameter '{unknown[0]}'")
         single = {k: v[-1] for k, v in params.items() if k in ("start", "end", "last_updated")}
         states = set(params.get("state", []))
         bad = sorted(states - set(BOOKING_STATES))
         if bad:
-            raise BadRequest(f"query parameter 'state': '{bad[0]}' is not one of {', '.join(BOOKING_STATES)}")
+            raise InvalidRequest(f"query parameter 'state': '{bad[0]}' is not one of {', '.join(BOOKING_STATES)}")
         now = utcnow()
         start = parse_query_time("start", single.get("start")) or now
         end = parse_query_time("end", single.get("end")) or start + DEFAULT_WINDOW
         if end <= start:
-            raise BadRequest("query parameter 'end': must be after start")
+            raise InvalidRequest("query parameter 'end': must be after start")
         since = parse_query_time("last_updated", single.get("last_updated"))
         spacecraft, sites = set(params.get("spacecraft_id", [])), set(params.get("site_id", []))
         out = []
@@ -154,9 +155,9 @@ class Contacts:
             if state == "CANCELLED":
                 return None  # a retried delete changes nothing
             if state not in DELETABLE:
-                raise BadRequest(f"contact '{contact_id}' is {state} and can no longer be deleted")
+                raise InvalidRequest(f"contact '{contact_id}' is {state} and can no longer be deleted")
             if current.slots[0].start <= utcnow():
-                raise BadRequest(f"contact '{contact_id}' started at {iso_minute(current.slots[0].start)} and can "
+                raise InvalidRequest(f"contact '{contact_id}' started at {iso_minute(current.slots[0].start)} and can "
                                  "no longer be deleted")
             return current.model_copy(update={
                 "status": "Cancelled", "updated_at": utcnow(),
@@ -170,12 +171,12 @@ class Contacts:
         required = ("spacecraft_id", "site_id", "service_config_id", "start", "end")
         for name in required:
             if not params.get(name) or not params[name][-1].strip():
-                raise BadRequest(f"query parameter '{name}' is required")
+                raise InvalidRequest(f"query parameter '{name}' is required")
         start, end = parse_query_time("start", params["start"][-1]), parse_query_time("end", params["end"][-1])
         if end <= start:
-            raise BadRequest("query parameter 'end': must be after start")
+            raise InvalidRequest("query parameter 'end': must be after start")
         if end - start > timedelta(days=7):
-            raise BadRequest("query parameter 'end': the time range may span at most 7 days")
+            raise InvalidRequest("query parameter 'end': the time range may span at most 7 days")
         sc = self._spacecraft(params["spacecraft_id"][-1], principal, "query parameter 'spacecraft_id'")
         site, _ = self._check_site_and_service(sc, params["site_id"][-1], params["service_config_id"][-1],
                                                "query parameter 'service_config_id'")

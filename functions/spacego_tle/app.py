@@ -6,10 +6,10 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.spacego_catalog.logic import SpaceGoCatalog
-from shared.auth import Principal
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.catalog.importer import element_set_record
-from shared.dal.catalog import catalog_repository
-from shared.errors import BadRequest
+from shared.domain.errors import InvalidRequest
+from shared.domain.identity import Principal
 from shared.http import IdPath, caller, create_app
 from shared.timefmt import iso_ms
 
@@ -32,9 +32,9 @@ def upload_tle(spacecraft_id: IdPath, body: TleUpload, principal: Principal = ca
     try:
         es = parse_tle(body.line1, body.line2)
     except ElementSetError as exc:
-        raise BadRequest(f"TLE {exc}") from None
+        raise InvalidRequest(f"TLE {exc}") from None
     if sc.norad_id is not None and es.norad_id != sc.norad_id:
-        raise BadRequest(f"line1: catalogue number {es.norad_id} is not spacecraft '{spacecraft_id}' "
+        raise InvalidRequest(f"line1: catalogue number {es.norad_id} is not spacecraft '{spacecraft_id}' "
                          f"(NORAD {sc.norad_id})")
     outcome = repo.add_element_set(element_set_record(es, source="spacego-upload", uploaded_by=principal.subject))
     return {"line1": es.line1, "line2": es.line2, "epoch": iso_ms(es.epoch_utc), "current": outcome == "current",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from functions.ssa_auth.logic import Accounts
-from shared.dal.users import user_repository
+from shared.adapters.dynamo.users import user_repository
+from shared.domain.identity.accounts import LoginRequest, RefreshRequest, RegisterRequest, user_view
 from shared.http import create_app
-from shared.models.users import LoginRequest, RefreshRequest, RegisterRequest, user_view
 
 app = create_app("ssa", "Groundlink SSA accounts")
 

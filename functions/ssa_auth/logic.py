@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functions.ssa_auth.passwords import burn_verification, hash_password, verify_password
+from shared.adapters.dynamo.users import UserRepository
 from shared.auth import decode_jwt, issue_jwt
-from shared.dal.users import UserRepository
-from shared.errors import Unauthorized
-from shared.models.users import LoginRequest, RegisterRequest, User, login_user_view
+from shared.domain.errors import NotAuthenticated
+from shared.domain.identity.accounts import LoginRequest, RegisterRequest, User, login_user_view
 from shared.settings import get_settings
 from shared.timefmt import utcnow
 
@@ -36,9 +36,9 @@ class Accounts:
         user = self.repo.find_by_email(req.email)
         if user is None:
             burn_verification(req.password)
-            raise Unauthorized(INVALID_CREDENTIALS)
+            raise NotAuthenticated(INVALID_CREDENTIALS)
         if not verify_password(req.password, user.password_hash) or not user.is_active:
-            raise Unauthorized(INVALID_CREDENTIALS)
+            raise NotAuthenticated(INVALID_CREDENTIALS)
         return {
             "access_token": _access_token(user),
             "refresh_token": issue_jwt(user.subject, (), token_type="refresh", kind="user", extra={"uid": user.id}),
@@ -52,10 +52,10 @@ class Accounts:
         subject = str(claims.get("sub", ""))
         user_id = subject.removeprefix(USER_SUBJECT_PREFIX)
         if not subject.startswith(USER_SUBJECT_PREFIX) or not user_id.isdigit() or len(user_id) > 18:
-            raise Unauthorized("the refresh token was not issued to a user")
+            raise NotAuthenticated("the refresh token was not issued to a user")
         user = self.repo.get_user(int(user_id))
         if user is None or not user.is_active:
-            raise Unauthorized("the user account no longer exists or is inactive")
+            raise NotAuthenticated("the user account no longer exists or is inactive")
         # Scopes come from the user's current record, not from the old token.
         return {"access_token": _access_token(user), "token_type": "bearer",
                 "expires_in": get_settings().access_token_ttl_s}

@@ -33,7 +33,7 @@ from fastapi import Query
 
 from functions.ssa_catalog.logic import SsaCatalog
 from functions.ssa_catalog.models import CountryRequest, NoradDbRequest, SearchRequest
-from shared.dal.catalog import catalog_repository
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.http import caller, create_app
 
 app = create_app("ssa", "Groundlink SSA catalogue")

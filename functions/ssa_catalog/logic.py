@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from functions.ssa_catalog.orbital import orbital_numbers
-from shared.dal.catalog import CatalogRepository
-from shared.models.catalog import Satellite
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.domain.catalog.models import Satellite
 
 # Seed 002, "NORAD Database Search" → "Available Attributes" (their order is the default column order).
 AVAILABLE_ATTRIBUTES: tuple[str, ...] = (

@@ -14,9 +14,9 @@ import time
 
 from fastapi.responses import JSONResponse, Response
 
-from shared.auth import Principal
+from shared.adapters.dynamo.base import table_name
 from shared.aws import client
-from shared.dal.dynamo import table_name
+from shared.domain.identity import Principal
 from shared.http import caller, create_app
 from shared.metrics import ACTIVE_USERS, CONTENT_TYPE, HTTP_METRICS
 from shared.observability import logger

@@ -8,9 +8,9 @@ from fastapi import Path, Query
 
 from functions.ssa_jobs.logic import SsaJobs
 from functions.ssa_jobs.models import AlertUpdate, ManeuverRequest, PassAnalyzerRequest
-from shared.auth import Principal
-from shared.dal.catalog import catalog_repository
-from shared.dal.jobs import jobs_repository
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.dynamo.jobs import jobs_repository
+from shared.domain.identity import Principal
 from shared.http import caller, create_app
 from shared.jobs_runner import start_job
 
@@ -23,7 +23,7 @@ def user_email(principal: Principal) -> str | None:
     user_id = principal.subject.removeprefix("user-")
     if email or not principal.subject.startswith("user-") or not user_id.isdigit() or len(user_id) > 18:
         return email
-    from shared.dal.users import user_repository
+    from shared.adapters.dynamo.users import user_repository
 
     user = user_repository().get_user(int(user_id))
     return user.email if user else None

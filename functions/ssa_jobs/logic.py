@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from fastapi.exceptions import RequestValidationError
 
 from functions.ssa_jobs.models import AlertUpdate, ManeuverRequest, PassAnalyzerRequest
-from shared.auth import Principal
-from shared.dal.catalog import CatalogRepository
-from shared.dal.jobs import JobsRepository
-from shared.errors import NotFound, ServiceUnavailable
-from shared.models.jobs import Job
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.jobs import JobsRepository
+from shared.domain.errors import NotFound, Unavailable
+from shared.domain.identity import Principal
+from shared.domain.jobs.models import Job
 from shared.observability import logger
 from shared.timefmt import iso_ms, utcnow
 
@@ -109,7 +109,7 @@ class SsaJobs:
         except Exception as exc:  # the job must not linger as pending when its execution never started
             logger.exception("could not start the job", extra={"task_id": job.task_id})
             self.jobs.transition(job.task_id, "failed", error="the job could not be started; submit it again")
-            raise ServiceUnavailable("the analysis could not be started; please retry") from exc
+            raise Unavailable("the analysis could not be started; please retry") from exc
         return {"task_id": job.task_id, "status_url": f"/v1/pass_analyzer_callback/{job.task_id}/status/",
                 "status": job.status, "name": job.name}
 

@@ -32,9 +32,9 @@ from pydantic import ValidationError
 
 from functions.ssa_news.logic import SsaNews, split_terms
 from functions.ssa_news.models import MAX_TERMS, AdvancedSearch, Mode, Page, Size
-from shared.dal.news import news_repository
+from shared.adapters.dynamo.news import news_repository
+from shared.domain.news.models import utc
 from shared.http import caller, create_app
-from shared.models.news import utc
 
 app = create_app("ssa", "Groundlink SSA news")
 authenticated = caller()

@@ -9,8 +9,8 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
 
-from shared.dal.news import NewsRepository
-from shared.models.news import NewsArticle
+from shared.adapters.dynamo.news import NewsRepository
+from shared.domain.news.models import NewsArticle
 
 SearchMode = Literal["AND", "OR", "EXACT"]
 SEARCH_MODES: tuple[str, ...] = ("AND", "OR", "EXACT")

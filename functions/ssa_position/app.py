@@ -20,7 +20,7 @@ import time
 
 from functions.ssa_position.logic import CurrentPosition
 from functions.ssa_position.models import CurrentPositionRequest
-from shared.dal.catalog import catalog_repository
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.http import caller, create_app
 
 app = create_app("ssa", "Groundlink SSA current position")

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 from groundlink_orbit import SGP4_ERRORS, ElementSet, ElementSetError, current_positions, parse_tle
 
-from shared.dal.catalog import CatalogRepository
-from shared.errors import NotFound
-from shared.models.catalog import Satellite
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.domain.catalog.models import Satellite
+from shared.domain.errors import NotFound
 from shared.timefmt import iso_ms
 
 HORIZON_S = 5400.0  # the next 1.5 h

@@ -8,12 +8,12 @@ from fastapi import Path
 
 from functions.station_broker.logic import Broker
 from functions.station_broker.models import ContactResult
-from shared.auth import Principal
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.dynamo.files import file_repository
+from shared.adapters.dynamo.ledger import ledger_repository
+from shared.adapters.dynamo.stations import station_repository
 from shared.aws import client
-from shared.dal.catalog import catalog_repository
-from shared.dal.files import file_repository
-from shared.dal.ledger import ledger_repository
-from shared.dal.stations import station_repository
+from shared.domain.identity import Principal
 from shared.http import IdPath, caller, create_app
 from shared.settings import get_settings
 

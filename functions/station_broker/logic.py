@@ -10,14 +10,14 @@ from datetime import timedelta
 
 from functions.orbapi_files.logic import FileService
 from functions.station_broker.models import ContactResult
-from shared.auth import Principal
-from shared.dal.catalog import CatalogRepository
-from shared.dal.files import FileRepository
-from shared.dal.ledger import LedgerRepository
-from shared.dal.stations import StationRepository
-from shared.errors import Conflict, Forbidden, NotFound
-from shared.models.catalog import Station
-from shared.models.ledger import Booking
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.files import FileRepository
+from shared.adapters.dynamo.ledger import LedgerRepository
+from shared.adapters.dynamo.stations import StationRepository
+from shared.domain.catalog.models import Station
+from shared.domain.errors import Conflict, NotFound, NotPermitted
+from shared.domain.identity import Principal
+from shared.domain.ledger.models import Booking
 from shared.timefmt import iso_ms, utcnow
 
 STATION_SCOPE = "station"
@@ -42,7 +42,7 @@ class Broker:
     def station_of(self, principal: Principal) -> Station:
         principal.require(STATION_SCOPE)
         if not principal.subject.startswith(STATION_OWNER_PREFIX):
-            raise Forbidden(f"a station token's owner is '{STATION_OWNER_PREFIX}<ground station id>'")
+            raise NotPermitted(f"a station token's owner is '{STATION_OWNER_PREFIX}<ground station id>'")
         gs_id = principal.subject[len(STATION_OWNER_PREFIX):]
         station = self.catalog.get_station(gs_id)
         if station is None:

@@ -48,10 +48,10 @@ def main() -> int:
     pump = None
     try:
         configure_environment(aws.endpoint)
+        from shared.adapters.dynamo.catalog import catalog_repository
         from shared.auth import issue_jwt
         from shared.aws import client, reset_clients
         from shared.catalog.demo import seed_demo
-        from shared.dal.catalog import catalog_repository
         from shared.identity_tokens import create_api_token
 
         t0 = time.perf_counter()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.news import NewsRepository
 from shared.catalog.importer import (
     ImportReport,
     import_news,
@@ -14,8 +16,6 @@ from shared.catalog.importer import (
     import_tle_text,
     import_transmitters,
 )
-from shared.dal.catalog import CatalogRepository
-from shared.dal.news import NewsRepository
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 
@@ -24,7 +24,7 @@ def seed_demo(repo: CatalogRepository, directory: Path = DEMO_DIR,
               news_repo: NewsRepository | None = None) -> list[ImportReport]:
     """``news_repo`` defaults to the configured news repository (the same DynamoDB as ``repo``)."""
     if news_repo is None:
-        from shared.dal.news import news_repository
+        from shared.adapters.dynamo.news import news_repository
 
         news_repo = news_repository()
 

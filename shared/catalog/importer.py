@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from shared.dal.catalog import CatalogRepository
-from shared.dal.news import NewsRepository
+from shared.adapters.dynamo.catalog import CatalogRepository
+from shared.adapters.dynamo.news import NewsRepository
+from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
+from shared.domain.news.models import NewsArticle
 from shared.errors import describe_validation
-from shared.models.catalog import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
-from shared.models.news import NewsArticle
 
 
 @dataclass

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 from groundlink_orbit import ElementSet, ElementSetError, PassTable, find_passes, parse_tle
 
-from shared.errors import BadRequest, NotFound
-from shared.models.catalog import Satellite, Station
+from shared.domain.catalog.models import Satellite, Station
+from shared.domain.errors import InvalidRequest, NotFound
 
 SGP4_ERROR_TEXT = {
     1: "mean elements out of range (eccentricity or mean motion)",
@@ -36,7 +36,7 @@ def element_set_from_lines(line1: str, line2: str, name: str | None) -> ElementS
     try:
         return parse_tle(line1, line2, name)
     except ElementSetError as exc:
-        raise BadRequest(f"tle: {exc}") from None
+        raise InvalidRequest(f"tle: {exc}") from None
 
 
 def predict(

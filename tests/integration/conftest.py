@@ -9,17 +9,17 @@ import pytest
 from moto import mock_aws
 
 from infra.local.emulation import create_resources
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.auth import issue_jwt
 from shared.aws import client, reset_clients
 from shared.catalog.demo import seed_demo
-from shared.dal.catalog import catalog_repository
 
 
 def _reset_caches() -> None:
     reset_clients()
     catalog_repository.cache_clear()
+    from shared.adapters.dynamo.identity import identity_repository
     from shared.auth import signing_key
-    from shared.dal.identity import identity_repository
 
     identity_repository.cache_clear()
     signing_key.cache_clear()

@@ -157,8 +157,8 @@ def test_invalid_create_bodies_are_400_naming_the_field(body, field):
      ("station-3", ["station", "bookings"], "exactly the scope 'station'"), ("alice", ["station"], "only for")],
 )
 def test_owners_that_would_impersonate_are_refused(owner, scopes, fragment):
-    from shared.errors import BadRequest
+    from shared.domain.errors import InvalidRequest
     from shared.identity_tokens import create_api_token
 
-    with pytest.raises(BadRequest, match=fragment):
+    with pytest.raises(InvalidRequest, match=fragment):
         create_api_token(owner, scopes)

@@ -1,7 +1,7 @@
 """Element-set history: appended, never overwritten; the newest epoch is current; re-imports are no-ops."""
 
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.catalog.importer import import_tle_text
-from shared.dal.catalog import catalog_repository
 
 ISS_OLD = """ISS (ZARYA)
 1 25544U 98067A   26105.50000000  .00006923  00000+0  13461-3 0  9991

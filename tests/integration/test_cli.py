@@ -2,9 +2,9 @@
 
 import json
 
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.auth import decode_jwt
 from shared.cli import main
-from shared.dal.catalog import catalog_repository
 
 GOOD = """NOAA 20 (JPSS-1)
 1 43013U 17073A   26107.17219596  .00000036  00000+0  38109-4 0  9998

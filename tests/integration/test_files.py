@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from functions.orbapi_files.app import app as files_app
-from shared.dal.files import file_repository
+from shared.adapters.dynamo.files import file_repository
 from shared.timefmt import iso_ms
 from tests.integration.conftest import bearer
 from tests.integration.test_files_support import Platform, make_booking, start_platform
@@ -205,7 +205,7 @@ def test_keys_that_s3_cannot_hold_are_400(platform, key, fragment):
 
 
 def test_no_attachment_to_a_finished_booking(platform):
-    from shared.dal.ledger import ledger_repository
+    from shared.adapters.dynamo.ledger import ledger_repository
 
     b = make_booking("alice")
     ledger_repository().cancel(b.id, lambda cur: cur.model_copy(update={"status": "Cancelled"}))

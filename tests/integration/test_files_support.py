@@ -12,7 +12,7 @@ from moto import mock_aws
 from infra.local.emulation import bucket_env, create_resources, create_storage
 from infra.local.pump import FakeLambdaContext, sqs_event
 from shared.aws import client, reset_clients
-from shared.models.ledger import Booking, Slot, UplinkFile
+from shared.domain.ledger.models import Booking, Slot, UplinkFile
 from shared.timefmt import utcnow
 
 _offsets = itertools.count(1)
@@ -20,12 +20,12 @@ _offsets = itertools.count(1)
 
 def reset_caches() -> None:
     from functions.file_events.handler import reset
+    from shared.adapters.dynamo.catalog import catalog_repository
+    from shared.adapters.dynamo.files import file_repository
+    from shared.adapters.dynamo.identity import identity_repository
+    from shared.adapters.dynamo.ledger import ledger_repository
+    from shared.adapters.dynamo.stations import station_repository
     from shared.auth import signing_key
-    from shared.dal.catalog import catalog_repository
-    from shared.dal.files import file_repository
-    from shared.dal.identity import identity_repository
-    from shared.dal.ledger import ledger_repository
-    from shared.dal.stations import station_repository
 
     reset_clients()
     for cached in (catalog_repository, identity_repository, signing_key, file_repository, ledger_repository,
@@ -78,8 +78,8 @@ def start_platform() -> Iterator[Platform]:
         reset_caches()
         create_resources(client("dynamodb"))
         urls = create_storage(client("s3"), client("sqs"))
+        from shared.adapters.dynamo.catalog import catalog_repository
         from shared.catalog.demo import seed_demo
-        from shared.dal.catalog import catalog_repository
 
         seed_demo(catalog_repository())
         p = Platform(urls)
@@ -93,7 +93,7 @@ def start_platform() -> Iterator[Platform]:
 def make_booking(owner: str, *, gs_id: str = "3", uplink: tuple[str, str | None] | None = None,
                  starts_in: timedelta | None = None, source: str = "orbapi") -> Booking:
     """A booking stored straight in the ledger (no pass check): a fresh window per call."""
-    from shared.dal.ledger import ledger_repository
+    from shared.adapters.dynamo.ledger import ledger_repository
 
     ledger = ledger_repository()
     now = utcnow()

@@ -17,11 +17,11 @@ from moto import mock_aws
 
 from infra.local.emulation import create_resources, create_state_machines, state_machine_env, state_machine_workers
 from infra.local.lambda_bridge import MOTO_CONFIG, bridge, function_name_of, unbridge
+from shared.adapters.dynamo.catalog import catalog_repository
 from shared.aws import client
 from shared.catalog.demo import seed_demo
-from shared.dal.catalog import catalog_repository
+from shared.domain.jobs.models import Job
 from shared.jobs_runner import start_job
-from shared.models.jobs import Job
 from shared.resources import JOBS_STATE_MACHINE
 from tests.integration.conftest import _reset_caches, bearer
 
@@ -114,7 +114,7 @@ def test_pass_analysis_runs_pending_to_completed(machine):
 
 def _stored_job(norad_ids: list[int]) -> str:
     """A job as the API stores it, for a satellite whose element set is gone from the catalogue."""
-    from shared.dal.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import jobs_repository
 
     repo = jobs_repository()
     now = datetime.now(UTC)
@@ -125,7 +125,7 @@ def _stored_job(norad_ids: list[int]) -> str:
 
 
 def test_a_failing_job_is_recorded_failed_by_the_catch_path(machine):
-    from shared.dal.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import jobs_repository
 
     task_id = _stored_job([99999])
     start_job(task_id)
@@ -140,7 +140,7 @@ def test_a_failing_job_is_recorded_failed_by_the_catch_path(machine):
 
 def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
     from functions.jobs_worker.logic import JobWorker
-    from shared.dal.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import jobs_repository
 
     def boom(self, request):
         raise RuntimeError("propagator exploded")
@@ -158,7 +158,7 @@ def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
 
 
 def test_a_duplicated_start_changes_nothing(machine):
-    from shared.dal.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import jobs_repository
 
     task_id = _stored_job([25544])
     start_job(task_id)

@@ -10,9 +10,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 from moto import mock_aws
 
 from infra.local.emulation import create_resources
+from shared.adapters.dynamo.ledger import SlotTaken, ledger_repository
 from shared.aws import client
-from shared.dal.ledger import SlotTaken, ledger_repository
-from shared.models.ledger import Booking, Slot
+from shared.domain.ledger.models import Booking, Slot
 from tests.integration.conftest import _reset_caches
 
 T0 = datetime(2027, 1, 1, tzinfo=UTC)

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from functions.orbapi_bookings.app import app as bookings_app
 from functions.orbapi_passes.app import app as passes_app
-from shared.dal.ledger import ledger_repository
+from shared.adapters.dynamo.ledger import ledger_repository
 from tests.integration.conftest import bearer
 
 bookings = TestClient(bookings_app, raise_server_exceptions=False)
@@ -189,7 +189,7 @@ def test_slots_beyond_the_horizon_or_out_of_range_are_refused(upcoming):
 
 
 def test_cancel_retries_when_the_booking_changes_underneath(upcoming):
-    from shared.dal.ledger import ledger_repository
+    from shared.adapters.dynamo.ledger import ledger_repository
 
     b = book([slot(upcoming[0])]).json()["bookingId"]
     ledger = ledger_repository()
@@ -198,7 +198,7 @@ def test_cancel_retries_when_the_booking_changes_underneath(upcoming):
     def cancelled(current):
         calls.append(current.status)
         if len(calls) == 1:  # another writer updates the booking between our read and our write
-            from shared.dal.dynamo import ddb, value
+            from shared.adapters.dynamo.base import ddb, value
 
             ddb().update_item(TableName=ledger.table, Key={"pk": value(f"BOOKING#{b:012d}"), "sk": value("META")},
                               UpdateExpression="SET updated_at = :u",
@@ -213,8 +213,8 @@ def test_cancel_retries_when_the_booking_changes_underneath(upcoming):
 
 
 def test_the_ledger_itself_refuses_unbounded_or_self_overlapping_windows(demo):
-    from shared.errors import BadRequest
-    from shared.models.ledger import Booking, Slot
+    from shared.domain.errors import InvalidRequest
+    from shared.domain.ledger.models import Booking, Slot
 
     now = datetime.now(UTC)
     ledger = ledger_repository()
@@ -224,8 +224,8 @@ def test_the_ledger_itself_refuses_unbounded_or_self_overlapping_windows(demo):
                        requested_at=now, updated_at=now,
                        slots=[Slot(id=i, gs_id="3", start=a, end=b) for i, (a, b) in enumerate(windows, 1)])
 
-    with pytest.raises(BadRequest, match="last at most"):
+    with pytest.raises(InvalidRequest, match="last at most"):
         ledger.reserve(booking((now, now + timedelta(days=2))))
-    with pytest.raises(BadRequest, match="overlap each other"):
+    with pytest.raises(InvalidRequest, match="overlap each other"):
         ledger.reserve(booking((now, now + timedelta(hours=1)),
                                (now + timedelta(minutes=30), now + timedelta(hours=2))))

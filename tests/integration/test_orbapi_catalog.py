@@ -107,7 +107,7 @@ def test_missing_or_bad_token_is_401_in_orbapi_format():
 
 
 def test_api_tokens_work_and_revocation_is_immediate():
-    from shared.dal.identity import identity_repository
+    from shared.adapters.dynamo.identity import identity_repository
     from shared.identity_tokens import create_api_token
 
     token, record = create_api_token("client_1", ["passes:read"], "ci")

@@ -146,7 +146,7 @@ def test_tle_upload_joins_the_history():
     r = tle.post("/api/v1/spacecraft/sc-noaa20/tle", headers=DEMO, json={"line1": line1, "line2": line2})
     assert r.status_code == 201, r.text
     assert r.json()["current"] is True and r.json()["epoch"].startswith("2026-04-18T04:07:57")
-    from shared.dal.catalog import catalog_repository
+    from shared.adapters.dynamo.catalog import catalog_repository
 
     history = catalog_repository().element_set_history(43013)
     assert [h.source for h in history][-1] == "spacego-upload" and history[-1].uploaded_by == "demo"

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from functions.ssa_auth.app import app
 from functions.ssa_core.app import app as core_app
+from shared.adapters.dynamo.users import user_repository
 from shared.auth import decode_jwt
 from shared.aws import client as aws_client
-from shared.dal.users import user_repository
 
 client = TestClient(app, raise_server_exceptions=False)
 core = TestClient(core_app, raise_server_exceptions=False)

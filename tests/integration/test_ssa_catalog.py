@@ -14,7 +14,7 @@ from groundlink_orbit import parse_tle_text
 from functions.ssa_catalog.app import app
 from functions.ssa_catalog.logic import AVAILABLE_ATTRIBUTES, LIST_FIELDS, satellite_type
 from functions.ssa_catalog.orbital import EARTH_RADIUS_KM, orbital_numbers
-from shared.models.catalog import Satellite
+from shared.domain.catalog.models import Satellite
 from tests.integration.conftest import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -336,7 +336,7 @@ class OneSatelliteRepository:
     """The catalogue holding one satellite, stored and read back the way DynamoDB items are."""
 
     def __init__(self, item: dict) -> None:
-        from shared.dal.dynamo import deserialize, serialize
+        from shared.adapters.dynamo.base import deserialize, serialize
 
         sat = Satellite.model_validate(item)
         self.sat = Satellite.model_validate(deserialize(serialize(sat.model_dump(exclude_none=True))))

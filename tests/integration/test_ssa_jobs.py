@@ -159,7 +159,7 @@ def test_worker_steps_are_idempotent_and_failures_are_recorded():
     handle({"task_id": r["task_id"], "step": "fail", "error": {"Error": "X", "Cause": "late"}})
     assert client.get(r["status_url"], headers=ALICE).json()["status"] == "completed"
 
-    from shared.dal.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import jobs_repository
 
     job = jobs_repository().get(r["task_id"]).model_copy(update={"task_id": "00000000-0000-4000-8000-000000000001",
                                                                  "history_id": 999, "status": "pending",

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from functions.ssa_news.app import app
+from shared.adapters.dynamo.news import DynamoNewsRepository
 from shared.catalog.importer import import_news
-from shared.dal.news import DynamoNewsRepository
-from shared.models.news import NEWS_FIELDS
+from shared.domain.news.models import NEWS_FIELDS
 from shared.resources import table
 from tests.integration.conftest import bearer
 

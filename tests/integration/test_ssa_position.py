@@ -13,8 +13,8 @@ from skyfield.api import EarthSatellite, load, wgs84
 
 from functions.ssa_position.app import app
 from functions.ssa_position.logic import CurrentPosition
-from shared.dal.catalog import catalog_repository
-from shared.models.catalog import ElementSetRecord, Satellite
+from shared.adapters.dynamo.catalog import catalog_repository
+from shared.domain.catalog.models import ElementSetRecord, Satellite
 from tests.integration.conftest import bearer
 
 client = TestClient(app, raise_server_exceptions=False)

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from functions.orbapi_files.app import app as files_app
 from functions.station_broker.app import app as broker_app
-from shared.dal.ledger import ledger_repository
-from shared.errors import BadRequest
+from shared.adapters.dynamo.ledger import ledger_repository
+from shared.domain.errors import InvalidRequest
 from shared.identity_tokens import create_api_token
 from shared.settings import get_settings
 from tests.integration.conftest import bearer
@@ -82,9 +82,9 @@ def test_offline_after_the_threshold(platform, monkeypatch):
 
 def test_only_station_tokens_poll(platform):
     assert api.get("/stations/v1/commands", headers=ALICE).status_code == 403
-    with pytest.raises(BadRequest, match="only for 'station-<gs_id>' owners"):  # such a token cannot exist
+    with pytest.raises(InvalidRequest, match="only for 'station-<gs_id>' owners"):  # such a token cannot exist
         create_api_token(owner="alice", scopes=["station"])
-    with pytest.raises(BadRequest, match="exactly the scope 'station'"):
+    with pytest.raises(InvalidRequest, match="exactly the scope 'station'"):
         create_api_token(owner="station-5", scopes=["station", "bookings"])
     assert api.get("/stations/v1/commands").status_code == 401
 

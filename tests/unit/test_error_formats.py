@@ -6,7 +6,7 @@ import pytest
 from fastapi import Query
 from fastapi.testclient import TestClient
 
-from shared.errors import Conflict, NotFound
+from shared.domain.errors import Conflict, NotFound
 from shared.http import create_app
 
 
@@ -92,3 +92,30 @@ def test_unknown_route_is_404_in_surface_format_and_request_id_is_honoured():
 def test_unencodable_text_in_an_error_is_escaped_not_a_500(surface):
     r = make(surface).get("/echo")
     assert r.status_code == 404 and b"\\ud800" in r.content
+
+
+def test_invalid_field_renders_per_surface():
+    """A domain InvalidField names its field in every surface's own format."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from shared.domain.errors import InvalidField
+    from shared.errors import install_error_handlers
+
+    bodies = {}
+    for surface in ("spacego", "orbapi", "ssa", "pipeline"):
+        app = FastAPI()
+        install_error_handlers(app, surface)
+
+        @app.get("/x")
+        def _raise() -> None:
+            raise InvalidField("window.start", "must be in the future")
+
+        r = TestClient(app).get("/x")
+        bodies[surface] = (r.status_code, r.json())
+    assert bodies["spacego"][0] == 400 and bodies["spacego"][1]["detail"] == "window.start: must be in the future"
+    assert bodies["orbapi"] == (400, {"error": "window.start: must be in the future"})
+    assert bodies["ssa"] == (422, {"detail": [{"loc": ["body", "window", "start"], "msg": "must be in the future",
+                                               "type": "value_error"}]})
+    assert bodies["pipeline"] == (422, {"error": "UNPROCESSABLE-CONTENT",
+                                        "errorMessage": "field 'window.start': must be in the future"})

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.auth import Principal, any_grants, permission_grants
+from shared.domain.identity import Principal, any_grants, permission_grants
 
 # Rows: required permission; columns: the user's permission (seed 004's table, verbatim).
 USER = ["imagery.availability", "imagery.availability.gbdx", "kraken", "imagery"]

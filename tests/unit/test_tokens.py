@@ -14,7 +14,7 @@ from shared.auth import (
     new_api_token,
     principal_from_claims,
 )
-from shared.errors import Unauthorized
+from shared.domain.errors import NotAuthenticated
 
 
 def test_issued_token_round_trips_subject_and_scopes():
@@ -34,26 +34,26 @@ def test_issued_token_round_trips_subject_and_scopes():
     ],
 )
 def test_bad_headers_are_unauthorized_with_reason(header, reason):
-    with pytest.raises(Unauthorized) as err:
+    with pytest.raises(NotAuthenticated) as err:
         authenticate(header)
     assert reason in err.value.message
 
 
 def test_expired_and_foreign_tokens_are_refused():
     expired = issue_jwt("alice", ["x"], ttl_s=-10)
-    with pytest.raises(Unauthorized, match="expired"):
+    with pytest.raises(NotAuthenticated, match="expired"):
         decode_jwt(expired)
     forged = jwt.encode(
         {"sub": "alice", "iss": "groundlink", "iat": int(time.time()), "exp": int(time.time()) + 60},
         "some-other-key-of-sufficient-length-123456",
         algorithm="HS256",
     )
-    with pytest.raises(Unauthorized, match="signature"):
+    with pytest.raises(NotAuthenticated, match="signature"):
         decode_jwt(forged)
 
 
 def test_refresh_token_is_not_an_access_token():
-    with pytest.raises(Unauthorized, match="access token"):
+    with pytest.raises(NotAuthenticated, match="access token"):
         decode_jwt(issue_jwt("alice", [], token_type="refresh"))
 
 

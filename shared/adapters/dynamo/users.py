@@ -16,9 +16,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Protocol
 
-from shared.dal.dynamo import cancellation_reasons, ddb, deserialize, serialize, table_name, value
-from shared.errors import Conflict
-from shared.models.users import User, email_key, name_key
+from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, serialize, table_name, value
+from shared.domain.errors import Conflict
+from shared.domain.identity.accounts import User, email_key, name_key
 
 COUNTER_KEY = {"pk": "COUNTER#user", "sk": "COUNTER"}
 

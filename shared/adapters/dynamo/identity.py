@@ -12,7 +12,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from shared.dal.dynamo import ddb, deserialize, query_all, serialize, table_name, value
+from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
 
 
 class ApiTokenRecord(BaseModel):

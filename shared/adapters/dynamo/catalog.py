@@ -17,8 +17,8 @@ from typing import Literal, Protocol
 
 from botocore.exceptions import ClientError
 
-from shared.dal.dynamo import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
-from shared.models.catalog import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
+from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
+from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
 from shared.settings import get_settings
 
 AddResult = Literal["current", "history", "duplicate"]

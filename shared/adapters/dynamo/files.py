@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from shared.dal.dynamo import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
-from shared.models.files import VERIFIABLE, FileRecord, FileStatus, ObjectState
+from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
+from shared.domain.files.models import VERIFIABLE, FileRecord, FileStatus, ObjectState
 from shared.timefmt import iso_ms, utcnow
 
 

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from shared.dal.dynamo import ddb, deserialize, query_all, serialize, table_name, value
-from shared.models.profiles import MissionProfile
+from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
+from shared.domain.profiles.models import MissionProfile
 from shared.timefmt import iso_ms
 
 INDEX = "by_parent"

@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
-from shared.dal.dynamo import ddb, deserialize, serialize, table_name, value
-from shared.errors import Conflict
-from shared.models.news import NewsArticle, utc
+from shared.adapters.dynamo.base import ddb, deserialize, serialize, table_name, value
+from shared.domain.errors import Conflict
+from shared.domain.news.models import NewsArticle, utc
 
 UpsertResult = Literal["created", "updated", "unchanged"]
 LISTING = "NEWS"

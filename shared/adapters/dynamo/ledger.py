@@ -23,9 +23,9 @@ from typing import Protocol
 
 from botocore.exceptions import ClientError
 
-from shared.dal.dynamo import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
-from shared.errors import BadRequest, Conflict, ServiceUnavailable
-from shared.models.ledger import Booking, Window
+from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
+from shared.domain.errors import Conflict, InvalidRequest, Unavailable
+from shared.domain.ledger.models import Booking, Window
 from shared.timefmt import iso_ms
 
 MAX_WINDOW = timedelta(days=1)  # longest reservation: bounds the overlap query
@@ -120,18 +120,18 @@ class DynamoLedgerRepository:
         """The ledger's own rules, whichever API calls it: bounded windows, none overlapping another of
         the same booking (the overlap query relies on MAX_WINDOW)."""
         if not booking.slots:
-            raise BadRequest("a reservation needs at least one window")
+            raise InvalidRequest("a reservation needs at least one window")
         by_station: dict[str, list] = {}
         for s in booking.slots:
             if not s.start < s.end or s.end - s.start > MAX_WINDOW:
-                raise BadRequest(f"window {iso_ms(s.start)}–{iso_ms(s.end)} must have end after start and last at "
+                raise InvalidRequest(f"window {iso_ms(s.start)}–{iso_ms(s.end)} must have end after start and last at "
                                  f"most {MAX_WINDOW}")
             by_station.setdefault(s.gs_id, []).append(s)
         for gs, slots in by_station.items():
             slots.sort(key=lambda s: s.start)
             for a, b in zip(slots, slots[1:], strict=False):
                 if b.start < a.end:
-                    raise BadRequest(f"windows of one reservation overlap each other at ground station {gs}")
+                    raise InvalidRequest(f"windows of one reservation overlap each other at ground station {gs}")
 
     def reserve(self, booking: Booking) -> None:
         """Reserve every slot of ``booking`` and store it, all or nothing. Raises SlotTaken."""
@@ -178,7 +178,7 @@ class DynamoLedgerRepository:
                 if reasons and reasons[-1] == "ConditionalCheckFailed":
                     raise Conflict(f"booking {booking.id} already exists") from None
             time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))  # another writer won this station: re-read
-        raise ServiceUnavailable("the ground station schedule is busy; retry the request")
+        raise Unavailable("the ground station schedule is busy; retry the request")
 
     def cancel(self, booking_id: int, transform: Callable[[Booking], Booking | None]) -> Booking | None:
         """Store ``transform(current)`` (the cancelled booking) and free its reserved windows in one
@@ -213,7 +213,7 @@ class DynamoLedgerRepository:
                 if exc.response["Error"]["Code"] not in _RETRYABLE:
                     raise
             time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))  # changed underneath: read again
-        raise ServiceUnavailable(f"booking {booking_id} is being changed concurrently; retry the request")
+        raise Unavailable(f"booking {booking_id} is being changed concurrently; retry the request")
 
 
 @lru_cache(maxsize=1)

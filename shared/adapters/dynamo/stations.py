@@ -18,10 +18,10 @@ from typing import Protocol
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from shared.dal.dynamo import ddb, query_all, serialize, table_name, value
-from shared.dal.ledger import MAX_WINDOW, ledger_repository
-from shared.errors import ServiceUnavailable
-from shared.models.ledger import Booking
+from shared.adapters.dynamo.base import ddb, query_all, serialize, table_name, value
+from shared.adapters.dynamo.ledger import MAX_WINDOW, ledger_repository
+from shared.domain.errors import Unavailable
+from shared.domain.ledger.models import Booking
 from shared.timefmt import iso_ms
 
 MAX_ATTEMPTS = 25
@@ -110,7 +110,7 @@ class DynamoStationRepository:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
             time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))
-        raise ServiceUnavailable(f"booking {booking_id} is being changed concurrently; retry the request")
+        raise Unavailable(f"booking {booking_id} is being changed concurrently; retry the request")
 
 
 @lru_cache(maxsize=1)

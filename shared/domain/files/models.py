@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from shared.models.ledger import UplinkFile
+from shared.domain.ledger.models import UplinkFile
 from shared.timefmt import iso_ms
 
 FileStatus = Literal["pending", "available", "consumed", "failed", "delivered"]

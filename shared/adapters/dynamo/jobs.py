@@ -21,8 +21,8 @@ from typing import Protocol
 
 from botocore.exceptions import ClientError
 
-from shared.dal.dynamo import ddb, deserialize, query_all, serialize, table_name, value
-from shared.models.jobs import Job
+from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
+from shared.domain.jobs.models import Job
 
 _ALLOWED_FROM = {"in_progress": ("pending", "in_progress"), "completed": ("pending", "in_progress"),
                  "failed": ("pending", "in_progress")}

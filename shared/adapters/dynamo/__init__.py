@@ -1,0 +1,1 @@
+"""DynamoDB implementations of the domain ports (table layouts documented per module)."""
