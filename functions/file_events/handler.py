@@ -24,9 +24,7 @@ from aws_lambda_powertools.utilities.parser.models.s3 import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.file_events.logic import FileEvents, ObjectEvent
-from shared.adapters.dynamo.files import file_repository
-from shared.adapters.dynamo.ledger import ledger_repository
-from shared.aws import client
+from shared import wiring
 from shared.observability import logger, metrics
 from shared.resources import BUCKETS
 from shared.settings import get_settings
@@ -59,7 +57,7 @@ class S3Event(S3Model):
 def file_events() -> FileEvents:
     settings = get_settings()
     buckets = {settings.bucket_name(b.key): b.key for b in BUCKETS}
-    return FileEvents(file_repository(), ledger_repository(), client("s3"), buckets)
+    return FileEvents(wiring.file_service(), wiring.payload_storage(), buckets)
 
 
 def reset() -> None:

@@ -11,22 +11,14 @@ object was overwritten since is stale and skipped - the newer object's own event
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from botocore.exceptions import ClientError
-
-from functions.orbapi_files.logic import FileService
-from shared.adapters.dynamo.files import FileRepository
-from shared.adapters.dynamo.ledger import LedgerRepository
-from shared.domain.files.models import FileRecord, ObjectState, delivery_key, owner_of_key
+from shared.domain.files.models import FileRecord, ObjectState
+from shared.domain.files.ports import PayloadStorage
+from shared.domain.files.service import FileService, downlink_name
 from shared.observability import logger
-from shared.timefmt import utcnow
-
-CHUNK = 1024 * 1024
-_GONE = {"PreconditionFailed", "412", "NoSuchKey", "NoSuchVersion", "404"}
 
 
 @dataclass(frozen=True)
@@ -52,36 +44,14 @@ class ObjectEvent:
                    version_id=version, order=order)
 
 
-def _version_args(event: ObjectEvent, if_match: str) -> dict:
-    if event.version_id:
-        return {"VersionId": event.version_id}
-    return {if_match: f'"{event.etag}"'} if event.etag else {}
-
-
-def stream_sha256(s3, event: ObjectEvent) -> tuple[str, int] | None:
-    """SHA-256 and size of the event's object version, read in 1 MiB chunks; None if it is gone or replaced."""
-    try:
-        resp = s3.get_object(Bucket=event.bucket, Key=event.key, **_version_args(event, "IfMatch"))
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] in _GONE:
-            return None
-        raise
-    digest, size = hashlib.sha256(), 0
-    for chunk in resp["Body"].iter_chunks(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
-
-
 class FileEvents:
-    def __init__(self, files: FileRepository, ledger: LedgerRepository, s3, buckets: dict[str, str]) -> None:
+    """Routes each object event by bucket to the files use case."""
+
+    def __init__(self, files: FileService, storage: PayloadStorage, buckets: dict[str, str]) -> None:
         """``buckets``: physical bucket name → bucket key (``uplink``, ``downlink``, ``delivery``)."""
         self.files = files
-        self.ledger = ledger
-        self.s3 = s3
+        self.storage = storage
         self.buckets = buckets
-        self.delivery_bucket = next(name for name, key in buckets.items() if key == "delivery")
-        self.service = FileService(files, ledger)
 
     def handle(self, event: ObjectEvent) -> list[FileRecord]:
         kind = self.buckets.get(event.bucket)
@@ -93,53 +63,18 @@ class FileEvents:
         return []
 
     def uplink(self, event: ObjectEvent) -> list[FileRecord]:
-        digest = stream_sha256(self.s3, event)
+        digest = self.storage.sha256(event)
         if digest is None:
             logger.info("stale uplink event skipped", extra={"key": event.key})
             return []
         sha, size = digest
         obj = ObjectState(bucket="uplink", key=event.key, order=event.order, sha256=sha, size=size,
                           etag=event.etag, version_id=event.version_id)
-        return self.service.on_uplink_object(obj, owner_of_key(event.key))
+        return self.files.on_uplink_object(obj)
 
     def downlink(self, event: ObjectEvent) -> list[FileRecord]:
-        parts = event.key.split("/", 2)
-        if len(parts) != 3 or parts[0] != "downlink" or not parts[1].isdigit() or not parts[2] or \
-                any(p in ("", ".", "..") for p in parts[2].split("/")):
+        if downlink_name(event.key) is None:
             logger.warning("downlink object outside downlink/<bookingId>/<name> ignored", extra={"key": event.key})
             return []
-        booking_id, name = int(parts[1]), parts[2]
-        booking = self.ledger.get_booking(booking_id)
-        if booking is None:
-            logger.warning("downlink object for an unknown booking ignored", extra={"key": event.key})
-            return []
-        now = utcnow()
-        [file_id] = self.ledger.next_ids("file")
-        record = self.files.claim_downlink(FileRecord(
-            id=file_id, booking_id=booking.id, owner=booking.owner, direction="downlink",
-            s3_key=delivery_key(booking.owner, booking.id, name), source_key=event.key,
-            created_at=now, updated_at=now,
-        ), name)
-        if record.order is not None and record.order >= event.order:
-            return []  # delivered already (a duplicate) or a newer drop was delivered (a stale event)
-        digest = stream_sha256(self.s3, event)
-        if digest is None:
-            return []
-        sha, size = digest
-        copy_source = {"Bucket": event.bucket, "Key": event.key}
-        extra: dict = {}
-        if event.version_id:
-            copy_source["VersionId"] = event.version_id
-        elif event.etag:
-            extra["CopySourceIfMatch"] = f'"{event.etag}"'
-        try:
-            self.s3.copy(copy_source, self.delivery_bucket, record.s3_key, ExtraArgs=extra or None)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in _GONE:
-                return []
-            raise
-        obj = ObjectState(bucket="downlink", key=event.key, order=event.order, sha256=sha, size=size,
-                          etag=event.etag, version_id=event.version_id)
-        done = self.files.apply_object(record, obj, "delivered", None, allowed=("pending", "delivered", "failed"),
-                                       sha256=sha, actual_sha256=sha)
+        done = self.files.on_downlink_object(event, self.storage)
         return [done] if done else []

@@ -12,7 +12,8 @@ from moto import mock_aws
 from infra.local.emulation import bucket_env, create_resources, create_storage
 from infra.local.pump import FakeLambdaContext, sqs_event
 from shared.aws import client, reset_clients
-from shared.domain.ledger.models import Booking, Slot, UplinkFile
+from shared.domain.files.models import FileRecord
+from shared.domain.ledger.models import Booking, ContactPart, ServiceRef, Slot
 from shared.timefmt import utcnow
 
 _offsets = itertools.count(1)
@@ -21,15 +22,15 @@ _offsets = itertools.count(1)
 def reset_caches() -> None:
     from functions.file_events.handler import reset
     from shared.adapters.dynamo.catalog import catalog_repository
-    from shared.adapters.dynamo.files import file_repository
+    from shared.adapters.dynamo.files import file_store
     from shared.adapters.dynamo.identity import identity_repository
-    from shared.adapters.dynamo.ledger import ledger_repository
-    from shared.adapters.dynamo.stations import station_repository
+    from shared.adapters.dynamo.ledger import ledger_store
+    from shared.adapters.dynamo.stations import heartbeat_store
     from shared.auth import signing_key
 
     reset_clients()
-    for cached in (catalog_repository, identity_repository, signing_key, file_repository, ledger_repository,
-                   station_repository):
+    for cached in (catalog_repository, identity_repository, signing_key, file_store, ledger_store,
+                   heartbeat_store):
         cached.cache_clear()
     reset()
 
@@ -93,9 +94,9 @@ def start_platform() -> Iterator[Platform]:
 def make_booking(owner: str, *, gs_id: str = "3", uplink: tuple[str, str | None] | None = None,
                  starts_in: timedelta | None = None, source: str = "orbapi") -> Booking:
     """A booking stored straight in the ledger (no pass check): a fresh window per call."""
-    from shared.adapters.dynamo.ledger import ledger_repository
+    from shared.adapters.dynamo.ledger import ledger_store
 
-    ledger = ledger_repository()
+    ledger = ledger_store()
     now = utcnow()
     start = now + (starts_in if starts_in is not None else timedelta(hours=next(_offsets)))
     [booking_id] = ledger.next_ids("booking")
@@ -103,10 +104,11 @@ def make_booking(owner: str, *, gs_id: str = "3", uplink: tuple[str, str | None]
     files = []
     if uplink:
         [file_id] = ledger.next_ids("file")
-        files.append(UplinkFile(id=file_id, booking_id=booking_id, s3_key=uplink[0], sha256=uplink[1],
-                                created_at=now, updated_at=now))
+        files.append(FileRecord(id=file_id, booking_id=booking_id, owner=owner, direction="uplink", s3_key=uplink[0],
+                                sha256=uplink[1], created_at=now, updated_at=now))
+    contact = ContactPart(spacecraft_id="sc-test", service=ServiceRef(id="svc")) if source == "spacego" else None
     booking = Booking(id=booking_id, owner=owner, owner_type="api_token", norad_id=43013, type="data",
-                      source=source, requested_at=now, updated_at=now, uplink_files=files,
+                      source=source, requested_at=now, updated_at=now, contact=contact,
                       slots=[Slot(id=slot_id, gs_id=gs_id, start=start, end=start + timedelta(minutes=10))])
-    ledger.reserve(booking)
+    ledger.reserve(booking, files)
     return booking

@@ -1,108 +1,26 @@
-"""Hypothesis stateful test of the antenna-time ledger: random book / cancel / rebook sequences never leave
-two overlapping reservations on one station, a booking succeeds exactly when its windows are free, and
-cancelled windows become bookable again."""
+"""The ledger's stateful model (tests/support/ledger_machine.py) on the DynamoDB store under moto: a few
+examples here — the in-memory store runs many in the fast tier, and the contract tests keep the two alike."""
 
-from datetime import UTC, datetime, timedelta
-
-import hypothesis.strategies as st
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
 from moto import mock_aws
 
 from infra.local.emulation import create_resources
-from shared.adapters.dynamo.ledger import SlotTaken, ledger_repository
+from shared.adapters.dynamo.ledger import ledger_store
 from shared.aws import client
-from shared.domain.ledger.models import Booking, Slot
 from tests.integration.conftest import _reset_caches
-
-T0 = datetime(2027, 1, 1, tzinfo=UTC)
-STATIONS = ("1", "2")
-slots = st.lists(
-    st.tuples(st.sampled_from(STATIONS), st.integers(0, 240), st.integers(1, 40)), min_size=1, max_size=3
-).filter(
-    lambda xs: all(  # a single booking's own slots never overlap (the API refuses that with 400)
-        not (a[0] == b[0] and a[1] < b[1] + b[2] and b[1] < a[1] + a[2])
-        for i, a in enumerate(xs) for b in xs[i + 1:]
-    )
-)
+from tests.support.ledger_machine import machine_test
 
 
-def overlaps(a, b) -> bool:
-    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+def _dynamo_store():
+    mock = mock_aws()
+    mock.start()
+    _reset_caches()
+    create_resources(client("dynamodb"))
 
-
-class LedgerMachine(RuleBasedStateMachine):
-    bookings = Bundle("bookings")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.mock = mock_aws()
-        self.mock.start()
-        _reset_caches()
-        create_resources(client("dynamodb"))
-        self.ledger = ledger_repository()
-        self.model: dict[int, list[tuple[str, datetime, datetime]]] = {}  # active bookings' windows
-
-    def teardown(self) -> None:
-        self.mock.stop()
+    def close() -> None:
+        mock.stop()
         _reset_caches()
 
-    def _booking(self, spec) -> Booking:
-        [bid] = self.ledger.next_ids("booking")
-        ids = self.ledger.next_ids("slot", len(spec))
-        now = datetime.now(UTC)
-        return Booking(id=bid, owner="o", owner_type="user", norad_id=1, type="data", requested_at=now,
-                       updated_at=now, slots=[
-                           Slot(id=i, gs_id=gs, start=T0 + timedelta(minutes=m), end=T0 + timedelta(minutes=m + d))
-                           for i, (gs, m, d) in zip(ids, spec, strict=True)])
-
-    @rule(target=bookings, spec=slots)
-    def book(self, spec):
-        booking = self._booking(spec)
-        wanted = [(s.gs_id, s.start, s.end) for s in booking.slots]
-        free = not any(overlaps(w, t) for w in wanted for ws in self.model.values() for t in ws)
-        try:
-            self.ledger.reserve(booking)
-            accepted = True
-        except SlotTaken:
-            accepted = False
-        assert accepted == free, (wanted, self.model)
-        if accepted:
-            self.model[booking.id] = wanted
-            return booking.id
-        return None
-
-    @rule(booking_id=consumes(bookings))
-    def cancel(self, booking_id):
-        if booking_id is None:
-            return
-        def cancelled(b):
-            return b.model_copy(update={"status": "Cancelled",
-                                        "slots": [s.model_copy(update={"status": "Cancelled"}) for s in b.slots]})
-
-        self.ledger.cancel(booking_id, cancelled)
-        windows = self.model.pop(booking_id)
-        # the freed windows are bookable again at once
-        for gs, start, end in windows:
-            assert self.ledger.reservations(gs, start, end) == [] or any(
-                overlaps((gs, start, end), t) for ws in self.model.values() for t in ws)
-        assert self.ledger.get_booking(booking_id).status == "Cancelled"
-
-    @invariant()
-    def no_two_reservations_overlap(self):
-        if not hasattr(self, "ledger"):
-            return
-        for gs in STATIONS:
-            rows = self.ledger.reservations(gs, T0 - timedelta(days=1), T0 + timedelta(days=2))
-            rows.sort(key=lambda w: w.start)
-            for a, b in zip(rows, rows[1:], strict=False):
-                assert a.end <= b.start, (a, b)
-            expected = sorted((s, e) for ws in self.model.values() for g, s, e in ws if g == gs)
-            assert [(w.start, w.end) for w in rows] == expected
+    return ledger_store(), close
 
 
-LedgerMachine.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=15, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-TestLedger = LedgerMachine.TestCase
+TestLedgerOnDynamoDB = machine_test(_dynamo_store, max_examples=8)

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 
 from functions.orbapi_files.app import app as files_app
 from functions.station_broker.app import app as broker_app
-from shared.adapters.dynamo.ledger import ledger_repository
+from shared.adapters.dynamo.ledger import ledger_store
 from shared.domain.errors import InvalidRequest
+from shared.domain.ledger.models import contact_state
 from shared.identity_tokens import create_api_token
 from shared.settings import get_settings
 from tests.integration.conftest import bearer
@@ -91,7 +92,7 @@ def test_only_station_tokens_poll(platform):
 
 def _during(monkeypatch, b):
     """Reports are accepted once the contact has begun: move the broker's clock into the slot."""
-    import functions.station_broker.logic as broker
+    import shared.domain.stations.service as broker
 
     monkeypatch.setattr(broker, "utcnow", lambda: b.slots[0].start + timedelta(seconds=30))
 
@@ -106,12 +107,12 @@ def test_contact_result_is_final_and_idempotent(platform, monkeypatch):
     assert r.json() == {"status": "success", "bookingId": b.id, "missionId": b.id, "gsId": "5",
                         "result": "completed", "bookingStatus": "Completed",
                         "slots": [{"id": b.slots[0].id, "gsId": "5", "status": "Completed"}]}
-    stored = ledger_repository().get_booking(b.id)
+    stored = ledger_store().get(b.id)
     assert stored.status == "Completed" and stored.slots[0].status == "Completed"
-    assert stored.details["stationResults"]["5"]["metrics"] == {"snr_db": 11.5}
+    assert stored.station_results["5"].metrics == {"snr_db": 11.5}
     # A retried report changes nothing; a contradicting one is a conflict
     again = api.post(url, headers=headers, json={"status": "completed"})
-    assert again.status_code == 200 and ledger_repository().get_booking(b.id) == stored
+    assert again.status_code == 200 and ledger_store().get(b.id) == stored
     assert api.post(url, headers=headers, json={"status": "failed"}).status_code == 409
     # The contact is no longer in the station's queue
     ids = [c["bookingId"] for c in api.get("/stations/v1/commands", headers=headers).json()["commands"]]
@@ -124,8 +125,8 @@ def test_failed_result_and_spacego_contact_state(platform, monkeypatch):
     r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"),
                  json={"status": "failed", "message": "antenna fault", "channels": []})
     assert r.status_code == 200 and r.json()["bookingStatus"] == "Failed"
-    stored = ledger_repository().get_booking(b.id)
-    assert stored.details["state"] == "FAILED" and stored.details["state_msg"] == "antenna fault"
+    stored = ledger_store().get(b.id)
+    assert contact_state(stored) == "FAIL" and stored.contact.state_msg == "antenna fault"
 
 
 def test_result_for_another_stations_contact_is_404(platform):
@@ -147,7 +148,7 @@ def test_result_before_the_contact_begins_is_refused(platform):
     b = make_booking("alice", gs_id="5")
     r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"), json={"status": "completed"})
     assert r.status_code == 409 and "can only be reported once it has begun" in r.json()["error"]
-    assert ledger_repository().get_booking(b.id).status == "Pending"
+    assert ledger_store().get(b.id).status == "Pending"
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,13 @@ greater than the stored one, so a duplicate changes nothing twice and a stale ev
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
 from shared.domain.files.models import VERIFIABLE, FileRecord, FileStatus, ObjectState
+from shared.domain.files.ports import FileStore
 from shared.timefmt import iso_ms, utcnow
 
 
@@ -37,23 +38,16 @@ def _object_key(bucket: str, key: str) -> dict:
     return {"pk": value(f"OBJECT#{bucket}/{key}"), "sk": value("OBJECT")}
 
 
+def file_item(record: FileRecord) -> dict[str, Any]:
+    """The stored item of a file record (also written by the ledger, in a booking's own transaction)."""
+    return {**record.model_dump(mode="json"), "pk": _pk(record.booking_id), "sk": _sk(record.id)}
+
+
 def _conditional_failed(exc: ClientError) -> bool:
     return exc.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
-class FileRepository(Protocol):
-    def create(self, record: FileRecord) -> bool: ...
-    def get(self, booking_id: int, file_id: int) -> FileRecord | None: ...
-    def list(self, booking_id: int, direction: str | None = None) -> list[FileRecord]: ...
-    def by_key(self, s3_key: str) -> list[FileRecord]: ...
-    def record_object(self, obj: ObjectState) -> bool: ...
-    def get_object(self, bucket: str, key: str) -> ObjectState | None: ...
-    def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
-                     allowed: tuple[FileStatus, ...] = VERIFIABLE, **fields: Any) -> FileRecord | None: ...
-    def claim_downlink(self, record: FileRecord, name: str) -> FileRecord: ...
-
-
-class DynamoFileRepository:
+class DynamoFileStore:
     def __init__(self) -> None:
         self.table = table_name("files")
 
@@ -88,7 +82,7 @@ class DynamoFileRepository:
     # -- writing ------------------------------------------------------------------------------------
     def create(self, record: FileRecord) -> bool:
         """Store a new file; False if that file id exists already (a retried adoption)."""
-        item = {**record.model_dump(mode="json"), "pk": _pk(record.booking_id), "sk": _sk(record.id)}
+        item = file_item(record)
         try:
             ddb().put_item(TableName=self.table, Item=serialize(item), ConditionExpression="attribute_not_exists(pk)")
             return True
@@ -169,5 +163,5 @@ class DynamoFileRepository:
 
 
 @lru_cache(maxsize=1)
-def file_repository() -> FileRepository:
-    return DynamoFileRepository()
+def file_store() -> FileStore:
+    return DynamoFileStore()

@@ -16,52 +16,43 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
-from shared.domain.errors import Conflict, InvalidRequest, Unavailable
-from shared.domain.ledger.models import Booking, Window
+from shared.adapters.dynamo.files import file_item
+from shared.domain.errors import Conflict, Unavailable
+from shared.domain.files.models import FileRecord
+from shared.domain.ledger.errors import SlotTaken, check_windows
+from shared.domain.ledger.models import Booking, Reservation, Slot, Window
+from shared.domain.ledger.policy import MAX_WINDOW
+from shared.domain.ledger.ports import LedgerStore, Transform
 from shared.timefmt import iso_ms
 
-MAX_WINDOW = timedelta(days=1)  # longest reservation: bounds the overlap query
 MAX_ATTEMPTS = 25
 _RETRYABLE = ("TransactionCanceledException", "TransactionConflictException")
 
 
-class SlotTaken(Conflict):
-    def __init__(self, window: Window, taken: Window) -> None:
-        super().__init__(
-            f"ground station {window.gs_id} is already reserved from {iso_ms(taken.start)} to {iso_ms(taken.end)}, "
-            f"overlapping the requested {iso_ms(window.start)}–{iso_ms(window.end)}"
-        )
-        self.window, self.taken = window, taken
-
-
-def _booking_key(booking_id: int) -> dict:
+def _booking_key(booking_id: int) -> dict[str, Any]:
     return {"pk": value(f"BOOKING#{booking_id:012d}"), "sk": value("META")}
 
 
-def _res_sk(w: Window, booking_id: int, slot_id: int) -> str:
+def _res_sk(w: Window | Slot, booking_id: int, slot_id: int) -> str:
     return f"RES#{iso_ms(w.start)}#{booking_id:012d}#{slot_id:012d}"
 
 
-class LedgerRepository(Protocol):
-    def next_ids(self, counter: str, count: int = 1) -> list[int]: ...
-    def reserve(self, booking: Booking) -> None: ...
-    def cancel(self, booking_id: int, transform: Callable[[Booking], Booking | None]) -> Booking | None: ...
-    def get_booking(self, booking_id: int) -> Booking | None: ...
-    def list_bookings(self, owner: str) -> list[Booking]: ...
-    def reservations(self, gs_id: str, start, end) -> list[Window]: ...
+def _backoff(attempt: int) -> None:
+    time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))  # another writer won: re-read
 
 
-class DynamoLedgerRepository:
+class DynamoLedgerStore:
     def __init__(self) -> None:
         self.table = table_name("ledger")
+        self.files_table = table_name("files")
 
     def next_ids(self, counter: str, count: int = 1) -> list[int]:
         resp = ddb().update_item(
@@ -81,8 +72,8 @@ class DynamoLedgerRepository:
                               ConsistentRead=True)
         return int(resp["Item"]["version"]["N"]) if "Item" in resp else None
 
-    def reservations(self, gs_id: str, start, end) -> list[Window]:
-        """Reserved windows of a station that overlap [start, end)."""
+    def reservations(self, gs_id: str, start: datetime, end: datetime) -> list[Reservation]:
+        """Reserved windows of a station that overlap [start, end), in start order."""
         items = query_all(
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
@@ -93,14 +84,15 @@ class DynamoLedgerRepository:
             },
             ConsistentRead=True,
         )
-        windows = [Window(gs_id=gs_id, start=i["start"], end=i["end"]) for i in items]
-        return [w for w in windows if w.start < end and start < w.end]
+        out = [Reservation(gs_id=gs_id, booking_id=i["booking_id"], slot_id=i["slot_id"], start=i["start"],
+                           end=i["end"]) for i in items]
+        return [r for r in out if r.start < end and start < r.end]
 
-    def get_booking(self, booking_id: int) -> Booking | None:
+    def get(self, booking_id: int) -> Booking | None:
         resp = ddb().get_item(TableName=self.table, Key=_booking_key(booking_id), ConsistentRead=True)
         return Booking.model_validate(deserialize(resp["Item"])) if "Item" in resp else None
 
-    def list_bookings(self, owner: str) -> list[Booking]:
+    def list_by_owner(self, owner: str) -> list[Booking]:
         items = query_all(
             TableName=self.table,
             IndexName="by_owner",
@@ -111,40 +103,22 @@ class DynamoLedgerRepository:
         return [Booking.model_validate(i) for i in items]
 
     # -- writing ------------------------------------------------------------------------------------
-    def _booking_item(self, booking: Booking) -> dict:
+    def _booking_item(self, booking: Booking) -> dict[str, Any]:
         body = booking.model_dump(mode="json")
         return {**body, "pk": f"BOOKING#{booking.id:012d}", "sk": "META", "owner_sort": f"{booking.id:012d}"}
 
-    @staticmethod
-    def _validate(booking: Booking) -> None:
-        """The ledger's own rules, whichever API calls it: bounded windows, none overlapping another of
-        the same booking (the overlap query relies on MAX_WINDOW)."""
-        if not booking.slots:
-            raise InvalidRequest("a reservation needs at least one window")
-        by_station: dict[str, list] = {}
-        for s in booking.slots:
-            if not s.start < s.end or s.end - s.start > MAX_WINDOW:
-                raise InvalidRequest(f"window {iso_ms(s.start)}–{iso_ms(s.end)} must have end after start and last at "
-                                 f"most {MAX_WINDOW}")
-            by_station.setdefault(s.gs_id, []).append(s)
-        for gs, slots in by_station.items():
-            slots.sort(key=lambda s: s.start)
-            for a, b in zip(slots, slots[1:], strict=False):
-                if b.start < a.end:
-                    raise InvalidRequest(f"windows of one reservation overlap each other at ground station {gs}")
-
-    def reserve(self, booking: Booking) -> None:
-        """Reserve every slot of ``booking`` and store it, all or nothing. Raises SlotTaken."""
-        self._validate(booking)
-        windows = [(Window(gs_id=s.gs_id, start=s.start, end=s.end), s.id) for s in booking.slots]
-        stations = sorted({w.gs_id for w, _ in windows})
+    def reserve(self, booking: Booking, files: Sequence[FileRecord] = ()) -> None:
+        """Reserve every slot of ``booking`` and store it with its files, all or nothing. Raises SlotTaken."""
+        check_windows(booking.windows(), MAX_WINDOW.total_seconds())
+        stations = sorted({s.gs_id for s in booking.slots})
         for attempt in range(MAX_ATTEMPTS):
             versions = {gs: self._lock_version(gs) for gs in stations}
-            for w, _ in windows:
+            for w in booking.windows():
                 taken = self.reservations(w.gs_id, w.start, w.end)
                 if taken:
-                    raise SlotTaken(w, taken[0])
-            items = []
+                    t = taken[0]
+                    raise SlotTaken(w, Window(gs_id=t.gs_id, start=t.start, end=t.end))
+            items: list[dict[str, Any]] = []
             for gs in stations:
                 old = versions[gs]
                 items.append({"Update": {
@@ -156,16 +130,19 @@ class DynamoLedgerRepository:
                     "ExpressionAttributeValues": {":new": value((old or 0) + 1),
                                                   **({":old": value(old)} if old is not None else {})},
                 }})
-            for w, slot_id in windows:
+            for s in booking.slots:
                 items.append({"Put": {
                     "TableName": self.table,
                     "Item": serialize({
-                        "pk": f"STATION#{w.gs_id}", "sk": _res_sk(w, booking.id, slot_id),
-                        "start": iso_ms(w.start), "end": iso_ms(w.end), "booking_id": booking.id,
-                        "slot_id": slot_id, "source": booking.source,
+                        "pk": f"STATION#{s.gs_id}", "sk": _res_sk(s, booking.id, s.id),
+                        "start": iso_ms(s.start), "end": iso_ms(s.end), "booking_id": booking.id,
+                        "slot_id": s.id, "source": booking.source,
                     }),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }})
+            for f in files:
+                items.append({"Put": {"TableName": self.files_table, "Item": serialize(file_item(f)),
+                                      "ConditionExpression": "attribute_not_exists(pk)"}})
             items.append({"Put": {"TableName": self.table, "Item": serialize(self._booking_item(booking)),
                                   "ConditionExpression": "attribute_not_exists(pk)"}})
             try:
@@ -177,45 +154,43 @@ class DynamoLedgerRepository:
                 reasons = cancellation_reasons(exc)
                 if reasons and reasons[-1] == "ConditionalCheckFailed":
                     raise Conflict(f"booking {booking.id} already exists") from None
-            time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))  # another writer won this station: re-read
+            _backoff(attempt)
         raise Unavailable("the ground station schedule is busy; retry the request")
 
-    def cancel(self, booking_id: int, transform: Callable[[Booking], Booking | None]) -> Booking | None:
-        """Store ``transform(current)`` (the cancelled booking) and free its reserved windows in one
-        transaction, conditioned on the booking being unchanged since it was read; on a concurrent change
-        re-read and apply ``transform`` again. ``transform`` returns None when there is nothing to do
-        (already cancelled) and may raise a domain error. Returns the stored booking (None if unknown)."""
+    def update(self, booking_id: int, transform: Transform) -> Booking | None:
+        """Store ``transform(current)`` conditioned on the booking being unchanged since read, freeing the
+        reserved windows of slots it cancels in the same transaction; re-read and re-apply on a concurrent
+        change. Returns the stored booking (the current one if there was nothing to change; None if unknown)."""
         for attempt in range(MAX_ATTEMPTS):
-            booking = self.get_booking(booking_id)
+            booking = self.get(booking_id)
             if booking is None:
                 return None
-            cancelled = transform(booking)
-            if cancelled is None:
+            updated = transform(booking)
+            if updated is None:
                 return booking
-            items = [{"Put": {
+            before = booking.model_dump(mode="json")
+            items: list[dict[str, Any]] = [{"Put": {
                 "TableName": self.table,
-                "Item": serialize(self._booking_item(cancelled)),
+                "Item": serialize(self._booking_item(updated)),
                 "ConditionExpression": "#s = :s AND #u = :u",
                 "ExpressionAttributeNames": {"#s": "status", "#u": "updated_at"},
-                "ExpressionAttributeValues": {":s": value(booking.status),
-                                              ":u": value(booking.model_dump(mode="json")["updated_at"])},
+                "ExpressionAttributeValues": {":s": value(before["status"]), ":u": value(before["updated_at"])},
             }}]
-            for s in booking.slots:
-                if s.status == "Cancelled":
-                    continue
-                w = Window(gs_id=s.gs_id, start=s.start, end=s.end)
-                key = {"pk": value(f"STATION#{s.gs_id}"), "sk": value(_res_sk(w, booking.id, s.id))}
-                items.append({"Delete": {"TableName": self.table, "Key": key}})
+            was_live = {s.id for s in booking.slots if s.status != "Cancelled"}
+            for s in updated.slots:
+                if s.status == "Cancelled" and s.id in was_live:
+                    key = {"pk": value(f"STATION#{s.gs_id}"), "sk": value(_res_sk(s, booking.id, s.id))}
+                    items.append({"Delete": {"TableName": self.table, "Key": key}})
             try:
                 ddb().transact_write_items(TransactItems=items)
-                return cancelled
+                return updated
             except ClientError as exc:
                 if exc.response["Error"]["Code"] not in _RETRYABLE:
                     raise
-            time.sleep(random.uniform(0.002, 0.02) * (1 + attempt))  # changed underneath: read again
+            _backoff(attempt)
         raise Unavailable(f"booking {booking_id} is being changed concurrently; retry the request")
 
 
 @lru_cache(maxsize=1)
-def ledger_repository() -> LedgerRepository:
-    return DynamoLedgerRepository()
+def ledger_store() -> LedgerStore:
+    return DynamoLedgerStore()

@@ -11,9 +11,6 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from shared.domain.ledger.models import UplinkFile
-from shared.timefmt import iso_ms
-
 FileStatus = Literal["pending", "available", "consumed", "failed", "delivered"]
 Direction = Literal["uplink", "downlink"]
 
@@ -54,20 +51,6 @@ class FileRecord(BaseModel):
     order: str | None = None  # ObjectState.order of the event last applied
     created_at: datetime
     updated_at: datetime
-
-
-def file_view(f: FileRecord | UplinkFile) -> dict:
-    """The seed's file shape (a file record, or the uplink file given when a booking was created)."""
-    return {
-        "id": f.id,
-        "missionId": f.booking_id,
-        "direction": getattr(f, "direction", "uplink"),
-        "s3Key": f.s3_key,
-        "sha256": f.sha256,
-        "status": f.status,
-        "createdAt": iso_ms(f.created_at),
-        "updatedAt": iso_ms(f.updated_at),
-    }
 
 
 def client_prefix(owner: str) -> str:

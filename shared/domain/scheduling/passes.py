@@ -6,13 +6,14 @@ Only functions that carry the orbit layer import this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from groundlink_orbit import ElementSet, ElementSetError, PassTable, find_passes, parse_tle
 
 from shared.domain.catalog.models import Satellite, Station
 from shared.domain.errors import InvalidRequest, NotFound
+from shared.domain.scheduling.windows import PassWindow
 
 SGP4_ERROR_TEXT = {
     1: "mean elements out of range (eccentricity or mean motion)",
@@ -21,10 +22,6 @@ SGP4_ERROR_TEXT = {
     4: "semi-latus rectum below zero",
     6: "the satellite has decayed",
 }
-
-# A slot edge may differ from the predicted rise/set by this much (clients echo times rounded to ms/s).
-EDGE_TOLERANCE_S = 1.0
-
 
 def element_set_of(satellite: Satellite) -> ElementSet:
     if satellite.tle is None:
@@ -64,11 +61,11 @@ def sgp4_warning(table: PassTable) -> str | None:
     return f"propagation stopped at {iso_ms(when)}: {reason}; no passes are predicted after that"
 
 
-@dataclass(frozen=True)
-class PassWindow:
-    rise_unix_s: float
-    set_unix_s: float
-    max_elevation_deg: float
+class OrbitPasses:
+    """The ledger's pass predictor (``shared.domain.ledger.ports.PassPredictor``) over the orbit core."""
+
+    def passes_over(self, satellite: Satellite, station: Station, start: datetime, end: datetime) -> list[PassWindow]:
+        return passes_over(element_set_of(satellite), station, start.timestamp(), end.timestamp())
 
 
 def passes_over(element_set: ElementSet, station: Station, start_unix_s: float, end_unix_s: float,
@@ -78,27 +75,6 @@ def passes_over(element_set: ElementSet, station: Station, start_unix_s: float, 
                     station.min_elevation_deg)
     return [PassWindow(float(r), float(s), float(e))
             for r, s, e in zip(table.rise_unix_s, table.set_unix_s, table.max_elevation_deg, strict=True)]
-
-
-def containing_pass(windows: Sequence[PassWindow], start_unix_s: float, end_unix_s: float,
-                    tolerance_s: float = EDGE_TOLERANCE_S) -> PassWindow | None:
-    for w in windows:
-        if w.rise_unix_s - tolerance_s <= start_unix_s and end_unix_s <= w.set_unix_s + tolerance_s:
-            return w
-    return None
-
-
-def free_intervals(windows: Sequence[PassWindow], taken: Sequence[tuple[float, float]], start_unix_s: float,
-                   end_unix_s: float) -> list[tuple[float, float]]:
-    """Parts of [start, end] inside a pass and outside every taken interval, in time order."""
-    free = []
-    for w in windows:
-        lo, hi = max(w.rise_unix_s, start_unix_s), min(w.set_unix_s, end_unix_s)
-        pieces = [(lo, hi)] if lo < hi else []
-        for t0, t1 in sorted(taken):
-            pieces = [p for a, b in pieces for p in ((a, min(b, t0)), (max(a, t1), b)) if p[0] < p[1]]
-        free.extend(pieces)
-    return sorted(free)
 
 
 def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:

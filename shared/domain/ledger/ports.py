@@ -1,0 +1,70 @@
+"""What the ledger's use cases need from the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from shared.domain.catalog.models import Satellite, Spacecraft, Station
+from shared.domain.files.models import FileRecord
+from shared.domain.identity import Principal
+from shared.domain.ledger.models import Booking, Reservation
+from shared.domain.scheduling import PassWindow
+
+# Returns the changed booking to store, or None when there is nothing to change (a retried request).
+Transform = Callable[[Booking], Booking | None]
+
+
+class LedgerStore(Protocol):
+    """The reservations, with non-overlap enforced by the store itself (atomically, under concurrency)."""
+
+    def next_ids(self, counter: str, count: int = 1) -> list[int]: ...
+
+    def reserve(self, booking: Booking, files: Sequence[FileRecord] = ()) -> None:
+        """Reserve every slot of ``booking`` and store it with ``files``, all or nothing. Raises ``SlotTaken``
+        when a window overlaps another reservation of its station, ``Conflict`` when the id exists."""
+        ...
+
+    def update(self, booking_id: int, transform: Transform) -> Booking | None:
+        """Store ``transform(current)`` if the booking did not change since it was read (else re-read and
+        re-apply); the reserved windows of slots that became ``Cancelled`` are freed in the same write.
+        Returns the stored booking, the current one when ``transform`` returned None, None if unknown."""
+        ...
+
+    def get(self, booking_id: int) -> Booking | None: ...
+
+    def list_by_owner(self, owner: str) -> list[Booking]: ...
+
+    def reservations(self, gs_id: str, start: datetime, end: datetime) -> list[Reservation]:
+        """The station's reserved windows overlapping [start, end), in start order."""
+        ...
+
+
+class CatalogReader(Protocol):
+    """The catalogue as the ledger reads it."""
+
+    def get_satellite(self, norad_id: int) -> Satellite | None: ...
+
+    def get_station(self, gs_id: str) -> Station | None: ...
+
+    def get_spacecraft(self, spacecraft_id: str) -> Spacecraft | None: ...
+
+
+class SpacecraftDirectory(Protocol):
+    def spacecraft(self, spacecraft_id: str, principal: Principal) -> Spacecraft:
+        """The caller's spacecraft registration; NotFound when unknown or someone else's."""
+        ...
+
+
+class PassPredictor(Protocol):
+    def passes_over(self, satellite: Satellite, station: Station, start: datetime,
+                    end: datetime) -> list[PassWindow]:
+        """Passes of the satellite over the station above the station's mask, around [start, end]."""
+        ...
+
+
+class FileMatcher(Protocol):
+    def match(self, f: FileRecord) -> FileRecord:
+        """Verify a new uplink file against its object if the object arrived first."""
+        ...

@@ -1,0 +1,306 @@
+"""The ledger's use cases, written once for both APIs: reserve windows inside passes (an orbapi booking of
+one or more slots, a Space Go contact of one), list and read what the caller owns, cancel by a surface's
+policy, and the free time of a site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.domain.catalog.models import Satellite, Spacecraft, Station
+from shared.domain.errors import Conflict, InvalidField, InvalidRequest, NotFound
+from shared.domain.files.models import FileRecord, key_problem
+from shared.domain.identity import Principal
+from shared.domain.ledger.models import Booking, ContactPart, ServiceRef, Slot, Source, Window, contact_state
+from shared.domain.ledger.policy import PREDICTION_HORIZON, SPACEGO_CANCEL, CancelPolicy, booking_horizon
+from shared.domain.ledger.ports import CatalogReader, FileMatcher, LedgerStore, PassPredictor, SpacecraftDirectory
+from shared.domain.scheduling import PassWindow, containing_pass, free_intervals
+from shared.timefmt import ceil_minute, floor_minute, iso_minute, iso_ms, utcnow
+
+CONTACT_EDGE_S = 60.0  # contact edges are whole minutes: they may reach up to a minute past a pass edge
+AVAILABILITY_SPAN = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SlotRequest:
+    gs_id: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class UplinkRequest:
+    key: str
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """An orbapi booking: windows of one satellite at one or more stations."""
+
+    norad_id: int
+    type: str
+    slots: Sequence[SlotRequest]
+    uplink: UplinkRequest | None = None
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    """A Space Go contact: one window of a registered spacecraft at one of its sites (minute edges)."""
+
+    spacecraft_id: str
+    site_id: str
+    service_id: str
+    start: datetime
+    end: datetime
+    customizations: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    start: datetime
+    end: datetime
+    spacecraft_ids: frozenset[str] = frozenset()
+    site_ids: frozenset[str] = frozenset()
+    states: frozenset[str] = frozenset()
+    updated_since: datetime | None = None
+
+    def admits(self, b: Booking) -> bool:
+        slot, contact = b.slots[0], b.contact
+        if contact is None or not (slot.start < self.end and self.start < slot.end):
+            return False
+        if self.spacecraft_ids and contact.spacecraft_id not in self.spacecraft_ids:
+            return False
+        if self.site_ids and slot.gs_id not in self.site_ids:
+            return False
+        if self.states and contact_state(b) not in self.states:
+            return False
+        return not (self.updated_since and b.updated_at < self.updated_since)
+
+
+@dataclass(frozen=True)
+class PostContactReport:
+    contact: Booking
+    spacecraft: Spacecraft | None
+    site: Station | None
+    aborted: bool
+
+
+@dataclass(frozen=True)
+class Availability:
+    status: str  # available | partial | unavailable
+    best: Window | None
+
+
+def _now() -> datetime:
+    return utcnow()  # looked up at each call: tests move the clock by patching this module's utcnow
+
+
+class LedgerService:
+    def __init__(self, store: LedgerStore, catalog: CatalogReader, passes: PassPredictor,
+                 spacecraft: SpacecraftDirectory | None = None, files: FileMatcher | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.passes = passes
+        self.spacecraft_directory = spacecraft
+        self.files = files
+        self.clock = clock or _now
+
+    # -- the one booking use case -------------------------------------------------------------------
+    def _reserve(self, principal: Principal, *, norad_id: int, type: str, source: Source,
+                 windows: Sequence[SlotRequest], contact: ContactPart | None = None,
+                 uplink: UplinkRequest | None = None) -> tuple[Booking, FileRecord | None]:
+        """Allocate ids, build the record (and its uplink file), reserve it all in one write."""
+        now = self.clock()
+        [booking_id] = self.store.next_ids("booking")
+        slot_ids = self.store.next_ids("slot", len(windows))
+        booking = Booking(
+            id=booking_id, owner=principal.subject, owner_type=principal.owner_type, norad_id=norad_id, type=type,
+            source=source, requested_at=now, updated_at=now, contact=contact,
+            slots=[Slot(id=i, gs_id=w.gs_id, start=w.start, end=w.end) for i, w in zip(slot_ids, windows, strict=True)],
+        )
+        file = None
+        if uplink is not None:
+            [file_id] = self.store.next_ids("file")
+            file = FileRecord(id=file_id, booking_id=booking_id, owner=principal.subject, direction="uplink",
+                              s3_key=uplink.key, sha256=uplink.sha256.lower() if uplink.sha256 else None,
+                              created_at=now, updated_at=now)
+        self.store.reserve(booking, [file] if file else [])
+        if file is not None and self.files is not None:
+            file = self.files.match(file)  # its object may have arrived before the booking
+        return booking, file
+
+    def _passes(self, satellite: Satellite, station: Station, start: datetime, end: datetime) -> list[PassWindow]:
+        return self.passes.passes_over(satellite, station, start, end)
+
+    # -- orbapi bookings ------------------------------------------------------------------------------
+    def book(self, req: BookingRequest, principal: Principal) -> tuple[Booking, FileRecord | None]:
+        if req.uplink is not None:
+            problem = key_problem(req.uplink.key, principal.subject)
+            if problem:
+                raise InvalidRequest(f"uplinkFile.{problem}")
+        sat = self.catalog.get_satellite(req.norad_id)
+        if sat is None:
+            raise NotFound(f"satellite {req.norad_id} not found")
+        now = self.clock()
+        horizon = booking_horizon(now)
+        for slot in req.slots:
+            if slot.start < now:
+                raise InvalidRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} starts in the past")
+            if slot.end > horizon:
+                raise InvalidRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} ends beyond the booking "
+                                     f"horizon of {PREDICTION_HORIZON.days} days ({iso_ms(horizon)}): predictions "
+                                     "that far ahead are not reliable")
+            station = self.catalog.get_station(slot.gs_id)
+            if station is None:
+                raise NotFound(f"ground station {slot.gs_id} not found")
+            windows = self._passes(sat, station, slot.start, slot.end)
+            if containing_pass(windows, slot.start.timestamp(), slot.end.timestamp()) is None:
+                start_s = slot.start.timestamp()
+                near = min(windows, key=lambda w: abs(w.rise_unix_s - start_s), default=None)
+                hint = (f"; the nearest pass is {iso_ms(near.rise_unix_s)}–{iso_ms(near.set_unix_s)}"
+                        if near else "; there is no pass within 3 hours")
+                raise Conflict(
+                    f"slot {iso_ms(slot.start)}–{iso_ms(slot.end)} at ground station {slot.gs_id} is not inside a "
+                    f"predicted pass of satellite {req.norad_id} above {station.min_elevation_deg:g}°{hint}"
+                )
+        return self._reserve(principal, norad_id=req.norad_id, type=req.type, source="orbapi", windows=req.slots,
+                             uplink=req.uplink)
+
+    # -- Space Go contacts ---------------------------------------------------------------------------------
+    def _spacecraft(self, spacecraft_id: str, principal: Principal, field: str) -> Spacecraft:
+        if self.spacecraft_directory is None:
+            raise RuntimeError("contacts need a spacecraft directory")
+        try:
+            return self.spacecraft_directory.spacecraft(spacecraft_id, principal)
+        except NotFound:
+            raise InvalidField(field, f"spacecraft '{spacecraft_id}' does not exist") from None
+
+    def _site_and_service(self, sc: Spacecraft, site_id: str, service_id: str,
+                          service_field: str) -> tuple[Station, ServiceRef]:
+        if site_id not in sc.sites:
+            raise InvalidField("site_id", f"site '{site_id}' is not a valid site for spacecraft '{sc.spacecraft_id}'")
+        site = self.catalog.get_station(site_id)
+        if site is None:
+            raise InvalidField("site_id", f"site '{site_id}' does not exist")
+        service = next((s for s in sc.services if s.id == service_id and s.type == "contact"), None)
+        if service is None:
+            raise InvalidField(service_field, f"service configuration '{service_id}' is not configured for "
+                                              f"spacecraft '{sc.spacecraft_id}'")
+        return site, ServiceRef(id=service.id, name=service.name, description=service.description)
+
+    def _satellite_of(self, sc: Spacecraft) -> Satellite:
+        sat = self.catalog.get_satellite(sc.norad_id) if sc.norad_id is not None else None
+        if sat is None or sat.tle is None:
+            raise InvalidField("spacecraft_id", f"no TLE is available for spacecraft '{sc.spacecraft_id}'")
+        return sat
+
+    def book_contact(self, req: ContactRequest, principal: Principal) -> Booking:
+        sc = self._spacecraft(req.spacecraft_id, principal, "spacecraft_id")
+        site, service = self._site_and_service(sc, req.site_id, req.service_id, "service.id")
+        now = self.clock()
+        horizon = booking_horizon(now, sc.booking_horizon_days)
+        if req.start < floor_minute(now):
+            raise InvalidField("start", f"{iso_minute(req.start)} is in the past")
+        if req.end > ceil_minute(horizon):
+            raise InvalidField("end", f"{iso_minute(req.end)} is beyond the booking horizon ({iso_minute(horizon)})")
+        windows = self._passes(self._satellite_of(sc), site, req.start, req.end)
+        if containing_pass(windows, req.start.timestamp(), req.end.timestamp(), CONTACT_EDGE_S) is None:
+            raise Conflict(f"the contact {iso_minute(req.start)}–{iso_minute(req.end)} at site '{site.id}' is not "
+                           f"inside a visibility pass of spacecraft '{sc.spacecraft_id}' above "
+                           f"{site.min_elevation_deg:g}° (use /contacts/availability)")
+        assert sc.norad_id is not None  # _satellite_of found its satellite
+        contact = ContactPart(spacecraft_id=sc.spacecraft_id, service=service, customizations=req.customizations,
+                              state_msg=f"site {site.id} reserved")
+        booking, _ = self._reserve(principal, norad_id=sc.norad_id, type="contact", source="spacego",
+                                   windows=[SlotRequest(site.id, req.start, req.end)], contact=contact)
+        return booking
+
+    def availability(self, spacecraft_id: str, site_id: str, service_id: str, start: datetime, end: datetime,
+                     principal: Principal) -> Availability:
+        """Whole minutes of [start, end] inside a pass of the spacecraft over the site and outside every
+        reservation: ``available`` (all of it), ``partial`` (with the longest free sub-slot) or ``unavailable``."""
+        if end <= start:
+            raise InvalidField("end", "must be after start", location="query")
+        if end - start > AVAILABILITY_SPAN:
+            raise InvalidField("end", f"the time range may span at most {AVAILABILITY_SPAN.days} days",
+                               location="query")
+        sc = self._spacecraft(spacecraft_id, principal, "query parameter 'spacecraft_id'")
+        site, _ = self._site_and_service(sc, site_id, service_id, "query parameter 'service_config_id'")
+        windows = self._passes(self._satellite_of(sc), site, start, end)
+        taken = [(r.start.timestamp(), r.end.timestamp()) for r in self.store.reservations(site.id, start, end)]
+        free = []
+        for a, b in free_intervals(windows, taken, start.timestamp(), end.timestamp()):
+            lo = ceil_minute(datetime.fromtimestamp(a, UTC))
+            hi = floor_minute(datetime.fromtimestamp(b, UTC))
+            if lo < hi:
+                free.append(Window(gs_id=site.id, start=lo, end=hi))
+        if not free:
+            return Availability("unavailable", None)
+        whole = len(free) == 1 and free[0].start <= ceil_minute(start) and free[0].end >= floor_minute(end)
+        best = max(free, key=lambda w: (w.end - w.start, -w.start.timestamp()))
+        return Availability("available" if whole else "partial", best)
+
+    def contacts(self, principal: Principal, which: ContactFilter) -> list[Booking]:
+        """The caller's contacts admitted by ``which``, in start order."""
+        out = [b for b in self.list(principal, "spacego") if which.admits(b)]
+        return sorted(out, key=lambda b: (b.slots[0].start, b.id))
+
+    def post_contact_report(self, contact_id: int, principal: Principal) -> PostContactReport:
+        """An aborted (cancelled) contact's report at once; an ended one's once it is over."""
+        b = self.owned(contact_id, principal, "spacego")
+        if b is None or b.contact is None:
+            raise SPACEGO_CANCEL.not_found(contact_id)
+        slot = b.slots[0]
+        aborted = b.status == "Cancelled"
+        if not aborted and slot.end > self.clock():
+            raise NotFound(f"no post-contact report for contact '{contact_id}' yet: the contact ends at "
+                           f"{iso_minute(slot.end)}")
+        return PostContactReport(contact=b, spacecraft=self.catalog.get_spacecraft(b.contact.spacecraft_id),
+                                 site=self.catalog.get_station(slot.gs_id), aborted=aborted)
+
+    # -- reading what the caller owns -----------------------------------------------------------------
+    def owned(self, booking_id: int, principal: Principal, source: Source | None = None) -> Booking | None:
+        """The booking if the caller may see it (and it was made through ``source``), else None: callers
+        answer 404 for someone else's, never 403."""
+        b = self.store.get(booking_id)
+        if b is None or (source is not None and b.source != source) or not principal.can_see(b.owner):
+            return None
+        return b
+
+    def list(self, principal: Principal, source: Source) -> list[Booking]:
+        return [b for b in self.store.list_by_owner(principal.subject) if b.source == source]
+
+    # -- cancelling -----------------------------------------------------------------------------------------
+    def cancel(self, booking_id: int, principal: Principal, policy: CancelPolicy) -> Booking:
+        """Cancel by ``policy``: every window freed and the booking ``Cancelled`` in one write. A retried
+        cancel changes nothing."""
+        if self.owned(booking_id, principal, policy.source) is None:
+            raise policy.not_found(booking_id)
+        noun = policy.name(booking_id)
+
+        def cancelled(current: Booking) -> Booking | None:
+            if current.status == "Cancelled":
+                return None
+            now = self.clock()
+            refusal = policy.refusal(current, now)
+            if refusal == "status":
+                raise InvalidRequest(f"{noun} is {policy.state(current)} and can no longer be {policy.verb}")
+            if refusal == "started":
+                first = min(s.start for s in current.slots)
+                raise InvalidRequest(f"{noun} started at {iso_minute(first)} and can no longer be {policy.verb}")
+            contact = current.contact
+            if contact is not None:
+                contact = contact.model_copy(update={"state_msg": f"{policy.verb} by {principal.subject}"})
+            return current.model_copy(update={
+                "status": "Cancelled", "updated_at": now, "contact": contact,
+                "slots": [s.model_copy(update={"status": "Cancelled"}) for s in current.slots],
+            })
+
+        stored = self.store.update(booking_id, cancelled)
+        if stored is None:
+            raise policy.not_found(booking_id)
+        return stored

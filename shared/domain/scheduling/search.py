@@ -1,0 +1,113 @@
+"""Pass search: the passes of one satellite (stored, or given as a TLE) over one or more stations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from groundlink_orbit import ElementSet, PassTable
+
+from shared.domain.catalog.models import Satellite, Station
+from shared.domain.errors import InvalidField, NotFound
+from shared.domain.ledger.policy import PREDICTION_HORIZON
+from shared.domain.scheduling.passes import element_set_from_lines, element_set_of, predict, sgp4_warning
+from shared.timefmt import utcnow
+
+
+class StationCatalog(Protocol):
+    def get_satellite(self, norad_id: int) -> Satellite | None: ...
+
+    def get_station(self, gs_id: str) -> Station | None: ...
+
+    def list_stations(self) -> list[Station]: ...
+
+
+@dataclass(frozen=True)
+class TleLines:
+    name: str | None
+    line1: str
+    line2: str
+
+
+@dataclass(frozen=True)
+class PassQuery:
+    norad_id: int | None = None
+    tle: TleLines | None = None
+    days: float = 7
+    start: datetime | None = None
+    end: datetime | None = None
+    station_ids: Sequence[str] | None = None
+    min_elevation_deg: float = 10
+    carrier_hz: float | None = None
+
+
+@dataclass(frozen=True)
+class PassSearchResult:
+    element_set: ElementSet
+    name: str
+    tle: TleLines
+    stations: list[Station]
+    masks: list[float]  # the mask applied per station: the larger of the query's and the station's own
+    table: PassTable
+    start: datetime
+    end: datetime
+    generated_at: datetime
+    warning: str | None
+
+
+def station_order(st: Station) -> tuple[int, str]:
+    """Stations listed in id order, numeric ids numerically ("2" before "10")."""
+    return (len(st.id), st.id)
+
+
+class PassSearch:
+    def __init__(self, catalog: StationCatalog) -> None:
+        self.catalog = catalog
+
+    def stations(self, ids: Sequence[str] | None) -> list[Station]:
+        if ids is None:
+            return sorted(self.catalog.list_stations(), key=station_order)
+        out, seen = [], set()
+        for gs_id in ids:
+            if gs_id in seen:
+                continue
+            seen.add(gs_id)
+            st = self.catalog.get_station(gs_id)
+            if st is None:
+                raise NotFound(f"ground station {gs_id} not found")
+            out.append(st)
+        return out
+
+    def search(self, q: PassQuery) -> PassSearchResult:
+        now = utcnow()
+        start = q.start or now
+        end = q.end or start + timedelta(days=q.days)
+        if end <= start:
+            raise InvalidField("end", "must be after start")
+        end = min(end, start + PREDICTION_HORIZON)
+
+        if q.tle is not None:
+            es = element_set_from_lines(q.tle.line1, q.tle.line2, q.tle.name)
+            if q.norad_id is not None and q.norad_id != es.norad_id:
+                raise InvalidField("noradId", f"{q.norad_id} does not match the TLE's catalogue number {es.norad_id}")
+            sat = self.catalog.get_satellite(es.norad_id)
+            name = q.tle.name or (sat.name if sat else str(es.norad_id))
+            tle = TleLines(name, es.line1, es.line2)
+        else:
+            assert q.norad_id is not None
+            sat = self.catalog.get_satellite(q.norad_id)
+            if sat is None:
+                raise NotFound(f"satellite {q.norad_id} not found")
+            es = element_set_of(sat)
+            assert sat.tle is not None  # element_set_of refused a satellite without one
+            name = sat.name
+            tle = TleLines(sat.tle.name or sat.name, sat.tle.line1, sat.tle.line2)
+
+        stations = self.stations(q.station_ids)
+        # a station cannot track below its own mask: such passes could not be booked either
+        masks = [max(q.min_elevation_deg, s.min_elevation_deg) for s in stations]
+        table = predict(es, stations, start.timestamp(), end.timestamp(), masks, carrier_hz=q.carrier_hz)
+        return PassSearchResult(element_set=es, name=name, tle=tle, stations=stations, masks=masks, table=table,
+                                start=start, end=end, generated_at=now, warning=sgp4_warning(table))

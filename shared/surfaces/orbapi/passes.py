@@ -1,0 +1,184 @@
+"""orbapi pass search (seed 001 "Satellite Pass Search")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared import wiring
+from shared.domain.ledger.policy import PREDICTION_HORIZON
+from shared.domain.scheduling.passes import all_tracks, iso_ms_array
+from shared.domain.scheduling.search import PassQuery, PassSearch, PassSearchResult, TleLines
+from shared.errors import JSONResponse
+from shared.http import caller
+from shared.orbapi_views import station_view
+from shared.surfaces.openapi import error_responses
+from shared.timefmt import UtcDateTime, as_utc, iso_ms
+
+router = APIRouter(tags=["Satellite Pass Search"])
+
+MAX_DAYS = PREDICTION_HORIZON.days
+StationId = Annotated[str, Field(min_length=1, max_length=64)]
+Search = Annotated[PassSearch, Depends(wiring.pass_search)]
+
+
+class TleIn(BaseModel):
+    name: str | None = Field(default=None, max_length=100)
+    line1: str = Field(min_length=1, max_length=80)
+    line2: str = Field(min_length=1, max_length=80)
+
+
+class PassSearchRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    noradId: int | None = Field(default=None, ge=1, le=999_999_999,  # noqa: N815 (seed's field names)
+                                description="Satellite NORAD catalog ID. Required if tle is not provided.")
+    tle: TleIn | None = Field(default=None, description="Raw TLE. Required if noradId is not provided.")
+    days: float = Field(default=7, gt=0, le=MAX_DAYS, allow_inf_nan=False,
+                        description=f"Number of days to search. Defaults to 7, maximum {MAX_DAYS}.")
+    start: UtcDateTime | None = Field(default=None, description="Search start. Defaults to the current time.")
+    end: UtcDateTime | None = Field(default=None, description=f"Search end. Capped to start + {MAX_DAYS} days.")
+    groundStationIds: list[StationId] | None = Field(default=None, min_length=1, max_length=200)  # noqa: N815
+    minElevationDeg: float = Field(default=10, ge=0, lt=90, allow_inf_nan=False)  # noqa: N815
+    stepSeconds: int = Field(default=60, ge=15, le=300)  # noqa: N815
+    carrierFrequencyHz: float | None = Field(default=None, gt=0, le=300e9, allow_inf_nan=False,  # noqa: N815
+                                             description="Groundlink: adds Doppler shifts at AOS and LOS")
+
+    @field_validator("groundStationIds", mode="before")
+    @classmethod
+    def _ids_as_strings(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _one_satellite(self) -> PassSearchRequest:
+        if self.noradId is None and self.tle is None:
+            raise ValueError("either noradId or tle is required")
+        return self
+
+    def query(self) -> PassQuery:
+        tle = TleLines(self.tle.name, self.tle.line1, self.tle.line2) if self.tle else None
+        return PassQuery(norad_id=self.noradId, tle=tle, days=self.days,
+                         start=as_utc(self.start) if self.start else None, end=as_utc(self.end) if self.end else None,
+                         station_ids=self.groundStationIds, min_elevation_deg=self.minElevationDeg,
+                         carrier_hz=self.carrierFrequencyHz)
+
+
+# -- the response (documented; the body is built from whole arrays for speed and checked by the tests) ------
+class TrackPoint(BaseModel):
+    azimuth: float
+    elevation: float
+    time: str
+
+
+class PassOut(BaseModel):
+    groundStationId: str  # noqa: N815
+    rise_time: str
+    set_time: str
+    aos: str
+    los: str
+    aos_azimuth: float
+    los_azimuth: float
+    max_elevation: float
+    max_elevation_time: str
+    slant_range_km: float
+    duration_s: float
+    sunlit: bool
+    in_progress_at_start: bool
+    in_progress_at_end: bool
+    doppler_aos_hz: float | None = None
+    doppler_los_hz: float | None = None
+    polar_track: list[TrackPoint]
+
+
+class TleOut(BaseModel):
+    name: str | None
+    line1: str
+    line2: str
+
+
+class SatelliteOut(BaseModel):
+    noradId: int  # noqa: N815
+    name: str
+    tle: TleOut
+
+
+class StationOut(BaseModel):
+    id: str
+    description: str | None
+    latitude: float
+    longitude: float
+    altitude: float
+    minElevationDeg: float  # noqa: N815
+
+
+class PassSearchResponse(BaseModel):
+    satellite: SatelliteOut
+    groundStations: list[StationOut]  # noqa: N815
+    passes: list[PassOut]
+    total: int
+    generated_at: str
+    window: dict[str, Any]
+    warnings: list[str] | None = None
+
+
+def pass_rows(r: PassSearchResult, step_s: int) -> list[dict[str, Any]]:
+    """Wire rows for every pass; numbers rounded and times formatted as whole arrays."""
+    table, stations = r.table, r.stations
+    if len(table) == 0:
+        return []
+    rise, fall, culm = (iso_ms_array(a) for a in (table.rise_unix_s, table.set_unix_s, table.culmination_unix_s))
+    aos_az, los_az = np.round(table.rise_azimuth_deg, 2).tolist(), np.round(table.set_azimuth_deg, 2).tolist()
+    max_el = np.round(table.max_elevation_deg, 3).tolist()
+    slant = np.round(table.slant_range_km, 1).tolist()
+    duration = np.round(table.set_unix_s - table.rise_unix_s, 1).tolist()
+    sunlit = table.sunlit.tolist()
+    before, after = table.starts_before_window.tolist(), table.ends_after_window.tolist()
+    gs = [stations[int(m)].id for m in table.station_index]
+    out = []
+    for i, (times, az, el) in enumerate(all_tracks(table, step_s)):
+        track_times = iso_ms_array(times)
+        item = {
+            "groundStationId": gs[i], "rise_time": rise[i], "set_time": fall[i], "aos": rise[i], "los": fall[i],
+            "aos_azimuth": aos_az[i], "los_azimuth": los_az[i], "max_elevation": max_el[i],
+            "max_elevation_time": culm[i], "slant_range_km": slant[i], "duration_s": duration[i],
+            "sunlit": sunlit[i], "in_progress_at_start": before[i], "in_progress_at_end": after[i],
+            "polar_track": [
+                {"azimuth": a, "elevation": e, "time": t}
+                for a, e, t in zip(np.round(az, 2).tolist(), np.round(el, 2).tolist(), track_times, strict=True)
+            ],
+        }
+        if table.doppler_rise_hz is not None and table.doppler_set_hz is not None:
+            item["doppler_aos_hz"] = round(float(table.doppler_rise_hz[i]), 1)
+            item["doppler_los_hz"] = round(float(table.doppler_set_hz[i]), 1)
+        out.append(item)
+    return out
+
+
+def search_view(r: PassSearchResult, req: PassSearchRequest) -> dict[str, Any]:
+    passes = pass_rows(r, req.stepSeconds)
+    body: dict[str, Any] = {
+        "satellite": {"noradId": r.element_set.norad_id, "name": r.name,
+                      "tle": {"name": r.tle.name, "line1": r.tle.line1, "line2": r.tle.line2}},
+        "groundStations": [{**station_view(s), "minElevationDeg": m} for s, m in zip(r.stations, r.masks, strict=True)],
+        "passes": passes,
+        "total": len(passes),
+        "generated_at": iso_ms(r.generated_at),
+        "window": {"start": iso_ms(r.start), "end": iso_ms(r.end), "minElevationDeg": req.minElevationDeg,
+                   "stepSeconds": req.stepSeconds},
+    }
+    if r.warning:
+        body["warnings"] = [r.warning]
+    return body
+
+
+@router.post("/orbapi/passes/search", dependencies=[caller("passes:read")], summary="Satellite Pass Search",
+             responses={200: {"model": PassSearchResponse, "description": "Predicted passes"},
+                        **error_responses("orbapi", 400, 401, 403, 404)})
+def search_passes(request: PassSearchRequest, search: Search) -> JSONResponse:
+    # the body is plain JSON types already: rendered directly, without FastAPI's per-value encoder walk
+    return JSONResponse(search_view(search.search(request.query()), request))

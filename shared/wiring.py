@@ -1,0 +1,74 @@
+"""The composition root: each domain service assembled with its DynamoDB / S3 adapters, once per process.
+
+Routers reach the services through these providers (``Depends(wiring.ledger_service)``); tests may override
+them (``app.dependency_overrides``) with services built on the in-memory adapters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shared.domain.catalog.models import Spacecraft
+from shared.domain.errors import NotFound
+from shared.domain.files.service import FileService
+from shared.domain.identity import Principal
+from shared.domain.ledger.service import LedgerService
+from shared.domain.stations.service import StationService
+
+if TYPE_CHECKING:  # the heavy modules are imported only by the functions that use them
+    from shared.adapters.s3_payloads import S3PayloadStorage
+    from shared.domain.scheduling.search import PassSearch
+
+
+class _SpacecraftRegistrations:
+    """The caller's spacecraft registrations (someone else's is not found)."""
+
+    def spacecraft(self, spacecraft_id: str, principal: Principal) -> Spacecraft:
+        from shared.adapters.dynamo.catalog import catalog_repository
+
+        sc = catalog_repository().get_spacecraft(spacecraft_id)
+        if sc is None or not principal.can_see(sc.owner):
+            raise NotFound(f"spacecraft '{spacecraft_id}' does not exist")
+        return sc
+
+
+def ledger_service() -> LedgerService:
+    from shared.adapters.dynamo.catalog import catalog_repository
+    from shared.adapters.dynamo.ledger import ledger_store
+    from shared.domain.scheduling.passes import OrbitPasses
+
+    return LedgerService(ledger_store(), catalog_repository(), OrbitPasses(), _SpacecraftRegistrations(),
+                         file_service())
+
+
+def file_service() -> FileService:
+    from shared.adapters.dynamo.files import file_store
+    from shared.adapters.dynamo.ledger import ledger_store
+
+    return FileService(file_store(), ledger_store())
+
+
+def payload_storage() -> S3PayloadStorage:
+    from shared.adapters.s3_payloads import S3PayloadStorage
+    from shared.aws import client
+    from shared.settings import get_settings
+
+    s = get_settings()
+    return S3PayloadStorage(client("s3"), s.uplink_bucket, s.delivery_bucket, s.presigned_url_ttl_s)
+
+
+def station_service() -> StationService:
+    from shared.adapters.dynamo.catalog import catalog_repository
+    from shared.adapters.dynamo.ledger import ledger_store
+    from shared.adapters.dynamo.stations import heartbeat_store
+    from shared.settings import get_settings
+
+    return StationService(catalog_repository(), ledger_store(), heartbeat_store(), file_service(), payload_storage(),
+                          get_settings().station_online_threshold_s)
+
+
+def pass_search() -> PassSearch:
+    from shared.adapters.dynamo.catalog import catalog_repository
+    from shared.domain.scheduling.search import PassSearch
+
+    return PassSearch(catalog_repository())
