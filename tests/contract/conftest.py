@@ -1,0 +1,48 @@
+"""Each port's contract suite runs against the in-memory adapter and the DynamoDB adapter (moto), so the
+fakes the fast tier uses behave as the real stores do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from infra.local.emulation import create_resources
+from shared.aws import client
+from tests.integration.conftest import _reset_caches
+
+
+@dataclass
+class Stores:
+    ledger: Any
+    files: Any
+    heartbeats: Any
+
+
+def _memory() -> Iterator[Stores]:
+    from shared.adapters.memory.files import MemoryFileStore
+    from shared.adapters.memory.ledger import MemoryLedgerStore
+    from shared.adapters.memory.stations import MemoryHeartbeatStore
+
+    files = MemoryFileStore()
+    yield Stores(MemoryLedgerStore(files), files, MemoryHeartbeatStore())
+
+
+def _dynamo() -> Iterator[Stores]:
+    with mock_aws():
+        _reset_caches()
+        create_resources(client("dynamodb"))
+        from shared.adapters.dynamo.files import DynamoFileStore
+        from shared.adapters.dynamo.ledger import DynamoLedgerStore
+        from shared.adapters.dynamo.stations import DynamoHeartbeatStore
+
+        yield Stores(DynamoLedgerStore(), DynamoFileStore(), DynamoHeartbeatStore())
+    _reset_caches()
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def stores(request) -> Iterator[Stores]:
+    yield from (_memory() if request.param == "memory" else _dynamo())

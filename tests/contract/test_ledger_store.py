@@ -1,0 +1,122 @@
+"""The ``LedgerStore`` contract (shared/domain/ledger/ports.py), on memory and on DynamoDB."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.domain.errors import Conflict, InvalidRequest
+from shared.domain.files.models import FileRecord
+from shared.domain.ledger.errors import SlotTaken
+from shared.domain.ledger.models import Booking, ContactPart, ServiceRef, Slot
+
+T0 = datetime(2027, 3, 1, 12, tzinfo=UTC)
+
+
+def booking(stores, *windows, owner="alice", source="orbapi", contact=None) -> Booking:
+    [bid] = stores.ledger.next_ids("booking")
+    ids = stores.ledger.next_ids("slot", len(windows))
+    return Booking(id=bid, owner=owner, owner_type="user", norad_id=25544, type="data", source=source,
+                   requested_at=T0, updated_at=T0, contact=contact,
+                   slots=[Slot(id=i, gs_id=gs, start=T0 + timedelta(minutes=a), end=T0 + timedelta(minutes=b))
+                          for i, (gs, a, b) in zip(ids, windows, strict=True)])
+
+
+def cancel(b: Booking) -> Booking:
+    return b.model_copy(update={"status": "Cancelled", "updated_at": b.updated_at + timedelta(seconds=1),
+                                "slots": [s.model_copy(update={"status": "Cancelled"}) for s in b.slots]})
+
+
+def test_ids_are_allocated_in_order_without_repeats(stores):
+    a = stores.ledger.next_ids("booking")
+    b = stores.ledger.next_ids("booking", 3)
+    assert len(set(a + b)) == 4 and b == list(range(a[0] + 1, a[0] + 4))
+    assert stores.ledger.next_ids("file") == [1]  # counters are independent
+
+
+def test_reserve_stores_the_booking_and_its_windows(stores):
+    b = booking(stores, ("1", 0, 10), ("2", 5, 15))
+    stores.ledger.reserve(b)
+    assert stores.ledger.get(b.id) == b
+    [r] = stores.ledger.reservations("1", T0, T0 + timedelta(hours=1))
+    assert (r.booking_id, r.slot_id, r.start, r.end) == (b.id, b.slots[0].id, b.slots[0].start, b.slots[0].end)
+    assert stores.ledger.list_by_owner("alice") == [b] and stores.ledger.list_by_owner("bob") == []
+
+
+def test_overlap_is_refused_and_nothing_of_the_loser_is_stored(stores):
+    first = booking(stores, ("1", 0, 10))
+    stores.ledger.reserve(first)
+    loser = booking(stores, ("2", 0, 10), ("1", 9, 20))  # the second slot touches the first booking
+    with pytest.raises(SlotTaken) as taken:
+        stores.ledger.reserve(loser)
+    assert taken.value.taken.start == first.slots[0].start
+    assert stores.ledger.get(loser.id) is None
+    assert stores.ledger.reservations("2", T0, T0 + timedelta(hours=1)) == []  # all or nothing
+    touching = booking(stores, ("1", 10, 20))  # [start, end): back to back is not an overlap
+    stores.ledger.reserve(touching)
+
+
+def test_the_store_itself_refuses_bad_windows_and_repeated_ids(stores):
+    with pytest.raises(InvalidRequest, match="overlap each other"):
+        stores.ledger.reserve(booking(stores, ("1", 0, 30), ("1", 20, 40)))
+    with pytest.raises(InvalidRequest, match="last at most"):
+        stores.ledger.reserve(booking(stores, ("1", 0, 60 * 25)))
+    b = booking(stores, ("1", 100, 110))
+    stores.ledger.reserve(b)
+    again = b.model_copy(update={"slots": [b.slots[0].model_copy(update={"gs_id": "9"})]})
+    with pytest.raises(Conflict, match="already exists"):
+        stores.ledger.reserve(again)
+
+
+def test_files_are_stored_with_their_booking(stores):
+    b = booking(stores, ("1", 0, 10))
+    f = FileRecord(id=stores.ledger.next_ids("file")[0], booking_id=b.id, owner="alice", direction="uplink",
+                   s3_key="clients/alice/x.bin", created_at=T0, updated_at=T0)
+    stores.ledger.reserve(b, [f])
+    assert stores.files.list(b.id) == [f]
+    loser = booking(stores, ("1", 5, 15))
+    g = f.model_copy(update={"id": f.id + 1, "booking_id": loser.id})
+    with pytest.raises(SlotTaken):
+        stores.ledger.reserve(loser, [g])
+    assert stores.files.list(loser.id) == []  # a refused booking leaves no file behind
+
+
+def test_update_frees_the_windows_of_cancelled_slots_at_once(stores):
+    b = booking(stores, ("1", 0, 10), ("2", 0, 10))
+    stores.ledger.reserve(b)
+    half = b.model_copy(update={"updated_at": T0 + timedelta(seconds=1),
+                                "slots": [b.slots[0].model_copy(update={"status": "Cancelled"}), b.slots[1]]})
+    assert stores.ledger.update(b.id, lambda cur: half) == half
+    assert stores.ledger.reservations("1", T0, T0 + timedelta(hours=1)) == []
+    assert len(stores.ledger.reservations("2", T0, T0 + timedelta(hours=1))) == 1
+    stores.ledger.reserve(booking(stores, ("1", 0, 10), owner="bob"))  # bookable again
+
+
+def test_update_with_nothing_to_change_returns_the_current_booking(stores):
+    b = booking(stores, ("1", 0, 10))
+    stores.ledger.reserve(b)
+    assert stores.ledger.update(b.id, lambda cur: None) == b
+    assert stores.ledger.update(10**9, cancel) is None
+
+
+def test_update_reapplies_the_transform_on_the_current_state(stores):
+    b = booking(stores, ("1", 0, 10))
+    stores.ledger.reserve(b)
+    seen = []
+
+    def cancelled(cur: Booking) -> Booking | None:
+        seen.append(cur.status)
+        return None if cur.status == "Cancelled" else cancel(cur)
+
+    assert stores.ledger.update(b.id, cancelled).status == "Cancelled"
+    assert stores.ledger.update(b.id, cancelled).status == "Cancelled"  # a retried cancel changes nothing
+    assert seen == ["Pending", "Cancelled"]
+
+
+def test_the_contact_part_round_trips(stores):
+    contact = ContactPart(spacecraft_id="sc-1", service=ServiceRef(id="svc", name="S-band"),
+                          customizations={"s_band": {"uplink_polarization": "RHCP"}}, state_msg="site 1 reserved")
+    b = booking(stores, ("1", 0, 10), source="spacego", contact=contact)
+    stores.ledger.reserve(b)
+    assert stores.ledger.get(b.id).contact == contact
