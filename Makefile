@@ -24,6 +24,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
+## The fast tier: the domain on in-memory adapters, the orbit core, the error formats (no AWS emulation).
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q tests/unit
 
@@ -39,8 +40,11 @@ layer: $(STAMP)
 synth: $(STAMP) node_modules/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
 
+## Style, strict types on the domain and the surfaces, and the dependency direction (import-linter).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict shared/domain shared/surfaces
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out build .pytest_cache

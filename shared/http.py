@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Request
 
@@ -59,7 +58,7 @@ def create_app(surface: str, title: str) -> FastAPI:
     return app
 
 
-def caller(scope: str | None = None) -> Callable[..., Principal]:
+def caller(scope: str | None = None) -> Any:
     """FastAPI dependency: the authenticated principal, optionally requiring a permission. Every
     authenticated caller is recorded in this process's active-users registry (``/debug/active-users``)."""
 
