@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.resources import BUCKETS, TABLES
+from shared.resources import BUCKETS, TABLES, BucketSpec, TableSpec
 
 LOCAL_JWT_SECRET = "groundlink-local-development-signing-key-not-for-production"
 
@@ -19,20 +20,7 @@ class Settings(BaseSettings):
     region: str = Field(default="us-east-1")
     aws_endpoint_url: str | None = None  # moto server locally; unset in AWS
 
-    catalog_table: str = "groundlink-catalog"
-    ledger_table: str = "groundlink-ledger"
-    identity_table: str = "groundlink-identity"
-    idempotency_table: str = "groundlink-idempotency"
-    profiles_table: str = "groundlink-profiles"
-    files_table: str = "groundlink-files"
-    stations_table: str = "groundlink-stations"
-    jobs_table: str = "groundlink-jobs"
-    news_table: str = "groundlink-news"
     jobs_state_machine_arn: str | None = None
-
-    uplink_bucket: str = "groundlink-uplink"
-    downlink_bucket: str = "groundlink-downlink"
-    delivery_bucket: str = "groundlink-delivery"
 
     station_online_threshold_s: float = 120.0  # a station polled the broker within this long: online
     presigned_url_ttl_s: int = 3600  # uplink GET URLs handed to stations
@@ -47,15 +35,21 @@ class Settings(BaseSettings):
 
     version: str = "1.0.0"
 
+    # Physical names of the tables and buckets of shared/resources.py, read once with the other settings:
+    # each from its spec's variable (GROUNDLINK_<KEY>_TABLE / _BUCKET, set by the CDK app and the local
+    # runtime), else the spec's local name. There is no second list of them.
+    tables: dict[str, str] = Field(default_factory=lambda: _names(TABLES), exclude=True)
+    buckets: dict[str, str] = Field(default_factory=lambda: _names(BUCKETS), exclude=True)
+
     def table_name(self, key: str) -> str:
-        return getattr(self, f"{key}_table")
+        return self.tables[key]
 
     def bucket_name(self, key: str) -> str:
-        return getattr(self, f"{key}_bucket")
+        return self.buckets[key]
 
 
-assert {f"{t.key}_table" for t in TABLES} <= set(Settings.model_fields), "every table needs a setting"
-assert {f"{b.key}_bucket" for b in BUCKETS} <= set(Settings.model_fields), "every bucket needs a setting"
+def _names(specs: tuple[TableSpec, ...] | tuple[BucketSpec, ...]) -> dict[str, str]:
+    return {spec.key: os.environ.get(spec.env_var) or spec.local_name for spec in specs}
 
 
 @lru_cache(maxsize=1)

@@ -54,7 +54,8 @@ def payload_storage() -> S3PayloadStorage:
     from shared.settings import get_settings
 
     s = get_settings()
-    return S3PayloadStorage(client("s3"), s.uplink_bucket, s.delivery_bucket, s.presigned_url_ttl_s)
+    return S3PayloadStorage(client("s3"), s.bucket_name("uplink"), s.bucket_name("delivery"),
+                           s.presigned_url_ttl_s)
 
 
 def station_service() -> StationService:

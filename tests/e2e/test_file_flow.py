@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from infra.local.emulation import FAKE_CREDENTIALS
+from shared.resources import DELIVERY, DOWNLINK, UPLINK
 from tests.e2e.runtime import start_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def test_uplink_file_flow(runtime):
     from shared.auth import issue_jwt
 
     base = runtime.base
-    assert "s3://groundlink-uplink" in runtime.banner and "s3://groundlink-delivery" in runtime.banner
+    assert f"s3://{UPLINK.local_name}" in runtime.banner and f"s3://{DELIVERY.local_name}" in runtime.banner
     client_jwt = issue_jwt("client_e2e", ["passes", "bookings"])
     admin_jwt = issue_jwt("ops", ["admin"])
     # Given a booking of the next NOAA 20 pass over Esrange, created with an uplink file
@@ -68,7 +69,7 @@ def test_uplink_file_flow(runtime):
                       aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                       aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
     t0 = time.perf_counter()
-    s3.put_object(Bucket="groundlink-uplink", Key=key, Body=PAYLOAD)
+    s3.put_object(Bucket=UPLINK.local_name, Key=key, Body=PAYLOAD)
 
     # Then the S3 event reaches the worker and the file becomes available (bounded wait)
     files: list[dict] = []
@@ -123,7 +124,7 @@ def test_downlink_drop_is_delivered(runtime):
     booking_id = listing["bookings"][0]["id"]
     s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
                       aws_access_key_id="testing", aws_secret_access_key="testing")
-    s3.put_object(Bucket="groundlink-downlink", Key=f"downlink/{booking_id}/frames.bin", Body=b"frames" * 100)
+    s3.put_object(Bucket=DOWNLINK.local_name, Key=f"downlink/{booking_id}/frames.bin", Body=b"frames" * 100)
     deadline = time.time() + 30
     files: list[dict] = []
     while time.time() < deadline and [f["status"] for f in files] != ["delivered"]:
@@ -132,7 +133,7 @@ def test_downlink_drop_is_delivered(runtime):
     assert [f["status"] for f in files] == ["delivered"]
     target = f"clients/client_e2e/downlink/booking-{booking_id}/frames.bin"
     assert files[0]["s3Key"] == target
-    assert s3.get_object(Bucket="groundlink-delivery", Key=target)["Body"].read() == b"frames" * 100
+    assert s3.get_object(Bucket=DELIVERY.local_name, Key=target)["Body"].read() == b"frames" * 100
 
 
 def test_ctrl_c_stops_pump_and_server(runtime):

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 
 from functions.orbapi_files.app import app as files_app
 from shared.adapters.dynamo.files import file_store
+from shared.resources import DELIVERY
+from shared.settings import get_settings
 from shared.timefmt import iso_ms
 from tests.integration.conftest import bearer
 from tests.integration.test_files_support import Platform, make_booking, start_platform
@@ -31,7 +33,7 @@ def uplink_files(booking_id: int, headers=ALICE) -> list[dict]:
 
 
 def put(platform: Platform, bucket: str, key: str, body: bytes) -> None:
-    platform.s3.put_object(Bucket=f"groundlink-{bucket}", Key=key, Body=body)
+    platform.s3.put_object(Bucket=get_settings().bucket_name(bucket), Key=key, Body=body)
 
 
 def test_attach_then_upload_matching_sha_becomes_available(platform):
@@ -161,7 +163,7 @@ def test_downlink_is_delivered_to_the_client_prefix_once(platform):
     assert body == {"bookingId": b.id, "missionId": b.id, "files": [f]}
     assert f == {"id": f["id"], "missionId": b.id, "direction": "downlink", "s3Key": target, "sha256": SHA,
                  "status": "delivered", "createdAt": f["createdAt"], "updatedAt": f["updatedAt"]}
-    copied = platform.s3.get_object(Bucket="groundlink-delivery", Key=target)["Body"].read()
+    copied = platform.s3.get_object(Bucket=DELIVERY.local_name, Key=target)["Body"].read()
     assert copied == PAYLOAD
     # A duplicate delivery of the event adds no second record and changes nothing
     assert platform.invoke(messages) == {"batchItemFailures": []}

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from functions.orbapi_bookings.app import app as bookings_app
 from functions.orbapi_passes.app import app as passes_app
 from shared.adapters.dynamo.ledger import ledger_store
+from shared.resources import IDEMPOTENCY, LEDGER
 from tests.integration.conftest import bearer
 
 bookings = TestClient(bookings_app, raise_server_exceptions=False)
@@ -39,12 +40,12 @@ def _fresh_ledger(demo):
     from shared.aws import client
 
     ddb = client("dynamodb")
-    items = ddb.scan(TableName="groundlink-ledger")["Items"]
+    items = ddb.scan(TableName=LEDGER.local_name)["Items"]
     for it in items:
-        ddb.delete_item(TableName="groundlink-ledger", Key={"pk": it["pk"], "sk": it["sk"]})
-    idem = ddb.scan(TableName="groundlink-idempotency")["Items"]
+        ddb.delete_item(TableName=LEDGER.local_name, Key={"pk": it["pk"], "sk": it["sk"]})
+    idem = ddb.scan(TableName=IDEMPOTENCY.local_name)["Items"]
     for it in idem:
-        ddb.delete_item(TableName="groundlink-idempotency", Key={"id": it["id"]})
+        ddb.delete_item(TableName=IDEMPOTENCY.local_name, Key={"id": it["id"]})
 
 
 def slot(p: dict) -> dict:

@@ -9,6 +9,7 @@ from functions.orbapi_bookings.app import app as bookings_app
 from functions.orbapi_passes.app import app as passes_app
 from functions.spacego_contacts.app import app as contacts_app
 from functions.spacego_tle.app import app as tle_app
+from shared.resources import LEDGER
 from tests.integration.conftest import bearer
 
 contacts = TestClient(contacts_app, raise_server_exceptions=False)
@@ -24,8 +25,8 @@ def _fresh_ledger(demo):
     from shared.aws import client
 
     ddb = client("dynamodb")
-    for it in ddb.scan(TableName="groundlink-ledger")["Items"]:
-        ddb.delete_item(TableName="groundlink-ledger", Key={"pk": it["pk"], "sk": it["sk"]})
+    for it in ddb.scan(TableName=LEDGER.local_name)["Items"]:
+        ddb.delete_item(TableName=LEDGER.local_name, Key={"pk": it["pk"], "sk": it["sk"]})
 
 
 @pytest.fixture

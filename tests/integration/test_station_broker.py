@@ -15,6 +15,7 @@ from shared.adapters.dynamo.ledger import ledger_store
 from shared.domain.errors import InvalidRequest
 from shared.domain.ledger.models import contact_state
 from shared.identity_tokens import create_api_token
+from shared.resources import UPLINK
 from shared.settings import get_settings
 from tests.integration.conftest import bearer
 from tests.integration.test_files_support import make_booking, start_platform
@@ -48,7 +49,7 @@ def test_poll_lists_upcoming_contacts_with_available_files_and_is_the_heartbeat(
     # Given a booking at station 3 whose uplink file is verified, and one whose file is not uploaded
     b = make_booking("alice", gs_id="3", uplink=("clients/alice/cmd.bin", hashlib.sha256(PAYLOAD).hexdigest()))
     other = make_booking("alice", gs_id="3", uplink=("clients/alice/missing.bin", None))
-    platform.s3.put_object(Bucket="groundlink-uplink", Key="clients/alice/cmd.bin", Body=PAYLOAD)
+    platform.s3.put_object(Bucket=UPLINK.local_name, Key="clients/alice/cmd.bin", Body=PAYLOAD)
     platform.deliver()
     headers = station_headers("3")
     # When the station polls
@@ -64,7 +65,7 @@ def test_poll_lists_upcoming_contacts_with_available_files_and_is_the_heartbeat(
     assert cmd["satellite"]["noradId"] == "43013" and cmd["slotId"] == b.slots[0].id
     [f] = cmd["uplinkFiles"]
     assert f["s3Key"] == "clients/alice/cmd.bin" and f["sha256"] == hashlib.sha256(PAYLOAD).hexdigest()
-    assert "groundlink-uplink" in f["url"] and "Signature" in f["url"] and f["size"] == len(PAYLOAD)
+    assert UPLINK.local_name in f["url"] and "Signature" in f["url"] and f["size"] == len(PAYLOAD)
     assert by_id[other.id]["uplinkFiles"] == []
     # And the poll was its heartbeat
     status = api.get("/orbapi/gs/id/3/status", headers=ALICE).json()
