@@ -1,111 +1,61 @@
-"""Loading the catalogue the way an operator does: TLE/3LE/OMM files, station and transmitter JSON, news.
+"""Loading the catalogue the way an operator does (the CLI's ``groundlink import-…``): thin entry points
+over ``shared.domain.catalog.service.CatalogService``, where the import use cases live, plus news.
 
-The CLI (``groundlink import-…``) and the local runtime's demo seeding both come through here.
-Element sets are parsed by the orbit core (``groundlink_orbit``); each bad set is reported on its own
-and the good ones are still stored.
+Kept under this name for the CLI and the tests that import it; the catalogue parts delegate.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from shared.adapters.dynamo.catalog import CatalogRepository
 from shared.adapters.dynamo.news import NewsRepository
-from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
+from shared.domain.catalog.models import ImportReport
+from shared.domain.catalog.ports import CatalogStore
+from shared.domain.catalog.service import CatalogService, element_set_record
 from shared.domain.news.models import NewsArticle
 from shared.errors import describe_validation
 
-
-@dataclass
-class ImportReport:
-    kind: str
-    stored: int = 0
-    current: int = 0
-    duplicates: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "stored": self.stored, "current": self.current,
-                "duplicates": self.duplicates, "errors": self.errors}
-
-
-def element_set_record(es: Any, *, source: str, uploaded_by: str) -> ElementSetRecord:
-    return ElementSetRecord(
-        norad_id=es.norad_id,
-        name=es.name,
-        line1=es.line1,
-        line2=es.line2,
-        epoch=es.epoch_utc,
-        source=source,
-        uploaded_by=uploaded_by,
-        uploaded_at=datetime.now(UTC),
-    )
+__all__ = [
+    "ImportReport",
+    "element_set_record",
+    "import_news",
+    "import_omm_json",
+    "import_satellite_catalog",
+    "import_spacecraft",
+    "import_stations",
+    "import_tle_text",
+    "import_transmitters",
+    "load_json",
+]
 
 
-def _store_element_sets(repo: CatalogRepository, parsed: Any, report: ImportReport, source: str,
-                        uploaded_by: str) -> ImportReport:
-    for err in parsed.errors:
-        report.errors.append(f"item {err.index + 1} (text line {err.first_line_no}): {err.message}")
-    for es in parsed.element_sets:
-        outcome = repo.add_element_set(element_set_record(es, source=source, uploaded_by=uploaded_by))
-        if outcome == "duplicate":
-            report.duplicates += 1
-        else:
-            report.stored += 1
-            report.current += outcome == "current"
-    return report
-
-
-def import_tle_text(repo: CatalogRepository, text: str, *, source: str = "import",
+def import_tle_text(repo: CatalogStore, text: str, *, source: str = "import",
                     uploaded_by: str = "system") -> ImportReport:
-    from groundlink_orbit import parse_tle_text
-
-    return _store_element_sets(repo, parse_tle_text(text), ImportReport("element_sets"), source, uploaded_by)
+    return CatalogService(repo).import_tle_text(text, source=source, uploaded_by=uploaded_by)
 
 
-def import_omm_json(repo: CatalogRepository, data: Any, *, source: str = "import",
+def import_omm_json(repo: CatalogStore, data: Any, *, source: str = "import",
                     uploaded_by: str = "system") -> ImportReport:
-    from groundlink_orbit import parse_omm
-
-    return _store_element_sets(repo, parse_omm(data), ImportReport("element_sets"), source, uploaded_by)
+    return CatalogService(repo).import_omm_json(data, source=source, uploaded_by=uploaded_by)
 
 
-def _import_models(repo_put, model: type, items: Any, kind: str) -> ImportReport:
-    report = ImportReport(kind)
-    if not isinstance(items, list):
-        report.errors.append(f"expected a JSON list of {kind}, got {type(items).__name__}")
-        return report
-    adapter = TypeAdapter(model)
-    for i, raw in enumerate(items):
-        try:
-            obj = adapter.validate_python(raw)
-        except ValidationError as exc:
-            report.errors.append(f"item {i + 1}: {describe_validation(exc.errors())}")
-            continue
-        repo_put(obj)
-        report.stored += 1
-    return report
+def import_stations(repo: CatalogStore, items: Any) -> ImportReport:
+    return CatalogService(repo).import_stations(items)
 
 
-def import_stations(repo: CatalogRepository, items: Any) -> ImportReport:
-    return _import_models(repo.put_station, Station, items, "stations")
+def import_transmitters(repo: CatalogStore, items: Any) -> ImportReport:
+    return CatalogService(repo).import_transmitters(items)
 
 
-def import_transmitters(repo: CatalogRepository, items: Any) -> ImportReport:
-    return _import_models(repo.put_transmitter, Transmitter, items, "transmitters")
+def import_spacecraft(repo: CatalogStore, items: Any) -> ImportReport:
+    return CatalogService(repo).import_spacecraft(items)
 
 
-def import_spacecraft(repo: CatalogRepository, items: Any) -> ImportReport:
-    return _import_models(repo.put_spacecraft, Spacecraft, items, "spacecraft")
-
-
-def import_satellite_catalog(repo: CatalogRepository, items: Any) -> ImportReport:
-    return _import_models(repo.upsert_satellite, Satellite, items, "satellites")
+def import_satellite_catalog(repo: CatalogStore, items: Any) -> ImportReport:
+    return CatalogService(repo).import_satellites(items)
 
 
 def import_news(repo: NewsRepository, items: Any) -> ImportReport:

@@ -1,7 +1,7 @@
 """Element-set history: appended, never overwritten; the newest epoch is current; re-imports are no-ops."""
 
 from shared.adapters.dynamo.catalog import catalog_repository
-from shared.catalog.importer import import_tle_text
+from shared.domain.catalog.service import CatalogService
 
 ISS_OLD = """ISS (ZARYA)
 1 25544U 98067A   26105.50000000  .00006923  00000+0  13461-3 0  9991
@@ -23,11 +23,11 @@ def _tle(epoch_doy: str, raan: str) -> str:
 def test_history_is_appended_and_newest_epoch_wins(aws):
     repo = catalog_repository()
     newer, older = _tle("107.16713328", "242.0950"), _tle("105.50000000", "250.0000")
-    first = import_tle_text(repo, newer, source="celestrak", uploaded_by="ops")
+    first = CatalogService(repo).import_tle_text(newer, source="celestrak", uploaded_by="ops")
     assert (first.stored, first.current, first.errors) == (1, 1, [])
-    second = import_tle_text(repo, older, source="operator-upload", uploaded_by="alice")
+    second = CatalogService(repo).import_tle_text(older, source="operator-upload", uploaded_by="alice")
     assert (second.stored, second.current) == (1, 0)
-    again = import_tle_text(repo, newer + older)
+    again = CatalogService(repo).import_tle_text(newer + older)
     assert (again.stored, again.duplicates) == (0, 2)
 
     history = repo.element_set_history(25544)
@@ -41,6 +41,6 @@ def test_bad_element_sets_are_reported_and_good_ones_still_stored(aws):
     repo = catalog_repository()
     good = _tle("107.16713328", "242.0950")
     broken = good.replace("ISS (ZARYA)", "BROKEN").replace("242.0950", "242.0951")  # checksum now wrong
-    report = import_tle_text(repo, broken + good)
+    report = CatalogService(repo).import_tle_text(broken + good)
     assert report.stored == 1 and len(report.errors) == 1
     assert "line 2: checksum" in report.errors[0] and report.errors[0].startswith("item 1")

@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 from groundlink_orbit import parse_tle_text
 
 from functions.ssa_catalog.app import app
-from functions.ssa_catalog.logic import AVAILABLE_ATTRIBUTES, LIST_FIELDS, satellite_type
-from functions.ssa_catalog.orbital import EARTH_RADIUS_KM, orbital_numbers
 from shared.domain.catalog.models import Satellite
+from shared.domain.catalog.orbital import EARTH_RADIUS_KM, orbital_numbers
+from shared.domain.catalog.service import satellite_type
+from shared.surfaces.ssa.catalog import AVAILABLE_ATTRIBUTES, LIST_FIELDS
 from tests.integration.conftest import bearer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,9 +12,10 @@ from groundlink_orbit import SGP4_ERRORS, geodetic_track, parse_tle
 from skyfield.api import EarthSatellite, load, wgs84
 
 from functions.ssa_position.app import app
-from functions.ssa_position.logic import CurrentPosition
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.domain.catalog.models import ElementSetRecord, Satellite
+from shared.domain.catalog.service import CatalogService
+from shared.surfaces.ssa.position import positions_view
 from tests.integration.conftest import bearer
 
 client = TestClient(app, raise_server_exceptions=False)
@@ -169,7 +170,7 @@ def test_a_trajectory_stops_where_propagation_fails(demo):
     first_error = grid[np.flatnonzero(geodetic_track([es], grid).error_code[0])[0]]
     # When asked 45 minutes before that
     now_ms = int(round((first_error - 45 * 60) * 1000))
-    body = CurrentPosition(FakeCatalog(sat)).positions([99901], now_ms)
+    body = positions_view(CatalogService(FakeCatalog(sat)).positions([99901], now_ms))
     # Then the 45 points before the failure come back, with a warning naming the instant and the reason
     (entry,) = body["positions"]
     assert "error" not in entry and len(entry["trajectory"]) == 45

@@ -1,4 +1,4 @@
-"""Catalogue data access: one interface, one DynamoDB implementation (single table ``catalog``).
+"""The catalogue store (``shared.domain.catalog.ports.CatalogStore``) on DynamoDB (single table ``catalog``).
 
 Items (pk / sk) — one partition per kind, so a listing is one Query and a lookup one GetItem:
   STATION             / <id>
@@ -13,35 +13,22 @@ from __future__ import annotations
 import hashlib
 import time
 from functools import lru_cache
-from typing import Literal, Protocol
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
 from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
+from shared.domain.catalog.ports import AddResult, CatalogStore
 from shared.settings import get_settings
-
-AddResult = Literal["current", "history", "duplicate"]
 
 
 def _sat_key(norad_id: int) -> dict:
     return {"pk": value("SATELLITE"), "sk": value(f"{norad_id:09d}")}
 
 
-class CatalogRepository(Protocol):
-    def put_station(self, station: Station) -> None: ...
-    def get_station(self, station_id: str) -> Station | None: ...
-    def list_stations(self) -> list[Station]: ...
-    def upsert_satellite(self, satellite: Satellite) -> None: ...
-    def get_satellite(self, norad_id: int) -> Satellite | None: ...
-    def list_satellites(self) -> list[Satellite]: ...
-    def add_element_set(self, record: ElementSetRecord) -> AddResult: ...
-    def element_set_history(self, norad_id: int) -> list[ElementSetRecord]: ...
-    def put_transmitter(self, transmitter: Transmitter) -> None: ...
-    def list_transmitters(self) -> list[Transmitter]: ...
-    def put_spacecraft(self, spacecraft: Spacecraft) -> None: ...
-    def get_spacecraft(self, spacecraft_id: str) -> Spacecraft | None: ...
-    def list_spacecraft(self) -> list[Spacecraft]: ...
+CatalogRepository = CatalogStore
+"""Old name of the port, kept importable for the function groups that still use it (until they move to
+``shared.domain.catalog``)."""
 
 
 class DynamoCatalogRepository:
@@ -207,5 +194,5 @@ class DynamoCatalogRepository:
 
 
 @lru_cache(maxsize=1)
-def catalog_repository() -> CatalogRepository:
+def catalog_repository() -> CatalogStore:
     return DynamoCatalogRepository()

@@ -3,9 +3,14 @@ spacecraft registrations. Wire shapes live with each surface; these are the stor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+AddOutcome = Literal["current", "history", "duplicate"]
 
 
 class Station(BaseModel):
@@ -125,3 +130,59 @@ class Spacecraft(BaseModel):
         if len(ids) != len(set(ids)):
             raise ValueError("service configuration ids must be unique")
         return value
+
+
+@dataclass
+class ImportReport:
+    """What one import stored: ``stored`` new records (element sets: ``current`` of them became current),
+    ``duplicates`` already stored, and one message per refused item."""
+
+    kind: str
+    stored: int = 0
+    current: int = 0
+    duplicates: int = 0
+    errors: list[str] = dc_field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "stored": self.stored, "current": self.current,
+                "duplicates": self.duplicates, "errors": self.errors}
+
+
+@dataclass(frozen=True)
+class TleUploaded:
+    """An element set uploaded for a spacecraft, as stored, and what storing it did."""
+
+    line1: str
+    line2: str
+    epoch: datetime
+    outcome: AddOutcome
+
+
+@dataclass(frozen=True)
+class TrackPoint:
+    unix_ms: int
+    latitude_deg: float
+    longitude_deg: float
+    altitude_km: float
+
+
+@dataclass
+class SatellitePosition:
+    """A satellite's position now (``track[0]``) and its ground track on (WGS-84). ``error`` when it cannot
+    be propagated now (then no track); ``warning`` when propagation fails before the horizon (the track
+    stops there)."""
+
+    norad_id: int
+    name: str
+    epoch: datetime | None
+    speed_km_s: float | None = None
+    track: list[TrackPoint] = dc_field(default_factory=list)
+    error: str | None = None
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class Positions:
+    now_unix_ms: int
+    step_ms: int
+    satellites: list[SatellitePosition]

@@ -1,6 +1,6 @@
 """Orbital numbers of the SSA catalogue, derived from the current element set's line 2 in plain math.
 
-The catalogue function carries no orbit layer (no numpy), so this mirrors what the orbit core's
+The SSA catalogue function carries no orbit layer (no numpy), so this mirrors what the orbit core's
 ``parse_tle`` gives in ``ElementSet`` (``semi_major_axis_km``, ``eccentricity``, ``inclination_deg``,
 ``period_min``) from the TLE text alone:
 

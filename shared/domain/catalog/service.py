@@ -1,0 +1,400 @@
+"""The catalogue's use cases, written once for every surface (orbapi reference data, Space Go sites,
+spacecraft and TLEs, the SSA catalogue and current positions) and for the importers (CLI, demo data).
+
+The orbit core is imported only inside the use cases that parse or propagate element sets, so the
+functions that only read the catalogue never load numpy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from shared.domain.catalog.models import (
+    ElementSetRecord,
+    ImportReport,
+    Positions,
+    Satellite,
+    ServiceConfig,
+    Spacecraft,
+    Station,
+    TleUploaded,
+    Transmitter,
+)
+from shared.domain.catalog.ports import CatalogStore
+from shared.domain.errors import InvalidRequest, NotFound
+from shared.domain.identity import Principal
+
+if TYPE_CHECKING:
+    from groundlink_orbit import ElementSet, ParseReport
+
+SERVICE_TYPES = ("contact",)
+SpacecraftField = Literal["spacecraft_id", "name", "acronym", "norad_id"]
+SiteField = Literal["name", "acronym"]
+
+# -- satellite types ("EO, SAR, ELINT, Unknown sensor") --------------------------------------------------
+# The one mapping from a satellite's purpose / detailed purpose to its sensor type. The first rule whose
+# pattern occurs (case-insensitively) in "<detailed_purpose> <purpose>" wins, so a radar imager whose
+# purpose is "Earth Observation" is SAR, not EO.
+SATELLITE_TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ELINT", re.compile(r"\b(elint|sigint|signals? intelligence|electronic intelligence)\b", re.I)),
+    ("SAR", re.compile(r"\b(sar|radar)\b|synthetic aperture", re.I)),
+    ("EO", re.compile(r"earth observation|earth science|\bimaging\b|\boptical\b", re.I)),
+)
+UNKNOWN_SENSOR = "Unknown sensor"
+SATELLITE_TYPES = ("EO", "SAR", "ELINT", UNKNOWN_SENSOR)  # the seed's order, also the order of answers
+
+OFFICIAL_NAME = "official_name"
+"""Pseudo-attribute for :meth:`CatalogService.find_satellites_by_text`: the official name, or any name."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def satellite_type(sat: Satellite) -> str:
+    text = f"{sat.detailed_purpose or ''} {sat.purpose or ''}"
+    for name, pattern in SATELLITE_TYPE_RULES:
+        if pattern.search(text):
+            return name
+    return UNKNOWN_SENSOR
+
+
+def official_name(sat: Satellite) -> str:
+    """The current official name; without one, the catalogue's full name, then its short name."""
+    return sat.satellite_name_official or sat.names or sat.name
+
+
+def station_order(st: Station) -> tuple[int, str]:
+    """Stations listed in id order, numeric ids numerically ("2" before "10")."""
+    return (len(st.id), st.id)
+
+
+def mode_matches(tx: Transmitter, mode: str) -> bool:
+    return tx.mode.casefold() == mode.strip().casefold() or str(tx.mode_id) == mode.strip()
+
+
+def _fold(text: object) -> str:
+    return str(text).strip().casefold()
+
+
+def _contains(text: str, *candidates: str | None) -> bool:
+    needle = _fold(text)
+    return any(needle in (c or "").casefold() for c in candidates)
+
+
+def _one_of(values: Iterable[str] | None) -> Callable[[str | None], bool]:
+    """Case-insensitive exact match on any of ``values``; no values (None or empty) matches everything."""
+    wanted = {_fold(v) for v in values or ()}
+    if not wanted:
+        return lambda _: True
+    return lambda value: value is not None and _fold(value) in wanted
+
+
+def _sorted_unique(values: Iterable[str | None]) -> list[str]:
+    return sorted({v for v in values if v is not None and v.strip()}, key=lambda v: (v.casefold(), v))
+
+
+def _describe(errors: Sequence[Any]) -> str:
+    """One sentence naming each invalid field of an imported item and the reason."""
+    out = []
+    for err in errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        out.append(f"{loc}: {msg}")
+    return "; ".join(out) or "invalid request"
+
+
+def element_set_record(es: ElementSet, *, source: str, uploaded_by: str) -> ElementSetRecord:
+    return ElementSetRecord(
+        norad_id=es.norad_id,
+        name=es.name,
+        line1=es.line1,
+        line2=es.line2,
+        epoch=es.epoch_utc,
+        source=source,
+        uploaded_by=uploaded_by,
+        uploaded_at=datetime.now(UTC),
+    )
+
+
+class CatalogService:
+    def __init__(self, store: CatalogStore) -> None:
+        self.store = store
+
+    # -- satellites -----------------------------------------------------------------------------------
+    def satellite(self, norad_id: int) -> Satellite | None:
+        return self.store.get_satellite(norad_id)
+
+    def require_satellite(self, norad_id: int) -> Satellite:
+        sat = self.store.get_satellite(norad_id)
+        if sat is None:
+            raise NotFound(f"satellite {norad_id} not found")
+        return sat
+
+    def satellites(self, name: str | None = None) -> list[Satellite]:
+        """By NORAD id; ``name``: case-insensitive substring of the name or the full name."""
+        sats = sorted(self.store.list_satellites(), key=lambda s: s.norad_id)
+        return [s for s in sats if name is None or _contains(name, s.name, s.names)]
+
+    def satellites_with_element_sets(self, name: str | None = None) -> list[Satellite]:
+        return [s for s in self.satellites(name) if s.tle is not None]
+
+    def satellite_with_element_set(self, norad_id: int) -> Satellite:
+        sat = self.require_satellite(norad_id)
+        if sat.tle is None:
+            raise NotFound(f"no TLE stored for satellite {norad_id}")
+        return sat
+
+    def satellites_in_order(self, norad_ids: Sequence[int]) -> list[Satellite]:
+        """The satellites in the order asked; unknown ids are one NotFound naming all of them."""
+        known = {s.norad_id: s for s in self.store.list_satellites()}
+        found: list[Satellite | None] = [known.get(n) or self.store.get_satellite(n) for n in norad_ids]
+        missing = [n for n, s in zip(norad_ids, found, strict=True) if s is None]
+        if missing:
+            raise NotFound(f"satellite(s) not found: {', '.join(map(str, missing))}")
+        return [s for s in found if s is not None]
+
+    def search_satellites(self, *, search: str | None = None, constellation: str | None = None,
+                          country: str | None = None) -> list[Satellite]:
+        """``search``: name substring (any name, case-insensitive) or exact NORAD id; ``constellation``
+        and ``country`` case-insensitive exact (``country``: operator country, UN-registry country or
+        operator). Blank filters do not filter."""
+        sats = self.satellites()
+        if search is not None and search.strip():
+            needle = _fold(search)
+            exact_id = int(needle) if needle.isascii() and needle.isdigit() else None
+            sats = [
+                s for s in sats
+                if s.norad_id == exact_id
+                or any(needle in _fold(n) for n in (s.name, s.names, s.satellite_name_official) if n)
+            ]  # fmt: skip
+        if constellation is not None and constellation.strip():
+            same = _one_of([constellation])
+            sats = [s for s in sats if same(s.constellation_name)]
+        if country is not None and country.strip():
+            same = _one_of([country])
+            sats = [s for s in sats if same(s.country_operator) or same(s.country_org_un_registry) or same(s.operator)]
+        return sats
+
+    def satellites_of_countries(self, country_operator: Sequence[str], *,
+                                detailed_purpose: Sequence[str] | None = None,
+                                constellation_name: Sequence[str] | None = None) -> list[Satellite]:
+        """Each filter matches case-insensitively and exactly any item of its list; an omitted or empty
+        filter does not filter."""
+        country, purpose = _one_of(country_operator), _one_of(detailed_purpose)
+        constellation = _one_of(constellation_name)
+        return [
+            s for s in self.satellites()
+            if country(s.country_operator) and purpose(s.detailed_purpose) and constellation(s.constellation_name)
+        ]  # fmt: skip
+
+    def find_satellites_by_text(self, text: str, attribute: str) -> list[Satellite]:
+        """Case-insensitive substring of one descriptive attribute (``OFFICIAL_NAME``: any of the names)."""
+        needle = _fold(text)
+        found = []
+        for sat in self.satellites():
+            if attribute == OFFICIAL_NAME:
+                candidates: list[object] = [official_name(sat), sat.name, sat.names]
+            else:
+                candidates = [getattr(sat, attribute, None)]
+            if any(c is not None and needle in _fold(c) for c in candidates):
+                found.append(sat)
+        return found
+
+    def constellations(self, country_operator: Sequence[str]) -> list[str]:
+        return _sorted_unique(s.constellation_name for s in self.satellites_of_countries(country_operator))
+
+    def detailed_purposes(self, country_operator: Sequence[str]) -> list[str]:
+        return _sorted_unique(s.detailed_purpose for s in self.satellites_of_countries(country_operator))
+
+    def satellite_types(self, country_operator: Sequence[str]) -> list[str]:
+        present = {satellite_type(s) for s in self.satellites_of_countries(country_operator)}
+        return [t for t in SATELLITE_TYPES if t in present]
+
+    def positions(self, norad_ids: Sequence[int], now_unix_ms: int) -> Positions:
+        """Where the satellites are at ``now_unix_ms`` and their ground track for the next 1.5 h."""
+        from shared.domain.catalog.position import propagate
+
+        return propagate(self.satellites_in_order(norad_ids), now_unix_ms)
+
+    # -- element sets ---------------------------------------------------------------------------------
+    def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
+        return self.store.element_set_history(norad_id)
+
+    def _store_element_sets(self, parsed: ParseReport, source: str, uploaded_by: str) -> ImportReport:
+        report = ImportReport("element_sets")
+        for err in parsed.errors:
+            report.errors.append(f"item {err.index + 1} (text line {err.first_line_no}): {err.message}")
+        for es in parsed.element_sets:
+            outcome = self.store.add_element_set(element_set_record(es, source=source, uploaded_by=uploaded_by))
+            if outcome == "duplicate":
+                report.duplicates += 1
+            else:
+                report.stored += 1
+                report.current += outcome == "current"
+        return report
+
+    def import_tle_text(self, text: str, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
+        """2-line and 3-line element sets (classic and Alpha-5); bad sets reported, good ones stored."""
+        from groundlink_orbit import parse_tle_text
+
+        return self._store_element_sets(parse_tle_text(text), source, uploaded_by)
+
+    def import_omm_json(self, data: Any, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
+        from groundlink_orbit import parse_omm
+
+        return self._store_element_sets(parse_omm(data), source, uploaded_by)
+
+    # -- stations (= sites) ---------------------------------------------------------------------------
+    def station(self, gs_id: str) -> Station | None:
+        return self.store.get_station(gs_id)
+
+    def stations(self) -> list[Station]:
+        """Every station, in id order (numeric ids numerically)."""
+        return sorted(self.store.list_stations(), key=station_order)
+
+    def require_station(self, gs_id: str) -> Station:
+        st = self.store.get_station(gs_id)
+        if st is None:
+            raise NotFound(f"ground station {gs_id} not found")
+        return st
+
+    def stations_described(self, description: str) -> list[Station]:
+        """Case-insensitive substring of the description or the name."""
+        return [s for s in self.stations() if _contains(description, s.description, s.name)]
+
+    def sites(self, field: SiteField | None = None, values: Sequence[str] = ()) -> list[Station]:
+        """All sites, or those whose ``field`` equals (case-insensitively) one of ``values``."""
+        stations = self.stations()
+        if field is None:
+            return stations
+        wanted = {v.casefold() for v in values}
+        return [s for s in stations if getattr(s, field).casefold() in wanted]
+
+    def site(self, site_id: str) -> Station:
+        st = self.store.get_station(site_id)
+        if st is None:
+            raise NotFound(f"site '{site_id}' does not exist")
+        return st
+
+    # -- transmitters ---------------------------------------------------------------------------------
+    def transmitters(self, *, norad_id: int | None = None, gs_id: str | None = None, mode: str | None = None,
+                     uuid: str | None = None) -> list[Transmitter]:
+        """By uuid; filtered by satellite, station, mode (name or number) and uuid. An unknown satellite
+        or station, or a uuid matching nothing, is NotFound."""
+        if norad_id is not None:
+            self.require_satellite(norad_id)
+        if gs_id is not None:
+            self.require_station(gs_id)
+        out = []
+        for tx in sorted(self.store.list_transmitters(), key=lambda t: t.uuid):
+            if norad_id is not None and tx.norad_cat_id != norad_id:
+                continue
+            if gs_id is not None and tx.gs_id != gs_id:
+                continue
+            if mode is not None and not mode_matches(tx, mode):
+                continue
+            if uuid is not None and tx.uuid != uuid:
+                continue
+            out.append(tx)
+        if uuid is not None and not out:
+            raise NotFound(f"transmitter {uuid} not found")
+        return out
+
+    # -- spacecraft (an operator's registration of a satellite) --------------------------------------
+    def spacecraft(self, spacecraft_id: str, principal: Principal) -> Spacecraft:
+        """The spacecraft if the principal may see it; unknown and someone else's are both NotFound."""
+        sc = self.store.get_spacecraft(spacecraft_id)
+        if sc is None or not principal.can_see(sc.owner):  # someone else's: 404, never 403
+            raise NotFound(f"spacecraft '{spacecraft_id}' does not exist")
+        return sc
+
+    def spacecraft_list(self, principal: Principal, field: SpacecraftField | None = None,
+                        values: Sequence[str | int] = ()) -> list[Spacecraft]:
+        """The principal's visible spacecraft by id, or those whose ``field`` equals one of ``values``
+        (text case-insensitively)."""
+        visible = sorted((s for s in self.store.list_spacecraft() if principal.can_see(s.owner)),
+                         key=lambda s: s.spacecraft_id)
+        if field is None:
+            return visible
+        if field == "norad_id":
+            ids = {int(v) for v in values}
+            return [s for s in visible if s.norad_id in ids]
+        wanted = {str(v).casefold() for v in values}
+        return [s for s in visible if str(getattr(s, field)).casefold() in wanted]
+
+    def current_element_set(self, spacecraft_id: str, principal: Principal) -> ElementSetRecord:
+        """The current element set of the spacecraft's satellite."""
+        sc = self.spacecraft(spacecraft_id, principal)
+        sat = self.store.get_satellite(sc.norad_id) if sc.norad_id is not None else None
+        if sat is None or sat.tle is None:
+            raise NotFound(f"no TLE is available for spacecraft '{spacecraft_id}'")
+        return sat.tle
+
+    def upload_tle(self, spacecraft_id: str, line1: str, line2: str, principal: Principal) -> TleUploaded:
+        """Append an element set to the spacecraft's satellite's history (never overwriting); it becomes
+        current when its epoch is the newest."""
+        from groundlink_orbit import ElementSetError, parse_tle
+
+        sc = self.spacecraft(spacecraft_id, principal)
+        try:
+            es = parse_tle(line1, line2)
+        except ElementSetError as exc:
+            raise InvalidRequest(f"TLE {exc}") from None
+        if sc.norad_id is not None and es.norad_id != sc.norad_id:
+            raise InvalidRequest(f"line1: catalogue number {es.norad_id} is not spacecraft '{spacecraft_id}' "
+                                 f"(NORAD {sc.norad_id})")
+        outcome = self.store.add_element_set(
+            element_set_record(es, source="spacego-upload", uploaded_by=principal.subject))
+        return TleUploaded(line1=es.line1, line2=es.line2, epoch=es.epoch_utc, outcome=outcome)
+
+    def services(self, spacecraft_id: str, service_type: str, principal: Principal,
+                 names: Sequence[str] | None = None) -> list[ServiceConfig]:
+        """The spacecraft's service configurations of one type, optionally by name (case-insensitive)."""
+        if service_type not in SERVICE_TYPES:
+            raise InvalidRequest(f"path parameter 'service_type': must be one of {', '.join(SERVICE_TYPES)}")
+        sc = self.spacecraft(spacecraft_id, principal)
+        out = [s for s in sc.services if s.type == service_type]
+        if names:
+            wanted = {n.casefold() for n in names}
+            out = [s for s in out if s.name.casefold() in wanted]
+        return out
+
+    def service(self, spacecraft_id: str, service_type: str, service_id: str, principal: Principal) -> ServiceConfig:
+        for svc in self.services(spacecraft_id, service_type, principal):
+            if svc.id == service_id:
+                return svc
+        raise NotFound(f"service configuration '{service_id}' does not exist for spacecraft '{spacecraft_id}'")
+
+    # -- imports of reference data ---------------------------------------------------------------------
+    def _import_models(self, put: Callable[[M], None], model: type[M], items: Any, kind: str) -> ImportReport:
+        report = ImportReport(kind)
+        if not isinstance(items, list):
+            report.errors.append(f"expected a JSON list of {kind}, got {type(items).__name__}")
+            return report
+        adapter = TypeAdapter(model)
+        for i, raw in enumerate(items):
+            try:
+                obj = adapter.validate_python(raw)
+            except ValidationError as exc:
+                report.errors.append(f"item {i + 1}: {_describe(exc.errors())}")
+                continue
+            put(obj)
+            report.stored += 1
+        return report
+
+    def import_stations(self, items: Any) -> ImportReport:
+        return self._import_models(self.store.put_station, Station, items, "stations")
+
+    def import_transmitters(self, items: Any) -> ImportReport:
+        return self._import_models(self.store.put_transmitter, Transmitter, items, "transmitters")
+
+    def import_spacecraft(self, items: Any) -> ImportReport:
+        return self._import_models(self.store.put_spacecraft, Spacecraft, items, "spacecraft")
+
+    def import_satellites(self, items: Any) -> ImportReport:
+        """Descriptive fields of satellites (UCS-style); element sets are left as they are."""
+        return self._import_models(self.store.upsert_satellite, Satellite, items, "satellites")

@@ -1,0 +1,59 @@
+"""Space Go TLEs (seed 000, "Tle"): the spacecraft's current element set, and uploads that join the
+satellite's history (never overwritten) and become current when their epoch is the newest.
+
+Two routers because two functions serve them: reading needs no orbit core, uploading parses the set.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.identity import Principal
+from shared.http import IdPath, caller
+from shared.surfaces.catalog_service import Catalog
+from shared.surfaces.openapi import error_responses
+from shared.surfaces.spacego.views import Tle, tle_view
+from shared.timefmt import iso_ms
+
+view_router = APIRouter()
+upload_router = APIRouter()
+
+
+class TleUpload(BaseModel):
+    """Seed 000 ``TLE`` as a request body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line1: str = Field(min_length=1, max_length=80)
+    line2: str = Field(min_length=1, max_length=80)
+
+
+class TleAccepted(BaseModel):
+    """The seed documents no 201 body; Groundlink answers the stored set and what storing it did."""
+
+    line1: str
+    line2: str
+    epoch: str
+    current: bool
+    duplicate: bool
+
+
+@view_router.get("/api/v1/spacecraft/{spacecraft_id}/tle", response_model=Tle,
+                 responses=error_responses("spacego", 400, 401, 403, 404), tags=["Tle"],
+                 summary="Get the current TLE for the spacecraft", operation_id="get_tle")
+def get_spacecraft_tle(spacecraft_id: IdPath, catalog: Catalog,
+                       principal: Annotated[Principal, caller("tle.view")]) -> dict[str, object]:
+    return tle_view(catalog.current_element_set(spacecraft_id, principal))
+
+
+@upload_router.post("/api/v1/spacecraft/{spacecraft_id}/tle", status_code=201, response_model=TleAccepted,
+                    responses=error_responses("spacego", 400, 401, 403), tags=["Tle"],
+                    summary="Upload a TLE to be use for the spacecraft contacts", operation_id="upload_tle")
+def upload_tle(spacecraft_id: IdPath, body: TleUpload, catalog: Catalog,
+               principal: Annotated[Principal, caller("tle.upload")]) -> dict[str, object]:
+    done = catalog.upload_tle(spacecraft_id, body.line1, body.line2, principal)
+    return {"line1": done.line1, "line2": done.line2, "epoch": iso_ms(done.epoch),
+            "current": done.outcome == "current", "duplicate": done.outcome == "duplicate"}

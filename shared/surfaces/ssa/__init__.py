@@ -1,0 +1,1 @@
+"""The SSA backend (seed 002): errors ``{"detail", "status_code"}``, validation 422 lists."""
