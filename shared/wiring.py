@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shared.domain.catalog.models import Spacecraft
-from shared.domain.errors import NotFound
+from shared.domain.catalog.service import CatalogService
 from shared.domain.files.service import FileService
-from shared.domain.identity import Principal
 from shared.domain.ledger.service import LedgerService
 from shared.domain.stations.service import StationService
 
@@ -20,16 +18,10 @@ if TYPE_CHECKING:  # the heavy modules are imported only by the functions that u
     from shared.domain.scheduling.search import PassSearch
 
 
-class _SpacecraftRegistrations:
-    """The caller's spacecraft registrations (someone else's is not found)."""
+def catalog_service() -> CatalogService:
+    from shared.adapters.dynamo.catalog import catalog_repository
 
-    def spacecraft(self, spacecraft_id: str, principal: Principal) -> Spacecraft:
-        from shared.adapters.dynamo.catalog import catalog_repository
-
-        sc = catalog_repository().get_spacecraft(spacecraft_id)
-        if sc is None or not principal.can_see(sc.owner):
-            raise NotFound(f"spacecraft '{spacecraft_id}' does not exist")
-        return sc
+    return CatalogService(catalog_repository())
 
 
 def ledger_service() -> LedgerService:
@@ -37,7 +29,7 @@ def ledger_service() -> LedgerService:
     from shared.adapters.dynamo.ledger import ledger_store
     from shared.domain.scheduling.passes import OrbitPasses
 
-    return LedgerService(ledger_store(), catalog_repository(), OrbitPasses(), _SpacecraftRegistrations(),
+    return LedgerService(ledger_store(), catalog_repository(), OrbitPasses(), catalog_service(),
                          file_service())
 
 

@@ -7,7 +7,6 @@ from shared.domain.catalog.service import CatalogService
 from shared.http import create_app
 from shared.surfaces.catalog_service import catalog_service
 from shared.surfaces.spacego import catalog, tle
-from shared.surfaces.spacego.params import query_lists  # noqa: F401 (old import path, until contacts move)
 
 app = create_app("spacego", "Groundlink Space Go catalogue")
 app.include_router(catalog.router)

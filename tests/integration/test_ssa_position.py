@@ -78,7 +78,8 @@ def test_iss_position_and_trajectory_agree_with_skyfield(demo):
             assert abs(point["latitude"] - lat) < 0.01 and lon_diff(point["longitude"], lon) < 0.01
             assert abs(point["altitude_km"] - alt) < 1.0
     iss = locate(body, 25544)
-    assert 380 < iss["altitude_km"] < 460 and abs(iss["latitude"]) <= 51.7 and 7.5 < iss["velocity_km_s"] < 7.8
+    # geodetic latitude exceeds the geocentric one (at most the 51.64° inclination) by up to ~0.19° near 52°
+    assert 380 < iss["altitude_km"] < 460 and abs(iss["latitude"]) <= 51.9 and 7.5 < iss["velocity_km_s"] < 7.8
 
 
 def test_many_satellites_in_one_request(demo):

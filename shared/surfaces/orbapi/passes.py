@@ -14,8 +14,8 @@ from shared.domain.scheduling.passes import all_tracks, iso_ms_array
 from shared.domain.scheduling.search import PassQuery, PassSearch, PassSearchResult, TleLines
 from shared.errors import JSONResponse
 from shared.http import caller
-from shared.orbapi_views import station_view
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.orbapi.views import station_view
 from shared.timefmt import UtcDateTime, as_utc, iso_ms
 
 router = APIRouter(tags=["Satellite Pass Search"])

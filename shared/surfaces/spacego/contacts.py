@@ -16,6 +16,7 @@ from shared.domain.ledger.policy import SPACEGO_CANCEL
 from shared.domain.ledger.service import ContactFilter, ContactRequest, LedgerService
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.spacego.params import query_lists
 from shared.timefmt import UtcDateTime, ceil_minute, floor_minute, iso_minute, iso_ms, parse_query_time, utcnow
 
 router = APIRouter(tags=["Contacts"])
@@ -149,13 +150,6 @@ def _contact_id(raw: str) -> int:
     return int(raw)
 
 
-def _query_lists(request: Request) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for key, val in request.query_params.multi_items():
-        params.setdefault(key, []).append(val)
-    return params
-
-
 def _contact_filter(params: dict[str, list[str]]) -> ContactFilter:
     allowed = {"spacecraft_id", "site_id", "state", "start", "end", "last_updated"}
     unknown = sorted(set(params) - allowed)
@@ -179,7 +173,7 @@ def _contact_filter(params: dict[str, list[str]]) -> ContactFilter:
 @router.get("/api/v1/contacts", response_model=list[Contact], response_model_exclude_none=True,
             summary="Get contacts with optional filtering", responses=error_responses("spacego", 400, 401, 403))
 def list_contacts(request: Request, ledger: Ledger, principal: Principal = caller("contacts.view")) -> list[Contact]:
-    return [contact_view(b) for b in ledger.contacts(principal, _contact_filter(_query_lists(request)))]
+    return [contact_view(b) for b in ledger.contacts(principal, _contact_filter(query_lists(request)))]
 
 
 @router.post("/api/v1/contacts", status_code=201, response_model=ContactId, summary="Request a contact",
@@ -199,7 +193,7 @@ def create_contact(body: ContactCreateRequest, ledger: Ledger,
             responses=error_responses("spacego", 400, 401, 403))
 def availability(request: Request, ledger: Ledger,
                  principal: Principal = caller("contacts.view")) -> GetAvailabilityResponse:
-    params = _query_lists(request)
+    params = query_lists(request)
     for name in ("spacecraft_id", "site_id", "service_config_id", "start", "end"):
         if not params.get(name) or not params[name][-1].strip():
             raise InvalidRequest(f"query parameter '{name}' is required")

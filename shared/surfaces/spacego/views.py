@@ -3,11 +3,12 @@ the views mapping catalogue objects to them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
 from shared.domain.catalog.models import ElementSetRecord, ServiceConfig, Spacecraft, Station
+from shared.domain.ledger.policy import booking_horizon
 from shared.timefmt import iso_s
 
 
@@ -75,7 +76,8 @@ def spacecraft_view(sc: Spacecraft, now: datetime | None = None) -> dict[str, ob
         "acronym": sc.acronym,
         "services": {"contact": [s.id for s in sc.services if s.type == "contact"]},
         "sites": list(sc.sites),
-        "booking_horizon": {"start": iso_s(now), "end": iso_s(now + timedelta(days=sc.booking_horizon_days))},
+        # the horizon contacts are really accepted in: the registration's, capped by the prediction horizon
+        "booking_horizon": {"start": iso_s(now), "end": iso_s(booking_horizon(now, sc.booking_horizon_days))},
     }
     if sc.norad_id is not None:
         view["norad_id"] = sc.norad_id
