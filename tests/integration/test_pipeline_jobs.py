@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 
 import functions.pipeline_jobs.app as pipeline_app
 from functions.jobs_worker.handler import handle
+from shared.adapters.memory.jobs import RecordingStarter
+from shared.wiring.jobs import build_jobs_service, jobs_service
 from tests.integration.conftest import bearer
 
 client = TestClient(pipeline_app.app, raise_server_exceptions=False)
@@ -19,10 +21,11 @@ BODY = {"ground_location": {"type": "Feature", "geometry": {"type": "Point", "co
 
 
 @pytest.fixture
-def runner(demo, monkeypatch):
-    queued = []
-    monkeypatch.setattr(pipeline_app, "start_job", queued.append)  # run later, to see NEW first
-    return queued
+def runner(demo):
+    starter = RecordingStarter()  # started jobs are run later, to see NEW first
+    pipeline_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(starter=starter)
+    yield starter.started
+    pipeline_app.app.dependency_overrides.clear()
 
 
 def test_initiate_check_status_retrieve(runner):
@@ -79,3 +82,4 @@ def test_errors_permissions_and_ownership(runner):
     assert "time_resolution" in r.json()["errorMessage"]
     r = client.post("/tasking/check-status", json={"pipelineId": pid})
     assert r.status_code == 401 and r.json()["error"] == "NOT-AUTHORIZED"
+

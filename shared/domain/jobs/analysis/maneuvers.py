@@ -1,4 +1,4 @@
-"""Maneuver detection from a satellite's element-set history (SSA ``/v1/manuaver/``).
+"""Maneuver detection from a satellite's element-set history (the SSA maneuver-detection job).
 
 Element sets are independent fits with noise (a few tens of metres in semi-major axis, ~0.001° in
 inclination, occasionally a bad set), and drag lowers the orbit steadily. A burn shows as a lasting
@@ -29,10 +29,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from groundlink_orbit import ElementSet
-from groundlink_orbit.propagation import propagate_teme
+from groundlink_orbit import ElementSet  # type: ignore[import-untyped]
+from groundlink_orbit.propagation import propagate_teme  # type: ignore[import-untyped]
 
 MU_KM3_S2 = 398600.4418
 Z_THRESHOLD = 8.0
@@ -41,7 +42,7 @@ INC_FLOOR_DEG = 0.0015  # inclination scatter between independent fits: smaller 
 METHODS = ("ml", "inc", "sma")
 
 
-def semi_major_axis_km(mean_motion_rev_per_day: np.ndarray) -> np.ndarray:
+def semi_major_axis_km(mean_motion_rev_per_day: float | Sequence[float] | np.ndarray) -> np.ndarray:
     n = np.asarray(mean_motion_rev_per_day) * 2 * math.pi / 86400.0
     return (MU_KM3_S2 / n**2) ** (1.0 / 3.0)
 
@@ -82,7 +83,7 @@ def _steps(x: np.ndarray, floor: float) -> list[tuple[int, float, float]]:
 
 
 def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: float = 0.01,
-           maxdv_mps: float = 50.0) -> tuple[list[Maneuver], dict]:
+           maxdv_mps: float = 50.0) -> tuple[list[Maneuver], dict[str, Any]]:
     """Maneuvers in ONE satellite's history (sorted here; duplicate epochs keep the first set), plus the
     time series used (epochs, a, i) for plotting."""
     if method not in METHODS:
@@ -128,12 +129,12 @@ def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: floa
         when = np.array([t[k + 1]])
         _, r0, v0 = propagate_teme([sets[k].satrec()], when)
         _, r1, v1 = propagate_teme([sets[k + 1].satrec()], when)
-        dvec = (v1[0, 0] - v0[0, 0]).tolist()
+        dvec = [float(x) for x in (v1[0, 0] - v0[0, 0]).tolist()]
         found.append(Maneuver(
             before=sets[k], after=sets[k + 1], maneuver_type=kind, delta_v_mps=dv,
             sgp4_delta_v_mps=float(np.linalg.norm(dvec) * 1000.0),
             position_error_m=float(np.linalg.norm(r1[0, 0] - r0[0, 0]) * 1000.0),
-            dv_vector_kmps=tuple(float(x) for x in dvec),
+            dv_vector_kmps=(dvec[0], dvec[1], dvec[2]),
             probability=round(min(1.0 - math.exp(-((zk / Z_THRESHOLD) ** 2)), 0.999), 3),
         ))
     return found, series
