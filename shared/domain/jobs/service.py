@@ -15,7 +15,6 @@ is recorded on every job, whichever surface started it.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,10 +31,6 @@ HISTORY_ENTRY_NOT_FOUND = "Query history entry not found or access denied"
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-def _utc_text(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class JobsService:
@@ -136,67 +131,16 @@ class JobsService:
         missing = [n for n, s in zip(request.norad_ids, sats, strict=True) if s is None]
         if missing:
             raise InvalidField("norad_ids", f"unknown NORAD id(s): {', '.join(map(str, missing))}")
-        result = self._maneuver_report(request)
+        from shared.domain.jobs.analysis.maneuvers import maneuver_report  # numpy: loaded only when needed
+
+        histories = {n: self.catalog.element_set_history(n) for n in request.norad_ids}
+        result = maneuver_report(request.norad_ids, request.start_date, request.end_date, histories,
+                                 method=request.maneuver_detection_method, mindv_mps=request.mindv,
+                                 maxdv_mps=request.maxdv, name=request.name)
         job = self._new_job("maneuver", principal, request.model_dump(mode="json"), request.name)
         job = job.model_copy(update={"status": "completed", "progress": 1.0, "result": result})
         self.jobs.create(job)
         return job
-
-    def _maneuver_report(self, request: ManeuverRequest) -> dict[str, Any]:
-        from groundlink_orbit import parse_tle
-
-        from shared.domain.jobs.analysis.maneuvers import detect, semi_major_axis_km
-
-        start = datetime.combine(request.start_date, datetime.min.time(), UTC)
-        end = datetime.combine(request.end_date, datetime.min.time(), UTC) + timedelta(days=1)
-        maneuvers: list[dict[str, Any]] = []
-        plots: dict[str, Any] = {}
-        for norad in request.norad_ids:
-            history = self.catalog.element_set_history(norad)
-            before = [h for h in history if h.epoch < start]
-            inside = [h for h in history if start <= h.epoch < end]
-            chosen = before[-1:] + inside  # the last set before the window anchors the first comparison
-            sets = [parse_tle(h.line1, h.line2, h.name) for h in chosen]
-            found, series = detect(sets, method=request.maneuver_detection_method, mindv_mps=request.mindv,
-                                   maxdv_mps=request.maxdv)
-            plots[str(norad)] = series
-            for m in found:
-                a0 = float(semi_major_axis_km(m.before.mean_motion_rev_per_day))
-                a1 = float(semi_major_axis_km(m.after.mean_motion_rev_per_day))
-                when = datetime.fromtimestamp((m.before.epoch_unix_s + m.after.epoch_unix_s) / 2, UTC)
-                maneuvers.append({
-                    "norad_id": norad,
-                    "date": _utc_text(when),
-                    "delta_v": round(m.delta_v_mps, 4),
-                    "maneuver_type": m.maneuver_type,
-                    "orbital_elements_before": {"semi_major_axis": round(a0, 3), "eccentricity": m.before.eccentricity,
-                                                "inclination": m.before.inclination_deg},
-                    "orbital_elements_after": {"semi_major_axis": round(a1, 3), "eccentricity": m.after.eccentricity,
-                                               "inclination": m.after.inclination_deg},
-                    "sgp4_delta_v_mps": round(m.sgp4_delta_v_mps, 4),
-                    "maneuver_time_utc": _utc_text(when),
-                    "position_error_m": round(m.position_error_m, 1),
-                    "dv_vector_kmps": [round(x, 7) for x in m.dv_vector_kmps],
-                    "time_series_data": {"epoch_before": _utc_text(m.before.epoch_utc),
-                                         "epoch_after": _utc_text(m.after.epoch_utc)},
-                    "probability": m.probability,
-                })
-        maneuvers.sort(key=lambda m: (m["date"], m["norad_id"]))
-        types = Counter(m["maneuver_type"] for m in maneuvers)
-        return {
-            "norad_ids": request.norad_ids,
-            "date_range": {"start_date": request.start_date.isoformat(), "end_date": request.end_date.isoformat()},
-            "maneuvers": maneuvers,
-            "total_maneuvers": len(maneuvers),
-            "data_source": "groundlink_element_set_history",
-            "name": request.name,
-            "time_series_plot_data": plots,
-            "Maneuver_magnitude": [m["delta_v"] for m in maneuvers],
-            "Epoch_start": [m["time_series_data"]["epoch_before"] for m in maneuvers],
-            "Epoch_end": [m["time_series_data"]["epoch_after"] for m in maneuvers],
-            "Maneuver_type": types.most_common(1)[0][0] if types else None,
-            "probability": [m["probability"] for m in maneuvers],
-        }
 
     # -- reading ------------------------------------------------------------------------------------
     def find(self, task_id: str, principal: Principal) -> Job | None:
