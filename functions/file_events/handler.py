@@ -24,10 +24,10 @@ from aws_lambda_powertools.utilities.parser.models.s3 import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.file_events.logic import FileEvents, ObjectEvent
-from shared import wiring
 from shared.observability import logger, metrics
 from shared.resources import BUCKETS
 from shared.settings import get_settings
+from shared.wiring import ledger as wiring
 
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -18,10 +18,10 @@ from moto import mock_aws
 from infra.local.emulation import create_resources, create_state_machines, state_machine_env, state_machine_workers
 from infra.local.lambda_bridge import MOTO_CONFIG, bridge, function_name_of, unbridge
 from shared.adapters.dynamo.catalog import catalog_repository
+from shared.adapters.stepfunctions import StepFunctionsJobStarter
 from shared.aws import client
 from shared.catalog.demo import seed_demo
 from shared.domain.jobs.models import Job
-from shared.jobs_runner import start_job
 from shared.resources import JOBS_STATE_MACHINE
 from tests.integration.conftest import _reset_caches, bearer
 
@@ -64,6 +64,10 @@ def _arn_visible(machine, monkeypatch):
     from shared.settings import get_settings
 
     get_settings.cache_clear()
+
+
+def start_job(task_id: str) -> None:
+    StepFunctionsJobStarter().start(task_id)
 
 
 def _execution_arn(machine_arn: str, task_id: str) -> str:
@@ -114,9 +118,9 @@ def test_pass_analysis_runs_pending_to_completed(machine):
 
 def _stored_job(norad_ids: list[int]) -> str:
     """A job as the API stores it, for a satellite whose element set is gone from the catalogue."""
-    from shared.adapters.dynamo.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import job_store
 
-    repo = jobs_repository()
+    repo = job_store()
     now = datetime.now(UTC)
     task_id = str(uuid.uuid4())
     repo.create(Job(task_id=task_id, history_id=repo.next_history_id(), kind="pass_analyzer", owner="user-1",
@@ -125,31 +129,31 @@ def _stored_job(norad_ids: list[int]) -> str:
 
 
 def test_a_failing_job_is_recorded_failed_by_the_catch_path(machine):
-    from shared.adapters.dynamo.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import job_store
 
     task_id = _stored_job([99999])
     start_job(task_id)
     desc = _wait(_execution_arn(machine, task_id))
     assert desc["status"] == "FAILED"
     assert desc.get("error") == "JobFailed"
-    job = jobs_repository().get(task_id)
+    job = job_store().get(task_id)
     assert job.status == "failed"
     assert job.error == "no element set stored for NORAD 99999"  # the message, no stack trace, no JSON
     assert job.result is None
 
 
 def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
-    from functions.jobs_worker.logic import JobWorker
-    from shared.adapters.dynamo.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.domain.jobs.service import JobsService
 
     def boom(self, request):
         raise RuntimeError("propagator exploded")
 
-    monkeypatch.setattr(JobWorker, "_pass_analysis", boom)
+    monkeypatch.setattr(JobsService, "_analyse_passes", boom)
     task_id = _stored_job([25544])
     start_job(task_id)
     assert _wait(_execution_arn(machine, task_id))["status"] == "FAILED"
-    job = jobs_repository().get(task_id)
+    job = job_store().get(task_id)
     assert (job.status, job.error) == ("failed", "propagator exploded")
     events = client("stepfunctions").get_execution_history(
         executionArn=_execution_arn(machine, task_id))["events"]
@@ -158,17 +162,17 @@ def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
 
 
 def test_a_duplicated_start_changes_nothing(machine):
-    from shared.adapters.dynamo.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import job_store
 
     task_id = _stored_job([25544])
     start_job(task_id)
     start_job(task_id)  # while running: the same execution (same name, same input)
     execution_arn = _execution_arn(machine, task_id)
     assert _wait(execution_arn)["status"] == "SUCCEEDED"
-    before = jobs_repository().get(task_id)
+    before = job_store().get(task_id)
     start_job(task_id)  # after it finished: ExecutionAlreadyExists, swallowed
     sfn = client("stepfunctions")
     executions = [e for e in sfn.list_executions(stateMachineArn=machine)["executions"] if e["name"] == task_id]
     assert len(executions) == 1 and executions[0]["executionArn"] == execution_arn
-    after = jobs_repository().get(task_id)
+    after = job_store().get(task_id)
     assert after == before and after.status == "completed"

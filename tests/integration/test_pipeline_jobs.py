@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 
 import functions.pipeline_jobs.app as pipeline_app
 from functions.jobs_worker.handler import handle
+from shared.adapters.memory.jobs import RecordingStarter
+from shared.wiring.jobs import build_jobs_service, jobs_service
 from tests.integration.conftest import bearer
 
 client = TestClient(pipeline_app.app, raise_server_exceptions=False)
@@ -19,10 +21,11 @@ BODY = {"ground_location": {"type": "Feature", "geometry": {"type": "Point", "co
 
 
 @pytest.fixture
-def runner(demo, monkeypatch):
-    queued = []
-    monkeypatch.setattr(pipeline_app, "start_job", queued.append)  # run later, to see NEW first
-    return queued
+def runner(demo):
+    starter = RecordingStarter()  # started jobs are run later, to see NEW first
+    pipeline_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(starter=starter)
+    yield starter.started
+    pipeline_app.app.dependency_overrides.clear()
 
 
 def test_initiate_check_status_retrieve(runner):
@@ -79,3 +82,34 @@ def test_errors_permissions_and_ownership(runner):
     assert "time_resolution" in r.json()["errorMessage"]
     r = client.post("/tasking/check-status", json={"pipelineId": pid})
     assert r.status_code == 401 and r.json()["error"] == "NOT-AUTHORIZED"
+
+
+def test_a_job_started_with_a_login_token_records_the_owner_email_and_both_views_agree(runner):
+    """A login token names the user (``user-<id>``) but carries no email: the job service looks it up, whichever
+    surface started the job; the SSA routes then show the same job as the pipeline mechanics."""
+    from datetime import UTC, datetime
+
+    import functions.ssa_jobs.app as ssa_app
+    from shared.adapters.dynamo.users import user_repository
+    from shared.auth import issue_jwt
+    from shared.domain.identity.accounts import User
+
+    user = user_repository().create_user(User(id=0, email="grace@example.com", name="Grace", password_hash="x",
+                                              date_joined=datetime(2026, 4, 1, tzinfo=UTC)))
+    # shaped like POST /auth/login's access token (functions/ssa_auth), with the pipeline permission added
+    login = {"Authorization": "Bearer " + issue_jwt(user.subject, ["ssa", "pipeline"], kind="user",
+                                                    extra={"uid": user.id})}
+    pid = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=login).json()["pipelineId"]
+    handle({"task_id": pid, "step": "run"})
+
+    ssa = TestClient(ssa_app.app, raise_server_exceptions=False)
+    [entry] = ssa.get("/v1/query_history/", headers=login).json()["history"]
+    assert (entry["task_id"], entry["user_id"], entry["user_email"]) == (pid, user.subject, "grace@example.com")
+    assert entry["type"] == "pass_analyzer" and entry["status"] == "completed"
+    status = ssa.get(f"/v1/pass_analyzer_callback/{pid}/status/", headers=login).json()
+    pipeline = client.post("/tasking/check-status", json={"pipelineId": pid}, headers=login).json()
+    assert (pipeline["status"], status["status"]) == ("RESOLVED", "completed")
+    assert (pipeline["createdAt"], pipeline["updatedAt"], pipeline["name"]) == (
+        status["created_at"], status["updated_at"], status["name"])
+    retrieved = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=login).json()
+    assert {k: v for k, v in retrieved.items() if k not in ("pipelineId", "status")} == status["result"]

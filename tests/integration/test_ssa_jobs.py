@@ -10,24 +10,28 @@ from fastapi.testclient import TestClient
 
 import functions.ssa_jobs.app as jobs_app
 from functions.jobs_worker.handler import handle
+from shared.adapters.memory.jobs import FixedClock, RecordingStarter
+from shared.wiring.jobs import build_jobs_service, jobs_service
 from tests.integration.conftest import bearer
 
 client = TestClient(jobs_app.app, raise_server_exceptions=False)
+TODAY = FixedClock(datetime(2026, 4, 20, tzinfo=UTC))
 ALICE = bearer("user-1", "ssa", extra={"email": "alice@example.com"})
 BOB = bearer("user-2", "ssa")
 FEATURE = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [18.0, 59.3]}, "properties": {}}
 
 
+def serve(starter=None, clock=None):
+    """The routes' jobs service with its starter and clock replaced (the worker runs inline)."""
+    jobs_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(starter=starter, clock=clock)
+
+
 @pytest.fixture(autouse=True)
-def inline_worker(demo, monkeypatch):
-    started = []
-
-    def start(task_id):
-        started.append(task_id)
-        handle({"task_id": task_id, "step": "run"})
-
-    monkeypatch.setattr(jobs_app, "start_job", start)
-    return started
+def inline_worker(demo):
+    starter = RecordingStarter(then=lambda task_id: handle({"task_id": task_id, "step": "run"}))
+    serve(starter)
+    yield starter.started
+    jobs_app.app.dependency_overrides.clear()
 
 
 def analysis(**overrides):
@@ -104,11 +108,9 @@ def test_invalid_analysis_requests_are_422_naming_the_field(overrides, field, in
     assert inline_worker == []
 
 
-def test_maneuver_detection_answers_and_records(monkeypatch):
+def test_maneuver_detection_answers_and_records():
     """The demo history holds one element set per satellite: no maneuver, but a valid, recorded answer."""
-    import functions.ssa_jobs.logic as logic
-
-    monkeypatch.setattr(logic, "utcnow", lambda: datetime(2026, 4, 20, tzinfo=UTC))
+    serve(clock=TODAY)
     body = {"norad_ids": [25544, 43013], "start_date": "2026-04-01", "end_date": "2026-04-19", "name": "demo"}
     r = client.post("/v1/manuaver/", json=body, headers=ALICE)
     assert r.status_code == 200, r.text
@@ -134,10 +136,8 @@ def test_maneuver_detection_answers_and_records(monkeypatch):
         ({"norad_ids": [99999], "start_date": "2026-04-10", "end_date": "2026-04-19"}, "norad_ids"),
     ],
 )
-def test_invalid_maneuver_requests(body, field, monkeypatch):
-    import functions.ssa_jobs.logic as logic
-
-    monkeypatch.setattr(logic, "utcnow", lambda: datetime(2026, 4, 20, tzinfo=UTC))
+def test_invalid_maneuver_requests(body, field):
+    serve(clock=TODAY)
     r = client.post("/v1/manuaver/", json=body, headers=ALICE)
     assert r.status_code == 422, r.text
     if field:
@@ -159,12 +159,12 @@ def test_worker_steps_are_idempotent_and_failures_are_recorded():
     handle({"task_id": r["task_id"], "step": "fail", "error": {"Error": "X", "Cause": "late"}})
     assert client.get(r["status_url"], headers=ALICE).json()["status"] == "completed"
 
-    from shared.adapters.dynamo.jobs import jobs_repository
+    from shared.adapters.dynamo.jobs import job_store
 
-    job = jobs_repository().get(r["task_id"]).model_copy(update={"task_id": "00000000-0000-4000-8000-000000000001",
+    job = job_store().get(r["task_id"]).model_copy(update={"task_id": "00000000-0000-4000-8000-000000000001",
                                                                  "history_id": 999, "status": "pending",
                                                                  "result": None})
-    jobs_repository().create(job)
+    job_store().create(job)
     cause = '{"errorMessage": "no element set stored for NORAD 1", "errorType": "ValueError"}'
     handle({"task_id": job.task_id, "step": "fail", "error": {"Error": "ValueError", "Cause": cause}})
     failed = client.get(f"/v1/pass_analyzer_callback/{job.task_id}/status/", headers=ALICE).json()
@@ -195,11 +195,11 @@ def test_a_polygon_without_area_is_422_before_any_job():
     assert client.get("/v1/query_history/", headers=dave).json()["total_count"] == 0
 
 
-def test_a_job_that_cannot_start_is_failed_not_left_pending(monkeypatch):
+def test_a_job_that_cannot_start_is_failed_not_left_pending():
     def broken(task_id):
         raise RuntimeError("state machine unavailable")
 
-    monkeypatch.setattr(jobs_app, "start_job", broken)
+    serve(RecordingStarter(then=broken))
     erin = bearer("user-33", "ssa")
     r = client.post("/v1/pass_analyzer/", json=analysis(), headers=erin)
     assert r.json() == {"detail": "the analysis could not be started; please retry", "status_code": 503}
@@ -207,10 +207,8 @@ def test_a_job_that_cannot_start_is_failed_not_left_pending(monkeypatch):
     assert entry["status"] == "failed"
 
 
-def test_maneuver_end_date_in_the_future_is_422(monkeypatch):
-    import functions.ssa_jobs.logic as logic
-
-    monkeypatch.setattr(logic, "utcnow", lambda: datetime(2026, 4, 20, tzinfo=UTC))
+def test_maneuver_end_date_in_the_future_is_422():
+    serve(clock=TODAY)
     for start, end in (("2026-04-10", "2026-04-25"), ("9999-12-20", "9999-12-31")):
         r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": start, "end_date": end},
                         headers=ALICE)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from groundlink_orbit import look_angles, parse_tle
 
-from shared.analysis.coverage import analyse, ground_points
+from shared.domain.jobs.analysis.coverage import analyse, ground_points
 
 NOAA20 = parse_tle("1 43013U 17073A   26107.17219596  .00000036  00000+0  38109-4 0  9998",
                    "2 43013  98.7737  47.1878 0002154  85.2820 274.8602 14.19545792435813", "NOAA 20")

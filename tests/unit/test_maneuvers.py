@@ -7,7 +7,7 @@ from groundlink_orbit import parse_tle
 from sgp4.api import WGS72, Satrec
 from sgp4.exporter import export_tle
 
-from shared.analysis.maneuvers import MU_KM3_S2, detect, semi_major_axis_km
+from shared.domain.jobs.analysis.maneuvers import MU_KM3_S2, detect, semi_major_axis_km
 
 
 def _set(k: int, n_rev_day: float, inc_deg: float = 98.7):

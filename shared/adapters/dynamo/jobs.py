@@ -1,4 +1,4 @@
-"""Job records (table ``jobs``):
+"""The DynamoDB ``JobStore`` (``shared.domain.jobs.ports``). Job records (table ``jobs``):
 
   JOB#<task_id>      / META     the job; GSI ``by_owner`` (owner, created_at#task_id) for the history
   HISTORY#<id:012d>  / META     the query-history id → task id (written with the job, one transaction)
@@ -17,12 +17,12 @@ import gzip
 import json
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
-from shared.domain.jobs.models import Job
+from shared.domain.jobs.models import Job, JobStatus
 
 _ALLOWED_FROM = {"in_progress": ("pending", "in_progress"), "completed": ("pending", "in_progress"),
                  "failed": ("pending", "in_progress")}
@@ -38,18 +38,7 @@ def _unpack(blob: str | None) -> dict | None:
     return None if blob is None else json.loads(gzip.decompress(base64.b64decode(blob)))
 
 
-class JobsRepository(Protocol):
-    def create(self, job: Job) -> None: ...
-    def next_history_id(self) -> int: ...
-    def get(self, task_id: str) -> Job | None: ...
-    def by_history_id(self, history_id: int) -> Job | None: ...
-    def list(self, owner: str) -> list[Job]: ...
-    def transition(self, task_id: str, status: str, *, progress: float | None = None, result: dict | None = None,
-                   error: str | None = None) -> bool: ...
-    def set_alert(self, task_id: str, alert: bool) -> Job | None: ...
-
-
-class DynamoJobsRepository:
+class DynamoJobStore:
     def __init__(self) -> None:
         self.table = table_name("jobs")
 
@@ -97,8 +86,8 @@ class DynamoJobsRepository:
                           ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":o": value(owner)})
         return [self._job(i) for i in items]
 
-    def transition(self, task_id: str, status: str, *, progress: float | None = None, result: dict | None = None,
-                   error: str | None = None) -> bool:
+    def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
+                   result: dict[str, Any] | None = None, error: str | None = None) -> bool:
         """Move a job forward; False (and no change) if it is already past that point."""
         names = {"#s": "status", "#u": "updated_at"}
         values = {":s": value(status), ":u": value(datetime.now(UTC).isoformat())}
@@ -141,5 +130,5 @@ class DynamoJobsRepository:
 
 
 @lru_cache(maxsize=1)
-def jobs_repository() -> JobsRepository:
-    return DynamoJobsRepository()
+def job_store() -> DynamoJobStore:
+    return DynamoJobStore()

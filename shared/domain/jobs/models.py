@@ -1,15 +1,23 @@
-"""Asynchronous jobs (pass analysis, maneuver detection). One record, several views: the SSA task status
-and query history."""
+"""Asynchronous jobs (pass analysis, maneuver detection). One record, several views: the SSA task status and
+query history, the pipeline mechanics' status, listing and result.
+
+``Job.request`` is the job's request as recorded (``PassAnalysisRequest`` / ``ManeuverRequest`` dumped to
+JSON: kept exactly, nulls included, and shown back in the history); ``Job.result`` is the analysis's result
+document.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 JobKind = Literal["pass_analyzer", "maneuver"]
 JobStatus = Literal["pending", "in_progress", "completed", "failed"]
+ManeuverMethod = Literal["ml", "inc", "sma"]
+
+FINISHED: tuple[JobStatus, ...] = ("completed", "failed")
 
 
 class Job(BaseModel):
@@ -21,9 +29,45 @@ class Job(BaseModel):
     name: str | None = None
     status: JobStatus = "pending"
     progress: float = 0.0
-    request: dict
-    result: dict | None = None
+    request: dict[str, Any]
+    result: dict[str, Any] | None = None
     error: str | None = None
     alert: bool = False
     created_at: datetime
     updated_at: datetime
+
+
+class PassAnalysisRequest(BaseModel):
+    """What a pass analysis is asked for (already validated by the surface that received it).
+
+    ``ground_location`` is a GeoJSON Feature; ``date`` the analysis instants (strictly increasing, UTC);
+    ``time_resolution`` seconds; elevations in degrees."""
+
+    ground_location: dict[str, Any]
+    date: list[datetime]
+    time_resolution: int
+    min_elv_constraint: int
+    max_elv_constraint: int
+    norad_ids: list[int]
+    name: str | None = None
+
+
+class ManeuverRequest(BaseModel):
+    """What a maneuver detection is asked for: satellites, a date range (UTC days, both included), Δv bounds
+    in m/s and the method."""
+
+    norad_ids: list[int]
+    start_date: date
+    end_date: date
+    maxdv: float = 50.0
+    mindv: float = 0.01
+    maneuver_detection_method: ManeuverMethod = "ml"
+    force_data_source: str | None = None
+    name: str | None = None
+
+
+class JobPage(BaseModel):
+    """One page of an owner's jobs, newest first, and how many there are in all."""
+
+    jobs: list[Job]
+    total: int

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared import wiring
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import Booking, BookingStatus
 from shared.domain.ledger.policy import MAX_WINDOW, ORBAPI_CANCEL
@@ -18,6 +17,7 @@ from shared.idempotency import run_idempotent
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.orbapi.files_schema import FileOut, UplinkFileRequest, file_view
 from shared.timefmt import UtcDateTime, iso_ms
+from shared.wiring import ledger as wiring
 
 router = APIRouter(tags=["Bookings"])
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from shared import wiring
 from shared.domain.files.service import FileService
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import Booking
@@ -15,6 +14,7 @@ from shared.domain.ledger.service import LedgerService
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.orbapi.files_schema import FileAttached, FileList, UplinkFileRequest, file_view
+from shared.wiring import ledger as wiring
 
 router = APIRouter(tags=["File Metadata"])
 

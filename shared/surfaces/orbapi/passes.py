@@ -8,7 +8,6 @@ import numpy as np
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared import wiring
 from shared.domain.ledger.policy import PREDICTION_HORIZON
 from shared.domain.scheduling.passes import all_tracks, iso_ms_array
 from shared.domain.scheduling.search import PassQuery, PassSearch, PassSearchResult, TleLines
@@ -17,6 +16,7 @@ from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.orbapi.views import station_view
 from shared.timefmt import UtcDateTime, as_utc, iso_ms
+from shared.wiring import ledger as wiring
 
 router = APIRouter(tags=["Satellite Pass Search"])
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared import wiring
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import BookingStatus
 from shared.domain.stations.service import Command, ContactReport, Download, StationService
@@ -16,6 +15,7 @@ from shared.http import IdPath, caller
 from shared.jsonsafe import StorableJson, check_storable
 from shared.surfaces.openapi import error_responses
 from shared.timefmt import iso_ms
+from shared.wiring import ledger as wiring
 
 router = APIRouter(tags=["Ground stations"])
 

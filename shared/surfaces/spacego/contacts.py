@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared import wiring
 from shared.domain.errors import InvalidRequest
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import CONTACT_STATES, Booking, ContactState, contact_state
@@ -18,6 +17,7 @@ from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.spacego.params import query_lists
 from shared.timefmt import UtcDateTime, ceil_minute, floor_minute, iso_minute, iso_ms, parse_query_time, utcnow
+from shared.wiring import ledger as wiring
 
 router = APIRouter(tags=["Contacts"])
 

@@ -1,4 +1,4 @@
-"""Maneuver detection from a satellite's element-set history (SSA ``/v1/manuaver/``).
+"""Maneuver detection from a satellite's element-set history (the SSA maneuver-detection job).
 
 Element sets are independent fits with noise (a few tens of metres in semi-major axis, ~0.001° in
 inclination, occasionally a bad set), and drag lowers the orbit steadily. A burn shows as a lasting
@@ -27,12 +27,17 @@ explanation. ``ml`` is a statistical detector (robust z-scores), not a trained m
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
-from groundlink_orbit import ElementSet
-from groundlink_orbit.propagation import propagate_teme
+from groundlink_orbit import ElementSet, parse_tle  # type: ignore[import-untyped]
+from groundlink_orbit.propagation import propagate_teme  # type: ignore[import-untyped]
+
+from shared.domain.catalog.models import ElementSetRecord
 
 MU_KM3_S2 = 398600.4418
 Z_THRESHOLD = 8.0
@@ -41,7 +46,7 @@ INC_FLOOR_DEG = 0.0015  # inclination scatter between independent fits: smaller 
 METHODS = ("ml", "inc", "sma")
 
 
-def semi_major_axis_km(mean_motion_rev_per_day: np.ndarray) -> np.ndarray:
+def semi_major_axis_km(mean_motion_rev_per_day: float | Sequence[float] | np.ndarray) -> np.ndarray:
     n = np.asarray(mean_motion_rev_per_day) * 2 * math.pi / 86400.0
     return (MU_KM3_S2 / n**2) ** (1.0 / 3.0)
 
@@ -82,7 +87,7 @@ def _steps(x: np.ndarray, floor: float) -> list[tuple[int, float, float]]:
 
 
 def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: float = 0.01,
-           maxdv_mps: float = 50.0) -> tuple[list[Maneuver], dict]:
+           maxdv_mps: float = 50.0) -> tuple[list[Maneuver], dict[str, Any]]:
     """Maneuvers in ONE satellite's history (sorted here; duplicate epochs keep the first set), plus the
     time series used (epochs, a, i) for plotting."""
     if method not in METHODS:
@@ -128,12 +133,72 @@ def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: floa
         when = np.array([t[k + 1]])
         _, r0, v0 = propagate_teme([sets[k].satrec()], when)
         _, r1, v1 = propagate_teme([sets[k + 1].satrec()], when)
-        dvec = (v1[0, 0] - v0[0, 0]).tolist()
+        dvec = [float(x) for x in (v1[0, 0] - v0[0, 0]).tolist()]
         found.append(Maneuver(
             before=sets[k], after=sets[k + 1], maneuver_type=kind, delta_v_mps=dv,
             sgp4_delta_v_mps=float(np.linalg.norm(dvec) * 1000.0),
             position_error_m=float(np.linalg.norm(r1[0, 0] - r0[0, 0]) * 1000.0),
-            dv_vector_kmps=tuple(float(x) for x in dvec),
+            dv_vector_kmps=(dvec[0], dvec[1], dvec[2]),
             probability=round(min(1.0 - math.exp(-((zk / Z_THRESHOLD) ** 2)), 0.999), 3),
         ))
     return found, series
+
+
+def _utc_text(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def maneuver_report(norad_ids: Sequence[int], start_date: date, end_date: date,
+                    histories: Mapping[int, Sequence[ElementSetRecord]], *, method: str = "ml",
+                    mindv_mps: float = 0.01, maxdv_mps: float = 50.0, name: str | None = None) -> dict[str, Any]:
+    """The maneuver-detection result document (seed 002's answer, recorded as the job's result) for the UTC
+    days ``start_date``..``end_date`` (both included) of each satellite's element-set history (oldest first).
+    The last set before the window anchors the first comparison."""
+    start = datetime.combine(start_date, datetime.min.time(), UTC)
+    end = datetime.combine(end_date, datetime.min.time(), UTC) + timedelta(days=1)
+    maneuvers: list[dict[str, Any]] = []
+    plots: dict[str, Any] = {}
+    for norad in norad_ids:
+        history = histories.get(norad, ())
+        before = [h for h in history if h.epoch < start]
+        inside = [h for h in history if start <= h.epoch < end]
+        sets = [parse_tle(h.line1, h.line2, h.name) for h in before[-1:] + inside]
+        found, series = detect(sets, method=method, mindv_mps=mindv_mps, maxdv_mps=maxdv_mps)
+        plots[str(norad)] = series
+        for m in found:
+            a0 = float(semi_major_axis_km(m.before.mean_motion_rev_per_day))
+            a1 = float(semi_major_axis_km(m.after.mean_motion_rev_per_day))
+            when = datetime.fromtimestamp((m.before.epoch_unix_s + m.after.epoch_unix_s) / 2, UTC)
+            maneuvers.append({
+                "norad_id": norad,
+                "date": _utc_text(when),
+                "delta_v": round(m.delta_v_mps, 4),
+                "maneuver_type": m.maneuver_type,
+                "orbital_elements_before": {"semi_major_axis": round(a0, 3), "eccentricity": m.before.eccentricity,
+                                            "inclination": m.before.inclination_deg},
+                "orbital_elements_after": {"semi_major_axis": round(a1, 3), "eccentricity": m.after.eccentricity,
+                                           "inclination": m.after.inclination_deg},
+                "sgp4_delta_v_mps": round(m.sgp4_delta_v_mps, 4),
+                "maneuver_time_utc": _utc_text(when),
+                "position_error_m": round(m.position_error_m, 1),
+                "dv_vector_kmps": [round(x, 7) for x in m.dv_vector_kmps],
+                "time_series_data": {"epoch_before": _utc_text(m.before.epoch_utc),
+                                     "epoch_after": _utc_text(m.after.epoch_utc)},
+                "probability": m.probability,
+            })
+    maneuvers.sort(key=lambda m: (m["date"], m["norad_id"]))
+    types = Counter(m["maneuver_type"] for m in maneuvers)
+    return {
+        "norad_ids": list(norad_ids),
+        "date_range": {"start_date": start_date.isoformat(), "end_date": end_date.isoformat()},
+        "maneuvers": maneuvers,
+        "total_maneuvers": len(maneuvers),
+        "data_source": "groundlink_element_set_history",
+        "name": name,
+        "time_series_plot_data": plots,
+        "Maneuver_magnitude": [m["delta_v"] for m in maneuvers],
+        "Epoch_start": [m["time_series_data"]["epoch_before"] for m in maneuvers],
+        "Epoch_end": [m["time_series_data"]["epoch_after"] for m in maneuvers],
+        "Maneuver_type": types.most_common(1)[0][0] if types else None,
+        "probability": [m["probability"] for m in maneuvers],
+    }

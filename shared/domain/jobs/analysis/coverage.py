@@ -1,4 +1,4 @@
-"""Pass analysis over a GeoJSON ground location (SSA ``/v1/pass_analyzer/``), on the orbit core.
+"""Pass analysis over a GeoJSON ground location (the pass-analysis job), on the orbit core.
 
 Ground points: a Point is one point, a LineString its vertices, a Polygon the tiles of seed 003's
 decomposition (bounding rectangle cut into squares of ``tile_size_deg``, tiles missing the polygon
@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from groundlink_orbit import ElementSet, access_windows, geojson_ground_points
+from groundlink_orbit import ElementSet, access_windows, geojson_ground_points  # type: ignore[import-untyped]
 
 MAX_POINTS = 400
 DEFAULT_TILE_DEG = 0.5
@@ -41,7 +42,7 @@ def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in out]
 
 
-def ground_points(geometry: dict) -> tuple[np.ndarray, np.ndarray, float | None]:
+def ground_points(geometry: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float | None]:
     """Points to analyse and the tile size used (None for points and lines)."""
     kind = (geometry.get("geometry") or {}).get("type") if geometry.get("type") == "Feature" else geometry.get("type")
     if kind != "Polygon":
@@ -68,8 +69,8 @@ def ground_points(geometry: dict) -> tuple[np.ndarray, np.ndarray, float | None]
     raise ValueError("the polygon cannot be decomposed into at most 400 tiles")
 
 
-def analyse(element_sets: Sequence[ElementSet], geometry: dict, start_unix_s: float, end_unix_s: float,
-            min_elevation_deg: float, max_elevation_deg: float, time_resolution_s: float) -> dict:
+def analyse(element_sets: Sequence[ElementSet], geometry: dict[str, Any], start_unix_s: float, end_unix_s: float,
+            min_elevation_deg: float, max_elevation_deg: float, time_resolution_s: float) -> dict[str, Any]:
     lat, lon, tile = ground_points(geometry)
     n, m = len(element_sets), len(lat)
     table = access_windows(list(element_sets), lat, lon, start_unix_s, end_unix_s, min_elevation_deg,

@@ -1,4 +1,4 @@
-"""The composition root: each domain service assembled with its DynamoDB / S3 adapters, once per process.
+"""The ledger, files, stations and pass search, each assembled with its DynamoDB / S3 adapters.
 
 Routers reach the services through these providers (``Depends(wiring.ledger_service)``); tests may override
 them (``app.dependency_overrides``) with services built on the in-memory adapters.

@@ -1,12 +1,17 @@
-"""SSA pass-analyzer and maneuver-detection requests (seed 002)."""
+"""SSA job schemas (seed 002): the pass-analyzer, maneuver-detection and alert-update requests as the seed
+specifies them (types enforced, not coerced), and the response bodies of the job routes.
+
+The pass-analyzer request is also the body of the pipeline mechanics' ``/pipeline/pass-analysis/initiate``.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
+from shared.domain.jobs import models as domain
 from shared.jsonsafe import StorableJson
 from shared.timefmt import UtcDateTime
 
@@ -20,8 +25,8 @@ class Geometry(BaseModel):
 
     @field_validator("coordinates")
     @classmethod
-    def _numbers_only(cls, value):
-        def check(v, depth=0):
+    def _numbers_only(cls, value: Any) -> Any:
+        def check(v: Any, depth: int = 0) -> None:
             if isinstance(v, list) and depth < 4:
                 for item in v:
                     check(item, depth + 1)
@@ -36,7 +41,7 @@ class Geometry(BaseModel):
 class GroundLocation(BaseModel):
     type: Literal["Feature"]
     geometry: Geometry
-    properties: StorableJson = {}
+    properties: StorableJson = Field(default_factory=dict)
 
 
 class PassAnalyzerRequest(BaseModel):
@@ -52,7 +57,7 @@ class PassAnalyzerRequest(BaseModel):
 
     @field_validator("date", mode="before")
     @classmethod
-    def _offsets_required(cls, value):
+    def _offsets_required(cls, value: Any) -> Any:
         if isinstance(value, list):
             for item in value:
                 if isinstance(item, str) and not (item.endswith("Z") or "+" in item[10:] or "-" in item[10:]):
@@ -85,6 +90,9 @@ class PassAnalyzerRequest(BaseModel):
             raise ValueError("max_elv_constraint must be greater than min_elv_constraint")
         return self
 
+    def to_domain(self) -> domain.PassAnalysisRequest:
+        return domain.PassAnalysisRequest.model_validate(self.model_dump())
+
 
 class ManeuverRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -113,6 +121,9 @@ class ManeuverRequest(BaseModel):
             raise ValueError("the maneuver detection period may span at most 30 days")
         return self
 
+    def to_domain(self) -> domain.ManeuverRequest:
+        return domain.ManeuverRequest.model_validate(self.model_dump())
+
 
 class AlertUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -126,3 +137,105 @@ class AlertUpdate(BaseModel):
         if self.history_id is None and self.task_id is None:
             raise ValueError("either history_id or task_id must be provided")
         return self
+
+
+# -- responses ----------------------------------------------------------------------------------------------
+class PassAnalyzerSubmitted(BaseModel):
+    """``POST /v1/pass_analyzer/`` (200)."""
+
+    task_id: str
+    status_url: str
+    status: str
+    name: str | None
+
+
+class TaskStatus(BaseModel):
+    """``GET /v1/pass_analyzer_callback/{task_id}/status/`` (200)."""
+
+    task_id: str
+    status: Literal["pending", "in_progress", "completed", "failed"]
+    progress: float
+    result: dict[str, Any] | None
+    error: str | None
+    name: str | None
+    created_at: str
+    updated_at: str
+
+
+class OrbitalElements(BaseModel):
+    semi_major_axis: float
+    eccentricity: float
+    inclination: float
+
+
+class DetectedManeuver(BaseModel):
+    norad_id: int  # beyond the seed: which of the requested satellites maneuvered
+    date: str
+    delta_v: float
+    maneuver_type: str
+    orbital_elements_before: OrbitalElements
+    orbital_elements_after: OrbitalElements
+    sgp4_delta_v_mps: float
+    maneuver_time_utc: str
+    position_error_m: float
+    dv_vector_kmps: list[float]
+    time_series_data: dict[str, Any]
+    probability: float
+
+
+class DateRange(BaseModel):
+    start_date: str
+    end_date: str
+
+
+class ManeuverDetection(BaseModel):
+    """``POST /v1/manuaver/`` (200)."""
+
+    norad_ids: list[int]
+    date_range: DateRange
+    maneuvers: list[DetectedManeuver]
+    total_maneuvers: int
+    data_source: str
+    name: str | None
+    time_series_plot_data: dict[str, Any]
+    Maneuver_magnitude: list[float]  # noqa: N815 (seed's field names)
+    Epoch_start: list[str]  # noqa: N815
+    Epoch_end: list[str]  # noqa: N815
+    Maneuver_type: str | None  # noqa: N815
+    probability: list[float]
+
+
+class HistoryEntry(BaseModel):
+    """A query-history entry; only the requested ``attributes`` are present (unset ones are left out)."""
+
+    id: int | None = None
+    user_id: str | None = None
+    user_email: str | None = None
+    type: str | None = None
+    request_type: str | None = None
+    name: str | None = None
+    request_body: dict[str, Any] | None = None
+    response_body: dict[str, Any] | None = None
+    task_id: str | None = None
+    status: str | None = None
+    alert: bool | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class QueryHistory(BaseModel):
+    """``GET /v1/query_history/`` (200)."""
+
+    history: list[HistoryEntry]
+    total_count: int
+
+
+class AlertUpdated(BaseModel):
+    """``PUT /v1/query_history/alert`` (200)."""
+
+    id: int
+    user_email: str | None
+    request_type: str
+    alert: bool
+    updated_at: str
+    message: str

@@ -1,0 +1,108 @@
+"""In-memory ``JobStore``, ``JobStarter`` and ``AccountDirectory`` (``shared.domain.jobs.ports``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.domain.jobs.models import Job, JobStatus
+
+_ALLOWED_FROM: dict[JobStatus, tuple[JobStatus, ...]] = {
+    "pending": (),
+    "in_progress": ("pending", "in_progress"),
+    "completed": ("pending", "in_progress"),
+    "failed": ("pending", "in_progress"),
+}
+
+
+class DuplicateJob(Exception):
+    """A job's task id or history id is already taken."""
+
+
+class InMemoryJobStore:
+    def __init__(self) -> None:
+        self._jobs: dict[str, Job] = {}
+        self._by_history: dict[int, str] = {}
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def next_history_id(self) -> int:
+        with self._lock:
+            self._counter += 1
+            return self._counter
+
+    def create(self, job: Job) -> None:
+        with self._lock:
+            if job.task_id in self._jobs or job.history_id in self._by_history:
+                raise DuplicateJob(job.task_id)
+            self._jobs[job.task_id] = job.model_copy(deep=True)
+            self._by_history[job.history_id] = job.task_id
+
+    def get(self, task_id: str) -> Job | None:
+        job = self._jobs.get(task_id)
+        return job.model_copy(deep=True) if job else None
+
+    def by_history_id(self, history_id: int) -> Job | None:
+        task_id = self._by_history.get(history_id)
+        return self.get(task_id) if task_id is not None else None
+
+    def list(self, owner: str) -> list[Job]:
+        return [j.model_copy(deep=True) for j in self._jobs.values() if j.owner == owner]
+
+    def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
+                   result: dict[str, Any] | None = None, error: str | None = None) -> bool:
+        with self._lock:
+            job = self._jobs.get(task_id)
+            if job is None or job.status not in _ALLOWED_FROM[status]:
+                return False
+            update: dict[str, Any] = {"status": status, "updated_at": datetime.now(UTC)}
+            if progress is not None:
+                update["progress"] = progress
+            if result is not None:
+                update["result"] = result
+            if error is not None:
+                update["error"] = error
+            self._jobs[task_id] = job.model_copy(update=update, deep=True)
+            return True
+
+    def set_alert(self, task_id: str, alert: bool) -> Job | None:
+        with self._lock:
+            job = self._jobs.get(task_id)
+            if job is None:
+                return None
+            self._jobs[task_id] = job.model_copy(update={"alert": alert, "updated_at": datetime.now(UTC)})
+        return self.get(task_id)
+
+
+class RecordingStarter:
+    """Records the task ids it is asked to start (once each) and runs ``then`` on each, if given (e.g. the
+    worker, inline)."""
+
+    def __init__(self, then: Callable[[str], object] | None = None) -> None:
+        self.started: list[str] = []
+        self.then = then
+
+    def start(self, task_id: str) -> None:
+        if task_id in self.started:
+            return
+        self.started.append(task_id)
+        if self.then is not None:
+            self.then(task_id)
+
+
+class StaticAccountDirectory:
+    def __init__(self, emails: dict[str, str] | None = None) -> None:
+        self.emails = dict(emails or {})
+
+    def email_of(self, subject: str) -> str | None:
+        return self.emails.get(subject)
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self.value = now
+
+    def now(self) -> datetime:
+        return self.value

@@ -1,0 +1,69 @@
+"""What the jobs use cases need from the outside world (``typing.Protocol``: implementations satisfy them
+structurally). DynamoDB implementations live in ``shared.adapters.dynamo``, in-memory fakes in
+``shared.adapters.memory.jobs``; ``tests/contract`` proves both behave alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from shared.domain.catalog.models import ElementSetRecord, Satellite
+from shared.domain.jobs.models import Job, JobStatus
+
+
+class JobStore(Protocol):
+    """The job records. Status moves only forward (pending → in_progress → completed | failed)."""
+
+    def next_history_id(self) -> int:
+        """A fresh query-history id (unique, increasing)."""
+        ...
+
+    def create(self, job: Job) -> None:
+        """Stores a new job (its task id and history id must both be new)."""
+        ...
+
+    def get(self, task_id: str) -> Job | None: ...
+
+    def by_history_id(self, history_id: int) -> Job | None: ...
+
+    def list(self, owner: str) -> list[Job]:
+        """Every job of ``owner`` (any order)."""
+        ...
+
+    def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
+                   result: dict[str, Any] | None = None, error: str | None = None) -> bool:
+        """Moves a job forward to ``status`` (from pending or in_progress only); False, and no change, if the
+        job is unknown or already finished."""
+        ...
+
+    def set_alert(self, task_id: str, alert: bool) -> Job | None:
+        """Sets the alert flag; the updated job, or None if unknown."""
+        ...
+
+
+class JobStarter(Protocol):
+    """Starts a job's asynchronous execution. Starting one task id twice runs it once."""
+
+    def start(self, task_id: str) -> None: ...
+
+
+class AccountDirectory(Protocol):
+    """Who a caller is, as far as the jobs need to know: the registered email of a subject, if any."""
+
+    def email_of(self, subject: str) -> str | None: ...
+
+
+class SatelliteCatalog(Protocol):
+    """The catalogue reads the analyses need (``shared.adapters.dynamo.catalog`` satisfies it)."""
+
+    def get_satellite(self, norad_id: int) -> Satellite | None: ...
+
+    def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
+        """Every stored element set of the satellite, oldest epoch first."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...

@@ -1,0 +1,1 @@
+"""The pipeline mechanics surface (seeds 003/004): routers, schemas and views."""
