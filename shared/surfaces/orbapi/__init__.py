@@ -1,0 +1,1 @@
+"""orbapi surface (seed 001): routers, schemas and views."""

@@ -1,0 +1,1 @@
+"""SSA backend surface (seed 002): routers, schemas and views."""
