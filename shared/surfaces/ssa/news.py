@@ -30,12 +30,18 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from shared.domain.errors import InvalidField
+from shared.domain.identity import Principal
 from shared.domain.news.models import NEWS_FIELDS, NewsArticle, utc
 from shared.domain.news.service import NewsPage, NewsService, SearchMode, split_terms
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
 
-router = APIRouter(tags=["News Operations"], dependencies=[caller()])
+
+def _authenticated(principal: Annotated[Principal, caller()]) -> Principal:
+    return principal
+
+
+router = APIRouter(tags=["News Operations"], dependencies=[Depends(_authenticated)])
 ERRORS = error_responses("ssa", 401, 422)
 
 
