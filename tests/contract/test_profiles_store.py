@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[ProfileStore]:
 
 
 def profile(store: ProfileStore, norad_id: int = 25544, owner: str = "client_1",
-            body: dict[str, object] | None = None) -> MissionProfile:
+            body: dict[str, Any] | None = None) -> MissionProfile:
     p = MissionProfile(id=store.next_id(), satellite_norad_id=norad_id, name="p", profile=body or {"a": 1},
                        created_by=owner, created_by_type="api_client", created_at=T0, updated_at=T0)
     store.put(p)
