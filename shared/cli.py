@@ -136,20 +136,23 @@ def _main(argv: list[str] | None) -> int:
         }[args.command]
         return _print_report(fn(repo, data))
 
-    from shared.adapters.dynamo.identity import identity_repository
-    from shared.identity_tokens import create_api_token
+    from shared.auth import api_tokens
+    from shared.domain.errors import NotFound
 
+    tokens = api_tokens()
     if args.action == "create":
-        token, record = create_api_token(args.owner, args.scopes.split(), args.name)
-        print(json.dumps({"token": token, "tokenId": record.token_id, "owner": record.owner,
+        issued = tokens.create(args.owner, args.scopes.split(), args.name)
+        record = issued.record
+        print(json.dumps({"token": issued.token, "tokenId": record.token_id, "owner": record.owner,
                           "scopes": record.scopes, "name": record.name}, indent=2))
         return 0
     if args.action == "list":
-        records = identity_repository().list_api_tokens(args.owner)
+        records = tokens.list_tokens(args.owner)
         print(json.dumps([r.model_dump(mode="json", exclude={"token_hash"}) for r in records], indent=2))
         return 0
-    record = identity_repository().revoke_api_token(args.token_id)
-    if record is None:
+    try:
+        tokens.revoke(args.token_id)
+    except NotFound:
         print(f"no API token with id {args.token_id}", file=sys.stderr)
         return 1
     print(json.dumps({"revoked": args.token_id}))

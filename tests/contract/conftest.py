@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from infra.local.emulation import create_resources
-from shared.aws import client
+from shared.aws import client, reset_clients
 from tests.integration.conftest import _reset_caches
 
 
@@ -46,3 +46,13 @@ def _dynamo() -> Iterator[Stores]:
 @pytest.fixture(params=["memory", "dynamodb"])
 def stores(request) -> Iterator[Stores]:
     yield from (_memory() if request.param == "memory" else _dynamo())
+
+
+@pytest.fixture
+def dynamo_tables() -> Iterator[None]:
+    """Every table, empty, in a fresh moto account."""
+    with mock_aws():
+        reset_clients()
+        create_resources(client("dynamodb"))
+        yield
+    reset_clients()

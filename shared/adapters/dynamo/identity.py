@@ -1,4 +1,5 @@
-"""Identity data access: API tokens (by hash), users, OAuth clients. Single table ``identity``.
+"""API tokens in the ``identity`` table (users: ``shared.adapters.dynamo.users``): the DynamoDB
+``ApiTokenStore``.
 
   APITOKEN#<sha256>   / TOKEN                the token record, found by the hash of the presented token
   OWNER#<owner>       / APITOKEN#<token_id>  the owner's index of tokens (written in the same transaction)
@@ -8,29 +9,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Protocol
-
-from pydantic import BaseModel
+from typing import Any
 
 from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
+from shared.domain.identity.ports import ApiTokenStore
+from shared.domain.identity.tokens import ApiTokenRecord
+
+__all__ = ["ApiTokenRecord", "DynamoIdentityRepository", "IdentityRepository", "identity_repository"]
 
 
-class ApiTokenRecord(BaseModel):
-    token_id: str
-    token_hash: str
-    owner: str
-    name: str = ""
-    scopes: list[str]
-    created_at: datetime
-    revoked: bool = False
-    revoked_at: datetime | None = None
-
-
-class IdentityRepository(Protocol):
-    def find_api_token(self, token_hash: str) -> ApiTokenRecord | None: ...
-    def put_api_token(self, record: ApiTokenRecord) -> None: ...
-    def list_api_tokens(self, owner: str | None = None) -> list[ApiTokenRecord]: ...
-    def revoke_api_token(self, token_id: str) -> ApiTokenRecord | None: ...
+# The port's historical name, kept for existing callers.
+IdentityRepository = ApiTokenStore
 
 
 class DynamoIdentityRepository:
@@ -63,7 +52,8 @@ class DynamoIdentityRepository:
                 ExpressionAttributeValues={":pk": value(f"OWNER#{owner}"), ":p": value("APITOKEN#")},
             )
         else:
-            items, kwargs = [], {
+            items = []
+            kwargs: dict[str, Any] = {
                 "TableName": self.table,
                 "FilterExpression": "#k = :k",
                 "ExpressionAttributeNames": {"#k": "kind"},

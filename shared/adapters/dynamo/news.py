@@ -1,4 +1,4 @@
-"""News data access: one interface, one DynamoDB implementation (table ``news``).
+"""News data access: the DynamoDB ``NewsStore`` (table ``news``).
 
 Items (pk / sk):
   NEWS              / <date>#<id>     the listing: one partition ordered by publication time, so "newest
@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from shared.adapters.dynamo.base import ddb, deserialize, serialize, table_name, value
 from shared.domain.errors import Conflict
 from shared.domain.news.models import NewsArticle, utc
+from shared.domain.news.ports import NewsStore, UpsertResult
 
-UpsertResult = Literal["created", "updated", "unchanged"]
 LISTING = "NEWS"
 PAGE = 100  # items per Query page while reading newest first
 
@@ -39,10 +39,8 @@ def _article_key(article_id: str) -> dict[str, Any]:
     return {"pk": value(f"ARTICLE#{article_id}"), "sk": value("ARTICLE")}
 
 
-class NewsRepository(Protocol):
-    def upsert(self, article: NewsArticle, *, now: datetime | None = None) -> UpsertResult: ...
-    def get(self, article_id: str) -> NewsArticle | None: ...
-    def newest_first(self, start: datetime | None = None, end: datetime | None = None) -> Iterator[NewsArticle]: ...
+# The port's historical name, kept for existing callers.
+NewsRepository = NewsStore
 
 
 class DynamoNewsRepository:

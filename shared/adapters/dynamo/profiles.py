@@ -1,4 +1,4 @@
-"""Mission profile data access: one interface, one DynamoDB implementation (table ``profiles``).
+"""Mission profile data access: the DynamoDB ``ProfileStore`` (table ``profiles``).
 
 Items (pk / sk):
   PROFILE#<id>   / META       one profile; GSI ``by_parent``: parent ``SAT#<norad:09d>``, parent_sort ``<id:012d>``
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
 from shared.domain.profiles.models import MissionProfile
+from shared.domain.profiles.ports import ProfileStore
 from shared.timefmt import iso_ms
 
 INDEX = "by_parent"
@@ -35,12 +36,8 @@ def _from_item(item: dict[str, Any]) -> MissionProfile:
     return MissionProfile.model_validate({**item, "profile": json.loads(item["profile_json"])})
 
 
-class ProfilesRepository(Protocol):
-    def next_id(self) -> int: ...
-    def put(self, profile: MissionProfile) -> None: ...
-    def get(self, profile_id: int) -> MissionProfile | None: ...
-    def list_for_satellite(self, norad_id: int, owner: str | None = None) -> list[MissionProfile]: ...
-    def delete(self, profile_id: int, owner: str | None = None) -> bool: ...
+# The port's historical name, kept for existing callers.
+ProfilesRepository = ProfileStore
 
 
 class DynamoProfilesRepository:

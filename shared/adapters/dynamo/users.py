@@ -14,19 +14,17 @@ of one email or name exactly one succeeds, whatever the timing. Ids of failed at
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Protocol
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, serialize, table_name, value
 from shared.domain.errors import Conflict
 from shared.domain.identity.accounts import User, email_key, name_key
+from shared.domain.identity.ports import AccountStore
 
 COUNTER_KEY = {"pk": "COUNTER#user", "sk": "COUNTER"}
 
 
-class UserRepository(Protocol):
-    def create_user(self, user: User) -> User: ...
-    def get_user(self, user_id: int) -> User | None: ...
-    def find_by_email(self, email: str) -> User | None: ...
+# The port's historical name, kept for existing callers.
+UserRepository = AccountStore
 
 
 class DynamoUserRepository:

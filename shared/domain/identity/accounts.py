@@ -1,4 +1,5 @@
-"""SSA users (seed 002): request bodies of ``/auth/*``, the stored record and its wire views."""
+"""SSA user accounts: the stored user, what a registration must satisfy (seed 002's rules) and the
+case-insensitive keys that keep emails and names unique."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.timefmt import iso_s
-
 # Addresses are ASCII (RFC 5322 "dot-atom" local part, dotted DNS domain with a letters-only top level).
 _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
+
+
+USER_SUBJECT_PREFIX = "user-"
 
 
 def _email(value: str) -> str:
@@ -43,22 +45,15 @@ UserName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 NewPassword = Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_password_rules)]
 
 
-class RegisterRequest(BaseModel):
+class Registration(BaseModel):
+    """A new account as asked for: a valid email, a name and a password obeying the rules (both email
+    and name unique, checked by the store)."""
+
     model_config = ConfigDict(extra="ignore")
 
     email: Email
     name: UserName
     password: NewPassword
-
-
-class LoginRequest(BaseModel):
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    # Bounded like a registered password: nothing longer can match, and the hash work stays bounded.
-    password: Annotated[str, Field(min_length=1, max_length=128)]
-
-
-class RefreshRequest(BaseModel):
-    refresh_token: Annotated[str, Field(min_length=1, max_length=4096)]
 
 
 class User(BaseModel):
@@ -67,7 +62,7 @@ class User(BaseModel):
     id: int
     email: str
     name: str
-    password_hash: str = Field(repr=False)
+    password_hash: str = Field(repr=False)  # never leaves the domain and the store
     is_active: bool = True
     is_admin: bool = False
     is_staff: bool = False
@@ -77,31 +72,11 @@ class User(BaseModel):
     @property
     def subject(self) -> str:
         """The JWT ``sub``: prefixed so it never collides with an API-token owner's name."""
-        return f"user-{self.id}"
+        return f"{USER_SUBJECT_PREFIX}{self.id}"
 
     @property
     def scopes(self) -> list[str]:
         return ["ssa", "admin"] if self.is_admin else ["ssa"]
-
-
-def user_view(user: User) -> dict:
-    """``POST /auth/register``'s body."""
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "is_active": user.is_active,
-        "is_admin": user.is_admin,
-        "is_staff": user.is_staff,
-        "is_superuser": user.is_superuser,
-        "date_joined": iso_s(user.date_joined),
-    }
-
-
-def login_user_view(user: User) -> dict:
-    """The ``user`` object of ``POST /auth/login``."""
-    return {"id": user.id, "email": user.email, "name": user.name, "is_active": user.is_active,
-            "is_admin": user.is_admin}
 
 
 def email_key(email: str) -> str:
@@ -110,3 +85,11 @@ def email_key(email: str) -> str:
 
 def name_key(name: str) -> str:
     return name.strip().casefold()
+
+
+def user_id_of(subject: str) -> int | None:
+    """The user id a ``user-<id>`` subject names, ``None`` for any other subject."""
+    user_id = subject.removeprefix(USER_SUBJECT_PREFIX)
+    if not subject.startswith(USER_SUBJECT_PREFIX) or not user_id.isdigit() or len(user_id) > 18:
+        return None
+    return int(user_id)

@@ -1,8 +1,10 @@
-"""News articles (seed 002, "News Operations"): the stored record, which is also the wire shape."""
+"""News articles (seed 002, "News Operations"): the stored record. Its fields are the seed's item fields
+(``NEWS_FIELDS``, in the seed's order); the wire view is the SSA surface's."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
@@ -57,11 +59,6 @@ class NewsArticle(BaseModel):
     def _iso(self, value: datetime | None) -> str | None:
         return None if value is None else iso_z(value)
 
-    def wire(self) -> dict:
-        """The seed's item shape, every field present (unknown values null), in the seed's order."""
-        dumped = self.model_dump()
-        return {name: dumped[name] for name in NEWS_FIELDS}
-
-    def content(self) -> dict:
+    def content(self) -> dict[str, Any]:
         dumped = self.model_dump()
         return {name: dumped[name] for name in CONTENT_FIELDS}

@@ -1,6 +1,6 @@
 """Mission profile models (seed 001 "Mission Profiles"): the validated create input and the stored truth.
 
-Wire shapes (camelCase) are built by ``functions.orbapi_profiles.logic``.
+Wire shapes (camelCase) are built by ``shared.surfaces.orbapi.profiles``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Password hashing with the standard library's scrypt (no extra dependency).
+"""Password hashing with the standard library's scrypt (no extra dependency): the ``PasswordHasher`` adapter.
 
 Stored form: ``scrypt$<n>$<r>$<p>$<salt b64>$<hash b64>`` — the parameters travel with the hash, so they
 can be raised later without invalidating stored passwords. Comparison is constant-time.
@@ -48,3 +48,16 @@ def _dummy_hash() -> str:
 def burn_verification(password: str) -> None:
     """The same work as a real verification, for unknown emails: the answer time does not reveal them."""
     verify_password(password, _dummy_hash())
+
+
+class ScryptPasswordHasher:
+    """The domain's ``PasswordHasher`` port over the functions above."""
+
+    def hash(self, password: str) -> str:
+        return hash_password(password)
+
+    def verify(self, password: str, stored: str) -> bool:
+        return verify_password(password, stored)
+
+    def burn(self, password: str) -> None:
+        burn_verification(password)

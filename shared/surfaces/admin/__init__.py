@@ -1,0 +1,1 @@
+"""Groundlink's own administration endpoints (orbapi error body)."""

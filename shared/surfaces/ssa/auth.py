@@ -1,0 +1,129 @@
+"""SSA accounts (seed 002 "Authentication Endpoints"): ``POST /auth/register``, ``/auth/login``,
+``/auth/refresh``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field, StringConstraints
+
+from shared.domain.identity.accounts import Registration, User
+from shared.domain.identity.service import AccessGrant, Accounts, Session
+from shared.surfaces.openapi import error_responses
+from shared.timefmt import iso_s
+
+router = APIRouter(tags=["Authentication"])
+
+
+def accounts_service() -> Accounts:
+    """The account use cases over DynamoDB, scrypt and HS256 JWTs (override in tests)."""
+    from shared.adapters.dynamo.users import user_repository
+    from shared.adapters.passwords import ScryptPasswordHasher
+    from shared.auth import JwtTokenIssuer
+
+    return Accounts(user_repository(), ScryptPasswordHasher(), JwtTokenIssuer())
+
+
+AccountsService = Annotated[Accounts, Depends(accounts_service)]
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+class RegisterRequest(Registration):
+    """email (3-100 characters, valid, unique), name (1-100, unique), password (8-128, with an uppercase
+    letter, a lowercase letter, a number and a special character)."""
+
+
+class LoginRequest(BaseModel):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    # Bounded like a registered password: nothing longer can match, and the hash work stays bounded.
+    password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: Annotated[str, Field(min_length=1, max_length=4096)]
+
+
+# --- responses ------------------------------------------------------------------------------------
+
+
+class RegisteredUser(BaseModel):
+    id: int
+    email: str
+    name: str
+    is_active: bool
+    is_admin: bool
+    is_staff: bool
+    is_superuser: bool
+    date_joined: str
+
+
+class LoginUser(BaseModel):
+    id: int
+    email: str
+    name: str
+    is_active: bool
+    is_admin: bool
+
+
+class LoginResponse(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    user: LoginUser
+
+
+class RefreshResponse(BaseModel):
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+def registered_user_view(user: User) -> RegisteredUser:
+    return RegisteredUser(
+        id=user.id, email=user.email, name=user.name, is_active=user.is_active, is_admin=user.is_admin,
+        is_staff=user.is_staff, is_superuser=user.is_superuser, date_joined=iso_s(user.date_joined),
+    )
+
+
+def login_view(session: Session) -> LoginResponse:
+    user = session.user
+    return LoginResponse(
+        access_token=session.access_token,
+        refresh_token=session.refresh_token,
+        token_type="bearer",
+        expires_in=session.expires_in_s,
+        user=LoginUser(id=user.id, email=user.email, name=user.name, is_active=user.is_active,
+                       is_admin=user.is_admin),
+    )
+
+
+def refresh_view(grant: AccessGrant) -> RefreshResponse:
+    return RefreshResponse(access_token=grant.access_token, token_type="bearer", expires_in=grant.expires_in_s)
+
+
+# --- routes ---------------------------------------------------------------------------------------
+
+
+@router.post("/auth/register", status_code=201, response_model=RegisteredUser, summary="Register User",
+             operation_id="register_user", responses=error_responses("ssa", 400, 409, 422))
+def register(body: RegisterRequest, accounts: AccountsService) -> RegisteredUser:
+    return registered_user_view(accounts.register(body))
+
+
+@router.post("/auth/login", response_model=LoginResponse, summary="Login", operation_id="login",
+             responses=error_responses("ssa", 401, 422))
+def login(body: LoginRequest, accounts: AccountsService) -> LoginResponse:
+    return login_view(accounts.login(body.email, body.password))
+
+
+@router.post("/auth/refresh", response_model=RefreshResponse, summary="Refresh Token", operation_id="refresh_token",
+             responses=error_responses("ssa", 401, 422))
+def refresh(body: RefreshRequest, accounts: AccountsService) -> RefreshResponse:
+    return refresh_view(accounts.refresh(body.refresh_token))
