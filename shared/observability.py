@@ -7,19 +7,27 @@ workers that want subsegments import ``tracer`` explicitly.
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "groundlink")
+DOMAIN_LOGGER = "groundlink.domain"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(service=SERVICE, namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Groundlink"))
+
+# The domain logs through the standard library (it knows no Powertools): its loggers are children of
+# "groundlink.domain", which writes through the same structured handler as ``logger``.
+logging.getLogger(DOMAIN_LOGGER)
+copy_config_to_registered_loggers(source_logger=logger, include={DOMAIN_LOGGER})
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ is recorded on every job, whichever surface started it.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,10 +23,12 @@ from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.models import FINISHED, Job, JobKind, JobPage, JobStatus, ManeuverRequest, PassAnalysisRequest
 from shared.domain.jobs.ports import AccountDirectory, Clock, JobStarter, JobStore, SatelliteCatalog
-from shared.observability import logger
 
 MANEUVER_LOOKBACK = timedelta(days=30)  # a maneuver search may start at most 30 days back
 HISTORY_ENTRY_NOT_FOUND = "Query history entry not found or access denied"
+
+
+logger = logging.getLogger("groundlink.domain.jobs")
 
 
 class SystemClock:
@@ -104,7 +107,7 @@ class JobsService:
         return changed
 
     def _analyse_passes(self, request: PassAnalysisRequest) -> dict[str, Any]:
-        from groundlink_orbit import parse_tle  # type: ignore[import-untyped]
+        from groundlink_orbit import parse_tle
 
         from shared.domain.jobs.analysis.coverage import analyse
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from groundlink_orbit import ElementSet, access_windows, geojson_ground_points  # type: ignore[import-untyped]
+from groundlink_orbit import ElementSet, access_windows, geojson_ground_points
 
 MAX_POINTS = 400
 DEFAULT_TILE_DEG = 0.5

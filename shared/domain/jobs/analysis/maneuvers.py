@@ -34,8 +34,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from groundlink_orbit import ElementSet, parse_tle  # type: ignore[import-untyped]
-from groundlink_orbit.propagation import propagate_teme  # type: ignore[import-untyped]
+from groundlink_orbit import ElementSet, parse_tle
+from groundlink_orbit.propagation import propagate_teme
 
 from shared.domain.catalog.models import ElementSetRecord
 
