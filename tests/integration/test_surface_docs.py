@@ -157,3 +157,10 @@ def test_the_lambda_handler_serves_pages_and_assets(path: str, binary: bool) -> 
     if path.endswith(".png"):
         assert body.startswith(b"\x89PNG")
     assert len(body) < 6 * 1024 * 1024  # Lambda's response limit
+
+
+def test_the_lambda_bundle_ships_the_assets_package() -> None:
+    # the runtime-dependencies layer every function gets installs pyproject's pins, this one included
+    from infra.build_assets import runtime_layer_requirements
+
+    assert any(r.startswith("fastapi-offline==") for r in runtime_layer_requirements())
