@@ -388,6 +388,11 @@ def _build(surface: str, root: str) -> dict[str, Any]:
             (path[len(info.strip_prefix):] or "/") if path.startswith(info.strip_prefix) else path: item
             for path, item in paths.items()
         }
+    used = {tag for item in document["paths"].values() for op in item.values() if isinstance(op, dict)
+            for tag in op.get("tags", ())}
+    document["tags"] = [tag for tag in document.get("tags", []) if tag["name"] in used]  # the seed's order
+    if not document["tags"]:
+        del document["tags"]
     components: dict[str, Any] = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     for name, schema in _components(surface).items():

@@ -114,3 +114,8 @@ def test_the_document_is_built_once_and_every_caller_gets_its_own_copy() -> None
     assert first == second and first is not second
     first["paths"].clear()
     assert doc("orbapi")["paths"]
+
+
+def test_only_the_seed_tags_in_use_are_listed() -> None:
+    assert doc("spacego")["tags"] == [{"name": "Scheduling"}]
+    assert "tags" not in surface_document("spacego", root="tests.integration.no_such_package")
