@@ -69,4 +69,7 @@ def caller(scope: str | None = None) -> Any:
             principal.require(scope)
         return principal
 
+    # Read by the OpenAPI builder (shared.surfaces.openapi) to state the operation's security requirement.
+    dependency.required_scope = scope  # type: ignore[attr-defined]
+    dependency.authenticates = True  # type: ignore[attr-defined]
     return Depends(dependency)

@@ -83,6 +83,7 @@ def main() -> int:
         print(f"  Space Go   {base}/api/v1/sites")
         print(f"  SSA        {base}/health")
         print(f"  stations   {base}/stations/v1/commands")
+        print(f"  API docs   {base}/api/v1/docs  {base}/orbapi/docs  {base}/docs  {base}/pipeline/docs")
         settings = get_settings()
         print("Buckets (S3 at the embedded AWS endpoint):")
         for spec in BUCKETS:

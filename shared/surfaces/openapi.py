@@ -1,24 +1,54 @@
-"""What every surface's OpenAPI document shares: the error bodies of each surface as models, and
-``error_responses`` to declare a route's documented error statuses (the seed's) with that body.
+"""Every surface's OpenAPI document: the error bodies of each surface as models, ``error_responses`` to declare a
+route's documented error statuses (the seed's) with that body, and ``surface_document`` to build a surface's
+OpenAPI 3.1 document from its routers.
 
     @router.post("/orbapi/bookings", status_code=201, response_model=BookingCreated,
                  responses=error_responses("orbapi", 400, 401, 403, 404, 409))
+
+``surface_document(surface)`` imports every module of the surface's packages (``shared.surfaces.<package>``,
+see ``SURFACE_PACKAGES``), includes each module-level ``router`` (an ``APIRouter``) in a throwaway app and
+asks FastAPI for the document; then states what FastAPI cannot know: the seed's title and version, the
+servers, the security schemes as the seed names them with each operation's required scope (from
+``shared.http.caller``), the surface's error body for request validation (FastAPI's own 422 body is never
+sent by Groundlink), and the error models in ``components.schemas``.
+
+The admin token endpoints (``/admin/api-tokens``) go into the orbapi document: they administer orbapi's
+``dsn_live_`` tokens, answer in orbapi's error format and sit next to it in the route table.
 """
 
 from __future__ import annotations
 
+import copy
+import importlib
+import importlib.util
+import json
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
 from http import HTTPStatus
 from typing import Any
 
-from pydantic import BaseModel
+from fastapi import APIRouter, FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+
+from shared.settings import get_settings
 
 
-class Problem(BaseModel):
-    """Space Go (seed 000): ``application/problem+json``."""
+class ProblemDescription(BaseModel):
+    """Space Go (seed 000): responses of type ``application/problem+json``."""
 
-    title: str
-    detail: str
-    trace_id: str
+    title: str = Field(description="Short summary of the reported problem.")
+    detail: str = Field(description="Detailed description of the reported problem.")
+    trace_id: str = Field(description="Trace ID that is unique for the specific request.",
+                          json_schema_extra={"format": "uuid"})
+
+
+Problem = ProblemDescription
 
 
 class OrbapiError(BaseModel):
@@ -54,7 +84,7 @@ class PipelineError(BaseModel):
 
 
 ERROR_MODELS: dict[str, type[BaseModel]] = {
-    "spacego": Problem,
+    "spacego": ProblemDescription,
     "orbapi": OrbapiError,
     "ssa": SsaError,
     "pipeline": PipelineError,
@@ -73,3 +103,323 @@ def error_responses(surface: str, *statuses: int) -> dict[int | str, dict[str, A
             entry["content"] = {"application/problem+json": {}}
         out[status] = entry
     return out
+
+
+# --- the documents ------------------------------------------------------------------------------------
+
+# Which packages under ``shared.surfaces`` make up each published document.
+SURFACE_PACKAGES: dict[str, tuple[str, ...]] = {
+    "spacego": ("spacego",),
+    "orbapi": ("orbapi", "admin"),
+    "ssa": ("ssa",),
+    "pipeline": ("pipeline",),
+}
+
+_SPACEGO_SCOPES = {
+    "contacts.view": "Read contacts, their availability and post-contact reports",
+    "contacts.create": "Request contacts",
+    "contacts.cancel": "Delete contacts",
+    "spacecraft.view": "Read spacecraft and their contact service configurations",
+    "sites.view": "Read sites",
+    "tle.view": "Read a spacecraft's current TLE",
+    "tle.upload": "Upload a TLE for a spacecraft",
+}
+_SPACEGO_TOKEN_URL = "https://login.microsoftonline.com/f4246ccf-daeb-49b9-bc11-f01f5db1744f/oauth2/v2.0/token"
+
+_ORBAPI_SCOPES = {
+    "passes:read": "Search satellite passes",
+    "bookings:create": "Create bookings and attach uplink files",
+    "bookings:cancel": "Cancel bookings",
+    "mission-profile:create": "Create, read, and delete mission profiles",
+    "admin": "Administer API tokens (the /admin endpoints)",
+}
+
+
+@dataclass(frozen=True)
+class SurfaceInfo:
+    """What a surface's document states beyond its routes (from its seed)."""
+
+    title: str
+    description: str
+    base_path: str  # where the surface publishes openapi.json and docs ("" for the SSA root)
+    security_schemes: dict[str, dict[str, Any]]
+    version: str | None = None  # None: the platform's version
+    server: str = "/"
+    strip_prefix: str = ""  # removed from paths written relative to the server (Space Go's /api/v1)
+    problem_json: bool = False  # errors are application/problem+json
+    default_response: bool = False  # every operation lists ``default: Unexpected error`` (seed 000)
+    validation_status: int = 400  # the status Groundlink answers request validation with on this surface
+    tags: list[dict[str, str]] = field(default_factory=list)
+
+
+SURFACES: dict[str, SurfaceInfo] = {
+    "spacego": SurfaceInfo(
+        title="SSC Space Go API v1",
+        version="0.3.0",
+        description=(
+            "Contacts, availability, post-contact reports, spacecraft, sites and TLEs, served by Groundlink "
+            "to the SSC Space Go API v1 contract: a client written against the Space Go reference works "
+            "unchanged. Errors are `application/problem+json` (`ProblemDescription`).\n\n"
+            "Authentication: a Bearer JWT (`bearerAuth`) carrying the operation's scope; the OAuth 2.0 "
+            "client-credentials flow (`oAuth2`) names the scopes."
+        ),
+        base_path="/api/v1",
+        server="/api/v1",
+        strip_prefix="/api/v1",
+        problem_json=True,
+        default_response=True,
+        security_schemes={
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "The API can be accessed using a previously acquired JWT token.",
+            },
+            "oAuth2": {
+                "type": "oauth2",
+                "description": "The API supports OAuth 2.0 authentication mechanism to obtain an access token "
+                "(client credentials flow).",
+                "flows": {"clientCredentials": {"tokenUrl": _SPACEGO_TOKEN_URL, "scopes": _SPACEGO_SCOPES}},
+            },
+        },
+        tags=[
+            {"name": "Scheduling"},
+            {"name": "Post-Contact-Reports"},
+            {"name": "Tle"},
+        ],
+    ),
+    "orbapi": SurfaceInfo(
+        title="Decentralized Space Network API",
+        description=(
+            "Satellite pass prediction, reservation management, mission profile management and file-transfer "
+            "metadata for ground-station operations (orbapi), for server-to-server integrations. File payloads "
+            "are exchanged through S3 buckets; the API stores and reports metadata, ownership, reservation "
+            "status and delivery state.\n\n"
+            "All request and response bodies are JSON; timestamps are ISO 8601 UTC. Errors are "
+            '`{"error": "Human-readable error message"}`. A resource that is not the caller\'s answers 404.\n\n'
+            "Also documented here: the station command broker (`/stations/v1`, station API tokens) and the "
+            "administration of API tokens (`/admin/api-tokens`, scope `admin`)."
+        ),
+        base_path="/orbapi",
+        security_schemes={
+            "apiToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "dsn_live_ API token",
+                "description": "`Authorization: Bearer dsn_live_...`. API tokens are scoped: a request is "
+                "rejected if the token does not include the scope required by the endpoint. Common scopes: "
+                + ", ".join(f"`{k}` ({v})" for k, v in _ORBAPI_SCOPES.items())
+                + ".",
+            },
+        },
+    ),
+    "ssa": SurfaceInfo(
+        title="SSA Backend API",
+        description=(
+            "Space situational awareness: accounts, the satellite catalogue, positions, pass analysis, "
+            "maneuver detection, query history and news. JSON bodies; errors are "
+            '`{"detail": "...", "status_code": N}`, validation errors (422) '
+            '`{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`.'
+        ),
+        base_path="",
+        validation_status=422,
+        security_schemes={
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "`Authorization: Bearer YOUR_JWT_TOKEN`, the `access_token` of `POST /auth/login`. "
+                "Tokens expire after 1 hour; renew them with `POST /auth/refresh`.",
+            },
+        },
+    ),
+    "pipeline": SurfaceInfo(
+        title="Groundlink Pipelines API",
+        description=(
+            "Asynchronous processing pipelines: `…/initiate` starts a pipeline (`pipelineId`, `status`, "
+            "`nextTry`), the Tasking API's `/tasking/check-status` reports its status and `…/retrieve` returns "
+            "its result (424 for a failed pipeline). Errors are "
+            '`{"error": "MACHINE-READABLE-ERROR-CODE", "errorMessage": "A human readable error description."}`.'
+        ),
+        base_path="/pipeline",
+        validation_status=422,
+        security_schemes={
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "JWT sent in the `Authorization` header after the `Bearer` keyword. Permissions "
+                "are dot-separated (`pipeline` grants `pipeline.pass-analysis`).",
+            },
+        },
+    ),
+}
+
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_FASTAPI_VALIDATION_REF = "#/components/schemas/HTTPValidationError"
+
+
+def surface_routers(surface: str, root: str = "shared.surfaces") -> list[APIRouter]:
+    """The module-level ``router`` of every module under the surface's packages (a package not there yet
+    contributes nothing)."""
+    routers: list[APIRouter] = []
+    for name in SURFACE_PACKAGES[surface]:
+        package = f"{root}.{name}"
+        try:
+            if importlib.util.find_spec(package) is None:
+                continue
+        except ModuleNotFoundError:  # the root package itself is missing
+            continue
+        for module_name in _modules(package):
+            router = getattr(importlib.import_module(module_name), "router", None)
+            if isinstance(router, APIRouter) and all(router is not seen for seen in routers):
+                routers.append(router)
+    return routers
+
+
+def _modules(package: str) -> Iterator[str]:
+    yield package
+    module = importlib.import_module(package)
+    path = getattr(module, "__path__", None)
+    if path is not None:
+        for info in sorted(pkgutil.walk_packages(path, package + "."), key=lambda m: m.name):
+            yield info.name
+
+
+def _requirement(dependant: Dependant) -> tuple[bool, list[str]]:
+    """Whether an operation authenticates its caller, and the scopes it requires (``shared.http.caller``)."""
+    authenticates, scopes = False, []
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        call: Callable[..., Any] | None = current.call
+        if call is not None and getattr(call, "authenticates", False):
+            authenticates = True
+            scope = getattr(call, "required_scope", None)
+            if scope and scope not in scopes:
+                scopes.append(scope)
+        stack.extend(current.dependencies)
+    return authenticates, scopes
+
+
+def _error_content(info: SurfaceInfo, schema: dict[str, Any]) -> dict[str, Any]:
+    media = "application/problem+json" if info.problem_json else "application/json"
+    return {media: {"schema": schema}}
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _fix_responses(surface: str, info: SurfaceInfo, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    model = ERROR_MODELS[surface]
+    auto = responses.get("422")
+    if auto and json.dumps(auto).find(_FASTAPI_VALIDATION_REF) >= 0:
+        # FastAPI's own 422 body is never sent: say what the surface answers request validation with
+        del responses["422"]
+        has_body = "requestBody" in operation
+        status = str(info.validation_status if has_body or surface == "ssa" else 400)
+        if status not in responses:
+            body = SsaValidationError if surface == "ssa" else model
+            responses[status] = {
+                "description": HTTPStatus(int(status)).phrase,
+                "content": _error_content(info, _ref(body)),
+            }
+    if info.default_response and "default" not in responses:
+        responses["default"] = {"description": "Unexpected error", "content": _error_content(info, _ref(model))}
+    if info.problem_json:
+        for status, response in responses.items():
+            content = response.get("content") or {}
+            if (status == "default" or status[:1] in "45") and "application/json" in content:
+                # declared with error_responses: the schema FastAPI put under application/json
+                schema = content.pop("application/json").get("schema")
+                problem = content.setdefault("application/problem+json", {})
+                if schema and "schema" not in problem:
+                    problem["schema"] = schema
+
+
+def _components(surface: str) -> dict[str, Any]:
+    models: list[type[BaseModel]] = [ERROR_MODELS[surface]]
+    if surface == "ssa":
+        models.append(SsaValidationError)
+    _, top = models_json_schema([(m, "serialization") for m in models], ref_template="#/components/schemas/{model}")
+    schemas: dict[str, Any] = top.get("$defs", {})
+    return schemas
+
+
+def _build(surface: str, root: str) -> dict[str, Any]:
+    info = SURFACES[surface]
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    for router in surface_routers(surface, root):
+        app.include_router(router)
+    document: dict[str, Any] = get_openapi(
+        title=info.title,
+        version=info.version or get_settings().version,
+        openapi_version="3.1.0",
+        description=info.description,
+        routes=app.routes,
+        servers=[{"url": info.server, "description": "Current Host"}],
+        tags=info.tags or None,
+    )
+    paths: dict[str, Any] = document.setdefault("paths", {})
+    for route in iter_route_contexts(app.routes):  # routers included in routers too
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        authenticates, scopes = _requirement(route.dependant)
+        for method in sorted(route.methods or ()):
+            operation = paths.get(route.path_format or "", {}).get(method.lower())
+            if operation is None:
+                continue
+            if authenticates:
+                operation["security"] = [{name: list(scopes)} for name in info.security_schemes]
+                if scopes:
+                    label = "Required Scopes" if surface == "spacego" else "Required scope"
+                    text = f"{label}: {', '.join(scopes)}"
+                    operation["description"] = (operation.get("description", "") + "\n\n" + text).strip()
+            else:
+                operation["security"] = []
+    for item in paths.values():
+        for method in _HTTP_METHODS:
+            if method in item:
+                _fix_responses(surface, info, item[method])
+    if info.strip_prefix:
+        document["paths"] = {
+            (path[len(info.strip_prefix):] or "/") if path.startswith(info.strip_prefix) else path: item
+            for path, item in paths.items()
+        }
+    used = {tag for item in document["paths"].values() for op in item.values() if isinstance(op, dict)
+            for tag in op.get("tags", ())}
+    document["tags"] = [tag for tag in document.get("tags", []) if tag["name"] in used]  # the seed's order
+    if not document["tags"]:
+        del document["tags"]
+    components: dict[str, Any] = document.setdefault("components", {})
+    schemas: dict[str, Any] = components.setdefault("schemas", {})
+    for name, schema in _components(surface).items():
+        schemas.setdefault(name, schema)
+    rest = json.dumps({k: v for k, v in document.items() if k != "components"})
+    for name in ("HTTPValidationError", "ValidationError"):
+        if f'"#/components/schemas/{name}"' not in rest and name in schemas:
+            referenced_elsewhere = any(
+                f'"#/components/schemas/{name}"' in json.dumps(v) for k, v in schemas.items() if k != name
+            )
+            if not referenced_elsewhere:
+                del schemas[name]
+    components["securitySchemes"] = copy.deepcopy(info.security_schemes)
+    return document
+
+
+@cache
+def _cached(surface: str, root: str) -> str:
+    return json.dumps(_build(surface, root), separators=(",", ":"), sort_keys=False)
+
+
+def surface_document(surface: str, root: str = "shared.surfaces") -> dict[str, Any]:
+    """The surface's OpenAPI 3.1 document (built once per process; each call gets its own copy)."""
+    loaded: dict[str, Any] = json.loads(_cached(surface, root))
+    return loaded
+
+
+def surface_document_json(surface: str, root: str = "shared.surfaces") -> bytes:
+    """The document as the JSON the docs endpoints serve."""
+    return _cached(surface, root).encode()
