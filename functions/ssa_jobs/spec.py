@@ -14,6 +14,7 @@ SPEC = FunctionSpec(
         "GET /v1/query_history",
         "GET /v1/query_history/{history_id}",
         "PUT /v1/query_history/alert",
+        "PUT /v1/query_history/{history_id}/alert",
     ),
     tables={"catalog": "read", "identity": "read", "jobs": "write"},
     needs_orbit_layer=True,

@@ -260,8 +260,8 @@ _FASTAPI_VALIDATION_REF = "#/components/schemas/HTTPValidationError"
 
 
 def surface_routers(surface: str, root: str = "shared.surfaces") -> list[APIRouter]:
-    """The module-level ``router`` of every module under the surface's packages (a package not there yet
-    contributes nothing)."""
+    """Every module-level ``APIRouter`` of every module under the surface's packages (a module may hold
+    several, served by different functions; a package not there yet contributes nothing)."""
     routers: list[APIRouter] = []
     for name in SURFACE_PACKAGES[surface]:
         package = f"{root}.{name}"
@@ -271,9 +271,10 @@ def surface_routers(surface: str, root: str = "shared.surfaces") -> list[APIRout
         except ModuleNotFoundError:  # the root package itself is missing
             continue
         for module_name in _modules(package):
-            router = getattr(importlib.import_module(module_name), "router", None)
-            if isinstance(router, APIRouter) and all(router is not seen for seen in routers):
-                routers.append(router)
+            module = importlib.import_module(module_name)
+            for value in vars(module).values():
+                if isinstance(value, APIRouter) and all(value is not seen for seen in routers):
+                    routers.append(value)
     return routers
 
 

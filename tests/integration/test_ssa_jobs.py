@@ -80,6 +80,16 @@ def test_pass_analysis_round_trip(inline_worker):
     assert client.get("/v1/query_history/?alert=false", headers=ALICE).json()["total_count"] == 0
     r = client.put("/v1/query_history/alert", json={"history_id": entry["id"], "alert": False}, headers=BOB)
     assert r.status_code == 404
+    # the second form names the entry in the path: same answer, same 404 for another user's entry
+    r = client.put(f"/v1/query_history/{entry['id']}/alert", json={"alert": False}, headers=ALICE)
+    assert r.status_code == 200 and r.json()["alert"] is False and r.json()["id"] == entry["id"]
+    assert r.json()["message"] == "Query history entry updated successfully"
+    assert client.get("/v1/query_history/?alert=true", headers=ALICE).json()["total_count"] == 0
+    r = client.put(f"/v1/query_history/{entry['id']}/alert", json={"alert": True}, headers=BOB)
+    assert r.status_code == 404
+    assert r.json() == {"detail": "Query history entry not found or access denied", "status_code": 404}
+    r = client.put(f"/v1/query_history/{entry['id']}/alert", json={"alert": "yes"}, headers=ALICE)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "alert"]
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,14 @@ class AlertUpdate(BaseModel):
         return self
 
 
+class AlertFlag(BaseModel):
+    """``PUT /v1/query_history/{history_id}/alert``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alert: StrictBool = Field(description="Alert flag for the query history entry")
+
+
 # -- responses ----------------------------------------------------------------------------------------------
 class PassAnalyzerSubmitted(BaseModel):
     """``POST /v1/pass_analyzer/`` (200)."""

@@ -14,6 +14,7 @@ from shared.domain.jobs.service import JobsService
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.ssa.job_schemas import (
+    AlertFlag,
     AlertUpdate,
     AlertUpdated,
     HistoryEntry,
@@ -140,3 +141,12 @@ def query_history_entry(history_id: Annotated[int, Path(ge=1, le=10**12)], jobs:
             operation_id="update_query_history_alert", responses=error_responses("ssa", 404, 401, 422))
 def update_alert(body: AlertUpdate, jobs: Jobs, principal: Caller) -> dict[str, Any]:
     return alert_view(jobs.set_alert(principal, body.alert, history_id=body.history_id, task_id=body.task_id))
+
+
+@router.put("/v1/query_history/{history_id}/alert", response_model=AlertUpdated,
+            summary="Update Query History Alert by id", operation_id="update_query_history_entry_alert",
+            responses=error_responses("ssa", 404, 401, 422))
+def update_entry_alert(history_id: Annotated[int, Path(ge=1, le=2**53, description="Query history entry ID")],
+                       body: AlertFlag, jobs: Jobs, principal: Caller) -> dict[str, Any]:
+    """The same update as ``PUT /v1/query_history/alert``, the entry named in the path."""
+    return alert_view(jobs.set_alert(principal, body.alert, history_id=history_id, task_id=None))
