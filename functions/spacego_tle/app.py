@@ -3,12 +3,8 @@ becomes current when its epoch is the newest."""
 
 from __future__ import annotations
 
-from shared.adapters.dynamo.catalog import catalog_repository
-from shared.domain.catalog.service import CatalogService
 from shared.http import create_app
-from shared.surfaces.catalog_service import catalog_service
 from shared.surfaces.spacego.tle import upload_router
 
 app = create_app("spacego", "Groundlink Space Go TLE upload")
 app.include_router(upload_router)
-app.dependency_overrides[catalog_service] = lambda: CatalogService(catalog_repository())

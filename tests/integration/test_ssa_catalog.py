@@ -14,8 +14,9 @@ from groundlink_orbit import parse_tle_text
 from functions.ssa_catalog.app import app
 from shared.domain.catalog.models import Satellite
 from shared.domain.catalog.orbital import EARTH_RADIUS_KM, orbital_numbers
-from shared.domain.catalog.service import satellite_type
+from shared.domain.catalog.service import CatalogService, satellite_type
 from shared.surfaces.ssa.catalog import AVAILABLE_ATTRIBUTES, LIST_FIELDS
+from shared.wiring.catalog import catalog_service
 from tests.integration.conftest import bearer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -353,7 +354,7 @@ def test_stored_descriptive_fields_are_returned(monkeypatch):
         "known_mass": 419725, "expected_lifetime": "2030", "country_operator": "United States",
         "dry_mass_kg": 419725.5, "contractor": "Boeing",
     })  # fmt: skip
-    monkeypatch.setattr("functions.ssa_catalog.app.catalog_repository", lambda: repo)
+    monkeypatch.setitem(client.app.dependency_overrides, catalog_service, lambda: CatalogService(repo))
     listed = client.get("/v1/satellites/?search=international", headers=bearer()).json()["satellites"]
     assert [(s["satellite_name_official"], s["users"], s["type_of_orbit"], s["known_mass"],
              s["expected_lifetime"], s["country_org_un_registry"]) for s in listed] == [

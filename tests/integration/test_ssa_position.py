@@ -16,6 +16,7 @@ from shared.adapters.dynamo.catalog import catalog_repository
 from shared.domain.catalog.models import ElementSetRecord, Satellite
 from shared.domain.catalog.service import CatalogService
 from shared.surfaces.ssa.position import positions_view
+from shared.wiring.catalog import catalog_service
 from tests.integration.conftest import bearer
 
 client = TestClient(app, raise_server_exceptions=False)
@@ -151,7 +152,7 @@ def doomed() -> Satellite:
 
 def test_a_satellite_that_cannot_be_propagated_gets_an_error_entry(demo, monkeypatch):
     repo = FakeCatalog(doomed(), catalog_repository().get_satellite(25544), Satellite(norad_id=99902, name="NO TLE"))
-    monkeypatch.setattr("functions.ssa_position.app.catalog_repository", lambda: repo)
+    monkeypatch.setitem(client.app.dependency_overrides, catalog_service, lambda: CatalogService(repo))
     r = client.post("/v1/get_current_position", json={"norad_ids": [99901, 25544, 99902]}, headers=bearer())
     assert r.status_code == 200
     body = r.json()

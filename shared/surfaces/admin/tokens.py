@@ -18,6 +18,7 @@ from shared.domain.identity.tokens import ApiTokenRecord, NewApiToken
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.timefmt import iso_ms
+from shared.wiring.identity import api_tokens_service
 
 
 def _admin(principal: Annotated[Principal, caller()]) -> Principal:
@@ -25,12 +26,6 @@ def _admin(principal: Annotated[Principal, caller()]) -> Principal:
 
 
 router = APIRouter(tags=["API token administration"], dependencies=[Depends(_admin)])
-
-
-def api_tokens_service() -> ApiTokens:
-    from shared.auth import api_tokens
-
-    return api_tokens()
 
 
 TokensService = Annotated[ApiTokens, Depends(api_tokens_service)]

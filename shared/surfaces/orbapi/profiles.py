@@ -16,6 +16,7 @@ from shared.errors import describe_validation
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.timefmt import iso_ms
+from shared.wiring.identity import profiles_service
 
 router = APIRouter(tags=["Mission Profiles"])
 ERRORS = error_responses("orbapi", 400, 401, 403, 404)
@@ -25,13 +26,6 @@ BODY_MAX_BYTES = 4 * PROFILE_MAX_BYTES  # raw request bytes, checked before pars
 Caller = Annotated[Principal, caller(REQUIRED_SCOPE)]
 NoradId = Annotated[int, Path(ge=1, le=999_999_999, description="NORAD catalogue number")]
 ProfileId = Annotated[int, Path(ge=1, description="mission profile id")]
-
-
-def profiles_service() -> MissionProfiles:
-    from shared.adapters.dynamo.catalog import catalog_repository
-    from shared.adapters.dynamo.profiles import profiles_repository
-
-    return MissionProfiles(profiles_repository(), catalog_repository())
 
 
 Profiles = Annotated[MissionProfiles, Depends(profiles_service)]

@@ -12,17 +12,9 @@ from shared.domain.identity.accounts import Registration, User
 from shared.domain.identity.service import AccessGrant, Accounts, Session
 from shared.surfaces.openapi import error_responses
 from shared.timefmt import iso_s
+from shared.wiring.identity import accounts_service
 
 router = APIRouter(tags=["Authentication"])
-
-
-def accounts_service() -> Accounts:
-    """The account use cases over DynamoDB, scrypt and HS256 JWTs (override in tests)."""
-    from shared.adapters.dynamo.users import user_repository
-    from shared.adapters.passwords import ScryptPasswordHasher
-    from shared.auth import JwtTokenIssuer
-
-    return Accounts(user_repository(), ScryptPasswordHasher(), JwtTokenIssuer())
 
 
 AccountsService = Annotated[Accounts, Depends(accounts_service)]

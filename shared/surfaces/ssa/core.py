@@ -19,9 +19,9 @@ from pydantic import BaseModel
 from shared.domain.identity import Principal
 from shared.http import caller
 from shared.metrics import ACTIVE_USERS, CONTENT_TYPE, HTTP_METRICS
-from shared.observability import logger
 from shared.settings import get_settings
 from shared.surfaces.openapi import error_responses
+from shared.wiring.catalog import database_status
 
 router = APIRouter()
 Caller = Annotated[Principal, caller()]
@@ -32,23 +32,6 @@ def _authenticated(principal: Caller) -> Principal:
 
 
 Authenticated = Depends(_authenticated)
-
-
-def database_status() -> str:
-    """Really touches DynamoDB: a consistent read of a key in the catalogue table."""
-    try:
-        from shared.adapters.dynamo.base import table_name
-        from shared.aws import client
-
-        client("dynamodb").get_item(
-            TableName=table_name("catalog"),
-            Key={"pk": {"S": "HEALTH#probe"}, "sk": {"S": "META"}},
-            ConsistentRead=True,
-        )
-        return "healthy"
-    except Exception as exc:  # any failure of the dependency is reported, not raised
-        logger.warning("database health check failed", extra={"error": str(exc)})
-        return "unhealthy"
 
 
 DatabaseStatus = Annotated[str, Depends(database_status)]

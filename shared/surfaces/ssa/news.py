@@ -35,6 +35,7 @@ from shared.domain.news.models import NEWS_FIELDS, NewsArticle, utc
 from shared.domain.news.service import NewsPage, NewsService, SearchMode, split_terms
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
+from shared.wiring.catalog import news_service
 
 
 def _authenticated(principal: Annotated[Principal, caller()]) -> Principal:
@@ -43,12 +44,6 @@ def _authenticated(principal: Annotated[Principal, caller()]) -> Principal:
 
 router = APIRouter(tags=["News Operations"], dependencies=[Depends(_authenticated)])
 ERRORS = error_responses("ssa", 401, 422)
-
-
-def news_service() -> NewsService:
-    from shared.adapters.dynamo.news import news_repository
-
-    return NewsService(news_repository())
 
 
 News = Annotated[NewsService, Depends(news_service)]
