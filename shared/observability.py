@@ -8,6 +8,7 @@ workers that want subsegments import ``tracer`` explicitly.
 from __future__ import annotations
 
 import os
+import warnings
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,9 @@ SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "groundlink")
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(service=SERVICE, namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Groundlink"))
+# Most invocations record no application metric, and that is normal: Powertools would warn after each one
+# ("No application metrics to publish"). Only that expected notice is silenced; other warnings still show.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 
 @lru_cache(maxsize=1)
