@@ -50,7 +50,7 @@ def element_set_record(es: Any, *, source: str, uploaded_by: str) -> ElementSetR
 def _store_element_sets(repo: CatalogRepository, parsed: Any, report: ImportReport, source: str,
                         uploaded_by: str) -> ImportReport:
     for err in parsed.errors:
-        report.errors.append(f"item {err.index + 1} (text line {err.first_line_no}): {err.message}")
+        report.errors.append(err.message)  # "line 6: checksum 3 != 5" / "record 2: …"
     for es in parsed.element_sets:
         outcome = repo.add_element_set(element_set_record(es, source=source, uploaded_by=uploaded_by))
         if outcome == "duplicate":
