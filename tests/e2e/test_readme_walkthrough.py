@@ -117,3 +117,6 @@ def test_readme_walkthrough_runs_as_written(runtime, checkout, tmp_path):
     assert "3 element sets already stored" in done.stderr and "importing the same file again is safe" in done.stderr
     assert "was already revoked; nothing changed" in done.stderr
     assert any(isinstance(o, dict) and o.get("message") == "Booking cancelled successfully" for o in outputs)
+    # the platform's console stayed free of expected-but-alarming library warnings (Powertools metrics and
+    # idempotency notices) while serving the walkthrough, a booking with an Idempotency-Key included
+    assert "Warning" not in runtime.banner, runtime.banner
