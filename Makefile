@@ -6,11 +6,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-fast bench synth layer lint clean
 
+# The first install downloads a few hundred MB (CDK library, moto, numpy, FastAPI…): pip shows each package.
 $(STAMP): pyproject.toml
+	@echo "==> Installing Groundlink and its dependencies into $(VENV) (first time only: a minute or two)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[infra,dev]"
+	$(BIN)/python -m pip install --progress-bar on -e ".[infra,dev]"
 	touch $(STAMP)
+	@echo "==> $(VENV) is ready: the CLI is $(BIN)/groundlink (or 'source $(BIN)/activate', then 'groundlink')"
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent

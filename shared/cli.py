@@ -8,7 +8,9 @@
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
-endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566).
+endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566). API tokens are printed
+with the admin API's names (``tokenId``, ``createdAt``, ``revokedAt``). ``groundlink COMMAND --help`` documents
+each command's arguments, the scopes it can grant and an example; ``groundlink --version``.
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ LOCAL_ENDPOINT = "http://127.0.0.1:4566"  # ``make run``'s embedded AWS (GROUNDL
 
 
 def _local_defaults() -> None:
-    """Outside AWS (GROUNDLINK_ENVIRONMENT unset or 'local') the CLI talks to the local platform."""
+    """Outside AWS (GROUNDLINK_ENVIRONMENT unset or 'local') the CLI talks to the local platform: the embedded
+    AWS of ``make run`` (GROUNDLINK_AWS_ENDPOINT_URL, else port GROUNDLINK_MOTO_PORT, else 4566)."""
     if os.environ.get("GROUNDLINK_ENVIRONMENT", "local") != "local":
         return
-    os.environ.setdefault("GROUNDLINK_AWS_ENDPOINT_URL", LOCAL_ENDPOINT)
+    moto_port = os.environ.get("GROUNDLINK_MOTO_PORT", "").strip()
+    endpoint = f"http://127.0.0.1:{moto_port}" if moto_port.isdigit() else LOCAL_ENDPOINT
+    os.environ.setdefault("GROUNDLINK_AWS_ENDPOINT_URL", endpoint)
     from infra.local.emulation import FAKE_CREDENTIALS
 
     for key, val in FAKE_CREDENTIALS.items():
@@ -35,7 +40,30 @@ def _local_defaults() -> None:
 
 def _print_report(report) -> int:
     print(json.dumps(report.as_dict(), indent=2))
+    if report.duplicates:
+        print(f"groundlink: {report.duplicates} {report.kind.replace('_', ' ')} already stored, left as they were "
+              f"(importing the same file again is safe and changes nothing)", file=sys.stderr)
     return 1 if report.errors and not report.stored and not report.duplicates else 0
+
+
+def _token_view(record) -> dict:
+    """An API token as the admin API shows it (``GET /admin/api-tokens``): camelCase, never the hash."""
+    from shared.timefmt import iso_ms
+
+    def iso(ts):
+        return None if ts is None else iso_ms(ts)
+
+    return {"tokenId": record.token_id, "owner": record.owner, "scopes": list(record.scopes), "name": record.name,
+            "createdAt": iso(record.created_at), "revoked": record.revoked, "revokedAt": iso(record.revoked_at)}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("groundlink")
+    except PackageNotFoundError:  # run from a source tree that was not installed
+        return "unknown (not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,42 +85,96 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
-def _main(argv: list[str] | None) -> int:
-    parser = argparse.ArgumentParser(prog="groundlink", description="Groundlink operator CLI")
-    sub = parser.add_subparsers(dest="command", required=True)
+JWT_SCOPES = """\
+scopes (a scope grants every scope below it: 'contacts' grants 'contacts.view', 'passes' grants 'passes:read'):
+  Space Go   contacts.view contacts.create contacts.cancel spacecraft.view sites.view tle.view tle.upload
+  orbapi     passes:read bookings:create bookings:cancel mission-profile:create
+  pipeline   pipeline.pass-analysis pipeline.tasking      SSA  ssa      everything, every owner  admin"""
 
-    tok = sub.add_parser("token", help="print a bearer JWT accepted by this deployment")
-    tok.add_argument("--subject", required=True)
-    tok.add_argument("--scopes", default="", help="space-separated permissions, e.g. 'passes:read contacts'")
-    tok.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
-    tok.add_argument("--service", action="store_true", help="a service (admin) caller")
+API_TOKEN_SCOPES = """\
+scopes of an orbapi dsn_live_ token (a scope grants every scope below it: 'bookings' grants 'bookings:create'):
+  passes:read bookings:create bookings:cancel mission-profile:create   admin (every owner's resources)
+  station — only, and exactly, for owner 'station-<gs_id>' (a ground station's poll and results)"""
 
-    for name, helptext in (
-        ("import-tle", "import TLE/3LE element sets"),
-        ("import-omm", "import OMM JSON element sets"),
-        ("import-stations", "import ground stations (JSON list)"),
-        ("import-transmitters", "import transmitters (JSON list)"),
-        ("import-spacecraft", "import spacecraft registrations (JSON list)"),
-        ("import-satellites", "import satellite catalogue records (JSON list)"),
-        ("import-news", "import news articles (JSON list, stored by id; re-import is idempotent)"),
-    ):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("file", type=Path)
+LOCAL_NOTE = """\
+Talks to the DynamoDB of the running platform: locally the embedded AWS of 'make run'
+(GROUNDLINK_AWS_ENDPOINT_URL, default http://127.0.0.1:4566, or http://127.0.0.1:$GROUNDLINK_MOTO_PORT)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    def command(parent, name: str, summary: str, epilog: str):
+        return parent.add_parser(name, help=summary, description=summary, epilog=epilog,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    parser = argparse.ArgumentParser(
+        prog="groundlink", description="Groundlink operator CLI: tokens, API tokens and catalogue imports.",
+        epilog="Run 'groundlink COMMAND --help' for a command's arguments and an example.\n" + LOCAL_NOTE,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"groundlink {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    tok = command(sub, "token", "print a bearer JWT this deployment accepts (signed with GROUNDLINK_JWT_SECRET)",
+                  JWT_SCOPES + "\n\nexample:\n  groundlink token --subject demo --scopes 'passes:read contacts.view'\n"
+                  "  curl -H \"Authorization: Bearer $(groundlink token --subject demo --scopes passes:read)\" "
+                  "http://127.0.0.1:8000/orbapi/gs")
+    tok.add_argument("--subject", required=True, metavar="SUB",
+                     help="the account the token speaks for (its 'sub'; owns what it books)")
+    tok.add_argument("--scopes", default="", metavar="'SCOPE …'", help="space-separated scopes (listed below)")
+    tok.add_argument("--ttl", type=int, default=3600, metavar="SECONDS", help="lifetime in seconds (default 3600)")
+    tok.add_argument("--service", action="store_true",
+                     help="a service caller: sees every owner's resources, like 'admin'")
+
+    imports = (
+        ("import-tle", "import TLE or 3LE element sets (text); each bad set is listed, the good ones are stored",
+         "groundlink import-tle shared/demo_data/samples/amateur.tle --source sample"),
+        ("import-omm", "import OMM JSON element sets (CelesTrak or Space-Track format)",
+         "curl -o gp.json 'https://celestrak.org/NORAD/elements/gp.php?GROUP=stations&FORMAT=json'\n"
+         "  groundlink import-omm gp.json --source celestrak"),
+        ("import-stations", "import ground stations (JSON list, as shared/demo_data/stations.json)",
+         "groundlink import-stations shared/demo_data/stations.json"),
+        ("import-transmitters",
+         "import transmitters (JSON list in SatNOGS shape, as shared/demo_data/transmitters.json)",
+         "groundlink import-transmitters shared/demo_data/transmitters.json"),
+        ("import-spacecraft", "import spacecraft registrations (JSON list, as shared/demo_data/spacecraft.json)",
+         "groundlink import-spacecraft shared/demo_data/spacecraft.json"),
+        ("import-satellites",
+         "import satellite catalogue records (JSON list, as shared/demo_data/satellite_catalog.json)",
+         "groundlink import-satellites shared/demo_data/satellite_catalog.json"),
+        ("import-news", "import news articles (JSON list, stored by id)",
+         "groundlink import-news shared/demo_data/news.json"),
+    )
+    for name, summary, example in imports:
+        p = command(sub, name, summary,
+                    "Prints a JSON report: stored, duplicates (already stored: importing a file again is safe) and "
+                    "errors.\n" + LOCAL_NOTE + "\n\nexample:\n  " + example)
+        p.add_argument("file", type=Path, metavar="FILE", help="the file to import")
         if name in ("import-tle", "import-omm"):
-            p.add_argument("--source", default="import")
-            p.add_argument("--uploaded-by", default=os.environ.get("USER", "operator"))
+            p.add_argument("--source", default="import", metavar="NAME",
+                           help="where the sets come from, kept in each set's history (default 'import')")
+            p.add_argument("--uploaded-by", default=os.environ.get("USER", "operator"), metavar="WHO",
+                           help="who imported them (default $USER)")
 
-    at = sub.add_parser("api-token", help="manage dsn_live_ API tokens")
-    at_sub = at.add_subparsers(dest="action", required=True)
-    c = at_sub.add_parser("create")
-    c.add_argument("--owner", required=True)
-    c.add_argument("--scopes", required=True)
-    c.add_argument("--name", default="")
-    ls = at_sub.add_parser("list")
-    ls.add_argument("--owner")
-    rv = at_sub.add_parser("revoke")
-    rv.add_argument("token_id")
+    at = command(sub, "api-token", "manage orbapi dsn_live_ API tokens (create, list, revoke)",
+                 API_TOKEN_SCOPES + "\n" + LOCAL_NOTE)
+    at_sub = at.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = command(at_sub, "create", "create a token; its plaintext is printed once, only its SHA-256 is stored",
+                API_TOKEN_SCOPES + "\n\nexample:\n  groundlink api-token create --owner client_123 "
+                "--scopes 'passes:read bookings:create bookings:cancel' | jq -r .token")
+    c.add_argument("--owner", required=True, metavar="OWNER",
+                   help="the account that owns what the token books (letters, digits, _ . @ -)")
+    c.add_argument("--scopes", required=True, metavar="'SCOPE …'", help="space-separated scopes (listed below)")
+    c.add_argument("--name", default="", help="a label for the token (optional)")
+    ls = command(at_sub, "list", "list tokens (never their secret): tokenId, owner, scopes, revoked …",
+                 "example:\n  groundlink api-token list --owner client_123")
+    ls.add_argument("--owner", metavar="OWNER", help="only this owner's tokens (default: every token)")
+    rv = command(at_sub, "revoke", "revoke a token: it is refused from now on (revoking it again changes nothing)",
+                 "example:\n  groundlink api-token revoke 3f2c9a0e1b7d4c55")
+    rv.add_argument("token_id", metavar="TOKEN_ID", help="the tokenId printed by 'create' and 'list'")
+    return parser
 
+
+def _main(argv: list[str] | None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
 
     if args.command == "token":
@@ -142,20 +224,25 @@ def _main(argv: list[str] | None) -> int:
     tokens = api_tokens()
     if args.action == "create":
         issued = tokens.create(args.owner, args.scopes.split(), args.name)
-        record = issued.record
-        print(json.dumps({"token": issued.token, "tokenId": record.token_id, "owner": record.owner,
-                          "scopes": record.scopes, "name": record.name}, indent=2))
+        view = _token_view(issued.record)
+        print(json.dumps({"token": issued.token,
+                          **{k: view[k] for k in ("tokenId", "owner", "scopes", "name", "createdAt")}}, indent=2))
         return 0
     if args.action == "list":
-        records = tokens.list_tokens(args.owner)
-        print(json.dumps([r.model_dump(mode="json", exclude={"token_hash"}) for r in records], indent=2))
+        print(json.dumps([_token_view(r) for r in tokens.list_tokens(args.owner)], indent=2))
+        return 0
+    before = next((r for r in tokens.list_tokens() if r.token_id == args.token_id), None)
+    if before is not None and before.revoked:
+        print(json.dumps({"tokenId": args.token_id, "revoked": True, "alreadyRevoked": True,
+                          "revokedAt": _token_view(before)["revokedAt"]}))
+        print(f"groundlink: API token {args.token_id} was already revoked; nothing changed", file=sys.stderr)
         return 0
     try:
         tokens.revoke(args.token_id)
     except NotFound:
-        print(f"no API token with id {args.token_id}", file=sys.stderr)
+        print(f"groundlink: no API token with id {args.token_id}", file=sys.stderr)
         return 1
-    print(json.dumps({"revoked": args.token_id}))
+    print(json.dumps({"tokenId": args.token_id, "revoked": True, "alreadyRevoked": False}))
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,9 @@ DOMAIN_LOGGER = "groundlink.domain"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(service=SERVICE, namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Groundlink"))
+# Most invocations record no application metric, and that is normal: Powertools would warn after each one
+# ("No application metrics to publish"). Only that expected notice is silenced; other warnings still show.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 # The domain logs through the standard library (it knows no Powertools): its loggers are children of
 # "groundlink.domain", which writes through the same structured handler as ``logger``.

@@ -183,7 +183,9 @@ def _atomic_moto_server():
     from werkzeug.serving import make_server
 
     class AtomicMotoServer(ThreadedMotoServer):
-        def _server_entry(self) -> None:
+        def start(self) -> None:
+            """Bind in the caller's thread, so a port already in use raises ``OSError`` here (instead of
+            ending the server thread and leaving ``start`` waiting for ever, or werkzeug's ``sys.exit``)."""
             app = DomainDispatcherApplication(create_backend_app)
             lock = threading.Lock()
 
@@ -193,10 +195,18 @@ def _atomic_moto_server():
                 with lock:
                     return list(app(environ, start_response))
 
-            self._server = make_server(self._ip_address, self._port, atomic, True,
-                                       request_handler=MotoRequestHandler)
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                listener.bind((self._ip_address, self._port))  # OSError (EADDRINUSE) when the port is taken
+                listener.listen(128)
+                self._server = make_server(self._ip_address, self._port, atomic, True,
+                                           request_handler=MotoRequestHandler, fd=listener.fileno())
+            finally:
+                listener.close()  # the server holds its own duplicate of the socket
+            self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-aws", daemon=True)
+            self._thread.start()
             self._server_ready_event.set()
-            self._server.serve_forever()
 
     return AtomicMotoServer
 

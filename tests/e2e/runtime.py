@@ -25,6 +25,8 @@ class LocalRuntime:
         self.proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
+        self.line_times: list[float] = []  # time.monotonic() when each line of ``lines`` was read
+        self.exited_at: float | None = None
         self._drain: threading.Thread | None = None
 
     @property
@@ -45,13 +47,21 @@ class LocalRuntime:
             line = self.proc.stdout.readline()
             if not line and self.proc.poll() is not None:
                 break
-            self.lines.append(line)
+            self._add(line)
             if "is ready on" in line:
-                self._drain = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout), daemon=True)
+                self._drain = threading.Thread(target=self._drain_output, daemon=True)
                 self._drain.start()
                 return
         self.proc.kill()
         raise RuntimeError("local runtime did not start:\n" + self.banner)
+
+    def _add(self, line: str) -> None:
+        self.lines.append(line)
+        self.line_times.append(time.monotonic())
+
+    def _drain_output(self) -> None:
+        for line in self.proc.stdout:
+            self._add(line)
 
     def stop(self, timeout_s: float = 30.0) -> tuple[int, str]:
         """Ctrl-C; the exit code and everything it printed."""
@@ -59,6 +69,7 @@ class LocalRuntime:
             self.proc.send_signal(signal.SIGINT)
             try:
                 self.proc.wait(timeout=timeout_s)
+                self.exited_at = time.monotonic()
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

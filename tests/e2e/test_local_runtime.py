@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -48,6 +50,21 @@ def test_banner_prints_urls_and_credentials(runtime):
     banner = runtime.banner
     assert f"{runtime.base}/orbapi/gs" in banner and "dsn_live_" in banner and "JWT" in banner
     assert "demo stations: 14 stored, 0 rejected" in banner
+    for docs in ("/api/v1/docs", "/orbapi/docs", "/docs", "/pipeline/docs"):  # where to start, no token needed
+        assert f"{runtime.base}{docs}\n" in banner
+    assert "Every API endpoint needs a bearer token" in banner
+
+
+def test_banner_cli_commands_work_as_printed(runtime):
+    [line] = [line for line in runtime.lines if "token --subject demo" in line]
+    command = line.split()[:-5]  # "<the CLI> token --subject demo --scopes 'passes:read'"
+    assert command and (command[0].endswith("groundlink") or command[-2:] == ["-m", "shared.cli"]), line
+    done = subprocess.run([*command, "token", "--subject", "demo", "--scopes", "passes:read"], cwd=ROOT,
+                          env=_env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    status, _, body = call(f"{runtime.base}/orbapi/gs", done.stdout.strip())
+    assert status == 200 and body["total"] == 14
+    assert f"export GROUNDLINK_AWS_ENDPOINT_URL={runtime.moto}" in runtime.banner
 
 
 def test_cli_token_reads_ground_stations_in_seed_shape(runtime):
@@ -85,6 +102,35 @@ def test_cli_import_reaches_the_running_platform(runtime, tmp_path):
                                                 "longitude": -20.25, "altitude": 42}]
 
 
-def test_ctrl_c_stops_cleanly(runtime):
+@pytest.mark.parametrize("variable", ["GROUNDLINK_PORT", "GROUNDLINK_MOTO_PORT"])
+def test_a_taken_port_stops_the_start_at_once_with_one_line(variable):
+    """Another program (another local AWS emulator on 4566, say) holds one of the two ports: nothing starts,
+    nothing is announced, one line names the port and the variable that moves it."""
+    from infra.local.emulation import free_port
+
+    ports = {"GROUNDLINK_PORT": free_port(), "GROUNDLINK_MOTO_PORT": free_port()}
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", ports[variable]))
+        squatter.listen()
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "infra.local"], cwd=ROOT, capture_output=True, text=True,
+                              env={**_env(), **{k: str(v) for k, v in ports.items()}}, timeout=60)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 1 and done.stdout == "" and elapsed < 10
+    [line] = done.stderr.splitlines()
+    assert f"port {ports[variable]}" in line and "already in use" in line and f"set {variable} to a free port" in line
+
+
+def test_ctrl_c_after_a_bulk_import_stops_promptly(runtime):
+    """A CelesTrak file of 204 real element sets (169 new) leaves a heap of some 500 MB in the embedded AWS;
+    Ctrl-C still stops at once, and "Groundlink stopped." is printed only when the process is done."""
+    report = json.loads(cli("import-tle", str(ROOT / "tests/fixtures/tle/active_snapshot.tle"),
+                            env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime.moto}))
+    assert (report["stored"], report["duplicates"], report["errors"]) == (169, 35, [])
+    asked = time.monotonic()
     code, output = runtime.stop()
-    assert code == 0 and "Groundlink stopped." in output
+    assert code == 0 and output.rstrip().endswith("Stopping Groundlink…\nGroundlink stopped.")
+    said_stopped = runtime.line_times[runtime.lines.index("Groundlink stopped.\n")]
+    assert runtime.exited_at is not None
+    assert runtime.exited_at - said_stopped < 1.5, "the process went on after saying it had stopped"
+    assert runtime.exited_at - asked < 8

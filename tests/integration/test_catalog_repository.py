@@ -43,4 +43,4 @@ def test_bad_element_sets_are_reported_and_good_ones_still_stored(aws):
     broken = good.replace("ISS (ZARYA)", "BROKEN").replace("242.0950", "242.0951")  # checksum now wrong
     report = CatalogService(repo).import_tle_text(broken + good)
     assert report.stored == 1 and len(report.errors) == 1
-    assert "line 2: checksum" in report.errors[0] and report.errors[0].startswith("item 1")
+    assert report.errors[0].startswith("line 3: checksum ")  # the file's line 3: the broken set's line 2

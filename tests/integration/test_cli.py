@@ -29,7 +29,7 @@ def test_import_tle_reports_bad_sets_and_stores_good_ones(aws, tmp_path, capsys,
     path.write_text(BAD + GOOD)
     assert main(["import-tle", str(path), "--source", "celestrak", "--uploaded-by", "ops"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["stored"] == 1 and report["errors"] == ["item 1 (text line 1): line 2: checksum 4 != 3"]
+    assert report["stored"] == 1 and report["errors"] == ["line 3: checksum 4 != 3"]
     [history] = catalog_repository().element_set_history(43013)
     assert (history.source, history.uploaded_by) == ("celestrak", "ops")
 
@@ -58,11 +58,78 @@ def test_api_token_create_list_revoke(aws, capsys, monkeypatch):
     assert created["scopes"] == ["passes:read", "bookings"] and created["tokenId"]
     assert main(["api-token", "list", "--owner", "client_9"]) == 0
     [listed] = json.loads(capsys.readouterr().out)
-    assert listed["token_id"] == created["tokenId"] and "token_hash" not in listed and listed["revoked"] is False
+    assert listed["tokenId"] == created["tokenId"] and "token_hash" not in listed and listed["revoked"] is False
+    assert set(listed) == {"tokenId", "owner", "scopes", "name", "createdAt", "revoked", "revokedAt"}
+    assert listed["createdAt"] == created["createdAt"]  # create and list print one naming, the admin API's
     assert main(["api-token", "revoke", created["tokenId"]]) == 0
-    capsys.readouterr()
+    revoked = capsys.readouterr()
+    assert json.loads(revoked.out) == {"tokenId": created["tokenId"], "revoked": True, "alreadyRevoked": False}
     assert main(["api-token", "list", "--owner", "client_9"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["revoked"] is True
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["revoked"] is True and listed["revokedAt"].endswith("Z")
+
+
+def test_revoking_a_revoked_token_says_so(aws, capsys, monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")
+    assert main(["api-token", "create", "--owner", "client_9", "--scopes", "passes:read"]) == 0
+    token_id = json.loads(capsys.readouterr().out)["tokenId"]
+    assert main(["api-token", "revoke", token_id]) == 0
+    capsys.readouterr()
+    assert main(["api-token", "revoke", token_id]) == 0  # idempotent, as DELETE /admin/api-tokens/{tokenId}
+    again = capsys.readouterr()
+    assert json.loads(again.out)["alreadyRevoked"] is True
+    assert f"API token {token_id} was already revoked; nothing changed" in again.err
+    assert main(["api-token", "revoke", "no-such-token"]) == 1
+    assert "no API token with id no-such-token" in capsys.readouterr().err
+
+
+def test_reimporting_says_duplicates_are_fine(aws, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")
+    path = tmp_path / "one.tle"
+    path.write_text(GOOD)
+    assert main(["import-tle", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["stored"] == 1
+    assert main(["import-tle", str(path)]) == 0
+    again = capsys.readouterr()
+    assert (json.loads(again.out)["stored"], json.loads(again.out)["duplicates"]) == (0, 1)
+    assert "1 element sets already stored" in again.err and "importing the same file again is safe" in again.err
+
+
+def test_version_and_every_command_documents_arguments_scopes_and_an_example(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.strip().startswith("groundlink ")
+    commands = [["token"], ["import-tle"], ["import-omm"], ["import-stations"], ["import-transmitters"],
+                ["import-spacecraft"], ["import-satellites"], ["import-news"], ["api-token", "create"],
+                ["api-token", "list"], ["api-token", "revoke"]]
+    for command in commands:
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        text = capsys.readouterr().out
+        assert "groundlink " + " ".join(command) in text.split("example:\n")[1], command
+    import argparse
+
+    from shared.cli import _parser
+
+    def documented(parser: argparse.ArgumentParser) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    documented(sub)
+            else:  # every argument and option says what it is
+                assert action.help, (parser.prog, action.dest)
+
+    documented(_parser())
+    for command in (["token"], ["api-token", "create"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        text = capsys.readouterr().out
+        assert "passes:read" in text and "bookings:create" in text and "admin" in text
+    with pytest.raises(SystemExit):
+        main(["token", "--help"])
+    assert "contacts.view" in capsys.readouterr().out
 
 
 def test_api_token_create_validates_like_the_api(aws, capsys, monkeypatch):

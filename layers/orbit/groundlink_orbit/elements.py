@@ -46,7 +46,11 @@ class ElementSetError(ValueError):
 
 @dataclass(frozen=True)
 class ItemError:
-    """A rejected item of a batch: ``index`` is 0-based in the batch, ``first_line_no`` 1-based."""
+    """A rejected item of a batch: ``index`` is 0-based in the batch, ``first_line_no`` 1-based (0 for OMM).
+
+    ``message`` is the one line an operator reads: the line of the file at fault and the problem
+    (``line 6: checksum 3 != 5``), or the record's place in an OMM JSON list (``item 2: OMM record lacks EPOCH``).
+    """
 
     index: int
     first_line_no: int
@@ -237,19 +241,21 @@ def parse_tle_text(text: str) -> ParseReport:
                 name = name[2:]
             i += 1
             if i >= n or not _looks_like(lines[i], "1"):
-                report.errors.append(
-                    ItemError(index, first_line_no, f"line 0: name line {name!r} is not followed by a line 1")
-                )
+                report.errors.append(ItemError(
+                    index, first_line_no,
+                    f"line {first_line_no}: name line {name!r} is not followed by a TLE line starting with '1 '"))
                 index += 1
                 continue
         if not _looks_like(lines[i], "1"):
-            report.errors.append(ItemError(index, i + 1, "line 1: missing (found a line 2 first)"))
+            report.errors.append(ItemError(
+                index, i + 1, f"line {i + 1}: TLE line 2 without the line 1 (starting with '1 ') before it"))
             index += 1
             i += 1
             continue
         line1 = lines[i]
         if i + 1 >= n or not _looks_like(lines[i + 1], "2"):
-            report.errors.append(ItemError(index, first_line_no, "line 2: missing after line 1"))
+            report.errors.append(ItemError(
+                index, first_line_no, f"line {i + 1}: TLE line 1 is not followed by its line 2 (starting with '2 ')"))
             index += 1
             i += 1
             continue
@@ -257,8 +263,10 @@ def parse_tle_text(text: str) -> ParseReport:
         i += 2
         try:
             report.element_sets.append(parse_tle(line1, line2, name))
-        except ElementSetError as exc:
-            report.errors.append(ItemError(index, first_line_no, str(exc)))
+        except ElementSetError as exc:  # exc.line: 1 or 2 of the set, 0 for the set as a whole
+            at = {1: i - 1, 2: i}.get(exc.line, first_line_no)
+            reason = exc.reason.replace("on line 1", f"on line {i - 1}")  # the file's line, not the set's
+            report.errors.append(ItemError(index, first_line_no, f"line {at}: {reason}"))
         index += 1
     return report
 
@@ -298,7 +306,7 @@ def parse_omm(data: dict | list[dict]) -> ParseReport:
         try:
             report.element_sets.append(_parse_omm_record(record))
         except ElementSetError as exc:
-            report.errors.append(ItemError(index, 0, str(exc)))
+            report.errors.append(ItemError(index, 0, f"item {index + 1}: {exc.reason}"))
     return report
 
 

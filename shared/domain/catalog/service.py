@@ -227,7 +227,7 @@ class CatalogService:
     def _store_element_sets(self, parsed: ParseReport, source: str, uploaded_by: str) -> ImportReport:
         report = ImportReport("element_sets")
         for err in parsed.errors:
-            report.errors.append(f"item {err.index + 1} (text line {err.first_line_no}): {err.message}")
+            report.errors.append(err.message)  # "line 6: checksum 3 != 5" / "item 2: …"
         for es in parsed.element_sets:
             outcome = self.store.add_element_set(element_set_record(es, source=source, uploaded_by=uploaded_by))
             if outcome == "duplicate":

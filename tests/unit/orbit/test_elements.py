@@ -69,9 +69,21 @@ def test_batch_reports_bad_items_and_keeps_good_ones():
     report = parse_tle_text("\n".join(lines))
     assert [e.name for e in report.element_sets] == ["ISS (ZARYA)", "SECOND", "THIRD", None]
     assert [(e.index, e.first_line_no, e.message) for e in report.errors] == [
-        (1, 5, "line 2: checksum 3 != 5"),
-        (3, 10, "line 0: name line 'ORPHAN NAME' is not followed by a line 1"),
+        (1, 5, "line 6: checksum 3 != 5"),
+        (3, 10, "line 10: name line 'ORPHAN NAME' is not followed by a TLE line starting with '1 '"),
     ]
+
+
+def test_batch_errors_name_the_file_line_and_the_problem_in_one_message():
+    other = with_checksum(L2[:2] + "25545" + L2[7:])
+    text = "\n".join([L0, L1, L2, L1, other, "", L1, "TRAILING NAME"])
+    assert [e.message for e in parse_tle_text(text).errors] == [
+        "line 5: catalogue number 25545 != 25544 on line 4",
+        "line 7: TLE line 1 is not followed by its line 2 (starting with '2 ')",
+        "line 8: name line 'TRAILING NAME' is not followed by a TLE line starting with '1 '",
+    ]
+    assert [e.message for e in parse_tle_text(L2).errors] == [
+        "line 1: TLE line 2 without the line 1 (starting with '1 ') before it"]
 
 
 def test_two_line_form_without_names(snapshot):
@@ -124,4 +136,4 @@ def test_omm_space_track_strings_alpha5_and_errors():
     assert es.line1[2:7] == "T0001" and es.line2[2:7] == "T0001"
     assert [e.index for e in report.errors] == [1, 2]
     assert "MEAN_MOTION" in report.errors[0].message
-    assert report.errors[0].message.startswith("line 0:")
+    assert report.errors[0].message.startswith("item 2: OMM record lacks")

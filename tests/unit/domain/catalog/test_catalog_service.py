@@ -194,7 +194,7 @@ def test_imports_report_each_bad_item_and_store_the_good_ones() -> None:
     broken = NOAA20.replace("435813", "435814")
     tle = catalog.import_tle_text(broken + NOAA20.replace("NOAA 20", "AGAIN"))
     assert (tle.stored, tle.current, tle.duplicates) == (1, 1, 0)
-    assert tle.errors == ["item 1 (text line 1): line 2: checksum 4 != 3"]
+    assert tle.errors == ["line 3: checksum 4 != 3"]  # the file's line and the problem, in one message
     assert catalog.import_tle_text(NOAA20).as_dict() == {"kind": "element_sets", "stored": 0, "current": 0,
                                                          "duplicates": 1, "errors": []}
     omm = catalog.import_omm_json({"OBJECT_NAME": "X"})
