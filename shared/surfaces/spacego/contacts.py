@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.domain.errors import InvalidRequest
+from shared.domain.errors import Conflict, InvalidRequest
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import CONTACT_STATES, Booking, ContactState, contact_state
 from shared.domain.ledger.policy import SPACEGO_CANCEL
@@ -181,9 +181,14 @@ def list_contacts(request: Request, ledger: Ledger, principal: Principal = calle
 def create_contact(body: ContactCreateRequest, ledger: Ledger,
                    principal: Principal = caller("contacts.create")) -> ContactId:
     customizations = body.customizations.model_dump(mode="json", exclude_none=True) if body.customizations else None
-    booking = ledger.book_contact(ContactRequest(spacecraft_id=body.spacecraft_id, site_id=body.site_id,
-                                                 service_id=body.service.id, start=body.start, end=body.end,
-                                                 customizations=customizations), principal)
+    request = ContactRequest(spacecraft_id=body.spacecraft_id, site_id=body.site_id, service_id=body.service.id,
+                             start=body.start, end=body.end, customizations=customizations)
+    try:
+        booking = ledger.book_contact(request, principal)
+    except Conflict as refused:
+        # seed 000 documents 201/400/401/403 for this operation: a window already reserved or outside every
+        # visibility pass is an invalid request here (orbapi answers the same refusals with 409)
+        raise InvalidRequest(refused.message) from None
     return ContactId(contact_id=str(booking.id))
 
 
