@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import ValidationError
-
 from shared.adapters.dynamo.news import NewsRepository
 from shared.domain.catalog.models import ImportReport
 from shared.domain.catalog.ports import CatalogStore
 from shared.domain.catalog.service import CatalogService, element_set_record
-from shared.domain.news.models import NewsArticle
-from shared.errors import describe_validation
+from shared.domain.news.service import NewsService
 
 __all__ = [
     "ImportReport",
@@ -59,27 +56,14 @@ def import_satellite_catalog(repo: CatalogStore, items: Any) -> ImportReport:
 
 
 def import_news(repo: NewsRepository, items: Any) -> ImportReport:
-    """News articles (JSON list in the SSA item shape), stored by id: re-importing an unchanged article
-    counts as a duplicate and writes nothing, a changed one is updated in place."""
+    """News articles (JSON list in the SSA item shape) through the news use case
+    (``NewsService.import_articles``), reported like the catalogue's imports."""
     report = ImportReport("news")
     if not isinstance(items, list):
         report.errors.append(f"expected a JSON list of news, got {type(items).__name__}")
         return report
-    seen: set[str] = set()
-    for i, raw in enumerate(items):
-        try:
-            article = NewsArticle.model_validate(raw)
-        except ValidationError as exc:
-            report.errors.append(f"item {i + 1}: {describe_validation(exc.errors())}")
-            continue
-        if article.id in seen:
-            report.errors.append(f"item {i + 1}: id {article.id!r} appears more than once in this file")
-            continue
-        seen.add(article.id)
-        if repo.upsert(article) == "unchanged":
-            report.duplicates += 1
-        else:
-            report.stored += 1
+    done = NewsService(repo).import_articles(items)
+    report.stored, report.duplicates, report.errors = done.stored, done.duplicates, list(done.errors)
     return report
 
 
