@@ -8,7 +8,10 @@ nutation do not enter because station and satellite are compared in the same rot
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 
 from .ut1 import ut1_minus_utc_s
 
@@ -83,6 +86,42 @@ def validate_stations(lat_deg, lon_deg, alt_m) -> None:
         raise ValueError("longitude_deg must be finite and within -360..360")
     if not np.all(np.isfinite(np.asarray(alt_m, dtype=float))):
         raise ValueError("altitude_m must be finite")
+
+
+@dataclass(frozen=True, slots=True)
+class StationFrame:
+    """Stations (or ground points) in the Earth-fixed frame, one row each (``M×3``).
+
+    ``position_km`` and the unit ``east``, ``north`` and ``up`` vectors of the WGS-84 ellipsoid
+    normal.  Used by the pass search, ``PassTable.track`` and the access windows alike.
+    """
+
+    position_km: npt.NDArray[np.float64]
+    east: npt.NDArray[np.float64]
+    north: npt.NDArray[np.float64]
+    up: npt.NDArray[np.float64]
+
+    @classmethod
+    def from_geodetic(cls, lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, alt_m: npt.ArrayLike) -> StationFrame:
+        """Validated stations from geodetic latitude, longitude (degrees) and height (metres)."""
+        validate_stations(lat_deg, lon_deg, alt_m)
+        return cls(*station_vectors(lat_deg, lon_deg, alt_m))
+
+    @property
+    def pos(self) -> npt.NDArray[np.float64]:
+        """``position_km`` under its short name (kept for ``shared.scheduling.passes``)."""
+        return self.position_km
+
+    def __len__(self) -> int:
+        return len(self.position_km)
+
+    def look(
+        self, r_ecef_km: npt.NDArray[np.float64], v_ecef_km_s: npt.NDArray[np.float64], station: int
+    ) -> tuple[npt.NDArray[np.float64], ...]:
+        """``topocentric`` look angles of Earth-fixed states from station ``station``."""
+        return topocentric(
+            r_ecef_km, v_ecef_km_s, self.position_km[station], self.east[station], self.north[station], self.up[station]
+        )
 
 
 def ecef_to_geodetic(r_km: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
