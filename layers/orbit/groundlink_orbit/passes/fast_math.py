@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 import numpy.typing as npt
+from sgp4.api import Satrec  # type: ignore[import-untyped]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -125,3 +126,30 @@ def lexsort_by_group_time_flag(
         (g[1:] > g[:-1]) | (same_group & (tt[1:] > tt[:-1])) | (same_group & (tt[1:] == tt[:-1]) & (f[1:] >= f[:-1]))
     )
     return order if ordered.all() else np.lexsort((flag, t, group))
+
+
+_SGP4_INTO_BUFFERS = hasattr(Satrec, "_sgp4")  # the C method behind sgp4_array (sgp4 2.x)
+
+
+def sgp4_into(
+    satrec: Satrec,
+    julian_date: tuple[FloatArray, FloatArray],
+    out: tuple[npt.NDArray[np.uint8], FloatArray, FloatArray],
+) -> None:
+    """``out[:] = satrec.sgp4_array(jd, fr)`` (error codes, TEME r and v) without the temporaries.
+
+    The one place sgp4's private API is used: ``Satrec._sgp4`` is the C method that the public
+    ``sgp4_array`` calls after allocating three result arrays; called directly it writes into the
+    caller's buffers.  The polish makes ~400 such calls per 100 × 10 × 7-day run (~210 items each).
+    Measured on that run (2026-12-02, one process, the two calls alternating, 40 runs each, CPU time
+    of the whole ``find_passes``; shared machine at load ~15): public call min 178.3 / median
+    198.4 ms, this call 175.2 / 192.6 ms — the public call costs 3 ms at the minimum and 6 ms (3 %)
+    at the median, more than ``make bench`` may lose.  Falls back to the public call if an sgp4
+    release drops the method.
+    """
+    jd, fr = julian_date
+    err, r, v = out
+    if _SGP4_INTO_BUFFERS:
+        satrec._sgp4(jd, fr, err, r, v)
+    else:
+        err[:], r[:], v[:] = satrec.sgp4_array(jd, fr)

@@ -18,7 +18,7 @@ import numpy as np
 from sgp4.api import Satrec  # type: ignore[import-untyped]
 
 from ..frames import EARTH_MU_KM3_S2, EARTH_RATE_RAD_S, unix_to_jd
-from .fast_math import BoolArray, FloatArray, IntArray
+from .fast_math import BoolArray, FloatArray, IntArray, sgp4_into
 from .gmst import GmstTable
 from .setup import SearchSetup
 
@@ -195,10 +195,8 @@ def earth_fixed_states(
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Earth-fixed x, y, z, vx, vy, vz (each contiguous) of ``satrecs[sats[k]]`` at ``times[k]``.
 
-    ``sats`` must be grouped (sorted): one vectorised SGP4 call per satellite.  Failed samples are NaN.
-    Public ``Satrec.sgp4_array`` (it allocates its results, copied here into one buffer): calling
-    its private C method into the buffer directly saved 1.2 ms of ~50 ms in this function per
-    100 × 10 × 7-day run (minimum of 20 interleaved runs; 4 ms median), below the benchmark's noise.
+    ``sats`` must be grouped (sorted): one vectorised SGP4 call per satellite, writing into one
+    buffer (``fast_math.sgp4_into``).  Failed samples are NaN.
     """
     count = len(sats)
     r = np.empty((count, 3))
@@ -207,7 +205,7 @@ def earth_fixed_states(
     jd, fr = unix_to_jd(times)
     cuts = (np.flatnonzero(sats[1:] != sats[:-1]) + 1).tolist()
     for a, b in zip([0, *cuts], [*cuts, count], strict=True):
-        err[a:b], r[a:b], v[a:b] = satrecs[sats[a]].sgp4_array(jd[a:b], fr[a:b])
+        sgp4_into(satrecs[sats[a]], (jd[a:b], fr[a:b]), (err[a:b], r[a:b], v[a:b]))
     if err.any():
         failed = err != 0
         r[failed] = np.nan
