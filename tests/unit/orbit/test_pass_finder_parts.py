@@ -37,13 +37,16 @@ def test_station_frame_is_frozen_and_validated():
 
 
 @pytest.mark.parametrize("into_buffers", [True, False])
-def test_sgp4_into_equals_public_sgp4_array(iss, monkeypatch, into_buffers):
+def test_sgp4_grouped_equals_public_sgp4_array(snapshot, monkeypatch, into_buffers):
     monkeypatch.setattr(fast_math, "_SGP4_INTO_BUFFERS", into_buffers)
-    jd, fr = unix_to_jd(T0 + np.linspace(0.0, DAY, 37))
-    err, r, v = np.empty(37, np.uint8), np.empty((37, 3)), np.empty((37, 3))
-    fast_math.sgp4_into(iss.satrec(), (jd, fr), (err, r, v))
-    err_ref, r_ref, v_ref = iss.satrec().sgp4_array(jd, fr)
-    assert np.array_equal(err, err_ref) and np.array_equal(r, r_ref) and np.array_equal(v, v_ref)
+    satrecs = [s.satrec() for s in snapshot[:3]]
+    sats = np.array([0] * 5 + [2] * 7)  # grouped; satellite 1 has no items
+    jd, fr = unix_to_jd(T0 + np.linspace(0.0, DAY, sats.size))
+    err, r, v = fast_math.sgp4_grouped(satrecs, sats, (jd, fr))
+    for sat, rows in ((0, slice(0, 5)), (2, slice(5, 12))):
+        err_ref, r_ref, v_ref = satrecs[sat].sgp4_array(jd[rows], fr[rows])
+        assert np.array_equal(err[rows], err_ref) and np.array_equal(r[rows], r_ref)
+        assert np.array_equal(v[rows], v_ref)
 
 
 def test_fast_math_equals_plain_numpy():

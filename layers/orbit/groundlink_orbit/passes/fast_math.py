@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -131,25 +132,30 @@ def lexsort_by_group_time_flag(
 _SGP4_INTO_BUFFERS = hasattr(Satrec, "_sgp4")  # the C method behind sgp4_array (sgp4 2.x)
 
 
-def sgp4_into(
-    satrec: Satrec,
-    julian_date: tuple[FloatArray, FloatArray],
-    out: tuple[npt.NDArray[np.uint8], FloatArray, FloatArray],
-) -> None:
-    """``out[:] = satrec.sgp4_array(jd, fr)`` (error codes, TEME r and v) without the temporaries.
+def sgp4_grouped(
+    satrecs: Sequence[Satrec], sats: IntArray, julian_date: tuple[FloatArray, FloatArray]
+) -> tuple[npt.NDArray[np.uint8], FloatArray, FloatArray]:
+    """Error codes, TEME r and v of ``satrecs[sats[k]]`` at ``julian_date[k]`` (``sats`` grouped):
+    ``Satrec.sgp4_array`` per satellite, written into one set of buffers.
 
     The one place sgp4's private API is used: ``Satrec._sgp4`` is the C method that the public
-    ``sgp4_array`` calls after allocating three result arrays; called directly it writes into the
-    caller's buffers.  The polish makes ~400 such calls per 100 × 10 × 7-day run (~210 items each).
-    Measured on that run (2026-12-02, one process, the two calls alternating, 40 runs each, CPU time
-    of the whole ``find_passes``; shared machine at load ~15): public call min 178.3 / median
-    198.4 ms, this call 175.2 / 192.6 ms — the public call costs 3 ms at the minimum and 6 ms (3 %)
-    at the median, more than ``make bench`` may lose.  Falls back to the public call if an sgp4
-    release drops the method.
+    ``sgp4_array`` calls after allocating three result arrays; called directly it writes into our
+    buffers, without the temporaries and the copy.  The polish makes ~400 such calls per
+    100 × 10 × 7-day run (~210 items each).  Measured on that run (2026-12-02, one process, the two
+    calls alternating, 40 runs each, CPU time of the whole ``find_passes``; shared machine at load
+    ~15): public call min 178.3 / median 198.4 ms, this call 175.2 / 192.6 ms — the public call
+    costs 3 ms at the minimum and 6 ms (3 %) at the median, more than ``make bench`` may lose.
+    Falls back to the public call if an sgp4 release drops the method.
     """
     jd, fr = julian_date
-    err, r, v = out
-    if _SGP4_INTO_BUFFERS:
-        satrec._sgp4(jd, fr, err, r, v)
-    else:
-        err[:], r[:], v[:] = satrec.sgp4_array(jd, fr)
+    count = len(sats)
+    r = np.empty((count, 3))
+    v = np.empty((count, 3))
+    err = np.empty(count, dtype=np.uint8)
+    cuts = (np.flatnonzero(sats[1:] != sats[:-1]) + 1).tolist()
+    for a, b in zip([0, *cuts], [*cuts, count], strict=True):
+        if _SGP4_INTO_BUFFERS:
+            satrecs[sats[a]]._sgp4(jd[a:b], fr[a:b], err[a:b], r[a:b], v[a:b])
+        else:
+            err[a:b], r[a:b], v[a:b] = satrecs[sats[a]].sgp4_array(jd[a:b], fr[a:b])
+    return err, r, v

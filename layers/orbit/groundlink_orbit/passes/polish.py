@@ -18,7 +18,7 @@ import numpy as np
 from sgp4.api import Satrec  # type: ignore[import-untyped]
 
 from ..frames import EARTH_MU_KM3_S2, EARTH_RATE_RAD_S, unix_to_jd
-from .fast_math import BoolArray, FloatArray, IntArray, sgp4_into
+from .fast_math import BoolArray, FloatArray, IntArray, sgp4_grouped
 from .gmst import GmstTable
 from .setup import SearchSetup
 
@@ -102,10 +102,10 @@ def polish(setup: SearchSetup, request: PolishRequest) -> Polished:
                 break
             full = active.size == count
             if full:
-                it, t_a, lo_a, hi_a = items, t, lo, hi
+                item, t_a, lo_a, hi_a = items, t, lo, hi
             else:
-                it, t_a, lo_a, hi_a = items.take(active), t[active], lo[active], hi[active]
-            x, y, z, vx, vy, vz = earth_fixed_states(setup.satrecs, it.sat, t_a, setup.gmst)
+                item, t_a, lo_a, hi_a = items.take(active), t[active], lo[active], hi[active]
+            x, y, z, vx, vy, vz = earth_fixed_states(setup.satrecs, item.sat, t_a, setup.gmst)
             # Two-body acceleration in the rotating frame (Newton derivative only).
             r2 = x * x + y * y + z * z
             k = -EARTH_MU_KM3_S2 / (r2 * np.sqrt(r2))
@@ -113,20 +113,20 @@ def polish(setup: SearchSetup, request: PolishRequest) -> Polished:
             ay = (k + w * w) * y - (2.0 * w) * vx
             az = k * z
             # sin(elevation) g and its first two time derivatives.
-            dx, dy, dz = x - it.px, y - it.py, z - it.pz
-            n0 = dx * it.ux + dy * it.uy + dz * it.uz
-            n1 = vx * it.ux + vy * it.uy + vz * it.uz
+            dx, dy, dz = x - item.px, y - item.py, z - item.pz
+            n0 = dx * item.ux + dy * item.uy + dz * item.uz
+            n1 = vx * item.ux + vy * item.uy + vz * item.uz
             q2 = dx * dx + dy * dy + dz * dz
             q = np.sqrt(q2)
             q1 = (dx * vx + dy * vy + dz * vz) / q
             g = n0 / q
             g1 = (n1 - g * q1) / q
             qq = (vx * vx + vy * vy + vz * vz + dx * ax + dy * ay + dz * az - q1 * q1) / q
-            g2 = ((ax * it.ux + ay * it.uy + az * it.uz) - 2.0 * g1 * q1 - g * qq) / q
+            g2 = ((ax * item.ux + ay * item.uy + az * item.uz) - 2.0 * g1 * q1 - g * qq) / q
             # Selections by 0/1 weights (fast_math.select): exact for the finite values involved.
-            f = it.weight_rate * g1 + it.weight_sin * (g - it.sin_target)
-            f_prime = it.weight_rate * g2 + it.weight_sin * g1
-            same_side_as_lo = (f > 0) == it.lo_positive
+            f = item.weight_rate * g1 + item.weight_sin * (g - item.sin_target)
+            f_prime = item.weight_rate * g2 + item.weight_sin * g1
+            same_side_as_lo = (f > 0) == item.lo_positive
             other_side = ~same_side_as_lo
             lo_a = t_a * same_side_as_lo + lo_a * other_side
             hi_a = hi_a * same_side_as_lo + t_a * other_side
@@ -139,11 +139,11 @@ def polish(setup: SearchSetup, request: PolishRequest) -> Polished:
             # Extremum: g + g1*s + g2*s^2/2 with s = -g1/g2; g2 is two-body (~1e-3 relative), so a
             # step below 1 s leaves < 1 ms.  Crossing: Newton's error after this step is
             # ~|g2 / 2 g1| step²: accept below 0.1 ms.
-            g_step = it.weight_step * g1
+            g_step = item.weight_step * g1
             g_final = g + g_step * step
             small = (
-                it.extremum & ((abs_step < 1.0) | (it.low & (g_final < it.sin_target - 1e-3) & (abs_step < 30.0)))
-            ) | (~it.extremum & (abs_step < 0.5) & (np.abs(0.5 * g2 / g1) * step * step < 1e-4))
+                item.extremum & ((abs_step < 1.0) | (item.low & (g_final < item.sin_target - 1e-3) & (abs_step < 30.0)))
+            ) | (~item.extremum & (abs_step < 0.5) & (np.abs(0.5 * g2 / g1) * step * step < 1e-4))
             accept = small | (abs_step < TIME_TOLERANCE_S)  # tiny steps may be below t's resolution
             finite = np.isfinite(f)
             done = accept | (hi_a - lo_a < TIME_TOLERANCE_S) | ~finite
@@ -195,17 +195,10 @@ def earth_fixed_states(
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """Earth-fixed x, y, z, vx, vy, vz (each contiguous) of ``satrecs[sats[k]]`` at ``times[k]``.
 
-    ``sats`` must be grouped (sorted): one vectorised SGP4 call per satellite, writing into one
-    buffer (``fast_math.sgp4_into``).  Failed samples are NaN.
+    ``sats`` must be grouped (sorted): one vectorised SGP4 call per satellite
+    (``fast_math.sgp4_grouped``).  Failed samples are NaN.
     """
-    count = len(sats)
-    r = np.empty((count, 3))
-    v = np.empty((count, 3))
-    err = np.empty(count, dtype=np.uint8)
-    jd, fr = unix_to_jd(times)
-    cuts = (np.flatnonzero(sats[1:] != sats[:-1]) + 1).tolist()
-    for a, b in zip([0, *cuts], [*cuts, count], strict=True):
-        sgp4_into(satrecs[sats[a]], (jd[a:b], fr[a:b]), (err[a:b], r[a:b], v[a:b]))
+    err, r, v = sgp4_grouped(satrecs, sats, unix_to_jd(times))
     if err.any():
         failed = err != 0
         r[failed] = np.nan
