@@ -15,7 +15,7 @@ import numpy as np
 
 from .fast_math import BoolArray, FloatArray, IntArray, lexsort_by_group_time_flag, take_rows
 from .grid import ExtremumCandidates, GridCandidates, Intervals, WindowEdges, concatenate
-from .hermite import Bracket, crossing_on_interpolant, extremum_on_interpolant, take
+from .hermite import Bracket, crossing_on_interpolant, extremum_on_interpolant
 from .polish import Polished, PolishRequest, polish
 from .setup import SearchSetup
 
@@ -163,7 +163,7 @@ def _crossings_around_split_extrema(setup: SearchSetup, candidates: Intervals, e
     is_max = extrema.is_max[split]
     lo_positive = np.concatenate((~is_max, is_max))
     rows = extrema.rows[split]
-    intervals = replace(take(candidates, np.concatenate((rows, rows))), tau_guess=0.5 * (lo + hi))
+    intervals = replace(candidates.take(np.concatenate((rows, rows))), tau_guess=0.5 * (lo + hi))
     station, t_start, length_s = intervals.station, intervals.t_start, intervals.length_s
     sin_mask = setup.sin_mask[station]
     tau_crossing = crossing_on_interpolant(

@@ -47,6 +47,14 @@ class Intervals:
     v_end: FloatArray
     tau_guess: FloatArray  # first guess of the event, as a fraction of the interval
 
+    def take(self, index: IntArray) -> Intervals:
+        """Rows ``index``."""
+        return Intervals(
+            self.sat[index], self.station[index], self.t_start[index], self.length_s[index],
+            take_rows(self.r_start, index), take_rows(self.v_start, index), take_rows(self.r_end, index),
+            take_rows(self.v_end, index), self.tau_guess[index],
+        )  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class ExtremumCandidates:

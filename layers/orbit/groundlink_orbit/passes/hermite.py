@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..frames import StationFrame
-from .fast_math import BoolArray, FloatArray, IntArray, component_dot, select, take_rows
+from .fast_math import BoolArray, FloatArray, component_dot, select, take_rows
 from .grid import Intervals
 
 _CONVERGED_TAU = 1e-7  # ~30 µs of a grid interval: a Newton step this small is kept even at the bracket
@@ -169,12 +169,3 @@ def _horizon_crossing(intervals: Intervals, stations: StationFrame, bracket: Bra
             f_prime = (da2 * t + da1) * t + a1
             tau, bracket = bracket.newton_step(tau, f, f_prime)
     return tau
-
-
-def take(intervals: Intervals, index: IntArray) -> Intervals:
-    """Rows ``index`` of ``intervals``."""
-    return Intervals(
-        intervals.sat[index], intervals.station[index], intervals.t_start[index], intervals.length_s[index],
-        take_rows(intervals.r_start, index), take_rows(intervals.v_start, index), take_rows(intervals.r_end, index),
-        take_rows(intervals.v_end, index), intervals.tau_guess[index],
-    )  # fmt: skip
