@@ -16,7 +16,6 @@ import numpy as np
 
 from .elements import ElementSet
 from .frames import StationFrame
-from .passes import elevation_masks, search, time_window
 from .propagation import as_element_sets, station_track
 
 _MAX_TILES = 100_000
@@ -75,6 +74,8 @@ def access_windows(
     hi = float(max_elevation_deg)
     if not lo < hi:
         raise ValueError("max_elevation_deg must be greater than min_elevation_deg")
+    from .passes import elevation_masks, search, time_window  # on first use (see the package docstring)
+
     window = time_window(start_unix_s, end_unix_s)
     found, _ = search(sets, points, elevation_masks(lo, len(points)), window)
     sat, pt = found.sat, found.station

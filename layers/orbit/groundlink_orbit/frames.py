@@ -90,7 +90,7 @@ def validate_stations(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, alt_m: npt
         raise ValueError("altitude_m must be finite")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class StationFrame:
     """Stations (or ground points) in the Earth-fixed frame, one row each (``M×3``).
 

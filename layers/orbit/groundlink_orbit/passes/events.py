@@ -25,7 +25,7 @@ _HERMITE_MARGIN_DEG = 0.1  # Hermite elevation error is ~0.01 deg at 16 samples 
 _SAME_TIME_S = 1e-6  # a culmination this close after the set still belongs to the pass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PassEvents:
     """One row per pass, sorted by satellite, station and rise; Earth-fixed states at each event."""
 
@@ -45,7 +45,7 @@ class PassEvents:
     ends_after_window: BoolArray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Crossings:
     """Polished mask crossings (and clamped window edges), one row each."""
 
@@ -58,7 +58,7 @@ class _Crossings:
     clamped: BoolArray  # a window edge, not a crossing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Extrema:
     """The extremum candidates worth polishing (``rows`` of the candidates), polished."""
 
@@ -226,7 +226,7 @@ def _pair(setup: SearchSetup, events: _Crossings, extrema: _Extrema, edges: Wind
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _PassKeys:
     """The passes as found by pairing, sorted by satellite × station (``pair``) and rise."""
 

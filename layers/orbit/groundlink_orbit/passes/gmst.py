@@ -19,7 +19,7 @@ ANCHOR_STEP_S = 600.0  # divides 86 400 s: anchors fall on the UT1 table's daily
 _MAX_CHORD_RAD = 0.05  # 600 s × 7.3e-5 rad/s = 0.044 rad past an anchor inside the table
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class GmstTable:
     """Exact GMST at anchors every 600 s around a window, and the chord rate to the next anchor."""
 

@@ -33,7 +33,7 @@ from .setup import SearchSetup
 _GEODETIC_MARGIN_RAD = math.radians(0.3)  # geodetic vs geocentric zenith differ by <= 0.19 deg
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Intervals:
     """Grid intervals to search, one row per satellite × station × interval."""
 
@@ -56,7 +56,7 @@ class Intervals:
         )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ExtremumCandidates:
     """Intervals where the elevation rate changes sign."""
 
@@ -65,7 +65,7 @@ class ExtremumCandidates:
     is_low: BoolArray  # a peak with both samples below the mask
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CrossingCandidates:
     """Intervals whose two samples lie on opposite sides of the mask."""
 
@@ -73,7 +73,7 @@ class CrossingCandidates:
     above_at_start: BoolArray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class WindowEdges:
     """Satellite × station pairs above the mask at the window start or end (one row each)."""
 
@@ -85,14 +85,14 @@ class WindowEdges:
     sin_el: FloatArray
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class GridCandidates:
     extrema: ExtremumCandidates
     crossings: CrossingCandidates
     edges: WindowEdges
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class FirstErrors:
     """First SGP4 error of each failing satellite on the grid."""
 
@@ -116,7 +116,7 @@ def concatenate(parts: list[_Stage]) -> _Stage:
     return cast(_Stage, stage(*values))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _GridStates:
     """Earth-fixed states on the grid of one chunk of satellites (n×T)."""
 
@@ -133,7 +133,7 @@ class _GridStates:
         return self.homogeneous[..., :3]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _GridSigns:
     """Per sample and station (n×T×M): horizon-plane height, squared range, rate sign and mask side."""
 

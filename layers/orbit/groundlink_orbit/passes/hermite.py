@@ -21,7 +21,7 @@ from .grid import Intervals
 _CONVERGED_TAU = 1e-7  # ~30 µs of a grid interval: a Newton step this small is kept even at the bracket
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Bracket:
     """Interval fractions [lo, hi] holding a sign change of f; ``lo_positive``: f > 0 at lo."""
 
@@ -54,7 +54,7 @@ class Bracket:
         return tau, Bracket(lo, hi, self.lo_positive)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SeenFromStation:
     """Coefficients (lowest power first) of the interpolant seen from each item's station."""
 

@@ -26,7 +26,7 @@ TIME_TOLERANCE_S = 1e-3
 MAX_ITERATIONS = 40
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class PolishRequest:
     """Events to polish, one row each: a crossing of ``sin_target`` or (``extremum``) an elevation
     extremum, bracketed in [lo, hi] (UTC Unix seconds) with a first guess ``t``."""
@@ -45,7 +45,7 @@ class PolishRequest:
         return PolishRequest(*(getattr(self, name)[index] for name in self.__slots__))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Polished:
     """Polished events in the request's order: time (NaN if not found), sin(el), Earth-fixed r and v."""
 
@@ -58,7 +58,7 @@ class Polished:
         return Polished(self.t[index], self.sin_el[index], self.r[index], self.v[index])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Items:
     """The fixed per-item data of a polish in satellite order, station vectors as components."""
 

@@ -20,7 +20,7 @@ _STEP_GROUP_RATIO = 1.15  # satellites whose steps are within 15 % share one gri
 _CHUNK_SAMPLES = 200_000  # satellites × times × stations handled at once (memory bound)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SatelliteErrors:
     """Per satellite: the first SGP4 error code on the grid (0 = none) and its time (NaN = none)."""
 

@@ -42,7 +42,7 @@ def elevation_masks(min_elevation_deg: npt.ArrayLike, station_count: int) -> Flo
     return mask
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SearchSetup:
     """The fixed inputs of one search, in the form every stage uses."""
 
