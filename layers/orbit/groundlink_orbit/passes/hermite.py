@@ -68,13 +68,17 @@ class SeenFromStation:
         hv_end = h * intervals.v_end
         chord = intervals.r_end - intervals.r_start
         pos = take_rows(stations.position_km, intervals.station)
-        coefficients = (
-            intervals.r_start - pos,
-            hv_start,
-            3.0 * chord - 2.0 * hv_start - hv_end,
-            hv_start + hv_end - 2.0 * chord,
-        )
-        c = [np.ascontiguousarray(cj.T) for cj in coefficients]  # component-major (fast_math.component_dot)
+        # p(tau) − pos = Σ c_j tau^j, kept component-major only (fast_math.component_dot; the K×3
+        # originals are freed at once: ~10 MB at 10 000 satellites).
+        c = [
+            np.ascontiguousarray(cj.T)
+            for cj in (
+                intervals.r_start - pos,
+                hv_start,
+                3.0 * chord - 2.0 * hv_start - hv_end,
+                hv_start + hv_end - 2.0 * chord,
+            )
+        ]
         up = np.ascontiguousarray(take_rows(stations.up, intervals.station).T)
         a0, a1, a2, a3 = (component_dot(cj, up) for cj in c)
         if not with_range:
