@@ -2,7 +2,12 @@
 
 numpy + sgp4 only.  Arrays in, arrays out; times are UTC Unix seconds, angles degrees,
 distances km, altitudes of stations metres — units are in every name.
+
+The pass finder (``find_passes``, ``PassTable``, and ``access_windows`` through it) is imported on
+first use: its stage dataclasses cost ~10 ms of import that callers without passes do not need.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from .access import AccessTable, access_windows, geojson_ground_points
 from .elements import (
@@ -15,9 +20,11 @@ from .elements import (
     parse_tle_text,
 )
 from .look import look_angles
-from .passes import PassTable, find_passes
 from .propagation import SGP4_ERRORS, CurrentPositions, GeodeticTrack, current_positions, geodetic_track
 from .ut1 import ut1_minus_utc_s, ut1_table_coverage
+
+if TYPE_CHECKING:
+    from .passes import PassTable, find_passes
 
 __all__ = [
     "AccessTable",
@@ -41,3 +48,11 @@ __all__ = [
     "ut1_minus_utc_s",
     "ut1_table_coverage",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("PassTable", "find_passes"):
+        from . import passes
+
+        return getattr(passes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .elements import ElementSet
-from .frames import topocentric
-from .passes import _mask, _Stations, _window, grid_step_s, search
-from .propagation import as_element_sets, propagate_pairs_ecef
+from .frames import StationFrame
+from .propagation import as_element_sets, station_track
 
 _MAX_TILES = 100_000
 
@@ -34,7 +33,7 @@ class AccessTable:
     ends_after_window: np.ndarray
     step_s: float
     element_sets: list[ElementSet] = field(repr=False, default_factory=list)
-    _points: _Stations | None = field(repr=False, default=None)
+    points: StationFrame | None = field(repr=False, default=None)  # the ground points, by point_index
 
     def __len__(self) -> int:
         return len(self.start_unix_s)
@@ -42,14 +41,10 @@ class AccessTable:
     def track(self, i: int, step_s: float | None = None):
         """(time_unix_s, azimuth_deg, elevation_deg) sampled every ``step_s`` (default: the request's)."""
         step = self.step_s if step_s is None else step_s
-        a, b = float(self.start_unix_s[i]), float(self.end_unix_s[i])
-        times = np.arange(a, b, step)
-        times = np.append(times, b) if times.size == 0 or times[-1] < b else times
-        sat = self.element_sets[int(self.sat_index[i])].satrec()
-        _, r, v = propagate_pairs_ecef([sat], np.zeros(times.size, dtype=np.int64), times)
-        p, k = self._points, int(self.point_index[i])
-        az, el, _, _ = topocentric(r, v, p.pos[k], p.east[k], p.north[k], p.up[k])
-        return times, az, el
+        assert self.points is not None
+        window = (float(self.start_unix_s[i]), float(self.end_unix_s[i]))
+        element_set = self.element_sets[int(self.sat_index[i])]
+        return station_track(element_set, self.points, int(self.point_index[i]), window, step)
 
 
 def access_windows(
@@ -72,22 +67,22 @@ def access_windows(
     lon = np.atleast_1d(np.asarray(ground_lon_deg, dtype=float))
     if lat.shape != lon.shape or lat.ndim != 1:
         raise ValueError("ground_lat_deg and ground_lon_deg must be 1-D arrays of equal length")
-    points = _Stations.from_geodetic(lat, lon, np.zeros_like(lat))
+    points = StationFrame.from_geodetic(lat, lon, np.zeros_like(lat))
     if not (0 < step_s and math.isfinite(step_s)):
         raise ValueError("step_s must be positive")
     lo = float(min_elevation_deg)
     hi = float(max_elevation_deg)
     if not lo < hi:
         raise ValueError("max_elevation_deg must be greater than min_elevation_deg")
-    start, end = _window(start_unix_s, end_unix_s)
-    satrecs = [s.satrec() for s in sets]
-    steps = np.array([grid_step_s(s) for s in sets])
-    ev, _, _ = search(satrecs, steps, points, _mask(lo, len(points)), start, end)
-    sat, pt = ev["sat"], ev["station"]
-    a, b = ev["rise_t"], ev["set_t"]
-    sb, ea = ev["starts_before"], ev["ends_after"]
+    from .passes import elevation_masks, search, time_window  # on first use (see the package docstring)
+
+    window = time_window(start_unix_s, end_unix_s)
+    found, _ = search(sets, points, elevation_masks(lo, len(points)), window)
+    sat, pt = found.sat, found.station
+    a, b = found.rise_unix_s, found.set_unix_s
+    sb, ea = found.starts_before_window, found.ends_after_window
     if hi < 90.0:
-        over, _, _ = search(satrecs, steps, points, _mask(hi, len(points)), start, end)
+        over, _ = search(sets, points, elevation_masks(hi, len(points)), window)
         sat, pt, a, b, sb, ea = _subtract(sat, pt, a, b, sb, ea, over, len(points))
     order = np.argsort(a, kind="stable")
     return AccessTable(sat[order], pt[order], a[order], b[order], sb[order], ea[order], float(step_s), sets, points)
@@ -102,8 +97,8 @@ def _subtract(sat, pt, a, b, sb, ea, over, m):
     win_key = key * span + (a - base)
     cuts: dict[int, list[tuple[float, float, bool, bool]]] = {}
     for s, p, t0, t1, c0, c1 in zip(
-        over["sat"].tolist(), over["station"].tolist(), over["rise_t"].tolist(), over["set_t"].tolist(),
-        over["starts_before"].tolist(), over["ends_after"].tolist(), strict=True,
+        over.sat.tolist(), over.station.tolist(), over.rise_unix_s.tolist(), over.set_unix_s.tolist(),
+        over.starts_before_window.tolist(), over.ends_after_window.tolist(), strict=True,
     ):  # fmt: skip
         w = int(np.searchsorted(win_key, (s * m + p) * span + (t0 - base), side="right")) - 1
         cuts.setdefault(w, []).append((t0, t1, c0, c1))

@@ -8,7 +8,10 @@ nutation do not enter because station and satellite are compared in the same rot
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import numpy.typing as npt
 
 from .ut1 import ut1_minus_utc_s
 
@@ -59,7 +62,9 @@ def teme_to_ecef(r_teme_km: np.ndarray, v_teme_km_s: np.ndarray, unix_s: np.ndar
     return r, v
 
 
-def station_vectors(lat_deg, lon_deg, alt_m) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def station_vectors(
+    lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, alt_m: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """ECEF position (km) and unit east, north, up vectors of WGS-84 stations, each ``M×3``."""
     lat = np.radians(np.atleast_1d(np.asarray(lat_deg, dtype=float)))
     lon = np.radians(np.atleast_1d(np.asarray(lon_deg, dtype=float)))
@@ -74,7 +79,7 @@ def station_vectors(lat_deg, lon_deg, alt_m) -> tuple[np.ndarray, np.ndarray, np
     return pos, east, north, up
 
 
-def validate_stations(lat_deg, lon_deg, alt_m) -> None:
+def validate_stations(lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, alt_m: npt.ArrayLike) -> None:
     lat = np.asarray(lat_deg, dtype=float)
     lon = np.asarray(lon_deg, dtype=float)
     if not (np.all(np.isfinite(lat)) and np.all(np.abs(lat) <= 90.0)):
@@ -83,6 +88,42 @@ def validate_stations(lat_deg, lon_deg, alt_m) -> None:
         raise ValueError("longitude_deg must be finite and within -360..360")
     if not np.all(np.isfinite(np.asarray(alt_m, dtype=float))):
         raise ValueError("altitude_m must be finite")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class StationFrame:
+    """Stations (or ground points) in the Earth-fixed frame, one row each (``M×3``).
+
+    ``position_km`` and the unit ``east``, ``north`` and ``up`` vectors of the WGS-84 ellipsoid
+    normal.  Used by the pass search, ``PassTable.track`` and the access windows alike.
+    """
+
+    position_km: npt.NDArray[np.float64]
+    east: npt.NDArray[np.float64]
+    north: npt.NDArray[np.float64]
+    up: npt.NDArray[np.float64]
+
+    @classmethod
+    def from_geodetic(cls, lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, alt_m: npt.ArrayLike) -> StationFrame:
+        """Validated stations from geodetic latitude, longitude (degrees) and height (metres)."""
+        validate_stations(lat_deg, lon_deg, alt_m)
+        return cls(*station_vectors(lat_deg, lon_deg, alt_m))
+
+    @property
+    def pos(self) -> npt.NDArray[np.float64]:
+        """``position_km`` under its short name (kept for ``shared.scheduling.passes``)."""
+        return self.position_km
+
+    def __len__(self) -> int:
+        return len(self.position_km)
+
+    def look(
+        self, r_ecef_km: npt.NDArray[np.float64], v_ecef_km_s: npt.NDArray[np.float64], station: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``topocentric`` look angles of Earth-fixed states from station ``station``."""
+        return topocentric(
+            r_ecef_km, v_ecef_km_s, self.position_km[station], self.east[station], self.north[station], self.up[station]
+        )
 
 
 def ecef_to_geodetic(r_km: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,11 +143,14 @@ def ecef_to_geodetic(r_km: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return np.degrees(lat), np.degrees(lon), height
 
 
-def _dot(a, b):
-    return a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    dot: np.ndarray = a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+    return dot
 
 
-def topocentric(r_ecef, v_ecef, pos, east, north, up):
+def topocentric(
+    r_ecef: np.ndarray, v_ecef: np.ndarray, pos: np.ndarray, east: np.ndarray, north: np.ndarray, up: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Azimuth (deg), elevation (deg), range (km), range rate (km/s); broadcasting on leading axes."""
     rho = r_ecef - pos
     rng = np.sqrt(_dot(rho, rho))
@@ -135,4 +179,5 @@ def sunlit_ecef(r_ecef_km: np.ndarray, unix_s: np.ndarray) -> np.ndarray:
     sun_e = np.stack([c * sun[..., 0] + s * sun[..., 1], c * sun[..., 1] - s * sun[..., 0], sun[..., 2]], -1)
     along = _dot(r_ecef_km, sun_e)
     perp2 = _dot(r_ecef_km, r_ecef_km) - along * along
-    return (along > 0.0) | (perp2 > WGS84_A_KM * WGS84_A_KM)
+    sunlit: np.ndarray = (along > 0.0) | (perp2 > WGS84_A_KM * WGS84_A_KM)
+    return sunlit

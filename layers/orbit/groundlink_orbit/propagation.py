@@ -14,7 +14,7 @@ import numpy as np
 from sgp4.api import SatrecArray
 
 from .elements import ElementSet
-from .frames import ecef_to_geodetic, teme_to_ecef, unix_to_jd
+from .frames import StationFrame, ecef_to_geodetic, teme_to_ecef, unix_to_jd
 
 SGP4_ERRORS = {
     0: "ok",
@@ -90,6 +90,19 @@ def propagate_pairs_ecef(satrecs: Sequence, sat_index: np.ndarray, times_unix_s:
         v[bad] = np.nan
     r_e, v_e = teme_to_ecef(r, v, times_unix_s)
     return err, r_e, v_e
+
+
+def station_track(
+    element_set: ElementSet, frame: StationFrame, station: int, window_unix_s: tuple[float, float], step_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(time_unix_s, azimuth_deg, elevation_deg) of one satellite seen from one station, sampled every
+    ``step_s`` from the window's start up to and including its end (pass and access-window tracks)."""
+    start, end = window_unix_s
+    times = np.arange(start, end, step_s)
+    times = np.append(times, end) if times.size == 0 or times[-1] < end else times
+    _, r, v = propagate_pairs_ecef([element_set.satrec()], np.zeros(times.size, dtype=np.int64), times)
+    az, el, _, _ = frame.look(r, v, station)
+    return times, az, el
 
 
 class GeodeticTrack(NamedTuple):
