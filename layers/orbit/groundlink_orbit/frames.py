@@ -109,11 +109,6 @@ class StationFrame:
         validate_stations(lat_deg, lon_deg, alt_m)
         return cls(*station_vectors(lat_deg, lon_deg, alt_m))
 
-    @property
-    def pos(self) -> npt.NDArray[np.float64]:
-        """``position_km`` under its short name (kept for ``shared.scheduling.passes``)."""
-        return self.position_km
-
     def __len__(self) -> int:
         return len(self.position_km)
 

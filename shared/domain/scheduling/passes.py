@@ -97,9 +97,10 @@ def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.nda
     times = np.where(k == lengths[pass_of] - 1, fall[pass_of], rise[pass_of] + k * step_s)
     satrecs = [es.satrec() for es in table.element_sets]
     _, r, v = propagate_pairs_ecef(satrecs, table.sat_index[pass_of].astype(np.int64), times)
-    st = table._stations  # noqa: SLF001 (station vectors kept by the table)
+    st = table.stations
+    assert st is not None, "a table with passes keeps its station frame"
     m = table.station_index[pass_of]
-    az, el, _, _ = topocentric(r, v, st.pos[m], st.east[m], st.north[m], st.up[m])
+    az, el, _, _ = topocentric(r, v, st.position_km[m], st.east[m], st.north[m], st.up[m])
     return [(times[a:b], az[a:b], el[a:b]) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
 
 

@@ -43,11 +43,6 @@ class PassTable:
     element_sets: list[ElementSet] = field(repr=False, default_factory=list)
     stations: StationFrame | None = field(repr=False, default=None)  # the stations, indexed by station_index
 
-    @property
-    def _stations(self) -> StationFrame | None:
-        """``stations`` under its former name (kept for ``shared.scheduling.passes``)."""
-        return self.stations
-
     def __len__(self) -> int:
         return len(self.rise_unix_s)
 
