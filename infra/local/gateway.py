@@ -40,6 +40,8 @@ def surface_of(path: str) -> str:
         return "spacego"
     if path.startswith(("/orbapi", "/stations")):
         return "orbapi"
+    if path in ("/pipeline", "/tasking") or path.startswith(("/pipeline/", "/tasking/")):
+        return "pipeline"
     return "ssa"
 
 

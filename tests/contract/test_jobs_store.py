@@ -93,6 +93,14 @@ def test_a_pending_job_can_fail_and_then_stays_failed(store: JobStore) -> None:
     assert (failed.status, failed.error, failed.result) == ("failed", "boom", None)
 
 
+def test_a_failure_keeps_its_error_code(store: JobStore) -> None:
+    job = new_job(store)
+    assert store.get(job.task_id).error_code is None
+    assert store.transition(job.task_id, "failed", error="too large", error_code="EXTENT-TOO-LARGE") is True
+    failed = store.get(job.task_id)
+    assert (failed.status, failed.error, failed.error_code) == ("failed", "too large", "EXTENT-TOO-LARGE")
+
+
 def test_an_unknown_job_does_not_move(store: JobStore) -> None:
     assert store.transition(str(uuid.uuid4()), "completed", result={}) is False
 

@@ -72,7 +72,9 @@ def test_errors_permissions_and_ownership(runner):
     other = client.post("/tasking/check-status", json={"pipelineId": pid}, headers=bearer("ops-2", "pipeline"))
     assert other.status_code == 404 and other.json()["error"] == "NON-EXISTENT-PIPELINE"
     r = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=bearer("ops-1", "pipeline.tasking"))
-    assert r.status_code == 403 and r.json()["error"] == "NOT-AUTHORIZED"
+    assert r.status_code == 401 and r.json() == {  # seed 003: 401 is "not sufficient rights"; 403 is for assets
+        "error": "NOT-AUTHORIZED", "errorMessage": "the token does not grant the required permission "
+                                                  "'pipeline.pass-analysis'"}
     assert client.post("/tasking/check-status", json={"pipelineId": pid},
                        headers=bearer("ops-1", "pipeline.tasking")).status_code == 200
     bad = copy.deepcopy(BODY)

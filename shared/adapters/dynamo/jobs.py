@@ -87,7 +87,8 @@ class DynamoJobStore:
         return [self._job(i) for i in items]
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
-                   result: dict[str, Any] | None = None, error: str | None = None) -> bool:
+                   result: dict[str, Any] | None = None, error: str | None = None,
+                   error_code: str | None = None) -> bool:
         """Move a job forward; False (and no change) if it is already past that point."""
         names = {"#s": "status", "#u": "updated_at"}
         values = {":s": value(status), ":u": value(datetime.now(UTC).isoformat())}
@@ -101,6 +102,9 @@ class DynamoJobStore:
         if error is not None:
             names["#e"], values[":e"] = "error", value(error)
             sets.append("#e = :e")
+        if error_code is not None:
+            names["#ec"], values[":ec"] = "error_code", value(error_code)
+            sets.append("#ec = :ec")
         allowed = _ALLOWED_FROM[status]
         for i, s in enumerate(allowed):
             values[f":a{i}"] = value(s)

@@ -52,7 +52,8 @@ class InMemoryJobStore:
         return [j.model_copy(deep=True) for j in self._jobs.values() if j.owner == owner]
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
-                   result: dict[str, Any] | None = None, error: str | None = None) -> bool:
+                   result: dict[str, Any] | None = None, error: str | None = None,
+                   error_code: str | None = None) -> bool:
         with self._lock:
             job = self._jobs.get(task_id)
             if job is None or job.status not in _ALLOWED_FROM[status]:
@@ -64,6 +65,8 @@ class InMemoryJobStore:
                 update["result"] = result
             if error is not None:
                 update["error"] = error
+            if error_code is not None:
+                update["error_code"] = error_code
             self._jobs[task_id] = job.model_copy(update=update, deep=True)
             return True
 

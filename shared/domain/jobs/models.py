@@ -32,6 +32,7 @@ class Job(BaseModel):
     request: dict[str, Any]
     result: dict[str, Any] | None = None
     error: str | None = None
+    error_code: str | None = None  # the machine code of the failure, when it has one (seed 004's list)
     alert: bool = False
     created_at: datetime
     updated_at: datetime

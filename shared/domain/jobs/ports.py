@@ -31,9 +31,10 @@ class JobStore(Protocol):
         ...
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
-                   result: dict[str, Any] | None = None, error: str | None = None) -> bool:
+                   result: dict[str, Any] | None = None, error: str | None = None,
+                   error_code: str | None = None) -> bool:
         """Moves a job forward to ``status`` (from pending or in_progress only); False, and no change, if the
-        job is unknown or already finished."""
+        job is unknown or already finished. ``error_code`` is the failure's machine code, when it has one."""
         ...
 
     def set_alert(self, task_id: str, alert: bool) -> Job | None:

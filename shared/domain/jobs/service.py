@@ -21,6 +21,7 @@ from typing import Any
 
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
+from shared.domain.jobs.analysis import AnalysisError
 from shared.domain.jobs.models import FINISHED, Job, JobKind, JobPage, JobStatus, ManeuverRequest, PassAnalysisRequest
 from shared.domain.jobs.ports import AccountDirectory, Clock, JobStarter, JobStore, SatelliteCatalog
 
@@ -73,7 +74,7 @@ class JobsService:
         try:  # the geometry is checked before anything is queued
             ground_points(request.ground_location)
         except ValueError as exc:
-            raise InvalidField("ground_location", str(exc)) from None
+            raise InvalidField("ground_location", str(exc), code=getattr(exc, "code", None)) from None
         job = self._new_job("pass_analyzer", principal, request.model_dump(mode="json"), request.name)
         self.jobs.create(job)
         try:
@@ -95,7 +96,11 @@ class JobsService:
         self.jobs.transition(task_id, "in_progress", progress=0.1)
         if job.kind != "pass_analyzer":
             raise ValueError(f"no worker for job kind {job.kind}")
-        result = self._analyse_passes(PassAnalysisRequest.model_validate(job.request))
+        try:
+            result = self._analyse_passes(PassAnalysisRequest.model_validate(job.request))
+        except AnalysisError as exc:  # recorded with its code; the state machine's Catch then finds it failed
+            self.jobs.transition(task_id, "failed", error=str(exc)[:1000], error_code=exc.code)
+            raise
         self.jobs.transition(task_id, "completed", progress=1.0, result=result)
         return "completed"
 
@@ -115,7 +120,7 @@ class JobsService:
         for norad in request.norad_ids:
             sat = self.catalog.get_satellite(norad)
             if sat is None or sat.tle is None:
-                raise ValueError(f"no element set stored for NORAD {norad}")
+                raise AnalysisError(f"no element set stored for NORAD {norad}", "NO-ELEMENT-SET")
             sets.append(parse_tle(sat.tle.line1, sat.tle.line2, sat.tle.name or sat.name))
         start, end = request.date[0].timestamp(), request.date[-1].timestamp()
         return analyse(sets, request.ground_location, start, end, request.min_elv_constraint,

@@ -1,9 +1,10 @@
 """Seeds 003/004's asynchronous API mechanics over the job records (the same records as the SSA task status
 and query history): ``…/initiate`` returns ``{pipelineId, status, nextTry}``; the Tasking API's
-``check-status`` reports the pipeline's status; ``…/retrieve`` returns the result once RESOLVED (409
-PIPELINE-NOT-PROCESSED before, 424 with the failure for a FAILED pipeline); listings are cursor-paginated
-(``{results, cursor}``). Permissions follow seed 004's dot-separated rule (``pipeline`` grants
-``pipeline.pass-analysis``)."""
+``check-status`` (and ``get-status``, which SpaceKnow clients poll) reports the pipeline's status;
+``…/retrieve`` returns the result once RESOLVED (409 PIPELINE-NOT-PROCESSED before, 424 with the code recorded
+on the failed job, else PIPELINE-FAILED); listings are cursor-paginated (``{results, cursor}``). Permissions
+follow seed 004's dot-separated rule (``pipeline`` grants ``pipeline.pass-analysis``); a missing one is 401.
+A pipeline's own permission covers its status checks. Body limit, 404/405/OPTIONS: ``mechanics``."""
 
 from __future__ import annotations
 
@@ -14,26 +15,29 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.errors import Conflict, DependencyFailed, InvalidRequest, NotFound
+from shared.domain.errors import Conflict, DependencyFailed, InvalidField, InvalidRequest, NotFound, Unprocessable
 from shared.domain.identity import Principal
 from shared.domain.jobs.models import Job, JobStatus
 from shared.domain.jobs.service import JobsService
-from shared.http import caller
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.pipeline.mechanics import BoundedBodyRoute, permitted, require
 from shared.surfaces.ssa.job_schemas import PassAnalyzerRequest
 from shared.timefmt import iso_ms
 from shared.wiring.jobs import jobs_service
 
-router = APIRouter(tags=["Pipelines"])
+router = APIRouter(tags=["Pipelines"], route_class=BoundedBodyRoute)
 
 Jobs = Annotated[JobsService, Depends(jobs_service)]
-PassAnalysisCaller = Annotated[Principal, caller("pipeline.pass-analysis")]
-TaskingCaller = Annotated[Principal, caller("pipeline.tasking")]
+PassAnalysisCaller = Annotated[Principal, permitted("pipeline.pass-analysis")]
+TaskingCaller = Annotated[Principal, permitted("pipeline.tasking")]
+# the status checks: the Tasking permission, or the permission of the kind of pipeline checked (below)
+StatusCaller = Annotated[Principal, permitted("pipeline.tasking", "pipeline.pass-analysis")]
 PipelineStatusName = Literal["NEW", "PROCESSING", "RESOLVED", "FAILED"]
 
 STATUS: dict[JobStatus, PipelineStatusName] = {"pending": "NEW", "in_progress": "PROCESSING",
                                                "completed": "RESOLVED", "failed": "FAILED"}
 NEXT_TRY_S: dict[str, int] = {"NEW": 5, "PROCESSING": 5}
+KIND_PERMISSION: dict[str, str] = {"pass_analyzer": "pipeline.pass-analysis"}
 PAGE_SIZE = 20
 MAX_PIPELINE_ID = 64
 
@@ -121,39 +125,63 @@ def pipeline(jobs: JobsService, pipeline_id: str, principal: Principal) -> Job:
     return job
 
 
+def status_of_pipeline(jobs: JobsService, pipeline_id: str, principal: Principal) -> dict[str, Any]:
+    job = pipeline(jobs, pipeline_id, principal)
+    if not principal.allows("pipeline.tasking"):
+        require(principal, KIND_PERMISSION.get(job.kind, "pipeline.tasking"))
+    return pipeline_view(job)
+
+
 # -- routes -------------------------------------------------------------------------------------------------
 @router.post("/pipeline/pass-analysis/initiate", response_model=Initiated, summary="Initiate a pass analysis",
-             operation_id="pass_analysis_initiate", responses=error_responses("pipeline", 401, 403, 422, 503))
+             operation_id="pass_analysis_initiate", responses=error_responses("pipeline", 401, 413, 422, 503))
 def initiate(body: PassAnalyzerRequest, jobs: Jobs, principal: PassAnalysisCaller) -> dict[str, Any]:
-    job = jobs.submit_pass_analysis(body.to_domain(), principal)
+    try:
+        job = jobs.submit_pass_analysis(body.to_domain(), principal)
+    except InvalidField as exc:
+        if exc.code != InvalidField.code:  # a specific code (EXTENT-TOO-SMALL…): the pipeline body carries it
+            raise Unprocessable(exc.message, code=exc.code, field=exc.field) from None
+        raise
     return {"pipelineId": job.task_id, "status": "NEW", "nextTry": NEXT_TRY_S["NEW"]}
 
 
 @router.post("/pipeline/pass-analysis/retrieve", response_model=PipelineResult,
              summary="Retrieve a pass analysis", operation_id="pass_analysis_retrieve",
-             responses=error_responses("pipeline", 401, 403, 404, 409, 422, 424))
+             responses=error_responses("pipeline", 401, 404, 409, 413, 422, 424))
 def retrieve(body: PipelineRef, jobs: Jobs, principal: PassAnalysisCaller) -> dict[str, Any]:
     job = pipeline(jobs, body.pipelineId, principal)
     status = STATUS[job.status]
     if status == "FAILED":
         raise DependencyFailed(f"pipeline {job.task_id} failed: {job.error or 'unknown reason'}",
-                               code="PIPELINE-FAILED")
+                               code=job.error_code or "PIPELINE-FAILED")
     if status != "RESOLVED":
         raise Conflict(f"pipeline {job.task_id} is {status}: retry in {NEXT_TRY_S[status]} s",
                        code="PIPELINE-NOT-PROCESSED")
     return {"pipelineId": job.task_id, "status": status, **(job.result or {})}
 
 
+STATUS_DESCRIPTION = ("Allowed with `pipeline.tasking`, or with the permission of the pipeline checked "
+                      "(`pipeline.pass-analysis` for a pass analysis).")
+
+
 @router.post("/tasking/check-status", response_model=PipelineStatus, response_model_exclude_unset=True,
              summary="Check a pipeline's status", operation_id="tasking_check_status",
-             responses=error_responses("pipeline", 401, 403, 404, 422))
-def check_status(body: PipelineRef, jobs: Jobs, principal: TaskingCaller) -> dict[str, Any]:
-    return pipeline_view(pipeline(jobs, body.pipelineId, principal))
+             description=STATUS_DESCRIPTION, responses=error_responses("pipeline", 401, 404, 413, 422))
+def check_status(body: PipelineRef, jobs: Jobs, principal: StatusCaller) -> dict[str, Any]:
+    return status_of_pipeline(jobs, body.pipelineId, principal)
+
+
+@router.post("/tasking/get-status", response_model=PipelineStatus, response_model_exclude_unset=True,
+             summary="Get a pipeline's status", operation_id="tasking_get_status",
+             description=f"{STATUS_DESCRIPTION} The same as `/tasking/check-status`, under the name SpaceKnow "
+                         "clients poll.", responses=error_responses("pipeline", 401, 404, 413, 422))
+def get_status(body: PipelineRef, jobs: Jobs, principal: StatusCaller) -> dict[str, Any]:
+    return status_of_pipeline(jobs, body.pipelineId, principal)
 
 
 @router.post("/tasking/list", response_model=PipelinePage, response_model_exclude_unset=True,
              summary="List pipelines", operation_id="tasking_list",
-             responses=error_responses("pipeline", 400, 401, 403, 422))
+             responses=error_responses("pipeline", 400, 401, 413, 422))
 def list_pipelines(jobs: Jobs, principal: TaskingCaller, body: ListRequest | None = None) -> dict[str, Any]:
     offset = decode_cursor(body.cursor if body else None)
     page = jobs.history(principal, offset=offset, limit=PAGE_SIZE)

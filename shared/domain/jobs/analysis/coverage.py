@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from groundlink_orbit import ElementSet, access_windows, geojson_ground_points
 
+from shared.domain.jobs.analysis import AnalysisError
+
 MAX_POINTS = 400
 DEFAULT_TILE_DEG = 0.5
 
@@ -43,12 +45,15 @@ def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def ground_points(geometry: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float | None]:
-    """Points to analyse and the tile size used (None for points and lines)."""
+    """Points to analyse and the tile size used (None for points and lines). ``AnalysisError``:
+    ``EXTENT-TOO-SMALL`` for a polygon without area, ``EXTENT-TOO-LARGE`` beyond ``MAX_POINTS`` points,
+    ``INVALID-GEOJSON`` for a geometry the orbit core cannot read."""
     kind = (geometry.get("geometry") or {}).get("type") if geometry.get("type") == "Feature" else geometry.get("type")
     if kind != "Polygon":
-        lat, lon = geojson_ground_points(geometry, DEFAULT_TILE_DEG)
+        lat, lon = _points(geometry, DEFAULT_TILE_DEG)
         if len(lat) > MAX_POINTS:
-            raise ValueError(f"the line has {len(lat)} points; at most {MAX_POINTS} are analysed")
+            raise AnalysisError(f"the line has {len(lat)} points; at most {MAX_POINTS} are analysed",
+                                "EXTENT-TOO-LARGE")
         return lat, lon, None
     rings = (geometry.get("geometry") or geometry).get("coordinates") or []
     try:
@@ -60,13 +65,20 @@ def ground_points(geometry: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, flo
     # start from the tile size that gives about MAX_POINTS tiles over the bounding box, then grow it
     tile = max(DEFAULT_TILE_DEG, math.sqrt(bbox_area / MAX_POINTS) if bbox_area > 0 else DEFAULT_TILE_DEG)
     for _ in range(20):
-        lat, lon = geojson_ground_points(geometry, tile)
+        lat, lon = _points(geometry, tile)
         if len(lat) == 0:
-            raise ValueError("the polygon has no area: no ground point lies inside it")
+            raise AnalysisError("the polygon has no area: no ground point lies inside it", "EXTENT-TOO-SMALL")
         if len(lat) <= MAX_POINTS:
             return lat, lon, tile
         tile *= math.sqrt(len(lat) / MAX_POINTS) * 1.05
-    raise ValueError("the polygon cannot be decomposed into at most 400 tiles")
+    raise AnalysisError(f"the polygon cannot be decomposed into at most {MAX_POINTS} tiles", "EXTENT-TOO-LARGE")
+
+
+def _points(geometry: dict[str, Any], tile_size_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        return geojson_ground_points(geometry, tile_size_deg)
+    except ValueError as exc:
+        raise AnalysisError(str(exc), "INVALID-GEOJSON") from None
 
 
 def analyse(element_sets: Sequence[ElementSet], geometry: dict[str, Any], start_unix_s: float, end_unix_s: float,

@@ -139,9 +139,14 @@ def test_a_failure_is_recorded_with_its_reason(world):
     catalog.satellites.pop(25544)  # the element set is gone by the time the worker runs
     with pytest.raises(ValueError, match="no element set stored for NORAD 25544"):
         service.run(job.task_id)
-    assert service.record_failure(job.task_id, "x" * 2000) is True
-    failed = store.get(job.task_id)
-    assert failed.status == "failed" and failed.error == "x" * 1000
+    failed = store.get(job.task_id)  # an analysis error is recorded by the run itself, with its code
+    assert (failed.status, failed.error, failed.error_code) == (
+        "failed", "no element set stored for NORAD 25544", "NO-ELEMENT-SET")
+    assert service.record_failure(job.task_id, "late") is False  # the state machine's Catch changes nothing
+    other = service.submit_pass_analysis(analysis(norad_ids=[43013]), ALICE)
+    assert service.record_failure(other.task_id, "x" * 2000) is True
+    failed = store.get(other.task_id)
+    assert failed.status == "failed" and failed.error == "x" * 1000 and failed.error_code is None
     assert service.run(job.task_id) == "failed"
 
 
