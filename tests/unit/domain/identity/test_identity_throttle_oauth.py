@@ -129,3 +129,11 @@ def test_wrong_secret_unknown_and_revoked_clients_are_invalid_client(oauth: OAut
 def test_a_client_needs_well_formed_scopes(oauth: OAuthClients, scopes: list[str]) -> None:
     with pytest.raises(InvalidRequest):
         oauth.register(scopes)
+
+
+def test_api_tokens_cannot_be_issued_for_an_oauth_client_subject() -> None:
+    from shared.adapters.memory.identity import MemoryApiTokenStore
+    from shared.domain.identity.service import ApiTokens
+
+    with pytest.raises(InvalidRequest, match="'oauth-' owners are OAuth clients"):
+        ApiTokens(MemoryApiTokenStore(), CountingTokenSecrets()).create("oauth-abc", ["sites.view"])
