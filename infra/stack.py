@@ -70,6 +70,8 @@ class GroundlinkStack(Stack):
             functions=functions,
             removal_policy=removal_policy,
         )
+        if "jwt_key_rotation" in self.functions.functions:
+            self.identity.rotate_with(self.functions.functions["jwt_key_rotation"])
         self.jobs = JobsConstruct(
             self,
             "Jobs",

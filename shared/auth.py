@@ -11,7 +11,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import jwt
@@ -28,18 +28,97 @@ API_TOKEN_PREFIX = "dsn_live_"
 # --- JWT -------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def signing_key() -> str:
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """The key that signs (``current``) and every key that verifies, by ``kid`` (the current and, during
+    a rotation's overlap, the previous one)."""
+
+    current: SigningKey
+    verifying: dict[str, str]
+    loaded_at: float
+
+
+KEY_CACHE_S = 300.0  # a rotated key is picked up within this long (an unknown kid reloads at once)
+_ring: KeyRing | None = None
+
+
+def _local_kid(secret: str) -> str:
+    return "env-" + hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+def _load_ring() -> KeyRing:
+    """From GROUNDLINK_JWT_SECRET (local and tests), else Secrets Manager (AWSCURRENT signs, AWSPREVIOUS
+    still verifies; the kid is the secret version's id), else — only when GROUNDLINK_ENVIRONMENT is
+    explicitly ``local`` — the public development key. Anything else fails closed."""
     settings = get_settings()
+    now = time.monotonic()
     if settings.jwt_secret:
-        return settings.jwt_secret
+        key = SigningKey(_local_kid(settings.jwt_secret), settings.jwt_secret)
+        return KeyRing(key, {key.kid: key.secret}, now)
     if settings.jwt_secret_arn:
         from shared.aws import client
 
-        return str(client("secretsmanager").get_secret_value(SecretId=settings.jwt_secret_arn)["SecretString"])
-    if settings.environment == "local":
-        return LOCAL_JWT_SECRET
-    raise RuntimeError("no JWT signing key configured (GROUNDLINK_JWT_SECRET or GROUNDLINK_JWT_SECRET_ARN)")
+        sm = client("secretsmanager")
+        current = sm.get_secret_value(SecretId=settings.jwt_secret_arn, VersionStage="AWSCURRENT")
+        key = SigningKey(str(current["VersionId"]), str(current["SecretString"]))
+        verifying = {key.kid: key.secret}
+        try:
+            previous = sm.get_secret_value(SecretId=settings.jwt_secret_arn, VersionStage="AWSPREVIOUS")
+            verifying[str(previous["VersionId"])] = str(previous["SecretString"])
+        except Exception as exc:  # no previous version before the first rotation
+            if "ResourceNotFound" not in type(exc).__name__ and "ResourceNotFound" not in str(exc):
+                raise
+        return KeyRing(key, verifying, now)
+    if settings.environment == "local" and "environment" in settings.model_fields_set:
+        key = SigningKey("local-development", LOCAL_JWT_SECRET)
+        return KeyRing(key, {key.kid: key.secret}, now)
+    raise RuntimeError(
+        "no JWT signing key configured (GROUNDLINK_JWT_SECRET or GROUNDLINK_JWT_SECRET_ARN); the public "
+        "development key is only used when GROUNDLINK_ENVIRONMENT is explicitly 'local'"
+    )
+
+
+def key_ring(*, reload: bool = False) -> KeyRing:
+    global _ring
+    ring = _ring
+    if reload or ring is None or time.monotonic() - ring.loaded_at > KEY_CACHE_S:
+        ring = _ring = _load_ring()
+    return ring
+
+
+def reset_key_ring() -> None:
+    """Forget the loaded keys (tests; settings changed)."""
+    global _ring
+    _ring = None
+
+
+def signing_key() -> str:
+    """The current signing secret."""
+    return key_ring().current.secret
+
+
+signing_key.cache_clear = reset_key_ring  # type: ignore[attr-defined]  # the former lru_cache's reset
+
+
+def _verification_key(token: str) -> str:
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError as exc:
+        raise NotAuthenticated(f"the token is invalid: {exc}", code="INVALID-JWT") from None
+    ring = key_ring()
+    if kid is None:  # issued before keys carried a kid: only the current key can have signed it
+        return ring.current.secret
+    if kid not in ring.verifying:  # maybe rotated since the keys were loaded
+        ring = key_ring(reload=True)
+    if kid not in ring.verifying:
+        raise NotAuthenticated("the token was signed with an unknown or retired key", code="INVALID-JWT")
+    return ring.verifying[str(kid)]
 
 
 def issue_jwt(
@@ -67,7 +146,8 @@ def issue_jwt(
         "scope": " ".join(scopes),
         **(extra or {}),
     }
-    return jwt.encode(claims, signing_key(), algorithm="HS256")
+    key = key_ring().current
+    return jwt.encode(claims, key.secret, algorithm="HS256", headers={"kid": key.kid})
 
 
 def decode_jwt(token: str, *, token_type: str = "access") -> dict[str, Any]:
@@ -75,7 +155,7 @@ def decode_jwt(token: str, *, token_type: str = "access") -> dict[str, Any]:
     try:
         claims = jwt.decode(
             token,
-            signing_key(),
+            _verification_key(token),
             algorithms=["HS256"],
             issuer=settings.jwt_issuer,
             options={"require": ["exp", "iat", "sub", "iss"]},
@@ -96,7 +176,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     scope = claims.get("scope") or ""
     scopes = tuple(scope.split()) if isinstance(scope, str) else tuple(scope)
     kind = claims.get("kind", "user")
-    if kind not in ("user", "service"):
+    if kind not in ("user", "service", "api_token"):
         kind = "user"
     return Principal(subject=str(claims["sub"]), scopes=scopes, kind=kind, claims=claims)
 
@@ -117,6 +197,19 @@ class JwtTokenIssuer:
     def read_refresh_token(self, token: str) -> RefreshClaims:
         claims: dict[str, Any] = decode_jwt(token, token_type="refresh")
         return RefreshClaims(subject=str(claims.get("sub", "")))
+
+
+class JwtClientTokenIssuer:
+    """The ``ClientTokenIssuer`` port: an OAuth client's access token is a Groundlink JWT (``sub`` = the
+    client id, ``kind`` ``api_token``: what it creates is recorded as an API client's) with the granted
+    scopes, so it works on every surface those scopes allow."""
+
+    @property
+    def access_ttl_s(self) -> int:
+        return get_settings().access_token_ttl_s
+
+    def client_access_token(self, client_id: str, scopes: Sequence[str]) -> str:
+        return issue_jwt(client_id, scopes, token_type="access", kind="api_token", extra={"client_id": client_id})
 
 
 # --- API tokens ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
   groundlink import-stations FILE | import-transmitters FILE | import-spacecraft FILE | import-satellites FILE
   groundlink import-news FILE                                      (news articles, JSON list, by id)
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
+  groundlink oauth-client create --scopes "…" [--name NAME] | list | revoke CLIENT_ID
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
 endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566). API tokens are printed
@@ -170,7 +171,45 @@ def _parser() -> argparse.ArgumentParser:
     rv = command(at_sub, "revoke", "revoke a token: it is refused from now on (revoking it again changes nothing)",
                  "example:\n  groundlink api-token revoke 3f2c9a0e1b7d4c55")
     rv.add_argument("token_id", metavar="TOKEN_ID", help="the tokenId printed by 'create' and 'list'")
+
+    oc = command(sub, "oauth-client", "manage OAuth 2.0 clients (client-credentials grant at POST /oauth2/token)",
+                 JWT_SCOPES + "\n" + LOCAL_NOTE)
+    oc_sub = oc.add_subparsers(dest="action", required=True, metavar="ACTION")
+    occ = command(oc_sub, "create", "register a client; its secret is printed once, only its SHA-256 is stored",
+                  JWT_SCOPES + "\n\nexample:\n  groundlink oauth-client create --scopes 'contacts.view sites.view' "
+                  "--name mission-ops\n  curl -u \"$CLIENT_ID:$CLIENT_SECRET\" -d grant_type=client_credentials "
+                  "http://127.0.0.1:8000/oauth2/token")
+    occ.add_argument("--scopes", required=True, metavar="'SCOPE …'",
+                     help="space-separated scopes the client may be granted (listed below)")
+    occ.add_argument("--name", default="", help="a label for the client (optional)")
+    command(oc_sub, "list", "list clients (never their secret): clientId, name, scopes, revoked …",
+            "example:\n  groundlink oauth-client list")
+    ocr = command(oc_sub, "revoke", "revoke a client: it obtains no more tokens (revoking it again changes nothing)",
+                  "example:\n  groundlink oauth-client revoke oauth-3f2c9a0e1b7d4c55aa01")
+    ocr.add_argument("client_id", metavar="CLIENT_ID", help="the clientId printed by 'create' and 'list'")
     return parser
+
+
+def _oauth_client(args: argparse.Namespace) -> int:
+    from shared.domain.errors import NotFound
+    from shared.surfaces.admin.oauth_clients import client_view, created_view
+    from shared.wiring.identity import oauth_clients_service
+
+    clients = oauth_clients_service()
+    if args.action == "create":
+        print(json.dumps(created_view(clients.register(args.scopes.split(), args.name)).model_dump(), indent=2))
+        return 0
+    if args.action == "list":
+        print(json.dumps([client_view(r).model_dump() for r in clients.list_clients()], indent=2))
+        return 0
+    try:
+        record = clients.revoke(args.client_id)
+    except NotFound:
+        print(f"groundlink: no OAuth client with id {args.client_id}", file=sys.stderr)
+        return 1
+    print(json.dumps({"clientId": record.client_id, "revoked": True,
+                      "revokedAt": client_view(record).revokedAt}))
+    return 0
 
 
 def _main(argv: list[str] | None) -> int:
@@ -178,6 +217,8 @@ def _main(argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "token":
+        # The CLI's rule (see _local_defaults): outside AWS, an unset environment is the local one.
+        os.environ.setdefault("GROUNDLINK_ENVIRONMENT", "local")
         from shared.auth import issue_jwt
 
         print(issue_jwt(args.subject, args.scopes.split(), ttl_s=args.ttl,
@@ -217,6 +258,9 @@ def _main(argv: list[str] | None) -> int:
             "import-satellites": importer.import_satellite_catalog,
         }[args.command]
         return _print_report(fn(repo, data))
+
+    if args.command == "oauth-client":
+        return _oauth_client(args)
 
     from shared.auth import api_tokens
     from shared.domain.errors import NotFound

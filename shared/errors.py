@@ -28,6 +28,7 @@ from shared.domain.errors import (
     NotFound,
     NotPermitted,
     TooLarge,
+    TooManyRequests,
     Unavailable,
     Unprocessable,
 )
@@ -51,6 +52,7 @@ STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (TooLarge, 413),
     (Unprocessable, 422),
     (DependencyFailed, 424),
+    (TooManyRequests, 429),
     (Unavailable, 503),
 )
 
@@ -145,7 +147,10 @@ def install_error_handlers(app: FastAPI, surface: str) -> ErrorRenderer:
         status = status_of(exc)
         if status >= 500:
             logger.error("request failed", extra={"error": exc.message, "code": exc.code})
-        return renderer.error(request, status, exc.message, exc.code)
+        response = renderer.error(request, status, exc.message, exc.code)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

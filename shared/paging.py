@@ -10,6 +10,8 @@ from pydantic import BaseModel
 
 T = TypeVar("T")
 
+MAX_LIMIT = 1000  # records per page
+
 
 class Page(BaseModel):
     start: int = 0
@@ -21,7 +23,8 @@ class Page(BaseModel):
 
 def _page(
     start: Annotated[int, Query(ge=0, description="index of the first record")] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000, description="maximum number of records")] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"maximum number of records: 1 to {MAX_LIMIT}, "
+                                "default 100")] = 100,
 ) -> Page:
     return Page(start=start, limit=limit)
 

@@ -79,3 +79,13 @@ class Unavailable(DomainError):
     """Temporarily unable (storage busy or unreachable): the caller may retry."""
 
     code = "SERVICE-UNAVAILABLE"
+
+
+class TooManyRequests(DomainError):
+    """Refused for a while (too many failed logins): the caller may retry after ``retry_after_s`` seconds."""
+
+    code = "TOO-MANY-REQUESTS"
+
+    def __init__(self, message: str, *, retry_after_s: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_s = max(1, int(retry_after_s))

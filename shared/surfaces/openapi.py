@@ -124,7 +124,8 @@ _SPACEGO_SCOPES = {
     "tle.view": "Read a spacecraft's current TLE",
     "tle.upload": "Upload a TLE for a spacecraft",
 }
-_SPACEGO_TOKEN_URL = "https://login.microsoftonline.com/f4246ccf-daeb-49b9-bc11-f01f5db1744f/oauth2/v2.0/token"
+# Groundlink's own token endpoint (functions/admin_tokens), relative to the host: RFC 6749 §4.4.
+_SPACEGO_TOKEN_URL = "/oauth2/token"
 
 _ORBAPI_SCOPES = {
     "passes:read": "Search satellite passes",
@@ -178,7 +179,10 @@ SURFACES: dict[str, SurfaceInfo] = {
             "oAuth2": {
                 "type": "oauth2",
                 "description": "The API supports OAuth 2.0 authentication mechanism to obtain an access token "
-                "(client credentials flow).",
+                "(client credentials flow): `POST /oauth2/token` (form-encoded `grant_type=client_credentials`, "
+                "optional `scope`; the client authenticates with HTTP Basic or `client_id`/`client_secret`) "
+                "answers `{access_token, token_type: Bearer, expires_in, scope}`. Clients are registered by an "
+                "operator (`groundlink oauth-client create`, `POST /admin/oauth-clients`).",
                 "flows": {"clientCredentials": {"tokenUrl": _SPACEGO_TOKEN_URL, "scopes": _SPACEGO_SCOPES}},
             },
         },

@@ -1,23 +1,37 @@
-"""Accounts, API tokens and mission profiles, assembled with their DynamoDB, scrypt and JWT adapters."""
+"""Accounts, API tokens, OAuth clients and mission profiles, assembled with their DynamoDB, argon2id and JWT
+adapters."""
 
 from __future__ import annotations
 
-from shared.domain.identity.service import Accounts, ApiTokens
+from shared.domain.identity.service import Accounts, ApiTokens, LoginThrottle, OAuthClients
 from shared.domain.profiles.service import MissionProfiles
+
+
+def login_throttle() -> LoginThrottle:
+    from shared.adapters.dynamo.identity import login_counter_store
+
+    return LoginThrottle(login_counter_store())
 
 
 def accounts_service() -> Accounts:
     from shared.adapters.dynamo.users import user_repository
-    from shared.adapters.passwords import ScryptPasswordHasher
+    from shared.adapters.passwords import Argon2PasswordHasher
     from shared.auth import JwtTokenIssuer
 
-    return Accounts(user_repository(), ScryptPasswordHasher(), JwtTokenIssuer())
+    return Accounts(user_repository(), Argon2PasswordHasher(), JwtTokenIssuer(), throttle=login_throttle())
 
 
 def api_tokens_service() -> ApiTokens:
     from shared.auth import api_tokens
 
     return api_tokens()
+
+
+def oauth_clients_service() -> OAuthClients:
+    from shared.adapters.dynamo.identity import oauth_client_store
+    from shared.auth import ApiTokenDigests, JwtClientTokenIssuer
+
+    return OAuthClients(oauth_client_store(), ApiTokenDigests(), JwtClientTokenIssuer())
 
 
 def profiles_service() -> MissionProfiles:

@@ -102,6 +102,32 @@ def test_cli_import_reaches_the_running_platform(runtime, tmp_path):
                                                 "longitude": -20.25, "altitude": 42}]
 
 
+def test_an_oauth_client_obtains_a_token_over_http_and_uses_it(runtime):
+    import base64
+
+    created = json.loads(cli("oauth-client", "create", "--scopes", "sites.view passes:read", "--name", "e2e",
+                             env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime.moto}))
+    credentials = base64.b64encode(f"{created['clientId']}:{created['clientSecret']}".encode()).decode()
+    req = urllib.request.Request(f"{runtime.base}/oauth2/token", data=b"grant_type=client_credentials&scope=sites.view",
+                                 headers={"Authorization": f"Basic {credentials}",
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 200 and resp.headers["Cache-Control"] == "no-store"
+        grant = json.loads(resp.read())
+    assert (grant["token_type"], grant["scope"], grant["expires_in"]) == ("Bearer", "sites.view", 3600)
+    status, _, body = call(f"{runtime.base}/api/v1/sites/3", grant["access_token"])
+    assert status == 200 and body["acronym"] == "ESR"
+    status, _, body = call(f"{runtime.base}/api/v1/spacecraft", grant["access_token"])
+    assert status == 403 and "spacecraft.view" in body["detail"]  # only the granted scope
+    bad = urllib.request.Request(f"{runtime.base}/oauth2/token", data=b"grant_type=client_credentials",
+                                 headers={"Authorization": "Basic " + base64.b64encode(b"oauth-x:y").decode(),
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(bad, timeout=30)
+    assert refused.value.code == 401 and refused.value.headers["WWW-Authenticate"] == 'Basic realm="groundlink"'
+    assert json.loads(refused.value.read())["error"] == "invalid_client"
+
+
 @pytest.mark.parametrize("variable", ["GROUNDLINK_PORT", "GROUNDLINK_MOTO_PORT"])
 def test_a_taken_port_stops_the_start_at_once_with_one_line(variable):
     """Another program (another local AWS emulator on 4566, say) holds one of the two ports: nothing starts,

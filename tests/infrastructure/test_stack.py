@@ -240,12 +240,18 @@ def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
             actions = _as_list(statement["Action"])
             for resource in _as_list(statement["Resource"]):
                 if resource == "*":
-                    assert all(a.startswith(WILDCARD_ACTION_PREFIXES) for a in actions), (spec.name, actions)
+                    # the rotation schedule also grants its function secretsmanager:GetRandomPassword (no resource)
+                    wildcard = WILDCARD_ACTION_PREFIXES + (
+                        ("secretsmanager:GetRandomPassword",) if spec.name == "jwt_key_rotation" else ())
+                    assert all(a.startswith(wildcard) for a in actions), (spec.name, actions)
                 elif resource == own_logs:
                     assert set(actions) <= {"logs:CreateLogStream", "logs:PutLogEvents"}
                 elif resource == secret_ref:
                     assert spec.needs_jwt_secret, f"{spec.name} may read the JWT key without needing it"
-                    assert set(actions) <= {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+                    allowed = {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+                    if spec.name == "jwt_key_rotation":  # the rotation schedule's grants, on this key only
+                        allowed |= {"secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"}
+                    assert set(actions) <= allowed, (spec.name, actions)
                 elif _bucket_of_resource(any_synth, resource):
                     assert _bucket_of_resource(any_synth, resource) in spec.buckets, (spec.name, resource)
                     assert all(a.startswith("s3:") for a in actions)
@@ -444,3 +450,13 @@ def test_every_log_group_has_a_retention(any_synth: Synth) -> None:
     assert len(log_groups) == len(any_synth.functions) + len(any_synth.stack.jobs.state_machines) + 1
     for log_group in log_groups.values():
         assert log_group["Properties"]["RetentionInDays"] > 0
+
+
+def test_the_jwt_signing_key_is_rotated_on_a_schedule_by_its_function(synth: Synth) -> None:
+    rotations = synth.template.find_resources("AWS::SecretsManager::RotationSchedule")
+    [(_, rotation)] = rotations.items()
+    props = rotation["Properties"]
+    assert props["SecretId"] == {"Ref": synth.logical_id(synth.stack.identity.jwt_secret)}
+    assert props["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+    function = synth.stack.functions.function("jwt_key_rotation")
+    assert props["RotationLambdaARN"] == {"Fn::GetAtt": [synth.logical_id(function), "Arn"]}

@@ -192,7 +192,7 @@ def test_security_schemes_are_the_seeds() -> None:
     spacego = surface_document("spacego")["components"]["securitySchemes"]
     assert spacego["bearerAuth"] == {**spacego["bearerAuth"], "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     flow = spacego["oAuth2"]["flows"]["clientCredentials"]
-    assert flow["tokenUrl"].endswith("/oauth2/v2.0/token")
+    assert flow["tokenUrl"] == "/oauth2/token"  # Groundlink's own token endpoint (RFC 6749 §4.4)
     assert set(flow["scopes"]) == {"contacts.view", "contacts.create", "contacts.cancel", "spacecraft.view",
                                    "sites.view", "tle.view", "tle.upload"}
     api_token = surface_document("orbapi")["components"]["securitySchemes"]["apiToken"]

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from functions.ssa_auth.app import app
 from functions.ssa_core.app import app as core_app
 from shared.adapters.dynamo.users import user_repository
+from shared.adapters.passwords import hash_password_scrypt
 from shared.auth import decode_jwt
 from shared.aws import client as aws_client
 
@@ -68,9 +69,67 @@ def test_password_hash_is_stored_never_returned(aws):
     r = register()
     assert "password" not in r.text and "scrypt" not in r.text
     user = user_repository().get_user(r.json()["id"])
-    assert user.password_hash.startswith("scrypt$16384$8$1$") and PASSWORD not in user.password_hash
+    assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and PASSWORD not in user.password_hash
     assert "password_hash" not in repr(user)
-    assert "scrypt" not in login().text
+    assert "scrypt" not in login().text and "argon2" not in login().text
+
+
+def test_a_scrypt_hash_still_logs_in_and_is_rehashed_with_argon2id(aws):
+    # Given a user whose password was stored before argon2id (scrypt)
+    user_id = register().json()["id"]
+    user_repository().set_password_hash(user_id, hash_password_scrypt(PASSWORD))
+    # When they log in with the right password, it works, and the stored hash is now argon2id
+    r = login()
+    assert r.status_code == 200 and r.json()["user"]["id"] == user_id
+    stored = user_repository().get_user(user_id).password_hash
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert login().status_code == 200
+    # A wrong password never re-hashes
+    user_repository().set_password_hash(user_id, old := hash_password_scrypt(PASSWORD))
+    assert login(password="Wr0ng!password").status_code == 401
+    assert user_repository().get_user(user_id).password_hash == old
+
+
+def test_failed_logins_lock_the_account_out_with_429_and_retry_after(aws):
+    register()
+    for _ in range(5):  # five failures answer 401
+        r = login(password="Wr0ng!password")
+        assert (r.status_code, r.json()) == (401, {"detail": "Invalid credentials", "status_code": 401})
+    # then even the right password answers 429 in SSA's format, with Retry-After, until the cool-down ends
+    for password in ("Wr0ng!password", PASSWORD):
+        r = login(password=password)
+        assert r.status_code == 429
+        assert 0 < int(r.headers["Retry-After"]) <= 900
+        body = r.json()
+        assert set(body) == {"detail", "status_code"} and body["status_code"] == 429
+        assert body["detail"].startswith("too many failed logins: try again in ")
+    # another account is not locked (the address limit is higher)
+    register("ada@example.com", "Ada")
+    assert login("ada@example.com").status_code == 200
+    # the counter lives in the identity table with its TTL attribute
+    item = aws_client("dynamodb").get_item(
+        TableName="groundlink-identity", Key={"pk": {"S": "LOGINFAIL#account:john@example.com"}, "sk": {"S": "COUNTER"}}
+    )["Item"]
+    assert int(item["count"]["N"]) >= 5 and int(item["expires_at"]["N"]) == int(item["locked_until"]["N"])
+
+
+def test_failed_logins_from_one_address_lock_that_address_out(aws):
+    for i in range(20):  # twenty different (unknown) accounts from one address
+        assert login(f"nobody{i}@example.com").status_code == 401
+    register()
+    r = login()
+    assert r.status_code == 429 and "Retry-After" in r.headers
+    assert r.json()["status_code"] == 429
+
+
+def test_a_successful_login_clears_the_account_counter(aws):
+    register()
+    for _ in range(4):
+        assert login(password="Wr0ng!password").status_code == 401
+    assert login().status_code == 200
+    for _ in range(4):
+        assert login(password="Wr0ng!password").status_code == 401
+    assert login().status_code == 200
 
 
 @pytest.mark.parametrize(

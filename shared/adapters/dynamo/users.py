@@ -1,6 +1,6 @@
 """SSA users in the ``identity`` table.
 
-  USER#<id>           / PROFILE   the user (with its scrypt password hash)
+  USER#<id>           / PROFILE   the user (with its argon2id password hash)
   EMAIL#<lower email> / USER      uniqueness of the email, case-insensitive; holds the user id
   NAME#<casefold name>/ USER      uniqueness of the name, case-insensitive; holds the user id
   COUNTER#user        / COUNTER   the last id handed out (atomic ADD)
@@ -99,6 +99,16 @@ class DynamoUserRepository:
             UpdateExpression="SET is_active = :a",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeValues={":a": value(active)},
+        )
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replaces the stored hash (re-hashing with argon2id after a login with an older hash)."""
+        ddb().update_item(
+            TableName=self.table,
+            Key=self._key(f"USER#{user_id}", "PROFILE"),
+            UpdateExpression="SET password_hash = :h",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":h": value(password_hash)},
         )
 
 

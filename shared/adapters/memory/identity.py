@@ -1,4 +1,5 @@
-"""In-memory identity ports: ``AccountStore``, ``ApiTokenStore``, and simple ``PasswordHasher``,
+"""In-memory identity ports: ``AccountStore``, ``ApiTokenStore``, ``LoginCounterStore``,
+``OAuthClientStore``, and simple ``PasswordHasher``,
 ``TokenIssuer`` and ``ApiTokenSecrets`` doubles for domain tests."""
 
 from __future__ import annotations
@@ -7,11 +8,13 @@ import hashlib
 import itertools
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shared.domain.errors import Conflict, NotAuthenticated
 from shared.domain.identity.accounts import User, email_key, name_key
+from shared.domain.identity.oauth import OAuthClientRecord
 from shared.domain.identity.ports import RefreshClaims
+from shared.domain.identity.throttle import LoginCounter
 from shared.domain.identity.tokens import ApiTokenRecord
 
 
@@ -44,6 +47,12 @@ class MemoryAccountStore:
                 raise KeyError(user_id)
             self._users[user_id] = self._users[user_id].model_copy(update={"is_active": active})
 
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        with self._lock:
+            if user_id not in self._users:
+                raise KeyError(user_id)
+            self._users[user_id] = self._users[user_id].model_copy(update={"password_hash": password_hash})
+
 
 class MemoryApiTokenStore:
     def __init__(self) -> None:
@@ -74,6 +83,71 @@ class MemoryApiTokenStore:
             return record.model_copy(update={"revoked": True})
 
 
+class MemoryLoginCounterStore:
+    def __init__(self) -> None:
+        self._counters: dict[str, LoginCounter] = {}
+        self._lock = threading.Lock()
+
+    def get_counter(self, key: str, now: datetime) -> LoginCounter | None:
+        counter = self._counters.get(key)
+        return counter if counter is not None and counter.expires_at > now else None
+
+    def add_failure(self, key: str, now: datetime, window_s: int) -> LoginCounter:
+        with self._lock:
+            counter = self.get_counter(key, now)
+            if counter is None:
+                counter = LoginCounter(key=key, count=1, expires_at=now + timedelta(seconds=window_s))
+            else:
+                counter = counter.model_copy(update={"count": counter.count + 1})
+            self._counters[key] = counter
+            return counter
+
+    def lock(self, key: str, until: datetime) -> None:
+        with self._lock:
+            counter = self._counters.get(key) or LoginCounter(key=key, count=0, expires_at=until)
+            self._counters[key] = counter.model_copy(update={"locked_until": until, "expires_at": until})
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._counters.pop(key, None)
+
+
+class MemoryOAuthClientStore:
+    def __init__(self) -> None:
+        self._clients: dict[str, OAuthClientRecord] = {}
+        self._lock = threading.Lock()
+
+    def put_oauth_client(self, record: OAuthClientRecord) -> None:
+        with self._lock:
+            if record.client_id in self._clients:
+                raise Conflict(f"OAuth client {record.client_id} already exists")
+            self._clients[record.client_id] = record
+
+    def get_oauth_client(self, client_id: str) -> OAuthClientRecord | None:
+        return self._clients.get(client_id)
+
+    def list_oauth_clients(self) -> list[OAuthClientRecord]:
+        return sorted(self._clients.values(), key=lambda r: r.created_at)
+
+    def revoke_oauth_client(self, client_id: str) -> OAuthClientRecord | None:
+        with self._lock:
+            record = self._clients.get(client_id)
+            if record is None:
+                return None
+            record = record.model_copy(update={"revoked": True, "revoked_at": record.revoked_at or datetime.now(UTC)})
+            self._clients[client_id] = record
+            return record
+
+
+class FakeClientTokenIssuer:
+    """Readable client tokens (``client:<client_id>:<scopes>``) for domain tests."""
+
+    access_ttl_s = 3600
+
+    def client_access_token(self, client_id: str, scopes: Sequence[str]) -> str:
+        return f"client:{client_id}:{' '.join(scopes)}"
+
+
 class PlainPasswordHasher:
     """Not for production: a fast stand-in (unsalted SHA-256) for domain tests."""
 
@@ -85,6 +159,9 @@ class PlainPasswordHasher:
 
     def verify(self, password: str, stored: str) -> bool:
         return stored == self.hash(password)
+
+    def needs_rehash(self, stored: str) -> bool:
+        return not stored.startswith("sha256$")
 
     def burn(self, password: str) -> None:
         self.burned += 1

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Protocol
 
 from shared.domain.identity.accounts import User
+from shared.domain.identity.oauth import OAuthClientRecord
+from shared.domain.identity.throttle import LoginCounter
 from shared.domain.identity.tokens import ApiTokenRecord
 
 
@@ -26,6 +28,10 @@ class AccountStore(Protocol):
         ...
 
     def set_active(self, user_id: int, active: bool) -> None: ...
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace the stored hash (re-hashing under today's scheme after a successful login)."""
+        ...
 
 
 class ApiTokenStore(Protocol):
@@ -48,6 +54,10 @@ class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
     def verify(self, password: str, stored: str) -> bool: ...
+
+    def needs_rehash(self, stored: str) -> bool:
+        """True when ``stored`` was made by an older scheme or with other parameters than today's."""
+        ...
 
     def burn(self, password: str) -> None:
         """The work of one verification, for unknown accounts (the answer time does not reveal them)."""
@@ -88,3 +98,47 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """Aware UTC."""
         ...
+
+
+class LoginCounterStore(Protocol):
+    """Failed-login counters, one per key (``account:<email>``, ``address:<ip>``), that expire by themselves
+    (DynamoDB TTL). A counter whose ``expires_at`` has passed is absent, whether or not it was deleted yet."""
+
+    def get_counter(self, key: str, now: datetime) -> LoginCounter | None: ...
+
+    def add_failure(self, key: str, now: datetime, window_s: int) -> LoginCounter:
+        """Count one failure (atomically); an absent counter starts a window of ``window_s`` at ``now``."""
+        ...
+
+    def lock(self, key: str, until: datetime) -> None:
+        """Lock the key until ``until`` (the counter then expires at ``until``)."""
+        ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class OAuthClientStore(Protocol):
+    """OAuth 2.0 clients (client-credentials grant), found by ``client_id``."""
+
+    def put_oauth_client(self, record: OAuthClientRecord) -> None:
+        """Raises ``Conflict`` when the ``client_id`` exists."""
+        ...
+
+    def get_oauth_client(self, client_id: str) -> OAuthClientRecord | None: ...
+
+    def list_oauth_clients(self) -> list[OAuthClientRecord]:
+        """Oldest first."""
+        ...
+
+    def revoke_oauth_client(self, client_id: str) -> OAuthClientRecord | None:
+        """Mark revoked (idempotent: the first ``revoked_at`` is kept); ``None`` when unknown."""
+        ...
+
+
+class ClientTokenIssuer(Protocol):
+    """Access tokens for OAuth clients (a Groundlink JWT whose scopes are the granted ones)."""
+
+    @property
+    def access_ttl_s(self) -> int: ...
+
+    def client_access_token(self, client_id: str, scopes: Sequence[str]) -> str: ...

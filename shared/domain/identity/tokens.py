@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 SCOPE_PATTERN = r"^[a-z][a-z0-9-]*([.:][a-z0-9-]+)*$"
 USER_OWNER_PREFIX = "user-"
 STATION_OWNER_PREFIX = "station-"
+OAUTH_OWNER_PREFIX = "oauth-"
 STATION_SCOPE = "station"
 
 
@@ -51,6 +52,8 @@ class NewApiToken(BaseModel):
             raise ValueError("may contain only letters, digits and _ . @ - (it names the owner's S3 prefix)")
         if v.startswith(USER_OWNER_PREFIX):
             raise ValueError("'user-' owners are SSA accounts: API tokens cannot be issued for them")
+        if v.startswith(OAUTH_OWNER_PREFIX):
+            raise ValueError("'oauth-' owners are OAuth clients: API tokens cannot be issued for them")
         return v
 
     @model_validator(mode="after")

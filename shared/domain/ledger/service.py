@@ -206,7 +206,11 @@ class LedgerService:
         if req.start < floor_minute(now):
             raise InvalidField("start", f"{iso_minute(req.start)} is in the past")
         if req.end > ceil_minute(horizon):
-            raise InvalidField("end", f"{iso_minute(req.end)} is beyond the booking horizon ({iso_minute(horizon)})")
+            days = (horizon - now).days
+            raise InvalidField("end", f"{iso_minute(req.end)} is beyond the booking horizon of {days} days "
+                                      f"({iso_minute(horizon)}): the spacecraft's registered horizon, at most "
+                                      f"{PREDICTION_HORIZON.days} days (see booking_horizon in its contact service "
+                                      "configuration)")
         windows = self._passes(self._satellite_of(sc), site, req.start, req.end)
         if containing_pass(windows, req.start.timestamp(), req.end.timestamp(), CONTACT_EDGE_S) is None:
             raise Conflict(f"the contact {iso_minute(req.start)}–{iso_minute(req.end)} at site '{site.id}' is not "

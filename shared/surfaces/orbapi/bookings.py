@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import Booking, BookingStatus
-from shared.domain.ledger.policy import MAX_WINDOW, ORBAPI_CANCEL
+from shared.domain.ledger.policy import MAX_WINDOW, ORBAPI_CANCEL, PREDICTION_HORIZON
 from shared.domain.ledger.service import BookingRequest as BookingIntent
 from shared.domain.ledger.service import LedgerService, SlotRequest, UplinkRequest
 from shared.http import caller
@@ -22,14 +22,16 @@ from shared.wiring import ledger as wiring
 router = APIRouter(tags=["Bookings"])
 
 MAX_SLOTS = 20
+MAX_WINDOW_HOURS = int(MAX_WINDOW.total_seconds() // 3600)
 BookingId = Annotated[int, Path(ge=1, le=10**12, description="booking id")]
 Ledger = Annotated[LedgerService, Depends(wiring.ledger_service)]
 
 
 # -- requests ------------------------------------------------------------------------------------------
 class SlotIn(BaseModel):
-    start: UtcDateTime
-    end: UtcDateTime
+    start: UtcDateTime = Field(description="Not in the past.")
+    end: UtcDateTime = Field(description=f"After `start`, at most {MAX_WINDOW_HOURS} hours after it, and within the "
+                             f"booking horizon of {PREDICTION_HORIZON.days} days from now.")
     gs_id: str = Field(min_length=1, max_length=64, description="Ground station ID")
 
     @field_validator("gs_id", mode="before")
@@ -42,7 +44,7 @@ class SlotIn(BaseModel):
         if self.end <= self.start:
             raise ValueError("end must be after start")
         if self.end - self.start > MAX_WINDOW:
-            raise ValueError("a slot may last at most 24 hours")
+            raise ValueError(f"a slot may last at most {MAX_WINDOW_HOURS} hours")
         return self
 
 
@@ -51,7 +53,9 @@ class BookingRequest(BaseModel):
 
     norad_cat_id: int = Field(ge=1, le=999_999_999, description="Satellite NORAD catalog ID")
     type: Literal["data", "lora"] = Field(description="Mission type")
-    slots: list[SlotIn] = Field(min_length=1, max_length=MAX_SLOTS, description="Requested reservation windows")
+    slots: list[SlotIn] = Field(min_length=1, max_length=MAX_SLOTS,
+                                description=f"Requested reservation windows (1 to {MAX_SLOTS}; slots at one ground "
+                                            "station may not overlap each other)")
     uplinkFile: UplinkFileRequest | None = None  # noqa: N815 (seed's field name)
 
     @model_validator(mode="after")

@@ -12,7 +12,7 @@ from shared.domain.errors import Conflict, InvalidRequest
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import CONTACT_STATES, Booking, ContactState, contact_state
 from shared.domain.ledger.policy import SPACEGO_CANCEL
-from shared.domain.ledger.service import ContactFilter, ContactRequest, LedgerService
+from shared.domain.ledger.service import AVAILABILITY_SPAN, ContactFilter, ContactRequest, LedgerService
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.spacego.params import query_lists
@@ -57,8 +57,10 @@ class ContactCreateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     spacecraft_id: str = Field(min_length=1, max_length=64)
-    start: UtcDateTime = Field(description="Minutes accuracy, rounding down the seconds.")
-    end: UtcDateTime = Field(description="Minutes accuracy, rounding up the seconds.")
+    start: UtcDateTime = Field(description="Minutes accuracy, rounding down the seconds. Not in the past.")
+    end: UtcDateTime = Field(description="Minutes accuracy, rounding up the seconds. After `start`, at most "
+                             "24 hours after it, and within the spacecraft's booking horizon (its contact service "
+                             "configuration's `booking_horizon`; at most 14 days from now).")
     site_id: str = Field(min_length=1, max_length=64)
     service: ContactServiceConfiguration
     customizations: ContactCustomizations | None = None
@@ -171,12 +173,20 @@ def _contact_filter(params: dict[str, list[str]]) -> ContactFilter:
 
 # -- routes ----------------------------------------------------------------------------------------------
 @router.get("/api/v1/contacts", response_model=list[Contact], response_model_exclude_none=True,
-            summary="Get contacts with optional filtering", responses=error_responses("spacego", 400, 401, 403))
+            summary="Get contacts with optional filtering",
+            description="Query parameters: `spacecraft_id`, `site_id`, `state` (repeatable), `start` and `end` "
+                        f"(ISO 8601 UTC; `start` defaults to now, `end` to `start` + {DEFAULT_WINDOW.days} days), "
+                        "`last_updated` (only contacts updated since). Any other parameter is refused with 400.",
+            responses=error_responses("spacego", 400, 401, 403))
 def list_contacts(request: Request, ledger: Ledger, principal: Principal = caller("contacts.view")) -> list[Contact]:
     return [contact_view(b) for b in ledger.contacts(principal, _contact_filter(query_lists(request)))]
 
 
 @router.post("/api/v1/contacts", status_code=201, response_model=ContactId, summary="Request a contact",
+             description="The contact must lie inside one visibility pass of the spacecraft over the site, free of "
+                         "other reservations (see `/contacts/availability`), last at most 24 hours and end within "
+                         "the spacecraft's booking horizon (at most 14 days from now); otherwise 400 naming the "
+                         "limit.",
              responses=error_responses("spacego", 400, 401, 403))
 def create_contact(body: ContactCreateRequest, ledger: Ledger,
                    principal: Principal = caller("contacts.create")) -> ContactId:
@@ -195,6 +205,9 @@ def create_contact(body: ContactCreateRequest, ledger: Ledger,
 @router.get("/api/v1/contacts/availability", response_model=GetAvailabilityResponse,
             response_model_exclude_none=True,
             summary="Get the availability for a specific spacecraft and service, site and time range",
+            description="Required query parameters: `spacecraft_id`, `site_id`, `service_config_id`, `start` and "
+                        f"`end` (ISO 8601 UTC). The range `start`–`end` may span at most {AVAILABILITY_SPAN.days} "
+                        "days (400 otherwise).",
             responses=error_responses("spacego", 400, 401, 403))
 def availability(request: Request, ledger: Ledger,
                  principal: Principal = caller("contacts.view")) -> GetAvailabilityResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, StringConstraints
 
 from shared.domain.identity.accounts import Registration, User
@@ -110,9 +110,13 @@ def register(body: RegisterRequest, accounts: AccountsService) -> RegisteredUser
 
 
 @router.post("/auth/login", response_model=LoginResponse, summary="Login", operation_id="login",
-             responses=error_responses("ssa", 401, 422))
-def login(body: LoginRequest, accounts: AccountsService) -> LoginResponse:
-    return login_view(accounts.login(body.email, body.password))
+             description="After 5 failed logins for one account, or 20 from one client address, within 15 "
+                         "minutes, every login for it (a correct password too) answers 429 with `Retry-After` "
+                         "(seconds) for 15 minutes.",
+             responses=error_responses("ssa", 401, 422, 429))
+def login(body: LoginRequest, accounts: AccountsService, request: Request) -> LoginResponse:
+    address = request.client.host if request.client else None
+    return login_view(accounts.login(body.email, body.password, address))
 
 
 @router.post("/auth/refresh", response_model=RefreshResponse, summary="Refresh Token", operation_id="refresh_token",
