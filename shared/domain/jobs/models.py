@@ -18,6 +18,11 @@ JobStatus = Literal["pending", "in_progress", "completed", "failed"]
 ManeuverMethod = Literal["ml", "inc", "sma"]
 
 FINISHED: tuple[JobStatus, ...] = ("completed", "failed")
+OPEN: tuple[JobStatus, ...] = ("pending", "in_progress")
+
+
+class JobError(Exception):
+    """A job cannot be computed. Its message is a sentence about the job, shown to the client as the reason."""
 
 
 class Job(BaseModel):
@@ -32,6 +37,7 @@ class Job(BaseModel):
     request: dict[str, Any]
     result: dict[str, Any] | None = None
     error: str | None = None
+    execution_id: str | None = None  # the execution that claimed the job (pending → in_progress)
     alert: bool = False
     created_at: datetime
     updated_at: datetime
