@@ -4,6 +4,7 @@ structurally). DynamoDB implementations live in ``shared.adapters.dynamo``, in-m
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -45,7 +46,7 @@ class JobStore(Protocol):
         the job is unknown, finished or held by another execution."""
         ...
 
-    def open_jobs(self, created_before: datetime) -> list[Job]:
+    def open_jobs(self, created_before: datetime) -> builtins.list[Job]:
         """Every ``pending`` or ``in_progress`` job created before ``created_before`` (any order)."""
         ...
 
