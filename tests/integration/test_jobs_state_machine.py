@@ -332,3 +332,31 @@ def test_an_execution_that_times_out_ends_its_job_failed_once(machine, monkeypat
     # Then the abandoned run's late completion changes nothing: one terminal state
     time.sleep(3)
     assert job_store().get(task_id) == failed
+
+
+def test_the_local_sweep_timer_fails_a_job_left_open(machine):
+    # Given a job submitted two hours ago whose execution never recorded anything
+    import dataclasses
+    from datetime import timedelta
+
+    from infra.local.timers import SweepTimers
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.resources import FUNCTIONS
+
+    repo = job_store()
+    then = datetime.now(UTC) - timedelta(hours=2)
+    task_id = str(uuid.uuid4())
+    repo.create(Job(task_id=task_id, history_id=repo.next_history_id(), kind="pass_analyzer", owner="user-1",
+                    request=ANALYSIS, created_at=then, updated_at=then))
+    # When the local runtime's timer ticks (every second here, every 5 minutes in the runtime)
+    timers = SweepTimers((dataclasses.replace(JOBS_STATE_MACHINE, sweep_every_s=1),), FUNCTIONS).start()
+    try:
+        deadline = time.monotonic() + 20
+        while repo.get(task_id).status == "pending" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        timers.stop()
+    # Then the job is failed with a sentence
+    job = repo.get(task_id)
+    assert (job.status, job.error) == (
+        "failed", "the job did not finish within 70 minutes of its submission and was given up; submit it again")
