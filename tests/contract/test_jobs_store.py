@@ -147,3 +147,15 @@ def test_the_alert_flag(store: JobStore) -> None:
     assert store.get(job.task_id).alert is True
     assert store.set_alert(job.task_id, False).alert is False
     assert store.set_alert(str(uuid.uuid4()), True) is None
+
+
+def test_the_create_transaction_carries_a_token_derived_from_the_job(dynamo_tables) -> None:
+    tokens: list[str] = []
+    client("dynamodb").meta.events.register(
+        "provide-client-params.dynamodb.TransactWriteItems",
+        lambda params, **_: tokens.append(params.get("ClientRequestToken")))
+    dynamo = DynamoJobStore()
+    job = new_job(dynamo)
+    dynamo.create(job)  # retried: the same token, and a success
+    new_job(dynamo)
+    assert tokens[0] == tokens[1] != tokens[2] and all(t and len(t) <= 36 for t in tokens)
