@@ -42,7 +42,8 @@ def handle(event: dict) -> dict:
     if event.get("detail-type") == EXECUTION_STATUS_CHANGE:
         detail = event.get("detail") or {}
         task_id, status = str(detail.get("name", "")), str(detail.get("status", ""))
-        recorded = bool(task_id) and jobs_service().execution_ended(task_id, status)
+        execution_id = str(detail.get("executionArn") or "") or None
+        recorded = bool(task_id) and jobs_service().execution_ended(task_id, status, execution_id)
         return {"task_id": task_id, "execution_status": status, "recorded": recorded}
     if event.get("detail-type") == SCHEDULED_EVENT:
         return {"swept": jobs_service().sweep()}

@@ -164,14 +164,17 @@ class JobsService:
         logger.warning("job failed", extra={"task_id": task_id, "recorded": changed})
         return changed
 
-    def execution_ended(self, task_id: str, status: str) -> bool:
+    def execution_ended(self, task_id: str, status: str, execution_id: str | None = None) -> bool:
         """An execution of the job ended ``FAILED``, ``TIMED_OUT`` or ``ABORTED`` (``SUCCEEDED`` and others
-        change nothing): a job it left open becomes ``failed`` with a sentence saying why. True if it did."""
+        change nothing): a job it left open becomes ``failed`` with a sentence saying why. A job another
+        execution holds is left to that one. True if the job failed."""
         reason = EXECUTION_END_REASONS.get(status)
         if reason is None:
             return False
         job = self.jobs.get(task_id)
         if job is None or job.status in FINISHED:
+            return False
+        if execution_id and job.execution_id and job.execution_id != execution_id:
             return False
         changed = self.jobs.transition(task_id, "failed", error=reason)
         logger.warning("job left open by its execution", extra={"task_id": task_id, "execution_status": status,

@@ -243,6 +243,16 @@ def test_an_execution_timeout_fails_the_running_job_once(world):
     assert store.get(job.task_id) == failed
 
 
+def test_an_ended_execution_leaves_a_job_another_execution_holds(world):
+    service, store, _, _ = world
+    job = service.submit_pass_analysis(analysis(), ALICE)
+    assert store.claim(job.task_id, "exec-1")
+    assert service.execution_ended(job.task_id, "FAILED", "exec-2") is False
+    assert store.get(job.task_id).status == "in_progress"
+    assert service.execution_ended(job.task_id, "ABORTED", "exec-1") is True
+    assert store.get(job.task_id).error == "the job was stopped before it finished; submit it again"
+
+
 def test_the_sweep_fails_jobs_open_past_their_bound_only(world):
     service, store, _, _ = world
     stuck = service.submit_pass_analysis(analysis(name="stuck"), ALICE)
