@@ -75,12 +75,13 @@ FILES = TableSpec(
 # Station heartbeats (the command broker's lastSeenAt): STATION#<gs_id> / HEARTBEAT.
 STATIONS = TableSpec(key="stations", partition_key="pk", sort_key="sk")
 
-# Asynchronous jobs (pass analysis, maneuver detection): JOB#<task_id> / META, HISTORY#<id> / META; GSI by owner.
+# Asynchronous jobs (pass analysis, maneuver detection): JOB#<task_id> / META, HISTORY#<id> / META; GSI by owner;
+# sparse GSI by_open holding only the jobs still pending or in progress (the sweep's query).
 JOBS = TableSpec(
     key="jobs",
     partition_key="pk",
     sort_key="sk",
-    indexes=(Index("by_owner", "owner", "owner_sort"),),
+    indexes=(Index("by_owner", "owner", "owner_sort"), Index("by_open", "open", "open_sort")),
 )
 
 # News articles (SSA "News Operations"): NEWS / <date>#<id> (newest first, time ranges), ARTICLE#<id> / ARTICLE.
@@ -176,7 +177,10 @@ class StateMachineSpec:
     key: str  # env var GROUNDLINK_<KEY>_STATE_MACHINE_ARN in the functions that start it
     worker: str  # FunctionSpec.name of the task handler
     definition: dict
-    timeout_s: int = 3600
+    timeout_s: int = 3600  # the execution's limit (shared.domain.jobs.service.EXECUTION_LIMIT)
+    # The worker also receives the executions' FAILED / TIMED_OUT / ABORTED status changes (an EventBridge rule)
+    # and, every ``sweep_every_s``, a scheduled sweep of jobs left open past their bound.
+    sweep_every_s: int = 300
 
     @property
     def env_var(self) -> str:
@@ -197,17 +201,25 @@ _LAMBDA_RETRY = {
     "MaxAttempts": 3,
     "BackoffRate": 2.0,
 }
+# Recording the failure must not fail for good: every error is retried, 2 s doubling up to 60 s, 8 attempts
+# (about 3 minutes); if even that fails, the execution fails and the execution-status rule or the sweep
+# records the job.
+_RECORD_RETRY = {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 8, "BackoffRate": 2.0,
+                 "MaxDelaySeconds": 60}
 JOBS_STATE_MACHINE = StateMachineSpec(
     key="jobs",
     worker="jobs_worker",
     definition={
-        "Comment": "Groundlink job: run it; on failure record the reason on the job, then fail",
+        "Comment": "Groundlink job: claim it for this execution and run it; on failure record the reason on the "
+                   "job, then fail",
         "StartAt": "Run",
         "States": {
             "Run": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke",
-                "Parameters": {"FunctionName": "${WorkerArn}", "Payload": {"task_id.$": "$.task_id", "step": "run"}},
+                "Parameters": {"FunctionName": "${WorkerArn}",
+                               "Payload": {"task_id.$": "$.task_id", "step": "run",
+                                           "execution_id.$": "$$.Execution.Id"}},
                 "ResultSelector": {"result.$": "$.Payload"},
                 "ResultPath": "$.run",
                 "Retry": [_LAMBDA_RETRY],
@@ -219,7 +231,7 @@ JOBS_STATE_MACHINE = StateMachineSpec(
                 "Resource": "arn:aws:states:::lambda:invoke",
                 "Parameters": {"FunctionName": "${WorkerArn}",
                                "Payload": {"task_id.$": "$.task_id", "step": "fail", "error.$": "$.error"}},
-                "Retry": [_LAMBDA_RETRY],
+                "Retry": [_RECORD_RETRY],
                 "Next": "Failed",
             },
             "Failed": {"Type": "Fail", "Error": "JobFailed", "Cause": "the job failed; its record holds the reason"},

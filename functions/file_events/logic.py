@@ -6,7 +6,9 @@
   ``clients/<owner>/downlink/booking-<id>/<name>``, then ``delivered``.
 
 The object version read is the one the event names (``versionId``, or ``If-Match`` on its ETag): an event whose
-object was overwritten since is stale and skipped - the newer object's own event follows.
+object was overwritten since is stale and skipped - the newer object's own event follows. An event already
+applied (a re-sent one, or an older one) and the same bytes put again are recognised from the key's stored
+object record and never downloaded or hashed again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
-from shared.domain.files.models import FileRecord, ObjectState
+from shared.domain.files.models import FileRecord
 from shared.domain.files.ports import PayloadStorage
 from shared.domain.files.service import FileService, downlink_name
 from shared.observability import logger
@@ -63,14 +65,7 @@ class FileEvents:
         return []
 
     def uplink(self, event: ObjectEvent) -> list[FileRecord]:
-        digest = self.storage.sha256(event)
-        if digest is None:
-            logger.info("stale uplink event skipped", extra={"key": event.key})
-            return []
-        sha, size = digest
-        obj = ObjectState(bucket="uplink", key=event.key, order=event.order, sha256=sha, size=size,
-                          etag=event.etag, version_id=event.version_id)
-        return self.files.on_uplink_object(obj)
+        return self.files.on_uplink_event(event, self.storage)
 
     def downlink(self, event: ObjectEvent) -> list[FileRecord]:
         if downlink_name(event.key) is None:

@@ -5,11 +5,18 @@ function's ARN (``Fn::Sub``: the same definition the local runtime executes, ``T
 ALL events with execution data to its own log group, X-Ray tracing on. Its role may invoke exactly its worker.
 Every function whose spec ``starts`` a state machine may start executions of exactly that state machine, and finds
 its ARN in ``StateMachineSpec.env_var``.
+
+Jobs always end: an EventBridge rule sends the worker every FAILED, TIMED_OUT or ABORTED status change of the state
+machine's executions (the worker fails the job the execution left open), and a schedule sends it a sweep every
+``StateMachineSpec.sweep_every_s`` (the worker fails every job left open past its bound), both with the target's
+retries on.
 """
 
 from __future__ import annotations
 
-from aws_cdk import Fn, RemovalPolicy, Stack
+from aws_cdk import Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -22,6 +29,7 @@ from infra.components.nag import acknowledge
 from shared.resources import STATE_MACHINES, FunctionSpec, StateMachineSpec
 
 WORKER_ARN = "WorkerArn"  # the ${WorkerArn} placeholder of StateMachineSpec.definition
+ENDED = ("FAILED", "TIMED_OUT", "ABORTED")  # execution statuses that may leave a job open
 
 
 class JobsConstruct(Construct):
@@ -39,10 +47,13 @@ class JobsConstruct(Construct):
         self.specs = {spec.key: spec for spec in state_machines}
         self.state_machines: dict[str, sfn.StateMachine] = {}
         self.log_groups: dict[str, logs.LogGroup] = {}
+        self.ended_rules: dict[str, events.Rule] = {}
+        self.sweep_rules: dict[str, events.Rule] = {}
         for spec in state_machines:
             if spec.worker not in functions:
                 raise ValueError(f"state machine {spec.key}: no worker function {spec.worker!r}")
             self.state_machines[spec.key] = self._state_machine(spec, functions[spec.worker], removal_policy)
+            self._watch(spec, self.state_machines[spec.key], functions[spec.worker])
 
         for fn_spec in specs:
             for key in fn_spec.starts:
@@ -93,6 +104,34 @@ class JobsConstruct(Construct):
             "resource-level permissions: AWS requires Resource '*' for these actions.",
         )
         return machine
+
+    def _watch(self, spec: StateMachineSpec, machine: sfn.StateMachine, worker: lambda_.IFunction) -> None:
+        """The execution-status rule and the sweep schedule, both targeting the worker."""
+        name = pascal(spec.key)
+        if spec.sweep_every_s % 60:
+            raise ValueError(f"state machine {spec.key}: sweep_every_s must be whole minutes")
+        ended = events.Rule(
+            self,
+            f"{name}ExecutionEnded",
+            description=f"Executions of state machine {spec.key} that ended {', '.join(ENDED)}: the worker fails "
+            "the job an execution left open",
+            event_pattern=events.EventPattern(
+                source=["aws.states"],
+                detail_type=["Step Functions Execution Status Change"],
+                detail={"stateMachineArn": [machine.state_machine_arn], "status": list(ENDED)},
+            ),
+        )
+        ended.add_target(targets.LambdaFunction(worker, retry_attempts=8, max_event_age=Duration.hours(2)))
+        sweep = events.Rule(
+            self,
+            f"{name}Sweep",
+            description=f"Every {spec.sweep_every_s // 60} minutes: the worker fails the {spec.key} jobs left open "
+            "past their bound",
+            schedule=events.Schedule.rate(Duration.minutes(spec.sweep_every_s // 60)),
+        )
+        sweep.add_target(targets.LambdaFunction(worker, retry_attempts=2, max_event_age=Duration.minutes(10)))
+        self.ended_rules[spec.key] = ended
+        self.sweep_rules[spec.key] = sweep
 
     def state_machine(self, key: str) -> sfn.StateMachine:
         try:

@@ -177,7 +177,7 @@ def main() -> int:
         print(f"groundlink: {in_use_message('GROUNDLINK_MOTO_PORT', moto_port, {port, moto_port})}",
               file=sys.stderr, flush=True)
         return 1
-    pump = None
+    pump = timers = None
     stopping = False
     try:
         aws.run_state_machines()
@@ -211,6 +211,11 @@ def main() -> int:
 
         pump = EventPump(client("sqs"), queue_urls, FUNCTIONS, QUEUES,
                          on_error=lambda exc: print(f"event pump: {exc!r}", file=sys.stderr, flush=True)).start()
+        from infra.local.timers import SweepTimers
+        from shared.resources import STATE_MACHINES
+
+        timers = SweepTimers(STATE_MACHINES, FUNCTIONS,
+                             on_error=lambda exc: print(f"job sweep: {exc!r}", file=sys.stderr, flush=True)).start()
 
         all_scopes = "contacts spacecraft sites tle passes bookings mission-profile pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"
@@ -242,6 +247,8 @@ def main() -> int:
             print("Stopping Groundlink…", flush=True)
         if pump is not None:
             pump.stop()
+        if timers is not None:
+            timers.stop()
         aws.stop()
         http_socket.close()
         print("Groundlink stopped.", flush=True)

@@ -55,6 +55,14 @@ def test_apply_object_is_conditional_on_status_and_order(stores):
     assert stores.files.apply_object(later, obj("S4"), "available", None, allowed=("pending",)) is None
 
 
+def test_apply_object_can_keep_updated_at(stores):
+    stores.files.create(record())
+    done = stores.files.apply_object(stores.files.get(7, 1), obj("S2"), "available", None, actual_sha256="a" * 64)
+    quiet = stores.files.apply_object(done, obj("S3"), "available", None, touch=False, actual_sha256="a" * 64)
+    assert (quiet.order, quiet.updated_at) == ("S3", done.updated_at)
+    assert stores.files.get(7, 1) == quiet
+
+
 def test_claim_downlink_keeps_the_first_record(stores):
     first = stores.files.claim_downlink(record(10, "clients/alice/downlink/booking-7/x", "downlink"), "x")
     second = stores.files.claim_downlink(record(11, "clients/alice/downlink/booking-7/x", "downlink"), "x")
@@ -69,3 +77,25 @@ def test_heartbeats_only_move_forward(stores):
     assert stores.heartbeats.last_seen("5") == T0
     stores.heartbeats.heartbeat("5", T0 + timedelta(seconds=5))
     assert stores.heartbeats.last_seen("5") == T0 + timedelta(seconds=5)
+
+
+def test_a_retried_downlink_claim_is_its_own_write(stores):
+    mine = record(10, "clients/alice/downlink/booking-7/y", "downlink")
+    assert stores.files.claim_downlink(mine, "y") == mine
+    assert stores.files.claim_downlink(mine, "y") == mine  # the same claim again (its first answer was lost)
+    assert [f.id for f in stores.files.list(7)] == [10]
+
+
+def test_the_downlink_claim_carries_a_token_derived_from_the_claim(dynamo_tables):
+    from shared.adapters.dynamo.files import DynamoFileStore
+    from shared.aws import client
+
+    tokens = []
+    client("dynamodb").meta.events.register(
+        "provide-client-params.dynamodb.TransactWriteItems", lambda params, **_: tokens.append(
+            params.get("ClientRequestToken")))
+    store = DynamoFileStore()
+    store.claim_downlink(record(10, "clients/alice/downlink/booking-7/z", "downlink"), "z")
+    store.claim_downlink(record(10, "clients/alice/downlink/booking-7/z", "downlink"), "z")
+    store.claim_downlink(record(11, "clients/alice/downlink/booking-7/z", "downlink"), "z")
+    assert tokens[0] == tokens[1] != tokens[2] and all(t and len(t) <= 36 for t in tokens)

@@ -57,11 +57,54 @@ def test_a_job_reads_back_exactly(store: JobStore) -> None:
 
 def test_a_task_id_or_history_id_is_never_reused(store: JobStore) -> None:
     job = new_job(store)
+    store.create(job)  # the very same job again (a retried create whose answer was lost): a success, no change
     with pytest.raises(Exception):  # noqa: B017 (each store raises its own error)
-        store.create(job)
+        store.create(job.model_copy(update={"name": "another"}))
     with pytest.raises(Exception):  # noqa: B017
         store.create(job.model_copy(update={"task_id": str(uuid.uuid4())}))
     assert [j.task_id for j in store.list("user-1")] == [job.task_id]
+    assert store.get(job.task_id) == job
+
+
+def test_a_repeated_transition_is_the_callers_own_write(store: JobStore) -> None:
+    job = new_job(store)
+    assert store.transition(job.task_id, "failed", error="the job was stopped") is True
+    failed = store.get(job.task_id)
+    # the same write again (retried after a lost answer) answers success and changes nothing
+    assert store.transition(job.task_id, "failed", error="the job was stopped") is True
+    assert store.get(job.task_id) == failed
+    assert store.transition(job.task_id, "failed", error="another reason") is False
+    assert store.transition(job.task_id, "completed", result={"x": 1}) is False
+    assert store.get(job.task_id) == failed
+
+
+def test_one_execution_claims_a_pending_job(store: JobStore) -> None:
+    job = new_job(store)
+    assert store.claim(job.task_id, "exec-1") is True
+    assert store.claim(job.task_id, "exec-1") is True  # the same execution again
+    assert store.claim(job.task_id, "exec-2") is False
+    held = store.get(job.task_id)
+    assert (held.status, held.execution_id, held.progress) == ("in_progress", "exec-1", 0.1)
+    assert store.transition(job.task_id, "completed", progress=1.0, result={"x": 1}) is True
+    assert store.claim(job.task_id, "exec-1") is False
+    assert store.claim(str(uuid.uuid4()), "exec-1") is False
+    assert store.get(job.task_id).execution_id == "exec-1"
+
+
+def test_open_jobs_are_the_pending_and_running_ones_created_before_the_cutoff(store: JobStore) -> None:
+    from datetime import timedelta
+
+    pending = new_job(store)
+    running = new_job(store, created_at=T0 + timedelta(seconds=1), updated_at=T0 + timedelta(seconds=1))
+    store.claim(running.task_id, "exec-1")
+    finished = new_job(store)
+    store.transition(finished.task_id, "failed", error="x")
+    new_job(store, status="completed", result={"x": 1})
+    later = new_job(store, created_at=T0 + timedelta(minutes=5), updated_at=T0 + timedelta(minutes=5))
+    assert {j.task_id for j in store.open_jobs(T0 + timedelta(minutes=1))} == {pending.task_id, running.task_id}
+    assert {j.task_id for j in store.open_jobs(T0 + timedelta(seconds=1))} == {pending.task_id}
+    assert store.open_jobs(T0) == []
+    assert later.task_id in {j.task_id for j in store.open_jobs(T0 + timedelta(hours=1))}
 
 
 def test_list_holds_the_owners_jobs_only(store: JobStore) -> None:
@@ -112,3 +155,15 @@ def test_the_alert_flag(store: JobStore) -> None:
     assert store.get(job.task_id).alert is True
     assert store.set_alert(job.task_id, False).alert is False
     assert store.set_alert(str(uuid.uuid4()), True) is None
+
+
+def test_the_create_transaction_carries_a_token_derived_from_the_job(dynamo_tables) -> None:
+    tokens: list[str] = []
+    client("dynamodb").meta.events.register(
+        "provide-client-params.dynamodb.TransactWriteItems",
+        lambda params, **_: tokens.append(params.get("ClientRequestToken")))
+    dynamo = DynamoJobStore()
+    job = new_job(dynamo)
+    dynamo.create(job)  # retried: the same token, and a success
+    new_job(dynamo)
+    assert tokens[0] == tokens[1] != tokens[2] and all(t and len(t) <= 36 for t in tokens)

@@ -124,8 +124,13 @@ def test_the_worker_has_no_routes_and_exactly_its_table_grants(any_synth: Synth)
         worker = function(sm.worker)
         assert not worker.routes and not worker.starts
         worker_arn = {"Fn::GetAtt": [_function_id(any_synth, worker), "Arn"]}
+        rules = {any_synth.logical_id(r) for r in (any_synth.stack.jobs.ended_rules[sm.key],
+                                                   any_synth.stack.jobs.sweep_rules[sm.key])}
         for permission in _of_type(any_synth, "AWS::Lambda::Permission").values():
-            assert permission["Properties"]["FunctionName"] != worker_arn, "something else may invoke the worker"
+            props = permission["Properties"]
+            if props["FunctionName"] == worker_arn:  # only the state machine's status rule and the sweep schedule
+                assert props["Principal"] == "events.amazonaws.com", "something else may invoke the worker"
+                assert props["SourceArn"]["Fn::GetAtt"][0] in rules
         granted = _table_actions(any_synth, worker)
         assert set(granted) == set(worker.tables)
         assert not any(a.startswith("dynamodb:Put") for a in granted.get("catalog", ()))
@@ -143,3 +148,38 @@ def test_failed_and_timed_out_executions_raise_alarms(synth) -> None:
         [alarm] = [a for a in alarms if a.get("MetricName") == metric]
         assert alarm["Namespace"] == "AWS/States" and alarm["Threshold"] == 1
         assert alarm["AlarmActions"]
+
+
+def test_the_worker_hears_ended_executions_and_sweeps_on_a_schedule(any_synth: Synth) -> None:
+    rules = _of_type(any_synth, "AWS::Events::Rule")
+    permissions = _of_type(any_synth, "AWS::Lambda::Permission")
+    for spec in STATE_MACHINES:
+        worker_arn = {"Fn::GetAtt": [_function_id(any_synth, function(spec.worker)), "Arn"]}
+        machine_id, _ = _machine(any_synth, spec.key)
+        ended = rules[any_synth.logical_id(any_synth.stack.jobs.ended_rules[spec.key])]["Properties"]
+        assert ended["EventPattern"] == {
+            "source": ["aws.states"], "detail-type": ["Step Functions Execution Status Change"],
+            "detail": {"stateMachineArn": [{"Ref": machine_id}], "status": ["FAILED", "TIMED_OUT", "ABORTED"]}}
+        sweep = rules[any_synth.logical_id(any_synth.stack.jobs.sweep_rules[spec.key])]["Properties"]
+        assert sweep["ScheduleExpression"] == f"rate({spec.sweep_every_s // 60} minutes)"
+        for props in (ended, sweep):
+            assert props["State"] == "ENABLED"
+            [target] = props["Targets"]
+            assert target["Arn"] == worker_arn and target["RetryPolicy"]["MaximumRetryAttempts"] >= 2
+        # EventBridge may invoke the worker, from these two rules only
+        invokers = [p["Properties"] for p in permissions.values()
+                    if p["Properties"]["Principal"] == "events.amazonaws.com"
+                    and p["Properties"]["FunctionName"] == worker_arn]
+        assert sorted(p["SourceArn"]["Fn::GetAtt"][0] for p in invokers) == sorted(
+            any_synth.logical_id(r) for r in (any_synth.stack.jobs.ended_rules[spec.key],
+                                              any_synth.stack.jobs.sweep_rules[spec.key]))
+
+
+def test_the_execution_limit_is_the_domains_bound() -> None:
+    from shared.domain.jobs.service import EXECUTION_LIMIT, STUCK_AFTER
+    from shared.resources import JOBS_STATE_MACHINE, function
+
+    assert JOBS_STATE_MACHINE.timeout_s == EXECUTION_LIMIT.total_seconds()
+    # the sweep looks past every retry the state machine can still be making
+    assert STUCK_AFTER.total_seconds() > JOBS_STATE_MACHINE.timeout_s + JOBS_STATE_MACHINE.sweep_every_s
+    assert function(JOBS_STATE_MACHINE.worker).timeout_s < JOBS_STATE_MACHINE.timeout_s

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +27,29 @@ ALICE = bearer("alice", "bookings passes")
 BOB = bearer("bob", "bookings passes")
 PAYLOAD = b"uplink command table\n" * 1000
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
+
+
+@contextmanager
+def counting_hashes() -> Iterator[list]:
+    """Counts the object versions the worker downloads and hashes (``PayloadStorage.sha256``)."""
+    from functions.file_events.handler import file_events
+
+    worker = file_events()
+    real, hashed = worker.storage, []
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def sha256(self, event):
+            hashed.append(event)
+            return real.sha256(event)
+
+    worker.storage = Counting()
+    try:
+        yield hashed
+    finally:
+        worker.storage = real
 
 
 def uplink_files(booking_id: int, headers=ALICE) -> list[dict]:
@@ -46,7 +72,7 @@ def test_attach_then_upload_matching_sha_becomes_available(platform):
     f = body["uplinkFile"]
     assert body == {"status": "success", "bookingId": b.id, "missionId": b.id, "uplinkFile": f}
     assert f == {"id": f["id"], "missionId": b.id, "direction": "uplink", "s3Key": key, "sha256": SHA,
-                 "status": "pending", "createdAt": f["createdAt"], "updatedAt": f["updatedAt"]}
+                 "status": "pending", "createdAt": f["createdAt"], "updatedAt": f["updatedAt"], "error": None}
     # When the client puts the object and its S3 event reaches the worker through SQS
     put(platform, "uplink", key, PAYLOAD)
     messages = platform.deliver()
@@ -67,8 +93,11 @@ def test_mismatching_sha_fails_with_reason(platform):
     put(platform, "uplink", key, PAYLOAD)
     platform.deliver()
     [listed] = uplink_files(b.id)
-    assert listed["status"] == "failed"
-    assert file_store().get(b.id, f["id"]).reason == f"sha256 mismatch: declared {declared}, object has {SHA}"
+    reason = f"sha256 mismatch: declared {declared}, object has {SHA}"
+    assert listed == {"id": f["id"], "missionId": b.id, "direction": "uplink", "s3Key": key, "sha256": declared,
+                      "status": "failed", "createdAt": f["createdAt"], "updatedAt": listed["updatedAt"],
+                      "error": reason}
+    assert file_store().get(b.id, f["id"]).reason == reason
 
 
 def test_duplicate_event_changes_nothing(platform):
@@ -80,9 +109,68 @@ def test_duplicate_event_changes_nothing(platform):
     first = file_store().get(b.id, f["id"])
     assert first.status == "available"
     # When the same message is delivered again (at least once)
-    assert platform.invoke(messages) == {"batchItemFailures": []}
-    # Then nothing was written a second time
+    with counting_hashes() as hashed:
+        assert platform.invoke(messages) == {"batchItemFailures": []}
+    # Then nothing was downloaded, hashed or written a second time
+    assert hashed == []
     assert file_store().get(b.id, f["id"]) == first
+
+
+def test_the_same_bytes_put_again_change_nothing(platform):
+    # Given an available file
+    b = make_booking("alice")
+    key = f"clients/alice/bookings/{b.id}/same.bin"
+    api.post(f"/orbapi/bookings/{b.id}/uplink-files", headers=ALICE, json={"key": key, "sha256": SHA})
+    put(platform, "uplink", key, PAYLOAD)
+    platform.deliver()
+    [before] = uplink_files(b.id)
+    stored = file_store().list(b.id)[0]
+    assert before["status"] == "available"
+    # When the client puts the very same bytes again (a new object version, the same ETag)
+    put(platform, "uplink", key, PAYLOAD)
+    with counting_hashes() as hashed:
+        platform.deliver()
+    # Then nothing is hashed and nothing a client sees changes, not even updatedAt; the file follows the version
+    assert hashed == []
+    assert uplink_files(b.id) == [before]
+    after = file_store().list(b.id)[0]
+    assert after.updated_at == stored.updated_at and after.order > stored.order  # the newest event's version
+    assert after.model_dump(exclude={"order", "version_id"}) == stored.model_dump(exclude={"order", "version_id"})
+
+
+def test_the_s3_event_storm(platform):
+    # Given N files, each put three times (a wrong payload, the declared one, the declared one again)
+    n = 12
+    rng = random.Random(16)
+    b = make_booking("alice")
+    keys = [f"clients/alice/bookings/{b.id}/storm-{i}.bin" for i in range(n)]
+    payloads = {k: PAYLOAD + k.encode() for k in keys}
+    for k in keys:
+        r = api.post(f"/orbapi/bookings/{b.id}/uplink-files", headers=ALICE,
+                     json={"key": k, "sha256": hashlib.sha256(payloads[k]).hexdigest()})
+        assert r.status_code == 201
+    for k in keys:
+        put(platform, "uplink", k, b"not yet " + payloads[k])
+    for k in keys:
+        put(platform, "uplink", k, payloads[k])
+        put(platform, "uplink", k, payloads[k])
+    messages = platform.receive()
+    assert len(messages) == 3 * n
+    # When the events arrive shuffled, in batches, with a third of them sent again
+    storm = messages + rng.sample(messages, n)
+    rng.shuffle(storm)
+    with counting_hashes() as hashed:
+        for i in range(0, len(storm), 10):
+            batch = [{**m, "MessageId": f"{m['MessageId']}-{i}"} for m in storm[i:i + 10]]
+            assert platform.invoke(batch) == {"batchItemFailures": []}
+    # Then every file is available exactly once, and no object version was hashed twice
+    files = uplink_files(b.id)
+    assert len(files) == n and {f["status"] for f in files} == {"available"} and {f["error"] for f in files} == {None}
+    versions = [(e.key, e.version_id or e.order) for e in hashed]  # moto sends no version ids: the order
+    assert len(versions) == len(set(versions)) <= 2 * n  # at most the wrong and the first right version of each
+    for k in keys:
+        stored = file_store().by_key(k)[0]
+        assert stored.actual_sha256 == hashlib.sha256(payloads[k]).hexdigest()
 
 
 def test_stale_event_never_moves_a_file_back(platform):
@@ -162,7 +250,7 @@ def test_downlink_is_delivered_to_the_client_prefix_once(platform):
     target = f"clients/alice/downlink/booking-{b.id}/data.bin"
     assert body == {"bookingId": b.id, "missionId": b.id, "files": [f]}
     assert f == {"id": f["id"], "missionId": b.id, "direction": "downlink", "s3Key": target, "sha256": SHA,
-                 "status": "delivered", "createdAt": f["createdAt"], "updatedAt": f["updatedAt"]}
+                 "status": "delivered", "createdAt": f["createdAt"], "updatedAt": f["updatedAt"], "error": None}
     copied = platform.s3.get_object(Bucket=DELIVERY.local_name, Key=target)["Body"].read()
     assert copied == PAYLOAD
     # A duplicate delivery of the event adds no second record and changes nothing

@@ -1,7 +1,9 @@
 """The REAL jobs state machine (``shared.resources.JOBS_STATE_MACHINE``, the definition the CDK app deploys) executed
 by moto's Step Functions, its Lambda tasks bridged to the jobs worker's handler (``infra.local.lambda_bridge``):
 pending → completed with a result; a failing worker → the Catch records the reason, the execution FAILS; a
-duplicated start changes nothing."""
+duplicated start changes nothing; two executions of one job compute it once; both steps failing, and an execution
+that times out, still end the job failed exactly once (the execution-status event the CDK app's rule delivers is
+handed to the worker here, as EventBridge would)."""
 
 from __future__ import annotations
 
@@ -154,7 +156,7 @@ def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
     start_job(task_id)
     assert _wait(_execution_arn(machine, task_id))["status"] == "FAILED"
     job = job_store().get(task_id)
-    assert (job.status, job.error) == ("failed", "propagator exploded")
+    assert (job.status, job.error) == ("failed", "the analysis failed unexpectedly; submit it again")
     events = client("stepfunctions").get_execution_history(
         executionArn=_execution_arn(machine, task_id))["events"]
     failed = [e["taskFailedEventDetails"] for e in events if e["type"] == "TaskFailed"]
@@ -176,3 +178,185 @@ def test_a_duplicated_start_changes_nothing(machine):
     assert len(executions) == 1 and executions[0]["executionArn"] == execution_arn
     after = job_store().get(task_id)
     assert after == before and after.status == "completed"
+
+
+# -- jobs end once --------------------------------------------------------------------------------------------
+def _status_change(desc: dict) -> dict:
+    """The EventBridge event the CDK app's rule sends the worker when an execution ends."""
+    return {"version": "0", "source": "aws.states", "detail-type": "Step Functions Execution Status Change",
+            "detail": {"executionArn": desc["executionArn"], "stateMachineArn": desc["stateMachineArn"],
+                       "name": desc["name"], "status": desc["status"]}}
+
+
+def _variant(machine_arn: str, name: str, **changes: object) -> str:
+    """The jobs state machine with some fields changed (a shorter timeout, quicker retries), on the same worker."""
+    import dataclasses
+
+    sfn = client("stepfunctions")
+    existing = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+    if name in existing:
+        return existing[name]
+    described = sfn.describe_state_machine(stateMachineArn=machine_arn)
+    worker_arn = client("lambda").get_function(FunctionName=JOBS_STATE_MACHINE.worker)["Configuration"]["FunctionArn"]
+    definition = json.loads(JOBS_STATE_MACHINE.definition_for(worker_arn))
+    spec = dataclasses.replace(JOBS_STATE_MACHINE, definition={**definition, **changes.pop("definition", {})},
+                               **changes)
+    return sfn.create_state_machine(name=name, definition=spec.definition_for(worker_arn),
+                                    roleArn=described["roleArn"], type="STANDARD")["stateMachineArn"]
+
+
+def _start(machine_arn: str, task_id: str, name: str | None = None) -> str:
+    return client("stepfunctions").start_execution(stateMachineArn=machine_arn, name=name or task_id,
+                                                   input=json.dumps({"task_id": task_id}))["executionArn"]
+
+
+def test_two_executions_of_one_job_compute_it_once(machine, monkeypatch):
+    # Given a job started twice under two execution names (a duplicated start that escaped the name check)
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.domain.jobs.service import JobsService
+
+    computed = []
+    original = JobsService._analyse_passes
+
+    def slow(self, request):
+        computed.append(time.monotonic())
+        time.sleep(2)  # long enough for the second execution to try while the first computes
+        return original(self, request)
+
+    monkeypatch.setattr(JobsService, "_analyse_passes", slow)
+    task_id = _stored_job([25544])
+    first = _start(machine, task_id)
+    deadline = time.monotonic() + 20
+    while job_store().get(task_id).status != "in_progress" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = _start(machine, task_id, f"{task_id}-again")  # while the first computes
+    # When both run to their end
+    ends = [_wait(first), _wait(second)]
+    # Then both succeed, the job was computed once and completed once, by the execution that claimed it
+    history = client("stepfunctions").get_execution_history(executionArn=second)["events"]
+    assert [d["status"] for d in ends] == ["SUCCEEDED", "SUCCEEDED"], [
+        e for e in history if "Failed" in e["type"]]
+    assert len(computed) == 1
+    outputs = [json.loads(d["output"])["run"]["result"]["status"] for d in ends]
+    assert outputs == ["completed", "in_progress"]
+    job = job_store().get(task_id)
+    assert job.status == "completed" and job.execution_id == first and job.result is not None
+
+
+def test_the_failure_step_retries_every_error(machine, monkeypatch):
+    # Given a run that fails and a failure-recording step whose data store fails twice before it answers
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.domain.jobs.service import JobsService
+
+    attempts = []
+    original = JobsService.record_failure
+
+    def flaky(self, task_id, reason):
+        attempts.append(reason)
+        if len(attempts) <= 2:
+            raise ConnectionError("Could not connect to the endpoint URL")
+        return original(self, task_id, reason)
+
+    monkeypatch.setattr(JobsService, "record_failure", flaky)
+    task_id = _stored_job([99999])
+    start_job(task_id)
+    # Then the step is retried (2 s, then 4 s) until the reason is recorded, and the execution fails
+    assert _wait(_execution_arn(machine, task_id), timeout_s=90)["status"] == "FAILED"
+    assert len(attempts) == 3
+    job = job_store().get(task_id)
+    assert (job.status, job.error) == ("failed", "no element set stored for NORAD 99999")
+
+
+def test_both_steps_failing_end_the_job_failed_once(machine, monkeypatch):
+    # Given a data store failing for the run step and for every try of the failure-recording step
+    from functions.jobs_worker.handler import handle
+    from shared.adapters.dynamo.jobs import DynamoJobStore, job_store
+
+    quick = _variant(machine, "groundlink-jobs-quick-retries", definition={"States": {
+        **JOBS_STATE_MACHINE.definition["States"],
+        "RecordFailure": {**JOBS_STATE_MACHINE.definition["States"]["RecordFailure"],
+                          "Parameters": json.loads(json.dumps(
+                              JOBS_STATE_MACHINE.definition["States"]["RecordFailure"]["Parameters"]).replace(
+                                  "${WorkerArn}", client("lambda").get_function(
+                                      FunctionName=JOBS_STATE_MACHINE.worker)["Configuration"]["FunctionArn"])),
+                          "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 2}]},
+        "Run": {**JOBS_STATE_MACHINE.definition["States"]["Run"],
+                "Parameters": json.loads(json.dumps(JOBS_STATE_MACHINE.definition["States"]["Run"]["Parameters"])
+                                         .replace("${WorkerArn}", client("lambda").get_function(
+                                             FunctionName=JOBS_STATE_MACHINE.worker)["Configuration"]["FunctionArn"]))},
+    }})
+    task_id = _stored_job([25544])
+
+    def down(self, *args, **kwargs):
+        raise ConnectionError("Could not connect to the endpoint URL")
+
+    monkeypatch.setattr(DynamoJobStore, "claim", down)
+    monkeypatch.setattr(DynamoJobStore, "transition", down)
+    desc = _wait(_start(quick, task_id), timeout_s=60)
+    assert desc["status"] == "FAILED"
+    monkeypatch.undo()
+    assert job_store().get(task_id).status == "pending"  # what the issue saw: stuck for ever
+    # When the execution's status change reaches the worker (EventBridge delivers at least once)
+    assert handle(_status_change(desc))["recorded"] is True
+    assert handle(_status_change(desc))["recorded"] is False
+    # Then the job failed exactly once, with a sentence
+    job = job_store().get(task_id)
+    assert (job.status, job.error) == ("failed", "the job ended before it could record its result; submit it again")
+    assert handle({"detail-type": "Scheduled Event", "source": "aws.events"})["swept"] == []
+    assert job_store().get(task_id) == job
+
+
+def test_an_execution_that_times_out_ends_its_job_failed_once(machine, monkeypatch):
+    # Given an execution limit of 2 s and an analysis that runs longer
+    from functions.jobs_worker.handler import handle
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.domain.jobs.service import JobsService
+
+    short = _variant(machine, "groundlink-jobs-short", timeout_s=2)
+    original = JobsService._analyse_passes
+
+    def slow(self, request):
+        time.sleep(4)
+        return original(self, request)
+
+    monkeypatch.setattr(JobsService, "_analyse_passes", slow)
+    task_id = _stored_job([25544])
+    desc = _wait(_start(short, task_id), timeout_s=30)
+    assert desc["status"] == "TIMED_OUT"
+    assert job_store().get(task_id).status == "in_progress"
+    # When the status change arrives
+    assert handle(_status_change(desc))["recorded"] is True
+    failed = job_store().get(task_id)
+    assert (failed.status, failed.error) == (
+        "failed", "the job did not finish within 60 minutes and was stopped; submit it again")
+    # Then the abandoned run's late completion changes nothing: one terminal state
+    time.sleep(3)
+    assert job_store().get(task_id) == failed
+
+
+def test_the_local_sweep_timer_fails_a_job_left_open(machine):
+    # Given a job submitted two hours ago whose execution never recorded anything
+    import dataclasses
+    from datetime import timedelta
+
+    from infra.local.timers import SweepTimers
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.resources import FUNCTIONS
+
+    repo = job_store()
+    then = datetime.now(UTC) - timedelta(hours=2)
+    task_id = str(uuid.uuid4())
+    repo.create(Job(task_id=task_id, history_id=repo.next_history_id(), kind="pass_analyzer", owner="user-1",
+                    request=ANALYSIS, created_at=then, updated_at=then))
+    # When the local runtime's timer ticks (every second here, every 5 minutes in the runtime)
+    timers = SweepTimers((dataclasses.replace(JOBS_STATE_MACHINE, sweep_every_s=1),), FUNCTIONS).start()
+    try:
+        deadline = time.monotonic() + 20
+        while repo.get(task_id).status == "pending" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        timers.stop()
+    # Then the job is failed with a sentence
+    job = repo.get(task_id)
+    assert (job.status, job.error) == (
+        "failed", "the job did not finish within 70 minutes of its submission and was given up; submit it again")

@@ -48,10 +48,23 @@ def test_initiate_check_status_retrieve(runner):
 
 def test_failed_pipeline_is_424_on_retrieve(runner):
     pid = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=OPS).json()["pipelineId"]
-    handle({"task_id": pid, "step": "fail", "error": {"Error": "ValueError", "Cause": "boom"}})
+    cause = '{"errorMessage": "no element set stored for NORAD 43013", "errorType": "JobError"}'
+    handle({"task_id": pid, "step": "fail", "error": {"Error": "JobError", "Cause": cause}})
     r = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS)
-    assert r.status_code == 424 and r.json() == {"error": "PIPELINE-FAILED",
-                                                 "errorMessage": f"pipeline {pid} failed: boom"}
+    assert r.status_code == 424 and r.json() == {
+        "error": "PIPELINE-FAILED", "errorMessage": f"pipeline {pid} failed: no element set stored for NORAD 43013"}
+
+
+def test_a_failed_pipelines_reason_is_a_sentence_not_sdk_text(runner):
+    pid = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=OPS).json()["pipelineId"]
+    cause = ('{"errorMessage": "An error occurred (ThrottlingException) when calling the UpdateItem operation '
+             '(reached max retries: 3)", "errorType": "ClientError"}')
+    handle({"task_id": pid, "step": "fail", "error": {"Error": "ClientError", "Cause": cause}})
+    r = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS)
+    assert r.status_code == 424 and r.json() == {
+        "error": "PIPELINE-FAILED",
+        "errorMessage": f"pipeline {pid} failed: the job could not read or store its data (the service was busy); "
+                        "submit it again"}
 
 
 def test_cursor_pagination(runner):

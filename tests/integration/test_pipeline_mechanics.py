@@ -17,6 +17,7 @@ from functions.jobs_worker.handler import handle
 from infra.local.gateway import LocalGateway
 from shared.adapters.memory.jobs import RecordingStarter
 from shared.domain.jobs.analysis.coverage import MAX_POINTS
+from shared.domain.jobs.models import JobError
 from shared.surfaces.pipeline.mechanics import MAX_BODY_BYTES
 from shared.wiring.jobs import build_jobs_service, jobs_service
 from tests.integration.conftest import bearer
@@ -141,8 +142,8 @@ def test_a_failed_pipeline_answers_the_code_recorded_on_it(runner):
             return None
 
     worker.catalog = NoElementSets()  # type: ignore[assignment]
-    with pytest.raises(ValueError, match="no element set stored for NORAD 43013"):
-        worker.run(pid)
+    with pytest.raises(JobError, match="no element set stored for NORAD 43013"):
+        worker.run(pid, "exec-1")
     handle({"task_id": pid, "step": "fail", "error": {"Error": "AnalysisError", "Cause": "late"}})  # the Catch
     r = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS)
     assert r.status_code == 424 and r.json() == error(

@@ -3,6 +3,7 @@ The Step Functions start is replaced by running the worker inline; tests/integra
 runs the real state machine."""
 
 import copy
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -175,10 +176,28 @@ def test_worker_steps_are_idempotent_and_failures_are_recorded():
                                                                  "history_id": 999, "status": "pending",
                                                                  "result": None})
     job_store().create(job)
-    cause = '{"errorMessage": "no element set stored for NORAD 1", "errorType": "ValueError"}'
-    handle({"task_id": job.task_id, "step": "fail", "error": {"Error": "ValueError", "Cause": cause}})
+    cause = '{"errorMessage": "no element set stored for NORAD 1", "errorType": "JobError"}'
+    handle({"task_id": job.task_id, "step": "fail", "error": {"Error": "JobError", "Cause": cause}})
     failed = client.get(f"/v1/pass_analyzer_callback/{job.task_id}/status/", headers=ALICE).json()
     assert failed["status"] == "failed" and failed["error"] == "no element set stored for NORAD 1"
+
+
+def test_a_data_store_failure_is_shown_as_a_sentence_not_sdk_text():
+    from shared.adapters.dynamo.jobs import job_store
+
+    r = client.post("/v1/pass_analyzer/", json=analysis(name="throttled"), headers=ALICE).json()
+    job = job_store().get(r["task_id"]).model_copy(update={"task_id": "00000000-0000-4000-8000-000000000002",
+                                                                 "history_id": 998, "status": "pending",
+                                                                 "result": None})
+    job_store().create(job)
+    sdk = ("An error occurred (ProvisionedThroughputExceededException) when calling the GetItem operation "
+           "(reached max retries: 3): The level of configured provisioned throughput for the table was exceeded")
+    cause = json.dumps({"errorMessage": sdk, "errorType": "ClientError", "stackTrace": ["  File ..."]})
+    handle({"task_id": job.task_id, "step": "fail", "error": {"Error": "ClientError", "Cause": cause}})
+    r = client.get(f"/v1/pass_analyzer_callback/{job.task_id}/status/", headers=ALICE)
+    assert r.status_code == 200
+    assert (r.json()["status"], r.json()["error"]) == (
+        "failed", "the job could not read or store its data (the service was busy); submit it again")
 
 
 def test_request_is_kept_exactly_and_unstorable_properties_are_422():

@@ -6,11 +6,14 @@
                                             arrives after its object is matched at once
 
 Events arrive at least once and out of order: an update carries the event's ``order`` and applies only if it is
-greater than the stored one, so a duplicate changes nothing twice and a stale event never moves a file back.
+greater than the stored one, so a duplicate changes nothing twice and a stale event never moves a file back. The
+downlink claim's transaction carries a ``ClientRequestToken`` derived from the claim, so the SDK's retry of a
+commit whose answer was lost succeeds as the first try did (DynamoDB's 10-minute idempotency window).
 """
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +23,8 @@ from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, 
 from shared.domain.files.models import VERIFIABLE, FileRecord, FileStatus, ObjectState
 from shared.domain.files.ports import FileStore
 from shared.timefmt import iso_ms, utcnow
+
+_TOKENS = uuid.UUID("0f6b2a9e-4c1d-4f55-8a0e-3d9b7c2e5f41")  # namespace of the files' ClientRequestTokens
 
 
 def _pk(booking_id: int) -> str:
@@ -108,13 +113,14 @@ class DynamoFileStore:
             raise
 
     def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
-                     allowed: tuple[FileStatus, ...] = VERIFIABLE, **fields: Any) -> FileRecord | None:
+                     allowed: tuple[FileStatus, ...] = VERIFIABLE, *, touch: bool = True,
+                     **fields: Any) -> FileRecord | None:
         """Move ``f`` to ``status`` for object version ``obj``, only if the file is in one of ``allowed`` and no
-        newer (or the same) event was applied before. Returns the stored file, or None when nothing changed."""
-        now = utcnow()
+        newer (or the same) event was applied before; ``touch=False`` keeps ``updated_at``. Returns the stored
+        file, or None when nothing changed."""
         updates: dict[str, Any] = {
             "status": status, "reason": reason, "order": obj.order, "size": obj.size, "etag": obj.etag,
-            "version_id": obj.version_id, "updated_at": iso_ms(now), **fields,
+            "version_id": obj.version_id, **({"updated_at": iso_ms(utcnow())} if touch else {}), **fields,
         }
         sets = [f"#{i} = :{i}" for i, v in enumerate(updates.values()) if v is not None]
         removes = [f"#{i}" for i, v in enumerate(updates.values()) if v is None]
@@ -143,8 +149,11 @@ class DynamoFileStore:
         else the one an earlier delivery of the same object created."""
         guard = {"pk": _pk(record.booking_id), "sk": f"DOWNLINK#{name}", "file_id": record.id}
         item = {**record.model_dump(mode="json"), "pk": _pk(record.booking_id), "sk": _sk(record.id)}
+        # The token names this claim (booking, object, the file id it allocated): the SDK's retry of a commit
+        # whose answer was lost is answered as the first try was, instead of failing its own conditions.
+        token = str(uuid.uuid5(_TOKENS, f"claim-downlink:{record.booking_id}:{name}:{record.id}"))
         try:
-            ddb().transact_write_items(TransactItems=[
+            ddb().transact_write_items(ClientRequestToken=token, TransactItems=[
                 {"Put": {"TableName": self.table, "Item": serialize(guard),
                          "ConditionExpression": "attribute_not_exists(pk)"}},
                 {"Put": {"TableName": self.table, "Item": serialize(item),
@@ -157,7 +166,7 @@ class DynamoFileStore:
                 raise
         resp = ddb().get_item(TableName=self.table, Key={"pk": value(guard["pk"]), "sk": value(guard["sk"])},
                               ConsistentRead=True)
-        existing = self.get(record.booking_id, int(resp["Item"]["file_id"]["N"]))
+        existing = self.get(record.booking_id, int(resp["Item"]["file_id"]["N"]))  # ours, if a retry of ours
         assert existing is not None, "a downlink guard without its file"
         return existing
 

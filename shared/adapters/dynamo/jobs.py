@@ -1,13 +1,18 @@
 """The DynamoDB ``JobStore`` (``shared.domain.jobs.ports``). Job records (table ``jobs``):
 
-  JOB#<task_id>      / META     the job; GSI ``by_owner`` (owner, created_at#task_id) for the history
+  JOB#<task_id>      / META     the job; GSI ``by_owner`` (owner, created_at#task_id) for the history; while
+                                pending or in progress also ``open`` = OPEN and ``open_sort`` = created_at#task_id
+                                (sparse GSI ``by_open``: the sweep's query), removed when it finishes
   HISTORY#<id:012d>  / META     the query-history id → task id (written with the job, one transaction)
   COUNTER            / history  atomic history ids
 
 Requests and results are stored as gzip-compressed JSON: kept exactly as sent (nulls included), and a
 DynamoDB item holds 400 KB, which compressed coverage results stay far below. Status moves only forward
 (pending → in_progress → completed | failed): every transition is conditional, so a retried or
-duplicated worker step changes nothing twice.
+duplicated worker step changes nothing twice. A conditional write that fails is read back: when the stored job
+already holds exactly the caller's write (its first answer was lost and the SDK retried it), that is a success.
+The create transaction carries a ``ClientRequestToken`` derived from the job, so a retried create within
+DynamoDB's 10-minute idempotency window is answered as the first one was.
 """
 
 from __future__ import annotations
@@ -15,14 +20,18 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
-from shared.domain.jobs.models import Job, JobStatus
+from shared.domain.jobs.models import OPEN, Job, JobStatus
+
+_TOKENS = uuid.UUID("5b0c8f4e-8a53-4d0e-9a51-2f7c1f0e6a10")  # namespace of the jobs' ClientRequestTokens
+_OPEN = "OPEN"
 
 _ALLOWED_FROM = {"in_progress": ("pending", "in_progress"), "completed": ("pending", "in_progress"),
                  "failed": ("pending", "in_progress")}
@@ -44,13 +53,15 @@ class DynamoJobStore:
 
     def _item(self, job: Job) -> dict:
         body = job.model_dump(mode="json", exclude={"result", "request"})
-        return {**body, "result_gz": _pack(job.result), "request_gz": _pack(job.request),
-                "pk": f"JOB#{job.task_id}", "sk": "META",
-                "owner_sort": f"{body['created_at']}#{job.task_id}"}
+        item = {**body, "result_gz": _pack(job.result), "request_gz": _pack(job.request),
+                "pk": f"JOB#{job.task_id}", "sk": "META", "owner_sort": f"{body['created_at']}#{job.task_id}"}
+        if job.status in OPEN:
+            item["open"], item["open_sort"] = _OPEN, item["owner_sort"]
+        return item
 
     @staticmethod
     def _job(item: dict) -> Job:
-        item = dict(item)
+        item = {k: v for k, v in item.items() if k not in ("open", "open_sort")}
         item["result"] = _unpack(item.pop("result_gz", None))
         item["request"] = _unpack(item.pop("request_gz", None)) or {}
         return Job.model_validate(item)
@@ -62,14 +73,24 @@ class DynamoJobStore:
         return int(resp["Attributes"]["n"]["N"])
 
     def create(self, job: Job) -> None:
-        ddb().transact_write_items(TransactItems=[
-            {"Put": {"TableName": self.table, "Item": serialize(self._item(job)),
-                     "ConditionExpression": "attribute_not_exists(pk)"}},
-            {"Put": {"TableName": self.table,
-                     "Item": serialize({"pk": f"HISTORY#{job.history_id:012d}", "sk": "META",
-                                        "task_id": job.task_id}),
-                     "ConditionExpression": "attribute_not_exists(pk)"}},
-        ])
+        token = str(uuid.uuid5(_TOKENS, f"create:{job.task_id}:{job.history_id}"))
+        try:
+            ddb().transact_write_items(ClientRequestToken=token, TransactItems=[
+                {"Put": {"TableName": self.table, "Item": serialize(self._item(job)),
+                         "ConditionExpression": "attribute_not_exists(pk)"}},
+                {"Put": {"TableName": self.table,
+                         "Item": serialize({"pk": f"HISTORY#{job.history_id:012d}", "sk": "META",
+                                            "task_id": job.task_id}),
+                         "ConditionExpression": "attribute_not_exists(pk)"}},
+            ])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException" or not self._stored_as(job):
+                raise
+
+    def _stored_as(self, job: Job) -> bool:
+        """True if exactly ``job`` is stored, under its task id and its history id (the caller's own create)."""
+        stored = self.by_history_id(job.history_id)
+        return stored is not None and stored == job
 
     def get(self, task_id: str) -> Job | None:
         resp = ddb().get_item(TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
@@ -105,19 +126,57 @@ class DynamoJobStore:
         if error_code is not None:
             names["#ec"], values[":ec"] = "error_code", value(error_code)
             sets.append("#ec = :ec")
+        expression = "SET " + ", ".join(sets)
+        if status not in OPEN:
+            names["#open"], names["#open_sort"] = "open", "open_sort"
+            expression += " REMOVE #open, #open_sort"
         allowed = _ALLOWED_FROM[status]
         for i, s in enumerate(allowed):
             values[f":a{i}"] = value(s)
         condition = "attribute_exists(pk) AND #s IN (" + ", ".join(f":a{i}" for i in range(len(allowed))) + ")"
         try:
             ddb().update_item(TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
-                              UpdateExpression="SET " + ", ".join(sets), ConditionExpression=condition,
+                              UpdateExpression=expression, ConditionExpression=condition,
                               ExpressionAttributeNames=names, ExpressionAttributeValues=values)
             return True
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        # Not applied: already past that point, or this very change was applied by an earlier try whose answer
+        # was lost (the caller's own write: a success).
+        job = self.get(task_id)
+        return job is not None and job.status == status and (progress is None or job.progress == progress) and \
+            (result is None or job.result == result) and (error is None or job.error == error) and \
+            (error_code is None or job.error_code == error_code)
+
+    def claim(self, task_id: str, execution_id: str) -> bool:
+        try:
+            ddb().update_item(
+                TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
+                UpdateExpression="SET #s = :run, #x = :x, #p = :p, #u = :u",
+                ConditionExpression="attribute_exists(pk) AND (#s = :pending OR (#s = :run AND #x = :x))",
+                ExpressionAttributeNames={"#s": "status", "#x": "execution_id", "#p": "progress", "#u": "updated_at"},
+                ExpressionAttributeValues={":run": value("in_progress"), ":pending": value("pending"),
+                                           ":x": value(execution_id), ":p": value(0.1),
+                                           ":u": value(datetime.now(UTC).isoformat())})
+            return True
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+        job = self.get(task_id)  # a retried claim whose first answer was lost holds the job already
+        return job is not None and job.status == "in_progress" and job.execution_id == execution_id
+
+    def open_jobs(self, created_before: datetime) -> list[Job]:
+        # open_sort starts with created_at as ISO text (UTC, "Z", fractions only when non-zero): every job
+        # created up to the cutoff's second sorts below the next second's prefix; the exact test follows
+        cut = (created_before.astimezone(UTC) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
+        items = query_all(TableName=self.table, IndexName="by_open",
+                          KeyConditionExpression="#o = :o AND #os < :cut",
+                          ExpressionAttributeNames={"#o": "open", "#os": "open_sort"},
+                          ExpressionAttributeValues={":o": value(_OPEN), ":cut": value(cut)})
+        # the index is eventually consistent: the job's own record decides
+        jobs = (self.get(str(i["task_id"])) for i in items)
+        return [j for j in jobs if j is not None and j.status in OPEN and j.created_at < created_before]
 
     def set_alert(self, task_id: str, alert: bool) -> Job | None:
         try:

@@ -51,7 +51,8 @@ class MemoryFileStore:
             return self._objects.get((bucket, key))
 
     def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
-                     allowed: tuple[FileStatus, ...] = VERIFIABLE, **fields: Any) -> FileRecord | None:
+                     allowed: tuple[FileStatus, ...] = VERIFIABLE, *, touch: bool = True,
+                     **fields: Any) -> FileRecord | None:
         with self._lock:
             current = self._files.get((f.booking_id, f.id))
             if current is None or current.status not in allowed:
@@ -60,7 +61,7 @@ class MemoryFileStore:
                 return None
             updated = current.model_copy(update={
                 "status": status, "reason": reason, "order": obj.order, "size": obj.size, "etag": obj.etag,
-                "version_id": obj.version_id, "updated_at": utcnow(), **fields,
+                "version_id": obj.version_id, "updated_at": utcnow() if touch else current.updated_at, **fields,
             })
             self._files[(f.booking_id, f.id)] = updated
             return updated

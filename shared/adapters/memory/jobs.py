@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.domain.jobs.models import Job, JobStatus
+from shared.domain.jobs.models import OPEN, Job, JobStatus
 
 _ALLOWED_FROM: dict[JobStatus, tuple[JobStatus, ...]] = {
     "pending": (),
@@ -35,6 +35,8 @@ class InMemoryJobStore:
 
     def create(self, job: Job) -> None:
         with self._lock:
+            if self._jobs.get(job.task_id) == job and self._by_history.get(job.history_id) == job.task_id:
+                return  # the same job again: a retried write
             if job.task_id in self._jobs or job.history_id in self._by_history:
                 raise DuplicateJob(job.task_id)
             self._jobs[job.task_id] = job.model_copy(deep=True)
@@ -56,9 +58,9 @@ class InMemoryJobStore:
                    error_code: str | None = None) -> bool:
         with self._lock:
             job = self._jobs.get(task_id)
-            if job is None or job.status not in _ALLOWED_FROM[status]:
+            if job is None:
                 return False
-            update: dict[str, Any] = {"status": status, "updated_at": datetime.now(UTC)}
+            update: dict[str, Any] = {"status": status}
             if progress is not None:
                 update["progress"] = progress
             if result is not None:
@@ -67,8 +69,29 @@ class InMemoryJobStore:
                 update["error"] = error
             if error_code is not None:
                 update["error_code"] = error_code
+            if job.status not in _ALLOWED_FROM[status]:
+                return all(getattr(job, k) == v for k, v in update.items())  # already this very change
+            update["updated_at"] = datetime.now(UTC)
             self._jobs[task_id] = job.model_copy(update=update, deep=True)
             return True
+
+    def claim(self, task_id: str, execution_id: str) -> bool:
+        with self._lock:
+            job = self._jobs.get(task_id)
+            if job is None:
+                return False
+            if job.status == "in_progress" and job.execution_id == execution_id:
+                return True
+            if job.status != "pending":
+                return False
+            self._jobs[task_id] = job.model_copy(update={"status": "in_progress", "execution_id": execution_id,
+                                                         "progress": 0.1, "updated_at": datetime.now(UTC)})
+            return True
+
+    def open_jobs(self, created_before: datetime) -> list[Job]:
+        with self._lock:
+            return [j.model_copy(deep=True) for j in self._jobs.values()
+                    if j.status in OPEN and j.created_at < created_before]
 
     def set_alert(self, task_id: str, alert: bool) -> Job | None:
         with self._lock:

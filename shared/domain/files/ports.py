@@ -29,14 +29,17 @@ class FileStore(Protocol):
     def get_object(self, bucket: str, key: str) -> ObjectState | None: ...
 
     def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
-                     allowed: tuple[FileStatus, ...] = VERIFIABLE, **fields: Any) -> FileRecord | None:
+                     allowed: tuple[FileStatus, ...] = VERIFIABLE, *, touch: bool = True,
+                     **fields: Any) -> FileRecord | None:
         """Move ``f`` to ``status`` for object version ``obj`` if the file is in one of ``allowed`` and no newer
-        (or the same) event was applied before. Returns the stored file, or None when nothing changed."""
+        (or the same) event was applied before. ``touch=False`` keeps ``updated_at`` (the object version moved on,
+        nothing a client sees changed). Returns the stored file, or None when nothing changed."""
         ...
 
     def claim_downlink(self, record: FileRecord, name: str) -> FileRecord:
-        """The one file record of downlink object ``name`` of a booking: ``record`` if this call created it,
-        else the one an earlier delivery of the same object created."""
+        """The one file record of downlink object ``name`` of a booking: ``record`` if this call created it
+        (a retried call whose first answer was lost included), else the one an earlier delivery of the same
+        object created."""
         ...
 
 

@@ -5,6 +5,12 @@ newest ``OBJECT`` record and applied to the files already recorded for that key;
 matched with the key's ``OBJECT`` record as soon as it is written. Each side writes first and reads the other
 second, so whichever comes last sees the first. Files given when a booking is made are written in the same
 transaction as the booking (``LedgerStore.reserve``) and matched right after.
+
+Duplicates are cheap: an event whose object the key's ``OBJECT`` record already holds (the same order, the same
+version id, or an older order) is not downloaded or hashed again, and the same bytes put again (same ETag and
+size: S3's ETag of an SSE-S3 object is the MD5 of its bytes) reuse the recorded SHA-256. When an object version
+changes nothing a client can see (same status, reason, checksum and size), the file follows the new version
+without changing ``updatedAt``.
 """
 
 from __future__ import annotations
@@ -53,16 +59,18 @@ class FileService:
         self.clock = clock or (lambda: utcnow())
 
     def match(self, f: FileRecord, obj: ObjectState | None = None) -> FileRecord:
-        """Verify ``f`` against its object (``obj`` or the key's newest one), if the object was seen."""
+        """Verify ``f`` against its object (``obj`` or the key's newest one), if the object was seen. A file
+        that already saw this object version (or a newer one) is not written again."""
         if f.direction != "uplink" or f.status not in ("pending", "available", "failed"):
             return f
         if key_problem(f.s3_key, f.owner):
             return f
         obj = obj or self.files.get_object(UPLINK, f.s3_key)
-        if obj is None:
+        if obj is None or (f.order is not None and f.order >= obj.order):
             return f
         status, reason = verdict(f.sha256, obj)
-        return self.files.apply_object(f, obj, status, reason, actual_sha256=obj.sha256) or f
+        unchanged = (status, reason, obj.sha256, obj.size) == (f.status, f.reason, f.actual_sha256, f.size)
+        return self.files.apply_object(f, obj, status, reason, touch=not unchanged, actual_sha256=obj.sha256) or f
 
     def attach(self, booking: Booking, key: str, sha256: str | None) -> FileRecord:
         if booking.status in CLOSED:
@@ -84,16 +92,39 @@ class FileService:
     def listing(self, booking: Booking, direction: Direction) -> list[FileRecord]:
         return sorted(self.files.list(booking.id, direction), key=lambda f: f.id)
 
+    def on_uplink_event(self, event: ObjectEvent, storage: PayloadStorage) -> list[FileRecord]:
+        """An uplink object's event: hash the object version it names unless this key's ``OBJECT`` record
+        shows the event was applied already (or is stale), then verify every file naming the key. Returns the
+        files whose visible state changed."""
+        known = self.files.get_object(UPLINK, event.key)
+        if known is not None and (known.order >= event.order or
+                                  (event.version_id is not None and known.version_id == event.version_id)):
+            # applied before (a re-sent event) or older than the object recorded: no download, no hash; files
+            # the earlier delivery did not reach (it stopped half-way) still get the recorded object
+            return self._verify_files(known)
+        if known is not None and event.etag is not None and (known.etag, known.size) == (event.etag, event.size):
+            sha, size = known.sha256, known.size  # the same bytes put again
+        else:
+            digest = storage.sha256(event)
+            if digest is None:
+                return []  # overwritten or deleted since: the newer object's own event follows
+            sha, size = digest
+        return self.on_uplink_object(ObjectState(bucket=UPLINK, key=event.key, order=event.order, sha256=sha,
+                                                 size=size, etag=event.etag, version_id=event.version_id))
+
     def on_uplink_object(self, obj: ObjectState) -> list[FileRecord]:
-        """An uplink object was created: remember it, verify every file naming it. Returns the files that
-        changed."""
+        """An uplink object was created: remember it, verify every file naming it. Returns the files whose
+        visible state changed."""
         self.files.record_object(obj)  # a duplicate is not recorded twice; the files below decide for themselves
+        return self._verify_files(obj)
+
+    def _verify_files(self, obj: ObjectState) -> list[FileRecord]:
         changed = []
         for f in self.files.by_key(obj.key):
             if f.direction != UPLINK:
                 continue
             after = self.match(f, obj)
-            if after is not f:
+            if after.updated_at != f.updated_at:
                 changed.append(after)
         return changed
 
@@ -115,6 +146,9 @@ class FileService:
         ), named[1])
         if record.order is not None and record.order >= event.order:
             return None  # delivered already (a duplicate) or a newer drop was delivered (a stale event)
+        if record.status == "delivered" and event.etag is not None and (record.etag, record.size) == (event.etag,
+                                                                                                     event.size):
+            return None  # the same bytes dropped again: delivered already
         digest = storage.sha256(event)
         if digest is None or not storage.deliver(event, record.s3_key):
             return None

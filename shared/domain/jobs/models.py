@@ -18,6 +18,11 @@ JobStatus = Literal["pending", "in_progress", "completed", "failed"]
 ManeuverMethod = Literal["ml", "inc", "sma"]
 
 FINISHED: tuple[JobStatus, ...] = ("completed", "failed")
+OPEN: tuple[JobStatus, ...] = ("pending", "in_progress")
+
+
+class JobError(Exception):
+    """A job cannot be computed. Its message is a sentence about the job, shown to the client as the reason."""
 
 
 class Job(BaseModel):
@@ -33,6 +38,7 @@ class Job(BaseModel):
     result: dict[str, Any] | None = None
     error: str | None = None
     error_code: str | None = None  # the machine code of the failure, when it has one (seed 004's list)
+    execution_id: str | None = None  # the execution that claimed the job (pending → in_progress)
     alert: bool = False
     created_at: datetime
     updated_at: datetime

@@ -4,6 +4,7 @@ structurally). DynamoDB implementations live in ``shared.adapters.dynamo``, in-m
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -19,7 +20,9 @@ class JobStore(Protocol):
         ...
 
     def create(self, job: Job) -> None:
-        """Stores a new job (its task id and history id must both be new)."""
+        """Stores a new job (its task id and history id must both be new). Storing the very same job again (a
+        retried write whose first answer was lost) is a success that changes nothing; another job under a taken
+        task id or history id raises."""
         ...
 
     def get(self, task_id: str) -> Job | None: ...
@@ -34,7 +37,18 @@ class JobStore(Protocol):
                    result: dict[str, Any] | None = None, error: str | None = None,
                    error_code: str | None = None) -> bool:
         """Moves a job forward to ``status`` (from pending or in_progress only); False, and no change, if the
-        job is unknown or already finished. ``error_code`` is the failure's machine code, when it has one."""
+        job is unknown or already finished. A job already holding exactly this change (the caller's own write,
+        retried after a lost answer) answers True. ``error_code`` is the failure's machine code, when it has one."""
+        ...
+
+    def claim(self, task_id: str, execution_id: str) -> bool:
+        """Moves a ``pending`` job to ``in_progress`` for ``execution_id`` (conditional write). True if this
+        execution holds the job (a repeated claim by the same execution included); False, and no change, if
+        the job is unknown, finished or held by another execution."""
+        ...
+
+    def open_jobs(self, created_before: datetime) -> builtins.list[Job]:
+        """Every ``pending`` or ``in_progress`` job created before ``created_before`` (any order)."""
         ...
 
     def set_alert(self, task_id: str, alert: bool) -> Job | None:

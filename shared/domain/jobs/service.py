@@ -2,9 +2,13 @@
 and the Step Functions worker all call ``JobsService``.
 
 * pass analysis — validated and recorded ``pending``, then started asynchronously; the worker's ``run``
-  computes it (pending/in_progress → in_progress → completed) and ``record_failure`` records the state
-  machine's Catch (→ failed). Transitions are conditional: a retried or duplicated step changes nothing
-  twice, and a finished job is never recomputed;
+  claims it for its execution (a conditional pending → in_progress write: a second execution of the same job
+  computes nothing), computes it (→ completed), and ``record_failure`` records the state machine's Catch
+  (→ failed). Transitions are conditional: a retried or duplicated step changes nothing twice, and a finished
+  job is never recomputed;
+* jobs always end: ``execution_ended`` records an execution that failed, timed out or was aborted before the
+  job did (the execution-status rule), and ``sweep`` fails every job still open ``STUCK_AFTER`` after it was
+  submitted (the scheduled sweep), each with a sentence the client can read — never an SDK message;
 * maneuver detection — answered at once from the element-set history and recorded as a completed job;
 * a job's status, an owner's history (newest first, paged, filtered by alert) and the alert flag.
 
@@ -22,11 +26,60 @@ from typing import Any
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.analysis import AnalysisError
-from shared.domain.jobs.models import FINISHED, Job, JobKind, JobPage, JobStatus, ManeuverRequest, PassAnalysisRequest
+from shared.domain.jobs.models import (
+    FINISHED,
+    Job,
+    JobError,
+    JobKind,
+    JobPage,
+    JobStatus,
+    ManeuverRequest,
+    PassAnalysisRequest,
+)
 from shared.domain.jobs.ports import AccountDirectory, Clock, JobStarter, JobStore, SatelliteCatalog
 
 MANEUVER_LOOKBACK = timedelta(days=30)  # a maneuver search may start at most 30 days back
 HISTORY_ENTRY_NOT_FOUND = "Query history entry not found or access denied"
+
+# The bounds of a job's life. An execution is stopped after EXECUTION_LIMIT (the state machine's TimeoutSeconds,
+# ``shared.resources.JOBS_STATE_MACHINE.timeout_s``); a job still pending or in progress STUCK_AFTER its
+# submission is failed by the sweep, whatever happened to its execution.
+EXECUTION_LIMIT = timedelta(hours=1)
+STUCK_AFTER = EXECUTION_LIMIT + timedelta(minutes=10)
+
+# Reasons a client reads: sentences about the job.
+REASON_NOT_STARTED = "the job could not be started; submit it again"
+REASON_STORAGE = "the job could not read or store its data (the service was busy); submit it again"
+REASON_TOO_LONG = "the analysis ran longer than its time limit and was stopped; try fewer satellites or a " \
+                  "shorter period"
+REASON_UNEXPECTED = "the analysis failed unexpectedly; submit it again"
+REASON_TIMED_OUT = f"the job did not finish within {int(EXECUTION_LIMIT.total_seconds() // 60)} minutes and " \
+                   "was stopped; submit it again"
+REASON_ABORTED = "the job was stopped before it finished; submit it again"
+REASON_LOST = "the job ended before it could record its result; submit it again"
+REASON_STUCK = f"the job did not finish within {int(STUCK_AFTER.total_seconds() // 60)} minutes of its " \
+               "submission and was given up; submit it again"
+EXECUTION_END_REASONS = {"TIMED_OUT": REASON_TIMED_OUT, "ABORTED": REASON_ABORTED, "FAILED": REASON_LOST}
+
+# Error names (Python exception types as Lambda reports them, Step Functions' own errors) of a data store or
+# network that failed or was busy: the job may succeed when submitted again.
+_STORAGE_MARKERS = ("ClientError", "Throttl", "Throughput", "RequestLimitExceeded", "TransactionConflict",
+                    "InternalServerError", "ServiceUnavailable", "Unavailable", "EndpointConnection",
+                    "ConnectTimeout", "ReadTimeout", "ConnectionClosed", "ConnectionError", "Lambda.")
+_TIMEOUTS = ("States.Timeout", "Sandbox.Timedout", "States.HeartbeatTimeout")
+
+
+def failure_reason(error: str | None, message: str | None) -> str:
+    """The sentence a client reads for a failed step: ``error`` is the error's name (the exception type the
+    worker raised, or a Step Functions error), ``message`` its message. Only ``JobError`` messages are shown
+    as they are; every other error becomes a sentence about the job, never the SDK's text."""
+    if error == JobError.__name__ and message:
+        return message[:1000]
+    if error in _TIMEOUTS:
+        return REASON_TOO_LONG
+    if error and any(marker in error for marker in _STORAGE_MARKERS):
+        return REASON_STORAGE
+    return REASON_UNEXPECTED
 
 
 logger = logging.getLogger("groundlink.domain.jobs")
@@ -73,7 +126,7 @@ class JobsService:
 
         try:  # the geometry is checked before anything is queued
             ground_points(request.ground_location)
-        except ValueError as exc:
+        except ValueError as exc:  # an AnalysisError carries its seed-004 code (EXTENT-TOO-SMALL…)
             raise InvalidField("ground_location", str(exc), code=getattr(exc, "code", None)) from None
         job = self._new_job("pass_analyzer", principal, request.model_dump(mode="json"), request.name)
         self.jobs.create(job)
@@ -81,35 +134,67 @@ class JobsService:
             self.starter.start(job.task_id)
         except Exception as exc:  # the job must not linger as pending when its execution never started
             logger.exception("could not start the job", extra={"task_id": job.task_id})
-            self.jobs.transition(job.task_id, "failed", error="the job could not be started; submit it again")
+            self.jobs.transition(job.task_id, "failed", error=REASON_NOT_STARTED)
             raise Unavailable("the analysis could not be started; please retry") from exc
         return job
 
-    def run(self, task_id: str) -> JobStatus:
-        """The worker's step: computes a pending job and records its result. A finished job is left as it
-        is. Raises (``ValueError``) when the job cannot be computed: the state machine then records it."""
+    def run(self, task_id: str, execution_id: str) -> JobStatus:
+        """The worker's step: claims the job for ``execution_id``, computes it and records its result. A
+        finished job, or one another execution holds, is left as it is (its status is answered). Raises
+        ``JobError`` when the job cannot be computed: the state machine then records the failure."""
         job = self.jobs.get(task_id)
         if job is None:
-            raise ValueError(f"unknown task {task_id}")
+            raise JobError("the job is not recorded any more")
         if job.status in FINISHED:
             return job.status
-        self.jobs.transition(task_id, "in_progress", progress=0.1)
+        if not self.jobs.claim(task_id, execution_id):
+            logger.warning("job held by another execution: not computed twice",
+                           extra={"task_id": task_id, "execution_id": execution_id})
+            current = self.jobs.get(task_id)
+            return current.status if current else job.status
         if job.kind != "pass_analyzer":
-            raise ValueError(f"no worker for job kind {job.kind}")
+            raise JobError(f"jobs of kind {job.kind} are not computed asynchronously")
         try:
             result = self._analyse_passes(PassAnalysisRequest.model_validate(job.request))
-        except AnalysisError as exc:  # recorded with its code; the state machine's Catch then finds it failed
+        except AnalysisError as exc:  # recorded with its code; the state machine's failure step then changes nothing
             self.jobs.transition(task_id, "failed", error=str(exc)[:1000], error_code=exc.code)
-            raise
+            raise JobError(str(exc)) from None
         self.jobs.transition(task_id, "completed", progress=1.0, result=result)
         return "completed"
 
     def record_failure(self, task_id: str, reason: str) -> bool:
-        """The worker's failure step: the job becomes ``failed`` with ``reason`` (at most 1000 characters);
-        False if it had already finished."""
+        """The worker's failure step: the job becomes ``failed`` with ``reason`` (a sentence, at most 1000
+        characters); False if it had already finished otherwise."""
         changed = self.jobs.transition(task_id, "failed", error=reason[:1000])
         logger.warning("job failed", extra={"task_id": task_id, "recorded": changed})
         return changed
+
+    def execution_ended(self, task_id: str, status: str, execution_id: str | None = None) -> bool:
+        """An execution of the job ended ``FAILED``, ``TIMED_OUT`` or ``ABORTED`` (``SUCCEEDED`` and others
+        change nothing): a job it left open becomes ``failed`` with a sentence saying why. A job another
+        execution holds is left to that one. True if the job failed."""
+        reason = EXECUTION_END_REASONS.get(status)
+        if reason is None:
+            return False
+        job = self.jobs.get(task_id)
+        if job is None or job.status in FINISHED:
+            return False
+        if execution_id and job.execution_id and job.execution_id != execution_id:
+            return False
+        changed = self.jobs.transition(task_id, "failed", error=reason)
+        logger.warning("job left open by its execution", extra={"task_id": task_id, "execution_status": status,
+                                                                "recorded": changed})
+        return changed
+
+    def sweep(self, now: datetime | None = None) -> list[str]:
+        """Fails every job still pending or in progress ``STUCK_AFTER`` after its submission (whatever became
+        of its execution). Returns the task ids it failed."""
+        cutoff = (now or self.clock.now()) - STUCK_AFTER
+        failed = [job.task_id for job in self.jobs.open_jobs(cutoff)
+                  if self.jobs.transition(job.task_id, "failed", error=REASON_STUCK)]
+        if failed:
+            logger.warning("stuck jobs failed by the sweep", extra={"task_ids": failed})
+        return failed
 
     def _analyse_passes(self, request: PassAnalysisRequest) -> dict[str, Any]:
         from groundlink_orbit import parse_tle

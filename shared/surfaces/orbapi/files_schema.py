@@ -42,6 +42,8 @@ class FileOut(BaseModel):
     status: FileStatus
     createdAt: str  # noqa: N815
     updatedAt: str  # noqa: N815
+    error: str | None = Field(default=None, description="Why the file is failed (e.g. the object's SHA-256 does not "
+                                                        "match the declared one); null unless status is failed")
 
 
 class FileList(BaseModel):
@@ -59,4 +61,5 @@ class FileAttached(BaseModel):
 
 def file_view(f: FileRecord) -> FileOut:
     return FileOut(id=f.id, missionId=f.booking_id, direction=f.direction, s3Key=f.s3_key, sha256=f.sha256,
-                   status=f.status, createdAt=iso_ms(f.created_at), updatedAt=iso_ms(f.updated_at))
+                   status=f.status, createdAt=iso_ms(f.created_at), updatedAt=iso_ms(f.updated_at),
+                   error=(f.reason or "the file failed") if f.status == "failed" else None)

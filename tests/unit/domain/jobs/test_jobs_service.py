@@ -15,8 +15,18 @@ from shared.domain.catalog.models import ElementSetRecord, Satellite
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.analysis.maneuvers import MU_KM3_S2, semi_major_axis_km
-from shared.domain.jobs.models import ManeuverRequest, PassAnalysisRequest
-from shared.domain.jobs.service import JobsService
+from shared.domain.jobs.models import JobError, ManeuverRequest, PassAnalysisRequest
+from shared.domain.jobs.service import (
+    REASON_LOST,
+    REASON_STORAGE,
+    REASON_STUCK,
+    REASON_TIMED_OUT,
+    REASON_TOO_LONG,
+    REASON_UNEXPECTED,
+    STUCK_AFTER,
+    JobsService,
+    failure_reason,
+)
 from shared.surfaces.ssa.job_schemas import ManeuverDetection
 
 ISS = ("1 25544U 98067A   26107.16713328  .00006923  00000+0  13461-3 0  9994",
@@ -123,11 +133,11 @@ def test_a_job_that_cannot_start_is_recorded_failed(world):
 def test_run_computes_once_and_a_late_failure_changes_nothing(world):
     service, store, _, _ = world
     job = service.submit_pass_analysis(analysis(), ALICE)
-    assert service.run(job.task_id) == "completed"
+    assert service.run(job.task_id, "exec-1") == "completed"
     done = store.get(job.task_id)
     assert done.status == "completed" and done.progress == 1.0 and done.error is None
     assert done.result["Access_norad"][1] == [1] and done.result["norad_ids"] == [25544, 43013]
-    assert service.run(job.task_id) == "completed"  # a retried step recomputes nothing
+    assert service.run(job.task_id, "exec-1") == "completed"  # a retried step recomputes nothing
     assert store.get(job.task_id) == done
     assert service.record_failure(job.task_id, "late") is False
     assert store.get(job.task_id) == done
@@ -137,23 +147,155 @@ def test_a_failure_is_recorded_with_its_reason(world):
     service, store, _, catalog = world
     job = service.submit_pass_analysis(analysis(norad_ids=[25544]), ALICE)
     catalog.satellites.pop(25544)  # the element set is gone by the time the worker runs
-    with pytest.raises(ValueError, match="no element set stored for NORAD 25544"):
-        service.run(job.task_id)
+    with pytest.raises(JobError, match="no element set stored for NORAD 25544"):
+        service.run(job.task_id, "exec-1")
     failed = store.get(job.task_id)  # an analysis error is recorded by the run itself, with its code
     assert (failed.status, failed.error, failed.error_code) == (
         "failed", "no element set stored for NORAD 25544", "NO-ELEMENT-SET")
-    assert service.record_failure(job.task_id, "late") is False  # the state machine's Catch changes nothing
+    assert service.record_failure(job.task_id, "late") is False  # the state machine's failure step changes nothing
     other = service.submit_pass_analysis(analysis(norad_ids=[43013]), ALICE)
     assert service.record_failure(other.task_id, "x" * 2000) is True
     failed = store.get(other.task_id)
     assert failed.status == "failed" and failed.error == "x" * 1000 and failed.error_code is None
-    assert service.run(job.task_id) == "failed"
+    assert service.run(job.task_id, "exec-2") == "failed"
+
+
+def test_a_second_concurrent_run_computes_nothing(world, monkeypatch):
+    # Given a job whose first execution is computing it
+    service, store, _, _ = world
+    job = service.submit_pass_analysis(analysis(), ALICE)
+    computed, answers = [], []
+    original = JobsService._analyse_passes
+
+    def analyse(self, request):
+        computed.append(request)
+        if len(computed) == 1:  # while the first run computes, a second execution of the same job runs
+            answers.append(service.run(job.task_id, "exec-2"))
+        return original(self, request)
+
+    monkeypatch.setattr(JobsService, "_analyse_passes", analyse)
+    # When both run
+    assert service.run(job.task_id, "exec-1") == "completed"
+    # Then the second claimed nothing and computed nothing; the job ended once, by the first execution
+    assert answers == ["in_progress"] and len(computed) == 1
+    done = store.get(job.task_id)
+    assert (done.status, done.execution_id) == ("completed", "exec-1")
+    assert service.run(job.task_id, "exec-3") == "completed" and len(computed) == 1
+
+
+def test_a_retried_run_of_the_same_execution_may_compute(world):
+    service, store, _, _ = world
+    job = service.submit_pass_analysis(analysis(), ALICE)
+    assert store.claim(job.task_id, "exec-1") is True
+    assert store.claim(job.task_id, "exec-1") is True  # the same execution again (a retried claim)
+    assert store.claim(job.task_id, "exec-2") is False
+    assert service.run(job.task_id, "exec-1") == "completed"
+
+
+class FailingStore(InMemoryJobStore):
+    """A job store whose writes fail while ``down`` is set, as a data store failing during both steps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def transition(self, *args, **kwargs):
+        if self.down:
+            raise ConnectionError("Could not connect to the endpoint URL")
+        return super().transition(*args, **kwargs)
+
+    def claim(self, *args, **kwargs):
+        if self.down:
+            raise ConnectionError("Could not connect to the endpoint URL")
+        return super().claim(*args, **kwargs)
+
+
+def test_both_steps_failing_still_end_the_job_once(world):
+    # Given a job and a data store that fails during its run and its failure-recording step
+    _, _, starter, catalog = world
+    store = FailingStore()
+    service = JobsService(store, catalog, starter, StaticAccountDirectory(), FixedClock(NOW))
+    job = service.submit_pass_analysis(analysis(), ALICE)
+    store.down = True
+    with pytest.raises(ConnectionError) as raised:
+        service.run(job.task_id, "exec-1")
+    with pytest.raises(ConnectionError):
+        service.record_failure(job.task_id, failure_reason(type(raised.value).__name__, str(raised.value)))
+    assert store.get(job.task_id).status == "pending"
+    # When the store is back and the execution's FAILED status change arrives (twice: at least once)
+    store.down = False
+    assert service.execution_ended(job.task_id, "FAILED") is True
+    assert service.execution_ended(job.task_id, "FAILED") is False
+    # Then the job failed once, with a sentence; neither a late run nor the sweep changes it
+    failed = store.get(job.task_id)
+    assert (failed.status, failed.error) == ("failed", REASON_LOST)
+    assert service.run(job.task_id, "exec-1") == "failed"
+    assert service.sweep(NOW + STUCK_AFTER * 2) == []
+    assert store.get(job.task_id) == failed
+
+
+def test_an_execution_timeout_fails_the_running_job_once(world):
+    service, store, _, _ = world
+    job = service.submit_pass_analysis(analysis(), ALICE)
+    assert store.claim(job.task_id, "exec-1")  # the run step is computing when the execution times out
+    assert service.execution_ended(job.task_id, "TIMED_OUT") is True
+    assert service.execution_ended(job.task_id, "SUCCEEDED") is False
+    failed = store.get(job.task_id)
+    assert (failed.status, failed.error) == ("failed", REASON_TIMED_OUT)
+    assert "60 minutes" in REASON_TIMED_OUT
+    # the run step's late completion is refused: exactly one terminal state
+    assert store.transition(job.task_id, "completed", progress=1.0, result={"late": True}) is False
+    assert store.get(job.task_id) == failed
+
+
+def test_an_ended_execution_leaves_a_job_another_execution_holds(world):
+    service, store, _, _ = world
+    job = service.submit_pass_analysis(analysis(), ALICE)
+    assert store.claim(job.task_id, "exec-1")
+    assert service.execution_ended(job.task_id, "FAILED", "exec-2") is False
+    assert store.get(job.task_id).status == "in_progress"
+    assert service.execution_ended(job.task_id, "ABORTED", "exec-1") is True
+    assert store.get(job.task_id).error == "the job was stopped before it finished; submit it again"
+
+
+def test_the_sweep_fails_jobs_open_past_their_bound_only(world):
+    service, store, _, _ = world
+    stuck = service.submit_pass_analysis(analysis(name="stuck"), ALICE)
+    running = service.submit_pass_analysis(analysis(name="running"), ALICE)
+    store.claim(running.task_id, "exec-1")
+    done = service.submit_pass_analysis(analysis(name="done"), ALICE)
+    service.run(done.task_id, "exec-9")
+    # Just inside the bound nothing moves; past it every open job fails, each once
+    assert service.sweep(NOW + STUCK_AFTER) == []
+    assert sorted(service.sweep(NOW + STUCK_AFTER + timedelta(seconds=1))) == sorted([stuck.task_id,
+                                                                                       running.task_id])
+    assert service.sweep(NOW + STUCK_AFTER * 3) == []
+    for task_id in (stuck.task_id, running.task_id):
+        assert (store.get(task_id).status, store.get(task_id).error) == ("failed", REASON_STUCK)
+    assert store.get(done.task_id).status == "completed"
+    assert "70 minutes" in REASON_STUCK
+
+
+@pytest.mark.parametrize(("error", "message", "reason"), [
+    ("JobError", "no element set stored for NORAD 7", "no element set stored for NORAD 7"),
+    ("ClientError", "An error occurred (ProvisionedThroughputExceededException) when calling the GetItem "
+                    "operation (reached max retries: 3)", REASON_STORAGE),
+    ("EndpointConnectionError", "Could not connect to the endpoint URL", REASON_STORAGE),
+    ("ReadTimeoutError", "Read timeout on endpoint URL", REASON_STORAGE),
+    ("Lambda.ServiceException", "Lambda is unavailable", REASON_STORAGE),
+    ("Sandbox.Timedout", "Task timed out after 900.00 seconds", REASON_TOO_LONG),
+    ("States.Timeout", None, REASON_TOO_LONG),
+    ("RuntimeError", "propagator exploded", REASON_UNEXPECTED),
+    (None, None, REASON_UNEXPECTED),
+])
+def test_failure_reasons_are_sentences_about_the_job(error, message, reason):
+    assert failure_reason(error, message) == reason
 
 
 def test_run_of_an_unknown_task_is_an_error(world):
     service, *_ = world
-    with pytest.raises(ValueError, match="unknown task"):
-        service.run("nope")
+    with pytest.raises(JobError, match="the job is not recorded any more"):
+        service.run("nope", "exec-1")
 
 
 # -- reading ------------------------------------------------------------------------------------------------

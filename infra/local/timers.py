@@ -1,0 +1,48 @@
+"""The local stand-in for EventBridge schedules: every ``StateMachineSpec.sweep_every_s`` the state machine's worker
+gets the "Scheduled Event" the CDK app's sweep rule sends it (the sweep of jobs left open past their bound). The
+execution-status rule has no local counterpart; the sweep covers what it would catch."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+
+from infra.local.pump import FakeLambdaContext
+from shared.resources import FunctionSpec, StateMachineSpec
+
+SCHEDULED_EVENT = {"version": "0", "source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+
+
+class SweepTimers:
+    """One daemon thread per state machine; ``stop()`` ends them at once."""
+
+    def __init__(self, state_machines: tuple[StateMachineSpec, ...], functions: tuple[FunctionSpec, ...], *,
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
+        by_name = {spec.name: spec for spec in functions}
+        self.targets = [(sm, by_name[sm.worker]) for sm in state_machines]
+        self.on_error = on_error
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> SweepTimers:
+        for machine, worker in self.targets:
+            t = threading.Thread(target=self._run, args=(machine, worker), name=f"sweep-{machine.key}", daemon=True)
+            t.start()
+            self.threads.append(t)
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for t in self.threads:
+            t.join(timeout=5)
+
+    def _run(self, machine: StateMachineSpec, worker: FunctionSpec) -> None:
+        module, attr = worker.handler.rsplit(".", 1)
+        handler = getattr(importlib.import_module(module), attr)
+        while not self.stopping.wait(machine.sweep_every_s):
+            try:
+                handler(dict(SCHEDULED_EVENT), FakeLambdaContext(worker.name, worker.memory_mb, worker.timeout_s))
+            except Exception as exc:  # the next tick tries again
+                if self.on_error:
+                    self.on_error(exc)
