@@ -159,6 +159,23 @@ def test_jobs_need_a_token():
     assert r.json() == {"detail": "missing Authorization header (expected 'Bearer <token>')", "status_code": 401}
 
 
+@pytest.mark.parametrize("scopes", ["", "passes:read", "contacts sites tle passes bookings"])
+def test_jobs_need_the_ssa_permission(scopes, inline_worker):
+    # Given a valid token without the ssa permission (a station's, an orbapi reader's)
+    station = bearer("station-1", scopes)
+    calls = [("POST", "/v1/pass_analyzer/", analysis()),
+             ("POST", "/v1/manuaver/", {"norad_ids": [25544], "start_date": "2026-04-20", "end_date": "2026-04-25"}),
+             ("GET", "/v1/pass_analyzer_callback/0f0e/status/", None), ("GET", "/v1/query_history/", None),
+             ("GET", "/v1/query_history/1", None), ("PUT", "/v1/query_history/alert", {"history_id": 1, "alert": True}),
+             ("PUT", "/v1/query_history/1/alert", {"alert": True})]
+    for method, path, body in calls:
+        r = client.request(method, path, json=body, headers=station)
+        # Then every job route refuses it in SSA's format, and no job is started
+        assert r.status_code == 403, (path, r.text)
+        assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}
+    assert client.get("/v1/query_history/", headers=bearer("station-1", "ssa")).json()["total_count"] == 0
+
+
 def test_worker_steps_are_idempotent_and_failures_are_recorded():
     """The state machine's two tasks, called directly: a retried run recomputes nothing, a failure is kept."""
     r = client.post("/v1/pass_analyzer/", json=analysis(name="twice"), headers=ALICE).json()
