@@ -66,6 +66,9 @@ def test_pass_analysis_round_trip(inline_worker):
     entry = history["history"][0]
     assert entry["task_id"] == body["task_id"] and entry["type"] == "pass_analyzer" and entry["status"] == "completed"
     assert entry["user_email"] == "alice@example.com" and entry["request_body"]["name"] == "Stockholm"
+    assert entry["user_id"] == 1  # the integer id login returned for "user-1", as seed 002 keys users
+    assert client.get("/v1/query_history/?attributes=user_id", headers=ALICE).json() == {
+        "history": [{"user_id": 1}], "total_count": 1}
     assert client.get("/v1/query_history/", headers=BOB).json() == {"history": [], "total_count": 0}
 
     one = client.get(f"/v1/query_history/{entry['id']}", headers=ALICE).json()

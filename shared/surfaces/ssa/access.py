@@ -12,6 +12,7 @@ from typing import Annotated, cast
 from fastapi import params
 
 from shared.domain.identity import Principal
+from shared.domain.identity.accounts import user_id_of
 from shared.http import caller
 
 SSA_PERMISSION = "ssa"
@@ -20,3 +21,11 @@ SSA_PERMISSION = "ssa"
 # route asks for it in its signature, its router's dependencies, or both.
 REQUIRE_SSA = cast(params.Depends, caller(SSA_PERMISSION))
 SsaCaller = Annotated[Principal, REQUIRE_SSA]
+
+
+def wire_user_id(subject: str) -> int | str:
+    """How seed 002 names a user: the integer id ``/auth/register`` and ``/auth/login`` return (a
+    ``user-<id>`` subject). Callers that are not SSA users (an operator's demo token, a service) keep their
+    subject."""
+    user_id = user_id_of(subject)
+    return subject if user_id is None else user_id

@@ -217,7 +217,8 @@ class HistoryEntry(BaseModel):
     """A query-history entry; only the requested ``attributes`` are present (unset ones are left out)."""
 
     id: int | None = None
-    user_id: str | None = None
+    user_id: int | str | None = Field(
+        default=None, description="The owner's user id (as register/login return it); a non-user caller's subject")
     user_email: str | None = None
     type: str | None = None
     request_type: str | None = None

@@ -11,7 +11,7 @@ from shared.domain.errors import InvalidField
 from shared.domain.jobs.models import Job
 from shared.domain.jobs.service import JobsService
 from shared.surfaces.openapi import error_responses
-from shared.surfaces.ssa.access import REQUIRE_SSA, SsaCaller
+from shared.surfaces.ssa.access import REQUIRE_SSA, SsaCaller, wire_user_id
 from shared.surfaces.ssa.job_schemas import (
     AlertFlag,
     AlertUpdate,
@@ -62,7 +62,7 @@ def status_view(job: Job) -> dict[str, Any]:
 def history_view(job: Job, attributes: list[str] | None = None) -> dict[str, Any]:
     full = {
         "id": job.history_id,
-        "user_id": job.owner,
+        "user_id": wire_user_id(job.owner),
         "user_email": job.owner_email,
         "type": job.kind,
         "request_type": job.kind,
