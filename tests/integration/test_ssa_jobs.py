@@ -237,12 +237,30 @@ def test_a_job_that_cannot_start_is_failed_not_left_pending():
     assert entry["status"] == "failed"
 
 
-def test_maneuver_end_date_in_the_future_is_422():
+def test_maneuver_end_date_after_today_is_analysed_up_to_now():
+    # Given today is 2026-04-20
     serve(clock=TODAY)
-    for start, end in (("2026-04-10", "2026-04-25"), ("9999-12-20", "9999-12-31")):
+    # When the period asked for runs past today
+    r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": "2026-04-10",
+                                           "end_date": "2026-04-25"}, headers=ALICE)
+    # Then it is accepted, analysed up to now, and the answer says so
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["date_range"] == {"start_date": "2026-04-10", "end_date": "2026-04-25"}
+    assert out["analysed_until"] == "2026-04-20"
+    assert out["message"] == ("end_date 2026-04-25 is after today (2026-04-20): the element-set history was "
+                              "analysed from 2026-04-10 up to now")
+    # And a period wholly in the future is accepted with nothing to analyse yet
+    r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": "9999-12-20",
+                                           "end_date": "9999-12-31"}, headers=ALICE)
+    assert r.status_code == 200, r.text
+    assert (r.json()["total_maneuvers"], r.json()["analysed_until"]) == (0, "2026-04-20")
+    assert r.json()["message"].startswith("start_date 9999-12-20 is after today (2026-04-20)")
+    # And the seed's own limits still hold: the order and the 30-day span
+    for start, end in (("2026-04-25", "2026-04-21"), ("2026-04-10", "2026-05-20")):
         r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": start, "end_date": end},
                         headers=ALICE)
-        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "end_date"], r.text
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"], r.text
 
 
 @pytest.mark.parametrize(

@@ -211,6 +211,10 @@ class ManeuverDetection(BaseModel):
     Epoch_end: list[str]  # noqa: N815
     Maneuver_type: str | None  # noqa: N815
     probability: list[float]
+    analysed_until: str = Field(description="The last UTC day analysed (YYYY-MM-DD): end_date, or today when "
+                                            "end_date is after today")
+    message: str | None = Field(description="Why fewer days than asked for were analysed (an end_date after "
+                                            "today); null when the whole range was")
 
 
 class HistoryEntry(BaseModel):
