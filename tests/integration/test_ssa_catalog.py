@@ -120,6 +120,21 @@ def test_a_token_without_the_ssa_permission_is_403(demo, method, path, scopes):
     assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}
 
 
+def test_station_and_orbapi_api_tokens_are_403(demo):
+    # Given a ground station's API token and an orbapi reader's (dsn_live_ tokens, as the CLI issues them)
+    from shared.auth import api_tokens
+
+    station = api_tokens().create("station-3", ["station"]).token
+    reader = api_tokens().create("client_123", ["passes:read"]).token
+    for token in (station, reader):
+        r = client.get("/v1/satellites/", headers={"Authorization": f"Bearer {token}"})
+        # Then the SSA catalogue refuses both in SSA's format
+        assert r.status_code == 403
+        assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}
+    ssa_token = api_tokens().create("client_ssa", ["ssa"]).token
+    assert client.get("/v1/satellites/", headers={"Authorization": f"Bearer {ssa_token}"}).status_code == 200
+
+
 # --- GET /v1/satellites/ ------------------------------------------------------------------------------
 def test_list_satellites_defaults_and_item_shape(demo):
     r = client.get("/v1/satellites/", headers=SSA)
