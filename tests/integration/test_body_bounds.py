@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -38,10 +39,23 @@ def big(n_bytes: int) -> bytes:
     (b"", 0), (b"1", 0), (b"[]", 1), (b'{"a": [[1], {"b": []}]}', 4),
     (b'{"a": "[[[[{{{{"}', 1),  # brackets inside strings are text
     (b'["\\"[[[", "\\\\", [1]]', 2),  # escaped quotes and backslashes end strings where JSON says
-    (b"]]]][", 1), (DEEP, 20_000),
+    (b'["\\\\\\"[[", [1]]', 2), (b'["\\\\", "[[[["]', 1),  # an escaped backslash, then an escaped quote
+    (b'["abc[[[[', 1),  # an unterminated string runs to the end
+    (b"[]]]][[", 1),  # a parser stops at the stray bracket: what follows it is never nested into
+    (DEEP, 20_000),
 ])
 def test_json_depth(body, depth):
     assert json_depth(body) == depth
+
+
+@pytest.mark.parametrize("body", [
+    b'"' + b'\\"' * 400_000,  # escaped quotes only, unterminated: a backtracking regex took minutes on 40 kB
+    b'"' * (1024 * 1024), b"[]" * 500_000, b"[" * (1024 * 1024),
+])
+def test_the_scan_stays_linear_on_hostile_bodies(body):
+    started = time.perf_counter()
+    json_depth(body)
+    assert time.perf_counter() - started < 3.0  # about 0.3 s on a busy 2-core machine
 
 
 def test_a_body_with_few_brackets_is_not_scanned():
