@@ -2,15 +2,21 @@
 header, turned into the domain's ``Principal`` (``shared.domain.identity``).
 
 ``JwtTokenIssuer`` and ``ApiTokenDigests`` implement the identity ports ``TokenIssuer`` and
-``ApiTokenSecrets``; ``authenticate`` resolves API tokens through the domain's ``ApiTokens`` use case."""
+``ApiTokenSecrets``; ``authenticate`` resolves API tokens through the domain's ``ApiTokens`` use case.
+
+An access token issued to an SSA account (by login or refresh: it carries the ``uid`` claim) is honoured
+only while that account exists and is active: ``ACCOUNT_CHECK`` looks the account up and remembers the
+answer for ``ACCOUNT_CHECK_TTL_S`` (30 s) per user and process, so a deactivated or deleted account's
+tokens are refused (401) within 30 s, not when they expire."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,7 +24,7 @@ import jwt
 
 from shared.domain.errors import NotAuthenticated
 from shared.domain.identity import Principal, PrincipalKind
-from shared.domain.identity.ports import RefreshClaims
+from shared.domain.identity.ports import AccountStore, RefreshClaims
 from shared.domain.identity.service import ApiTokens
 from shared.settings import LOCAL_JWT_SECRET, get_settings
 
@@ -240,6 +246,64 @@ def api_tokens() -> ApiTokens:
     return ApiTokens(identity_repository(), ApiTokenDigests())
 
 
+# --- accounts behind user tokens -------------------------------------------------------------------
+
+ACCOUNT_CHECK_TTL_S = 30.0
+INACTIVE_ACCOUNT = "the user account no longer exists or is inactive"
+
+
+def _account_store() -> AccountStore:
+    from shared.adapters.dynamo.users import user_repository
+
+    return user_repository()
+
+
+class AccountCheck:
+    """Whether a user account still exists and is active, each answer remembered for ``ttl_s`` seconds
+    (so a busy user costs one ``GetItem`` per ``ttl_s`` and process, and a change is seen within
+    ``ttl_s``). At most ``max_entries`` users are remembered; past that the memory starts afresh."""
+
+    def __init__(self, ttl_s: float = ACCOUNT_CHECK_TTL_S, *, store: Callable[[], AccountStore] = _account_store,
+                 clock: Callable[[], float] = time.monotonic, max_entries: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.store = store
+        self.clock = clock
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._seen: dict[int, tuple[float, bool]] = {}
+
+    def is_active(self, user_id: int) -> bool:
+        now = self.clock()
+        with self._lock:
+            hit = self._seen.get(user_id)
+        if hit is not None and now - hit[0] < self.ttl_s:
+            return hit[1]
+        user = self.store().get_user(user_id)
+        active = user is not None and user.is_active
+        with self._lock:
+            if len(self._seen) >= self.max_entries:
+                self._seen.clear()
+            self._seen[user_id] = (now, active)
+        return active
+
+    def reset(self) -> None:
+        with self._lock:
+            self._seen.clear()
+
+
+ACCOUNT_CHECK = AccountCheck()
+
+
+def require_active_account(claims: dict[str, Any]) -> None:
+    """Refuses a user access token whose account is gone or inactive (tokens without ``uid`` — API
+    tokens, service tokens, tokens an operator mints with the CLI — name no account and pass)."""
+    if claims.get("kind", "user") != "user" or "uid" not in claims:
+        return
+    uid = claims["uid"]
+    if isinstance(uid, bool) or not isinstance(uid, int) or not ACCOUNT_CHECK.is_active(uid):
+        raise NotAuthenticated(INACTIVE_ACCOUNT)
+
+
 # --- Authorization header --------------------------------------------------------------------------
 
 
@@ -256,4 +320,6 @@ def authenticate(authorization: str | None) -> Principal:
     token = bearer_token(authorization)
     if token.startswith(API_TOKEN_PREFIX):
         return api_tokens().authenticate(token)
-    return principal_from_claims(decode_jwt(token))
+    claims = decode_jwt(token)
+    require_active_account(claims)
+    return principal_from_claims(claims)

@@ -36,6 +36,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
+from shared.http import body_limit_of
 from shared.settings import get_settings
 
 
@@ -316,7 +317,10 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _fix_responses(surface: str, info: SurfaceInfo, operation: dict[str, Any]) -> None:
+_BODY_METHODS = frozenset({"post", "put", "patch"})
+
+
+def _fix_responses(surface: str, info: SurfaceInfo, method: str, operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     model = ERROR_MODELS[surface]
     auto = responses.get("422")
@@ -331,6 +335,14 @@ def _fix_responses(surface: str, info: SurfaceInfo, operation: dict[str, Any]) -
                 "description": HTTPStatus(int(status)).phrase,
                 "content": _error_content(info, _ref(body)),
             }
+    if method in _BODY_METHODS and "413" not in responses and not info.default_response:
+        # shared.http.BodyLimitMiddleware answers this before any route runs (a surface whose seed lists a
+        # ``default`` response keeps the seed's list: the default covers it)
+        limit = body_limit_of(surface)
+        responses["413"] = {
+            "description": f"Request body over {limit} bytes ({limit // 1024} KiB)",
+            "content": _error_content(info, _ref(model)),
+        }
     if info.default_response and "default" not in responses:
         responses["default"] = {"description": "Unexpected error", "content": _error_content(info, _ref(model))}
     if info.problem_json:
@@ -387,7 +399,7 @@ def _build(surface: str, root: str) -> dict[str, Any]:
     for item in paths.values():
         for method in _HTTP_METHODS:
             if method in item:
-                _fix_responses(surface, info, item[method])
+                _fix_responses(surface, info, method, item[method])
     if info.strip_prefix:
         document["paths"] = {
             (path[len(info.strip_prefix):] or "/") if path.startswith(info.strip_prefix) else path: item

@@ -103,10 +103,11 @@ def test_pipeline_payload_validation_is_422_and_query_validation_400() -> None:
     document = doc("pipeline")
     retrieve = document["paths"]["/pipeline/pass-analysis/retrieve"]["post"]
     assert retrieve["security"] == [{"bearerAuth": ["pipeline.pass-analysis"]}]
-    assert sorted(retrieve["responses"]) == ["200", "401", "422", "424"]
+    assert sorted(retrieve["responses"]) == ["200", "401", "413", "422", "424"]
     assert retrieve["responses"]["422"]["content"]["application/json"]["schema"] == ref("PipelineError")
-    listing = document["paths"]["/pipeline/pass-analysis"]["get"]
-    assert listing["responses"]["400"]["content"]["application/json"]["schema"] == ref("PipelineError")
+    assert retrieve["responses"]["413"] == {"description": "Request body over 65536 bytes (64 KiB)",
+                                            "content": {"application/json": {"schema": ref("PipelineError")}}}
+
 
 
 def test_the_document_is_built_once_and_every_caller_gets_its_own_copy() -> None:

@@ -314,3 +314,35 @@ def test_the_pipeline_seeds_name_initiate_retrieve_check_status_and_424() -> Non
     text = _seed_text("003")
     assert "POST /.../initiate" in text and "POST /.../retrieve" in text and "/check-status" in text
     assert "responded with a status code 424" in text
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def test_body_operations_document_the_body_limit_in_the_surface_format() -> None:
+    ssa = surface_document("ssa")["paths"]
+    assert ssa["/v1/news/search/advanced"]["post"]["responses"]["413"] == {
+        "description": "Request body over 1048576 bytes (1024 KiB)",
+        "content": {"application/json": {"schema": _ref("SsaError")}}}
+    assert "413" not in ssa["/v1/satellites/"]["get"]["responses"]
+    orbapi = surface_document("orbapi")["paths"]["/orbapi/bookings"]["post"]["responses"]
+    assert orbapi["413"]["content"] == {"application/json": {"schema": _ref("OrbapiError")}}
+    pipeline = surface_document("pipeline")["paths"]["/pipeline/pass-analysis/initiate"]["post"]["responses"]
+    assert pipeline["413"]["description"] == "Request body over 65536 bytes (64 KiB)"
+
+
+def test_ssa_documents_the_ssa_permission_and_the_seed_success_format() -> None:
+    ssa = surface_document("ssa")["paths"]
+    for path, item in ssa.items():
+        for method, operation in item.items():
+            if path.startswith("/v1/"):
+                assert operation["security"] == [{"bearerAuth": ["ssa"]}], (method, path)
+                assert operation["responses"]["403"]["content"] == {
+                    "application/json": {"schema": _ref("SsaError")}}, (method, path)
+    schemas = surface_document("ssa")["components"]["schemas"]
+    constellation = ssa["/v1/get_constellation"]["post"]["responses"]["200"]["content"]["application/json"]
+    distinct = schemas[constellation["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert set(distinct["required"]) == {"data", "message"} and distinct["properties"]["status"]["const"] == "success"
+    maneuver = schemas["ManeuverDetection"]["properties"]
+    assert {"analysed_until", "message"} <= set(maneuver)

@@ -119,7 +119,7 @@ def test_a_job_started_with_a_login_token_records_the_owner_email_and_both_views
 
     ssa = TestClient(ssa_app.app, raise_server_exceptions=False)
     [entry] = ssa.get("/v1/query_history/", headers=login).json()["history"]
-    assert (entry["task_id"], entry["user_id"], entry["user_email"]) == (pid, user.subject, "grace@example.com")
+    assert (entry["task_id"], entry["user_id"], entry["user_email"]) == (pid, user.id, "grace@example.com")
     assert entry["type"] == "pass_analyzer" and entry["status"] == "completed"
     status = ssa.get(f"/v1/pass_analyzer_callback/{pid}/status/", headers=login).json()
     pipeline = client.post("/tasking/check-status", json={"pipelineId": pid}, headers=login).json()

@@ -18,11 +18,12 @@ from infra.local.gateway import LocalGateway
 from shared.adapters.memory.jobs import RecordingStarter
 from shared.domain.jobs.analysis.coverage import MAX_POINTS
 from shared.domain.jobs.models import JobError
-from shared.surfaces.pipeline.mechanics import MAX_BODY_BYTES
+from shared.http import MAX_BODY_BYTES as LIMITS
 from shared.wiring.jobs import build_jobs_service, jobs_service
 from tests.integration.conftest import bearer
 from tests.integration.test_pipeline_jobs import BODY, OPS, client
 
+MAX_BODY_BYTES = LIMITS["pipeline"]
 PASS_ANALYSIS = bearer("ops-1", "pipeline.pass-analysis")
 
 
@@ -86,7 +87,7 @@ def test_the_local_gateway_sends_every_pipeline_path_to_the_pipeline_function(ga
 
 
 # -- 413 ------------------------------------------------------------------------------------------------------
-TOO_LARGE = error("PAYLOAD-TOO-LARGE", "the request payload exceeds 64 KiB")
+TOO_LARGE = error("PAYLOAD-TOO-LARGE", "request body exceeds the limit of 65536 bytes")
 
 
 def test_a_body_over_64_kib_is_413_before_parsing(runner):

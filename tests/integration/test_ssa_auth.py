@@ -254,6 +254,55 @@ def test_inactive_user_cannot_log_in_or_refresh(aws):
     assert r.json() == {"detail": "the user account no longer exists or is inactive", "status_code": 401}
 
 
+def test_a_deactivated_or_deleted_users_access_token_is_refused_within_the_check_period(aws, monkeypatch):
+    # Given a logged-in user whose token works, and a clock the account check reads
+    from functions.ssa_catalog.app import app as catalog_app
+    from shared.auth import ACCOUNT_CHECK, ACCOUNT_CHECK_TTL_S, issue_jwt
+
+    now = [1000.0]
+    monkeypatch.setattr(ACCOUNT_CHECK, "clock", lambda: now[0])
+    catalog = TestClient(catalog_app, raise_server_exceptions=False)
+    user_id = register().json()["id"]
+    token = login().json()["access_token"]
+    assert catalog.get("/v1/satellites/", headers=auth(token)).status_code == 200
+    # When the account is deactivated
+    user_repository().set_active(user_id, False)
+    # Then the token keeps working at most until the remembered answer is ACCOUNT_CHECK_TTL_S old (< 60 s)
+    now[0] += ACCOUNT_CHECK_TTL_S - 1
+    assert catalog.get("/v1/satellites/", headers=auth(token)).status_code == 200
+    now[0] += 1
+    gone = {"detail": "the user account no longer exists or is inactive", "status_code": 401}
+    for app_client, path in ((catalog, "/v1/satellites/"), (core, "/")):
+        r = app_client.get(path, headers=auth(token))
+        assert (r.status_code, r.json()) == (401, gone)
+    assert ACCOUNT_CHECK_TTL_S < 60
+    # And an access token for an account that does not exist (deleted) is refused at once
+    ghost = issue_jwt(f"user-{user_id + 100}", ["ssa"], kind="user", extra={"uid": user_id + 100})
+    r = catalog.get("/v1/satellites/", headers=auth(ghost))
+    assert (r.status_code, r.json()) == (401, gone)
+
+
+def test_the_account_check_is_one_lookup_per_user_and_period():
+    from shared.auth import AccountCheck
+    from shared.domain.identity.accounts import User
+
+    class Store:
+        calls = 0
+
+        def get_user(self, user_id):
+            Store.calls += 1
+            return User(id=user_id, email="a@example.com", name="A", password_hash="x",
+                        date_joined="2026-04-01T00:00:00Z")
+
+    now = [0.0]
+    check = AccountCheck(30.0, store=Store, clock=lambda: now[0], max_entries=2)
+    assert all(check.is_active(7) for _ in range(50)) and Store.calls == 1
+    now[0] = 30.0
+    assert check.is_active(7) and Store.calls == 2
+    check.is_active(8), check.is_active(9)  # past max_entries the memory starts afresh
+    assert check.is_active(7) and Store.calls == 5
+
+
 def test_refresh_rejects_access_tokens_and_garbage(aws):
     register()
     tokens = login().json()

@@ -24,6 +24,7 @@ DEMO = json.loads((ROOT / "shared/demo_data/satellite_catalog.json").read_text()
 DEMO_TLES = (ROOT / "shared/demo_data/satellites.tle").read_text()
 
 client = TestClient(app, raise_server_exceptions=False)
+SSA = bearer("user-1", "ssa")
 
 
 def ids_where(predicate) -> list[int]:
@@ -31,7 +32,7 @@ def ids_where(predicate) -> list[int]:
 
 
 def post(path: str, body: dict, **kwargs):
-    return client.post(path, json=body, headers=bearer(), **kwargs)
+    return client.post(path, json=body, headers=SSA, **kwargs)
 
 
 # --- orbital numbers (plain math) against the orbit core ------------------------------------------------
@@ -98,16 +99,45 @@ def test_every_route_needs_a_token(demo, method, path):
     assert r.json() == {"detail": "missing Authorization header (expected 'Bearer <token>')", "status_code": 401}
 
 
-def test_any_valid_token_will_do_but_a_forged_one_will_not(demo):
-    assert client.get("/v1/satellites/", headers=bearer("someone", "")).status_code == 200
-    forged = {"Authorization": bearer()["Authorization"][:-4] + "AAAA"}
+def test_an_ssa_token_will_do_but_a_forged_one_will_not(demo):
+    assert client.get("/v1/satellites/", headers=SSA).status_code == 200
+    forged = {"Authorization": SSA["Authorization"][:-4] + "AAAA"}
     r = client.get("/v1/satellites/", headers=forged)
     assert r.status_code == 401 and r.json()["status_code"] == 401
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/v1/satellites/"), ("POST", "/v1/norad_db"), ("POST", "/v1/search"), ("POST", "/v1/get_constellation"),
+     ("POST", "/v1/get_detailed_purpose"), ("POST", "/v1/get_satellite_types")],
+)
+@pytest.mark.parametrize("scopes", ["", "passes:read", "contacts spacecraft sites tle passes bookings pipeline"])
+def test_a_token_without_the_ssa_permission_is_403(demo, method, path, scopes):
+    # Given a valid token that does not carry the ssa permission (a station's, an orbapi reader's)
+    r = client.request(method, path, json={"country_operator": ["USA"]}, headers=bearer("station-1", scopes))
+    # Then the SSA surface refuses it in its own format
+    assert r.status_code == 403
+    assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}
+
+
+def test_station_and_orbapi_api_tokens_are_403(demo):
+    # Given a ground station's API token and an orbapi reader's (dsn_live_ tokens, as the CLI issues them)
+    from shared.auth import api_tokens
+
+    station = api_tokens().create("station-3", ["station"]).token
+    reader = api_tokens().create("client_123", ["passes:read"]).token
+    for token in (station, reader):
+        r = client.get("/v1/satellites/", headers={"Authorization": f"Bearer {token}"})
+        # Then the SSA catalogue refuses both in SSA's format
+        assert r.status_code == 403
+        assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}
+    ssa_token = api_tokens().create("client_ssa", ["ssa"]).token
+    assert client.get("/v1/satellites/", headers={"Authorization": f"Bearer {ssa_token}"}).status_code == 200
+
+
 # --- GET /v1/satellites/ ------------------------------------------------------------------------------
 def test_list_satellites_defaults_and_item_shape(demo):
-    r = client.get("/v1/satellites/", headers=bearer())
+    r = client.get("/v1/satellites/", headers=SSA)
     assert r.status_code == 200
     body = r.json()
     assert (body["total_count"], body["limit"], body["offset"]) == (35, 100, 0)
@@ -125,18 +155,18 @@ def test_list_satellites_defaults_and_item_shape(demo):
 
 
 def test_list_satellites_without_the_trailing_slash_is_the_same(demo):
-    assert client.get("/v1/satellites", headers=bearer()).json() == client.get(
-        "/v1/satellites/", headers=bearer()).json()
+    assert client.get("/v1/satellites", headers=SSA).json() == client.get(
+        "/v1/satellites/", headers=SSA).json()
 
 
 def test_list_satellites_pages(demo):
     every = ids_where(lambda s: True)
-    body = client.get("/v1/satellites/?limit=10&offset=30", headers=bearer()).json()
+    body = client.get("/v1/satellites/?limit=10&offset=30", headers=SSA).json()
     assert (body["total_count"], body["limit"], body["offset"]) == (35, 10, 30)
     assert [s["norad_id"] for s in body["satellites"]] == every[30:]
-    second = client.get("/v1/satellites/", params={"limit": 10, "offset": 10}, headers=bearer()).json()
+    second = client.get("/v1/satellites/", params={"limit": 10, "offset": 10}, headers=SSA).json()
     assert [s["norad_id"] for s in second["satellites"]] == every[10:20]
-    past = client.get("/v1/satellites/?offset=500", headers=bearer()).json()
+    past = client.get("/v1/satellites/?offset=500", headers=SSA).json()
     assert past["satellites"] == [] and past["total_count"] == 35
 
 
@@ -158,7 +188,7 @@ def test_list_satellites_pages(demo):
     ],
 )
 def test_list_satellites_filters(demo, params, expected):
-    body = client.get("/v1/satellites/", params=params, headers=bearer()).json()
+    body = client.get("/v1/satellites/", params=params, headers=SSA).json()
     assert [s["norad_id"] for s in body["satellites"]] == expected
     assert body["total_count"] == len(expected)
 
@@ -169,7 +199,7 @@ def test_list_satellites_filters(demo, params, expected):
      ("offset=-1", "offset", "greater_than_equal"), ("limit=ten", "limit", "int_parsing")],
 )
 def test_list_satellites_rejects_bad_paging_naming_the_parameter(demo, query, field, kind):
-    r = client.get(f"/v1/satellites/?{query}", headers=bearer())
+    r = client.get(f"/v1/satellites/?{query}", headers=SSA)
     assert r.status_code == 422
     (err,) = r.json()["detail"]
     assert err["loc"] == ["query", field] and err["type"] == kind and err["msg"]
@@ -187,6 +217,7 @@ def test_norad_db_filters_and_selects_attributes(demo):
     assert r.status_code == 200
     body = r.json()
     assert body["total_count"] == 5
+    assert (body["message"], body["status"]) == ("NORAD database search completed successfully", "success")
     names = {39620: "COSMOS 2492 [GLONASS-M]", 39741: "NAVSTAR 70 (USA 251)", 41019: "NAVSTAR 75 (USA 265)",
              43873: "NAVSTAR 77 (USA 289)", 45358: "COSMOS 2545 [GLONASS-M]"}
     cospar = {s["norad_id"]: s["cospar_id"] for s in DEMO}
@@ -257,6 +288,8 @@ def test_search_seed_example(demo):
             {"norad_id": 43873, "satellite_name": "NAVSTAR 77 (USA 289)", "country_operator": "USA"},
         ],
         "total_count": 3,
+        "message": "Search completed successfully",
+        "status": "success",
     }
 
 
@@ -308,22 +341,23 @@ def test_search_validation_names_the_field(demo, body, loc, needle):
 def test_get_constellation(demo):
     r = post("/v1/get_constellation", {"country_operator": ["USA", "RUSSIA"]})
     assert r.status_code == 200
-    assert r.json() == {"country_operator": ["USA", "RUSSIA"],
-                        "constellations": ["EOS", "Fox", "GLONASS", "GOES", "GPS", "JPSS", "Landsat"]}
+    assert r.json() == {"data": ["EOS", "Fox", "GLONASS", "GOES", "GPS", "JPSS", "Landsat"],
+                        "message": "Constellations retrieved successfully", "status": "success"}
 
 
 def test_get_detailed_purpose(demo):
     body = post("/v1/get_detailed_purpose", {"country_operator": ["esa / eu"]}).json()
-    assert body == {"country_operator": ["esa / eu"], "detailed_purposes": [
-        "Atmospheric chemistry", "Global positioning", "Oceanography", "Optical imaging", "Radar imaging"]}
+    assert body == {"data": ["Atmospheric chemistry", "Global positioning", "Oceanography", "Optical imaging",
+                             "Radar imaging"],
+                    "message": "Detailed purposes retrieved successfully", "status": "success"}
 
 
 def test_get_satellite_types(demo):
     assert post("/v1/get_satellite_types", {"country_operator": ["ESA / EU"]}).json() == {
-        "country_operator": ["ESA / EU"], "satellite_types": ["EO", "SAR", "Unknown sensor"]}
-    assert post("/v1/get_satellite_types", {"country_operator": ["Russia"]}).json()["satellite_types"] == [
-        "Unknown sensor"]
-    assert post("/v1/get_satellite_types", {"country_operator": ["Atlantis"]}).json()["satellite_types"] == []
+        "data": ["EO", "SAR", "Unknown sensor"], "message": "Satellite types retrieved successfully",
+        "status": "success"}
+    assert post("/v1/get_satellite_types", {"country_operator": ["Russia"]}).json()["data"] == ["Unknown sensor"]
+    assert post("/v1/get_satellite_types", {"country_operator": ["Atlantis"]}).json()["data"] == []
 
 
 @pytest.mark.parametrize("path", ["/v1/get_constellation", "/v1/get_detailed_purpose", "/v1/get_satellite_types"])
@@ -355,17 +389,18 @@ def test_stored_descriptive_fields_are_returned(monkeypatch):
         "dry_mass_kg": 419725.5, "contractor": "Boeing",
     })  # fmt: skip
     monkeypatch.setitem(client.app.dependency_overrides, catalog_service, lambda: CatalogService(repo))
-    listed = client.get("/v1/satellites/?search=international", headers=bearer()).json()["satellites"]
+    listed = client.get("/v1/satellites/?search=international", headers=SSA).json()["satellites"]
     assert [(s["satellite_name_official"], s["users"], s["type_of_orbit"], s["known_mass"],
              s["expected_lifetime"], s["country_org_un_registry"]) for s in listed] == [
         ("International Space Station", "Government", "ISS", "419725", "2030", "United States")]
     found = post("/v1/search", {"search_text": "boe", "search_field": "contractor",
                                 "attributes": ["norad_id", "dry_mass_kg", "apogee_km"]}).json()
-    assert found == {"data": [{"norad_id": 25544, "dry_mass_kg": 419725.5, "apogee_km": None}], "total_count": 1}
-    by_registry = client.get("/v1/satellites/?country=united%20states", headers=bearer()).json()
+    assert found == {"data": [{"norad_id": 25544, "dry_mass_kg": 419725.5, "apogee_km": None}], "total_count": 1,
+                     "message": "Search completed successfully", "status": "success"}
+    by_registry = client.get("/v1/satellites/?country=united%20states", headers=SSA).json()
     assert by_registry["total_count"] == 1
 
 
 def test_non_ascii_digits_are_text_not_ids(demo):
-    r = client.get("/v1/satellites/?search=%C2%B2", headers=bearer())  # "²" is a digit to str.isdigit()
+    r = client.get("/v1/satellites/?search=%C2%B2", headers=SSA)  # "²" is a digit to str.isdigit()
     assert r.status_code == 200 and r.json()["total_count"] == 0

@@ -69,17 +69,17 @@ def test_metrics_count_requests_by_route_template_without_auth(aws):
 
 def test_active_users_shows_the_caller_and_only_admins_see_everyone(aws):
     # Given two subjects who called the API
-    client.get("/", headers=bearer("user-alice"))
-    client.get("/", headers=bearer("user-bob"))
-    # When bob asks, he sees himself only
-    r = client.get("/debug/active-users", headers=bearer("user-bob"))
+    client.get("/", headers=bearer("user-41", "ssa"))
+    client.get("/", headers=bearer("user-42", "ssa"))
+    # When user 42 asks, they see themselves only, keyed by the integer id login returned
+    r = client.get("/debug/active-users", headers=bearer("user-42", "ssa"))
     assert r.status_code == 200
     body = r.json()
     assert set(body) == {"total_active_users", "cleanup_interval_seconds", "user_timeout_seconds", "current_time",
                          "active_users"}
     assert body["cleanup_interval_seconds"] == 300 and body["user_timeout_seconds"] == 1800
-    assert list(body["active_users"]) == ["user-bob"] and body["total_active_users"] == 1
-    entry = body["active_users"]["user-bob"]
+    assert list(body["active_users"]) == ["42"] and body["total_active_users"] == 1
+    entry = body["active_users"]["42"]
     assert set(entry) == {"last_activity", "time_since_activity_seconds", "time_since_activity_minutes",
                           "will_be_removed_in_seconds"}
     assert 0 <= entry["time_since_activity_seconds"] < 5 and entry["last_activity"] <= body["current_time"]
@@ -87,7 +87,7 @@ def test_active_users_shows_the_caller_and_only_admins_see_everyone(aws):
     assert entry["time_since_activity_minutes"] == round(entry["time_since_activity_seconds"] / 60, 3)
     # And an admin sees both (and itself)
     admin = client.get("/debug/active-users", headers=bearer("ops", "admin")).json()
-    assert {"user-alice", "user-bob", "ops"} <= set(admin["active_users"])
+    assert {"41", "42", "ops"} <= set(admin["active_users"])  # a non-user caller keeps its subject
     assert admin["total_active_users"] == len(admin["active_users"])
     # And nobody without a token
     assert client.get("/debug/active-users").json()["status_code"] == 401

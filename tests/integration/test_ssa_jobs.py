@@ -67,6 +67,9 @@ def test_pass_analysis_round_trip(inline_worker):
     entry = history["history"][0]
     assert entry["task_id"] == body["task_id"] and entry["type"] == "pass_analyzer" and entry["status"] == "completed"
     assert entry["user_email"] == "alice@example.com" and entry["request_body"]["name"] == "Stockholm"
+    assert entry["user_id"] == 1  # the integer id login returned for "user-1", as seed 002 keys users
+    assert client.get("/v1/query_history/?attributes=user_id", headers=ALICE).json() == {
+        "history": [{"user_id": 1}], "total_count": 1}
     assert client.get("/v1/query_history/", headers=BOB).json() == {"history": [], "total_count": 0}
 
     one = client.get(f"/v1/query_history/{entry['id']}", headers=ALICE).json()
@@ -160,6 +163,23 @@ def test_jobs_need_a_token():
     assert r.json() == {"detail": "missing Authorization header (expected 'Bearer <token>')", "status_code": 401}
 
 
+@pytest.mark.parametrize("scopes", ["", "passes:read", "contacts sites tle passes bookings"])
+def test_jobs_need_the_ssa_permission(scopes, inline_worker):
+    # Given a valid token without the ssa permission (a station's, an orbapi reader's)
+    station = bearer("station-1", scopes)
+    calls = [("POST", "/v1/pass_analyzer/", analysis()),
+             ("POST", "/v1/manuaver/", {"norad_ids": [25544], "start_date": "2026-04-20", "end_date": "2026-04-25"}),
+             ("GET", "/v1/pass_analyzer_callback/0f0e/status/", None), ("GET", "/v1/query_history/", None),
+             ("GET", "/v1/query_history/1", None), ("PUT", "/v1/query_history/alert", {"history_id": 1, "alert": True}),
+             ("PUT", "/v1/query_history/1/alert", {"alert": True})]
+    for method, path, body in calls:
+        r = client.request(method, path, json=body, headers=station)
+        # Then every job route refuses it in SSA's format, and no job is started
+        assert r.status_code == 403, (path, r.text)
+        assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}
+    assert client.get("/v1/query_history/", headers=bearer("station-1", "ssa")).json()["total_count"] == 0
+
+
 def test_worker_steps_are_idempotent_and_failures_are_recorded():
     """The state machine's two tasks, called directly: a retried run recomputes nothing, a failure is kept."""
     r = client.post("/v1/pass_analyzer/", json=analysis(name="twice"), headers=ALICE).json()
@@ -236,12 +256,30 @@ def test_a_job_that_cannot_start_is_failed_not_left_pending():
     assert entry["status"] == "failed"
 
 
-def test_maneuver_end_date_in_the_future_is_422():
+def test_maneuver_end_date_after_today_is_analysed_up_to_now():
+    # Given today is 2026-04-20
     serve(clock=TODAY)
-    for start, end in (("2026-04-10", "2026-04-25"), ("9999-12-20", "9999-12-31")):
+    # When the period asked for runs past today
+    r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": "2026-04-10",
+                                           "end_date": "2026-04-25"}, headers=ALICE)
+    # Then it is accepted, analysed up to now, and the answer says so
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["date_range"] == {"start_date": "2026-04-10", "end_date": "2026-04-25"}
+    assert out["analysed_until"] == "2026-04-20"
+    assert out["message"] == ("end_date 2026-04-25 is after today (2026-04-20): the element-set history was "
+                              "analysed from 2026-04-10 up to now")
+    # And a period wholly in the future is accepted with nothing to analyse yet
+    r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": "9999-12-20",
+                                           "end_date": "9999-12-31"}, headers=ALICE)
+    assert r.status_code == 200, r.text
+    assert (r.json()["total_maneuvers"], r.json()["analysed_until"]) == (0, "2026-04-20")
+    assert r.json()["message"].startswith("start_date 9999-12-20 is after today (2026-04-20)")
+    # And the seed's own limits still hold: the order and the 30-day span
+    for start, end in (("2026-04-25", "2026-04-21"), ("2026-04-10", "2026-05-20")):
         r = client.post("/v1/manuaver/", json={"norad_ids": [25544], "start_date": start, "end_date": end},
                         headers=ALICE)
-        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "end_date"], r.text
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"], r.text
 
 
 @pytest.mark.parametrize(

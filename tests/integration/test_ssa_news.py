@@ -33,7 +33,7 @@ def ids(body) -> list[str]:
 
 
 def get(path: str, **params):
-    return client.get(path, params=params, headers=bearer())
+    return client.get(path, params=params, headers=bearer("user-1", "ssa"))
 
 
 def text(a: dict) -> str:
@@ -232,7 +232,7 @@ def test_search_rejects_bad_parameters_naming_them(demo, params, field):
 
 # --- POST /v1/news/search/advanced --------------------------------------------------------------------
 def post(body=None, **params):
-    return client.post("/v1/news/search/advanced", json=body, params=params, headers=bearer())
+    return client.post("/v1/news/search/advanced", json=body, params=params, headers=bearer("user-1", "ssa"))
 
 
 def test_advanced_search_from_the_body_with_filters(demo):
@@ -298,7 +298,7 @@ def test_advanced_search_rejects_bad_input_naming_the_parameter(demo, body, para
 
 
 def test_advanced_search_rejects_a_body_that_is_not_an_object(demo):
-    headers = bearer() | {"content-type": "application/json"}
+    headers = bearer("user-1", "ssa") | {"content-type": "application/json"}
     r = client.post("/v1/news/search/advanced", content=b"[1, 2]", headers=headers)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body"]
     r = client.post("/v1/news/search/advanced", content=b"{not json", headers=headers)
@@ -316,6 +316,19 @@ def test_every_news_endpoint_needs_a_valid_jwt(demo, method, path):
         r = client.request(method, path, headers=headers, json={"search_terms": ["moon"]} if method == "POST" else None)
         assert r.status_code == 401
         assert r.json()["status_code"] == 401 and isinstance(r.json()["detail"], str)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/v1/news/latest"), ("GET", "/v1/news/timerange?start_date=x"), ("GET", "/v1/news/search?q=moon"),
+     ("POST", "/v1/news/search/advanced")],
+)
+@pytest.mark.parametrize("scopes", ["", "passes:read", "pipeline"])
+def test_every_news_endpoint_needs_the_ssa_permission(demo, method, path, scopes):
+    body = {"search_terms": ["moon"]} if method == "POST" else None
+    r = client.request(method, path, headers=bearer("station-1", scopes), json=body)
+    assert r.status_code == 403
+    assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}
 
 
 # --- import ---------------------------------------------------------------------------------------------

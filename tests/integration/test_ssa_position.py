@@ -20,6 +20,7 @@ from shared.wiring.catalog import catalog_service
 from tests.integration.conftest import bearer
 
 client = TestClient(app, raise_server_exceptions=False)
+SSA = bearer("user-1", "ssa")
 TS = load.timescale(builtin=True)
 
 
@@ -47,7 +48,7 @@ def lon_diff(a: float, b: float) -> float:
 def test_iss_position_and_trajectory_agree_with_skyfield(demo):
     # Given the ISS and the HST in the catalogue
     # When their current positions are asked for
-    r = client.post("/v1/get_current_position", json={"norad_ids": [25544, 20580]}, headers=bearer())
+    r = client.post("/v1/get_current_position", json={"norad_ids": [25544, 20580]}, headers=SSA)
     # Then both come back, in request order, with the element set's epoch
     assert r.status_code == 200
     body = r.json()
@@ -85,7 +86,7 @@ def test_iss_position_and_trajectory_agree_with_skyfield(demo):
 
 def test_many_satellites_in_one_request(demo):
     ids = sorted(s.norad_id for s in catalog_repository().list_satellites())
-    body = client.post("/v1/get_current_position", json={"norad_ids": ids}, headers=bearer()).json()
+    body = client.post("/v1/get_current_position", json={"norad_ids": ids}, headers=SSA).json()
     assert [p["norad_id"] for p in body["positions"]] == ids
     geo = [p for p in body["positions"] if p["norad_id"] in (41866, 38552, 41836)]
     assert len(geo) == 3 and all(35_700 < p["altitude_km"] < 35_900 and abs(p["latitude"]) < 10 for p in geo)
@@ -93,7 +94,7 @@ def test_many_satellites_in_one_request(demo):
 
 
 def test_unknown_satellites_are_one_404_naming_them(demo):
-    r = client.post("/v1/get_current_position", json={"norad_ids": [1, 25544, 2]}, headers=bearer())
+    r = client.post("/v1/get_current_position", json={"norad_ids": [1, 25544, 2]}, headers=SSA)
     assert r.status_code == 404
     assert r.json() == {"detail": "satellite(s) not found: 1, 2", "status_code": 404}
 
@@ -116,7 +117,7 @@ def test_needs_a_token(demo):
     ],
 )
 def test_validation_names_the_field(demo, body, loc, needle):
-    r = client.post("/v1/get_current_position", json=body, headers=bearer())
+    r = client.post("/v1/get_current_position", json=body, headers=SSA)
     assert r.status_code == 422
     (err,) = r.json()["detail"]
     assert err["loc"] == loc and needle in err["msg"]
@@ -153,7 +154,7 @@ def doomed() -> Satellite:
 def test_a_satellite_that_cannot_be_propagated_gets_an_error_entry(demo, monkeypatch):
     repo = FakeCatalog(doomed(), catalog_repository().get_satellite(25544), Satellite(norad_id=99902, name="NO TLE"))
     monkeypatch.setitem(client.app.dependency_overrides, catalog_service, lambda: CatalogService(repo))
-    r = client.post("/v1/get_current_position", json={"norad_ids": [99901, 25544, 99902]}, headers=bearer())
+    r = client.post("/v1/get_current_position", json={"norad_ids": [99901, 25544, 99902]}, headers=SSA)
     assert r.status_code == 200
     body = r.json()
     bad = locate(body, 99901)
@@ -183,3 +184,10 @@ def test_a_trajectory_stops_where_propagation_fails(demo):
         f"trajectory stops at {stop.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z: "
         f"propagation failed: {SGP4_ERRORS[code]} (SGP4 error {code})"
     )
+
+
+def test_a_token_without_the_ssa_permission_is_403(demo):
+    for scopes in ("", "passes:read", "bookings sites"):
+        r = client.post("/v1/get_current_position", json={"norad_ids": [25544]}, headers=bearer("station-1", scopes))
+        assert r.status_code == 403
+        assert r.json() == {"detail": "the token does not grant the required scope 'ssa'", "status_code": 403}

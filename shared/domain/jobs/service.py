@@ -9,7 +9,9 @@ and the Step Functions worker all call ``JobsService``.
 * jobs always end: ``execution_ended`` records an execution that failed, timed out or was aborted before the
   job did (the execution-status rule), and ``sweep`` fails every job still open ``STUCK_AFTER`` after it was
   submitted (the scheduled sweep), each with a sentence the client can read — never an SDK message;
-* maneuver detection — answered at once from the element-set history and recorded as a completed job;
+* maneuver detection — answered at once from the element-set history and recorded as a completed job; an
+  ``end_date`` after today is accepted (seed 002 bounds only ``start_date``'s age, the order and the 30-day
+  span) and the history is analysed up to now, which the answer states (``analysed_until``, ``message``);
 * a job's status, an owner's history (newest first, paged, filtered by alert) and the alert flag.
 
 A job is visible to its owner and to admin/service callers only (``Principal.can_see``); the owner's email
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from shared.domain.errors import InvalidField, NotFound, Unavailable
@@ -83,6 +85,20 @@ def failure_reason(error: str | None, message: str | None) -> str:
 
 
 logger = logging.getLogger("groundlink.domain.jobs")
+
+
+def _analysed_range(start: date, end: date, analysed_until: date, today: date) -> dict[str, Any]:
+    """What a maneuver answer says about the days it covered: the requested range is echoed in
+    ``date_range``; ``analysed_until`` is the last UTC day analysed and ``message`` says why when it is
+    before ``end_date`` (``None`` when the whole range was analysed)."""
+    message = None
+    if start > today:
+        message = f"start_date {start} is after today ({today}): no element set exists yet, nothing was analysed"
+    elif analysed_until < end:
+        message = (f"end_date {end} is after today ({today}): the element-set history was analysed from {start} "
+                   f"up to now")
+    return {"date_range": {"start_date": start.isoformat(), "end_date": end.isoformat()},
+            "analysed_until": analysed_until.isoformat(), "message": message}
 
 
 class SystemClock:
@@ -218,8 +234,7 @@ class JobsService:
         today = self.clock.now().astimezone(UTC).date()
         if request.start_date < today - MANEUVER_LOOKBACK:
             raise InvalidField("start_date", f"must not be older than 30 days ({today - MANEUVER_LOOKBACK})")
-        if request.end_date > today:
-            raise InvalidField("end_date", f"must not be in the future (today is {today})")
+        analysed_until = min(request.end_date, today)  # no element set exists after now
         sats = [self.catalog.get_satellite(n) for n in request.norad_ids]
         missing = [n for n, s in zip(request.norad_ids, sats, strict=True) if s is None]
         if missing:
@@ -227,9 +242,10 @@ class JobsService:
         from shared.domain.jobs.analysis.maneuvers import maneuver_report  # numpy: loaded only when needed
 
         histories = {n: self.catalog.element_set_history(n) for n in request.norad_ids}
-        result = maneuver_report(request.norad_ids, request.start_date, request.end_date, histories,
+        result = maneuver_report(request.norad_ids, request.start_date, analysed_until, histories,
                                  method=request.maneuver_detection_method, mindv_mps=request.mindv,
                                  maxdv_mps=request.maxdv, name=request.name)
+        result.update(_analysed_range(request.start_date, request.end_date, analysed_until, today))
         job = self._new_job("maneuver", principal, request.model_dump(mode="json"), request.name)
         job = job.model_copy(update={"status": "completed", "progress": 1.0, "result": result})
         self.jobs.create(job)

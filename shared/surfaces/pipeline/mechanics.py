@@ -3,8 +3,8 @@ answers every path under ``/pipeline`` and ``/tasking``: its spec routes them al
 
 * permissions — a token without the required permission answers 401 ``NOT-AUTHORIZED`` ("you do not have
   sufficient rights"; 403 is kept for modifying internal assets, which these routes never do);
-* payload size — a body over 64 KiB answers 413 ``PAYLOAD-TOO-LARGE`` before it is parsed (``BoundedBodyRoute``
-  reads at most 64 KiB + 1 bytes, trusting neither ``Content-Length`` nor its absence);
+* payload size — a body over 64 KiB answers 413 ``PAYLOAD-TOO-LARGE`` before it is parsed (the body-bounds
+  middleware every surface has, ``shared.http``, with the pipeline's limit);
 * unknown paths — 404 ``NON-EXISTENT-ENDPOINT``; a known path with another method — 405
   ``METHOD-NOT-ALLOWED`` with an ``Allow`` header; ``OPTIONS`` — 204 with the supported methods in ``Allow``
   (the seed tells clients to use it). ``fallback_router`` is included after every other router.
@@ -12,7 +12,6 @@ answers every path under ``/pipeline`` and ``/tasking``: its spec routes them al
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -20,12 +19,11 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.responses import RedirectResponse
 from starlette.routing import Match
 
-from shared.domain.errors import NotAuthenticated, NotFound, TooLarge
+from shared.domain.errors import NotAuthenticated, NotFound
 from shared.domain.identity import Principal
 from shared.errors import ErrorRenderer
 from shared.http import caller
 
-MAX_BODY_BYTES = 64 * 1024  # seed 003: "Request payload of majority API endpoints must be at most 64 KiB large"
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 _RENDERER = ErrorRenderer("pipeline")
@@ -53,38 +51,6 @@ def require(principal: Principal, permission: str) -> None:
     if not principal.allows(permission):
         raise NotAuthenticated(f"the token does not grant the required permission '{permission}'",
                                code="NOT-AUTHORIZED")
-
-
-# -- payload size -------------------------------------------------------------------------------------------
-async def read_bounded_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The request body, read before anything parses it; ``TooLarge`` (413) as soon as it exceeds ``limit``."""
-    too_large = TooLarge(f"the request payload exceeds {limit // 1024} KiB", code="PAYLOAD-TOO-LARGE")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    request._body = body  # Starlette's cache: FastAPI's handler parses these bytes, it does not read again
-    return body
-
-
-class BoundedBodyRoute(APIRoute):
-    """A route whose body is bounded to ``MAX_BODY_BYTES`` before FastAPI parses it."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def bounded(request: Request) -> Response:
-            await read_bounded_body(request)
-            return await handler(request)
-
-        return bounded
 
 
 # -- unknown paths, wrong methods, OPTIONS ------------------------------------------------------------------

@@ -20,12 +20,12 @@ from shared.domain.identity import Principal
 from shared.domain.jobs.models import Job, JobStatus
 from shared.domain.jobs.service import JobsService
 from shared.surfaces.openapi import error_responses
-from shared.surfaces.pipeline.mechanics import BoundedBodyRoute, permitted, require
+from shared.surfaces.pipeline.mechanics import permitted, require
 from shared.surfaces.ssa.job_schemas import PassAnalyzerRequest
 from shared.timefmt import iso_ms
 from shared.wiring.jobs import jobs_service
 
-router = APIRouter(tags=["Pipelines"], route_class=BoundedBodyRoute)
+router = APIRouter(tags=["Pipelines"])
 
 Jobs = Annotated[JobsService, Depends(jobs_service)]
 PassAnalysisCaller = Annotated[Principal, permitted("pipeline.pass-analysis")]
@@ -134,7 +134,7 @@ def status_of_pipeline(jobs: JobsService, pipeline_id: str, principal: Principal
 
 # -- routes -------------------------------------------------------------------------------------------------
 @router.post("/pipeline/pass-analysis/initiate", response_model=Initiated, summary="Initiate a pass analysis",
-             operation_id="pass_analysis_initiate", responses=error_responses("pipeline", 401, 413, 422, 503))
+             operation_id="pass_analysis_initiate", responses=error_responses("pipeline", 401, 422, 503))
 def initiate(body: PassAnalyzerRequest, jobs: Jobs, principal: PassAnalysisCaller) -> dict[str, Any]:
     try:
         job = jobs.submit_pass_analysis(body.to_domain(), principal)
@@ -147,7 +147,7 @@ def initiate(body: PassAnalyzerRequest, jobs: Jobs, principal: PassAnalysisCalle
 
 @router.post("/pipeline/pass-analysis/retrieve", response_model=PipelineResult,
              summary="Retrieve a pass analysis", operation_id="pass_analysis_retrieve",
-             responses=error_responses("pipeline", 401, 404, 409, 413, 422, 424))
+             responses=error_responses("pipeline", 401, 404, 409, 422, 424))
 def retrieve(body: PipelineRef, jobs: Jobs, principal: PassAnalysisCaller) -> dict[str, Any]:
     job = pipeline(jobs, body.pipelineId, principal)
     status = STATUS[job.status]
@@ -166,7 +166,7 @@ STATUS_DESCRIPTION = ("Allowed with `pipeline.tasking`, or with the permission o
 
 @router.post("/tasking/check-status", response_model=PipelineStatus, response_model_exclude_unset=True,
              summary="Check a pipeline's status", operation_id="tasking_check_status",
-             description=STATUS_DESCRIPTION, responses=error_responses("pipeline", 401, 404, 413, 422))
+             description=STATUS_DESCRIPTION, responses=error_responses("pipeline", 401, 404, 422))
 def check_status(body: PipelineRef, jobs: Jobs, principal: StatusCaller) -> dict[str, Any]:
     return status_of_pipeline(jobs, body.pipelineId, principal)
 
@@ -174,14 +174,14 @@ def check_status(body: PipelineRef, jobs: Jobs, principal: StatusCaller) -> dict
 @router.post("/tasking/get-status", response_model=PipelineStatus, response_model_exclude_unset=True,
              summary="Get a pipeline's status", operation_id="tasking_get_status",
              description=f"{STATUS_DESCRIPTION} The same as `/tasking/check-status`, under the name SpaceKnow "
-                         "clients poll.", responses=error_responses("pipeline", 401, 404, 413, 422))
+                         "clients poll.", responses=error_responses("pipeline", 401, 404, 422))
 def get_status(body: PipelineRef, jobs: Jobs, principal: StatusCaller) -> dict[str, Any]:
     return status_of_pipeline(jobs, body.pipelineId, principal)
 
 
 @router.post("/tasking/list", response_model=PipelinePage, response_model_exclude_unset=True,
              summary="List pipelines", operation_id="tasking_list",
-             responses=error_responses("pipeline", 400, 401, 413, 422))
+             responses=error_responses("pipeline", 400, 401, 422))
 def list_pipelines(jobs: Jobs, principal: TaskingCaller, body: ListRequest | None = None) -> dict[str, Any]:
     offset = decode_cursor(body.cursor if body else None)
     page = jobs.history(principal, offset=offset, limit=PAGE_SIZE)

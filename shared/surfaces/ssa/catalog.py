@@ -1,5 +1,5 @@
-"""SSA catalogue (seed 002, "Satellite Operations"). Any valid JWT; errors ``{"detail", "status_code"}``,
-validation ``422 {"detail": [{loc, msg, type}]}`` naming the field.
+"""SSA catalogue (seed 002, "Satellite Operations"). The ``ssa`` permission (else 403); errors
+``{"detail", "status_code"}``, validation ``422 {"detail": [{loc, msg, type}]}`` naming the field.
 
 * ``GET /v1/satellites/`` — ``limit`` (1..1000, default 100), ``offset`` (≥ 0), ``search`` (name
   substring, case-insensitive, or exact NORAD id), ``constellation`` and ``country`` (case-insensitive
@@ -8,17 +8,19 @@ validation ``422 {"detail": [{loc, msg, type}]}`` naming the field.
   country_org_un_registry, country_operator, operator, users, class_of_orbit, type_of_orbit, purpose,
   detailed_purpose, date_of_launch, known_mass, expected_lifetime}], "total_count", "limit", "offset"}``.
 * ``POST /v1/norad_db`` ``{country_operator: [str] (required), detailed_purpose?, constellation_name?,
-  attributes?}`` → ``{"data": [{<attribute>: value, ...}], "total_count": N}`` (the seed shows no
-  response body; this is ours). Each filter matches case-insensitively and exactly any item of its
-  list. ``attributes`` picks columns among the seed's "Available Attributes" (default: all of them, in
-  the seed's order; ``satellite_name``, used in the seed's examples, is the official name); an unknown
-  one is a 422 naming it.
-* ``POST /v1/search`` ``{search_text, search_field, attributes?}`` → the same ``{"data", "total_count"}``:
-  case-insensitive substring match on one of the seed's "Available Search Fields".
+  attributes?}`` → ``{"data": [{<attribute>: value, ...}], "total_count": N, "message": "...",
+  "status": "success"}`` (the seed's common success format, with the row count beside it). Each filter
+  matches case-insensitively and exactly any item of its list. ``attributes`` picks columns among the
+  seed's "Available Attributes" (default: all of them, in the seed's order; ``satellite_name``, used in
+  the seed's examples, is the official name); an unknown one is a 422 naming it.
+* ``POST /v1/search`` ``{search_text, search_field, attributes?}`` → the same
+  ``{"data", "total_count", "message", "status"}``: case-insensitive substring match on one of the
+  seed's "Available Search Fields".
 * ``POST /v1/get_constellation`` / ``/v1/get_detailed_purpose`` / ``/v1/get_satellite_types``
-  ``{country_operator: [str]}`` → ``{"country_operator": [...], "constellations" | "detailed_purposes" |
-  "satellite_types": [...]}`` — distinct non-null values, sorted (types in the seed's order EO, SAR,
-  ELINT, Unknown sensor; see ``shared.domain.catalog.service.SATELLITE_TYPE_RULES``).
+  ``{country_operator: [str]}`` → the seed's common success format ``{"data": [...], "message": "...",
+  "status": "success"}``, ``data`` the distinct non-null constellation names, detailed purposes or satellite
+  types of those countries, sorted (types in the seed's order EO, SAR, ELINT, Unknown sensor; see
+  ``shared.domain.catalog.service.SATELLITE_TYPE_RULES``).
 
 Rows are ordered by NORAD id. Unknown values are null. ``id`` is the NORAD id (the catalogue's key);
 apogee, perigee, eccentricity, inclination and period come from the current element set
@@ -28,17 +30,17 @@ apogee, perigee, eccentricity, inclination and period come from the current elem
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, params
+from fastapi import APIRouter, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.domain.catalog.models import Satellite
 from shared.domain.catalog.orbital import orbital_numbers
 from shared.domain.catalog.service import OFFICIAL_NAME, official_name
-from shared.http import caller
 from shared.surfaces.catalog_service import Catalog
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.ssa.access import REQUIRE_SSA
 
 # Seed 002, "NORAD Database Search" → "Available Attributes" (their order is the default column order).
 AVAILABLE_ATTRIBUTES: tuple[str, ...] = (
@@ -146,26 +148,24 @@ class SatellitesPage(BaseModel):
     offset: int
 
 
-class SatelliteRows(BaseModel):
+class Success(BaseModel):
+    """Seed 002's common success format: ``{"data": ..., "message": ..., "status": "success"}``."""
+
+    message: str
+    status: Literal["success"] = "success"
+
+
+class SatelliteRows(Success):
     """The attributes asked for (all available ones by default), one object per satellite."""
 
     data: list[dict[str, Any]]
     total_count: int
 
 
-class Constellations(BaseModel):
-    country_operator: list[str]
-    constellations: list[str]
+class DistinctValues(Success):
+    """The distinct values found for the countries asked for, sorted."""
 
-
-class DetailedPurposes(BaseModel):
-    country_operator: list[str]
-    detailed_purposes: list[str]
-
-
-class SatelliteTypes(BaseModel):
-    country_operator: list[str]
-    satellite_types: list[str]
+    data: list[str]
 
 
 # -- views ---------------------------------------------------------------------------------------------
@@ -190,15 +190,17 @@ def select(rec: dict[str, Any], attributes: Sequence[str] | None) -> dict[str, A
     return {a: rec.get(a) for a in dict.fromkeys(names)}
 
 
-def rows(sats: Sequence[Satellite], attributes: Sequence[str] | None) -> dict[str, Any]:
-    return {"data": [select(record(s), attributes) for s in sats], "total_count": len(sats)}
+def rows(sats: Sequence[Satellite], attributes: Sequence[str] | None, message: str) -> SatelliteRows:
+    return SatelliteRows(data=[select(record(s), attributes) for s in sats], total_count=len(sats), message=message)
+
+
+def distinct(values: list[str], what: str) -> DistinctValues:
+    return DistinctValues(data=values, message=f"{what} retrieved successfully")
 
 
 # -- routes --------------------------------------------------------------------------------------------
-# ``caller()`` returns FastAPI's Depends marker (its annotation says Callable).
-AUTHENTICATED = cast(params.Depends, caller())
-router = APIRouter(dependencies=[AUTHENTICATED], tags=["Satellite Operations"])
-ERRORS = error_responses("ssa", 401, 422)
+router = APIRouter(dependencies=[REQUIRE_SSA], tags=["Satellite Operations"])
+ERRORS = error_responses("ssa", 401, 403, 422)
 
 
 @router.get("/v1/satellites/", response_model=SatellitesPage, responses=ERRORS, summary="List Satellites",
@@ -223,35 +225,33 @@ def list_satellites(
 
 @router.post("/v1/norad_db", response_model=SatelliteRows, responses=ERRORS, summary="NORAD Database Search",
              operation_id="norad_db")
-def norad_db(request: NoradDbRequest, catalog: Catalog) -> dict[str, Any]:
+def norad_db(request: NoradDbRequest, catalog: Catalog) -> SatelliteRows:
     found = catalog.satellites_of_countries(request.country_operator, detailed_purpose=request.detailed_purpose,
                                             constellation_name=request.constellation_name)
-    return rows(found, request.attributes)
+    return rows(found, request.attributes, "NORAD database search completed successfully")
 
 
 @router.post("/v1/search", response_model=SatelliteRows, responses=ERRORS, summary="Flexible Search",
              operation_id="search")
-def search(request: SearchRequest, catalog: Catalog) -> dict[str, Any]:
+def search(request: SearchRequest, catalog: Catalog) -> SatelliteRows:
     field = OFFICIAL_NAME if request.search_field == "current_official_name_of_satellite" else request.search_field
-    return rows(catalog.find_satellites_by_text(request.search_text, field), request.attributes)
+    found = catalog.find_satellites_by_text(request.search_text, field)
+    return rows(found, request.attributes, "Search completed successfully")
 
 
-@router.post("/v1/get_constellation", response_model=Constellations, responses=ERRORS,
+@router.post("/v1/get_constellation", response_model=DistinctValues, responses=ERRORS,
              summary="Get Constellation Data", operation_id="get_constellation")
-def get_constellation(request: CountryRequest, catalog: Catalog) -> dict[str, Any]:
-    countries = request.country_operator
-    return {"country_operator": countries, "constellations": catalog.constellations(countries)}
+def get_constellation(request: CountryRequest, catalog: Catalog) -> DistinctValues:
+    return distinct(catalog.constellations(request.country_operator), "Constellations")
 
 
-@router.post("/v1/get_detailed_purpose", response_model=DetailedPurposes, responses=ERRORS,
+@router.post("/v1/get_detailed_purpose", response_model=DistinctValues, responses=ERRORS,
              summary="Get Detailed Purpose Data", operation_id="get_detailed_purpose")
-def get_detailed_purpose(request: CountryRequest, catalog: Catalog) -> dict[str, Any]:
-    countries = request.country_operator
-    return {"country_operator": countries, "detailed_purposes": catalog.detailed_purposes(countries)}
+def get_detailed_purpose(request: CountryRequest, catalog: Catalog) -> DistinctValues:
+    return distinct(catalog.detailed_purposes(request.country_operator), "Detailed purposes")
 
 
-@router.post("/v1/get_satellite_types", response_model=SatelliteTypes, responses=ERRORS,
+@router.post("/v1/get_satellite_types", response_model=DistinctValues, responses=ERRORS,
              summary="Get Satellite Types", operation_id="get_satellite_types")
-def get_satellite_types(request: CountryRequest, catalog: Catalog) -> dict[str, Any]:
-    countries = request.country_operator
-    return {"country_operator": countries, "satellite_types": catalog.satellite_types(countries)}
+def get_satellite_types(request: CountryRequest, catalog: Catalog) -> DistinctValues:
+    return distinct(catalog.satellite_types(request.country_operator), "Satellite types")

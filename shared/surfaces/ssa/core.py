@@ -3,7 +3,8 @@
 ``GET /metrics`` and ``GET /debug/active-users`` report this process's view (see ``shared.metrics``): in
 AWS the Lambda instance that serves the request, locally the whole platform. ``/debug/active-users``
 lists every active subject to callers with the ``admin`` scope and only the caller's own entry to
-everyone else (seed 002 leaves this open; other users' activity is not theirs to see).
+everyone else (seed 002 leaves this open; other users' activity is not theirs to see). Users are keyed by
+the integer id register and login return (``"123"``, as the seed shows); other callers by their subject.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from shared.http import caller
 from shared.metrics import ACTIVE_USERS, CONTENT_TYPE, HTTP_METRICS
 from shared.settings import get_settings
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.ssa.access import wire_user_id
 from shared.wiring.catalog import database_status
 
 router = APIRouter()
@@ -120,7 +122,7 @@ def active_users(principal: Caller) -> ActiveUsersResponse:
     users = {}
     for subject, last in sorted(seen.items(), key=lambda kv: -kv[1]):
         since = max(0.0, now - last)
-        users[subject] = ActiveUser(
+        users[str(wire_user_id(subject))] = ActiveUser(
             last_activity=last,
             time_since_activity_seconds=round(since, 3),
             time_since_activity_minutes=round(since / 60, 3),

@@ -211,13 +211,18 @@ class ManeuverDetection(BaseModel):
     Epoch_end: list[str]  # noqa: N815
     Maneuver_type: str | None  # noqa: N815
     probability: list[float]
+    analysed_until: str = Field(description="The last UTC day analysed (YYYY-MM-DD): end_date, or today when "
+                                            "end_date is after today")
+    message: str | None = Field(description="Why fewer days than asked for were analysed (an end_date after "
+                                            "today); null when the whole range was")
 
 
 class HistoryEntry(BaseModel):
     """A query-history entry; only the requested ``attributes`` are present (unset ones are left out)."""
 
     id: int | None = None
-    user_id: str | None = None
+    user_id: int | str | None = Field(
+        default=None, description="The owner's user id (as register/login return it); a non-user caller's subject")
     user_email: str | None = None
     type: str | None = None
     request_type: str | None = None

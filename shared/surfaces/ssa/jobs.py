@@ -8,11 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from shared.domain.errors import InvalidField
-from shared.domain.identity import Principal
 from shared.domain.jobs.models import Job
 from shared.domain.jobs.service import JobsService
-from shared.http import caller
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.ssa.access import REQUIRE_SSA, SsaCaller, wire_user_id
 from shared.surfaces.ssa.job_schemas import (
     AlertFlag,
     AlertUpdate,
@@ -28,10 +27,10 @@ from shared.surfaces.ssa.job_schemas import (
 from shared.timefmt import iso_ms
 from shared.wiring.jobs import jobs_service
 
-router = APIRouter(tags=["SSA jobs"])
+router = APIRouter(tags=["SSA jobs"], dependencies=[REQUIRE_SSA])
 
 Jobs = Annotated[JobsService, Depends(jobs_service)]
-Caller = Annotated[Principal, caller()]
+Caller = SsaCaller
 
 HISTORY_ATTRIBUTES = ("id", "user_id", "user_email", "request_type", "type", "request_body", "response_body",
                       "task_id", "status", "alert", "created_at", "updated_at", "name")
@@ -63,7 +62,7 @@ def status_view(job: Job) -> dict[str, Any]:
 def history_view(job: Job, attributes: list[str] | None = None) -> dict[str, Any]:
     full = {
         "id": job.history_id,
-        "user_id": job.owner,
+        "user_id": wire_user_id(job.owner),
         "user_email": job.owner_email,
         "type": job.kind,
         "request_type": job.kind,
@@ -98,27 +97,28 @@ def parse_attributes(raw: str | None) -> list[str] | None:
 
 # -- routes -------------------------------------------------------------------------------------------------
 @router.post("/v1/pass_analyzer/", response_model=PassAnalyzerSubmitted, summary="Pass Analyzer",
-             operation_id="pass_analyzer", responses=error_responses("ssa", 400, 401, 422))
+             operation_id="pass_analyzer", responses=error_responses("ssa", 400, 401, 403, 422))
 def pass_analyzer(body: PassAnalyzerRequest, jobs: Jobs, principal: Caller) -> dict[str, Any]:
     return submitted_view(jobs.submit_pass_analysis(body.to_domain(), principal))
 
 
 # sic: the seed keeps the typo for backward compatibility
 @router.post("/v1/manuaver/", response_model=ManeuverDetection, summary="Maneuver Detection",
-             operation_id="maneuver_detection", responses=error_responses("ssa", 401, 422))
+             operation_id="maneuver_detection", responses=error_responses("ssa", 401, 403, 422))
 def maneuvers(body: ManeuverRequest, jobs: Jobs, principal: Caller) -> dict[str, Any]:
     return jobs.detect_maneuvers(body.to_domain(), principal).result or {}
 
 
 @router.get("/v1/pass_analyzer_callback/{task_id}/status/", response_model=TaskStatus, summary="Task Status",
-            operation_id="task_status", responses=error_responses("ssa", 404, 401))
+            operation_id="task_status", responses=error_responses("ssa", 401, 403, 404))
 def task_status(task_id: Annotated[str, Path(min_length=1, max_length=64)], jobs: Jobs,
                 principal: Caller) -> dict[str, Any]:
     return status_view(jobs.status(task_id, principal))
 
 
 @router.get("/v1/query_history/", response_model=QueryHistory, response_model_exclude_unset=True,
-            summary="Get Query History", operation_id="get_query_history", responses=error_responses("ssa", 401, 422))
+            summary="Get Query History", operation_id="get_query_history",
+            responses=error_responses("ssa", 401, 403, 422))
 def query_history(jobs: Jobs, principal: Caller, attributes: str | None = Query(default=None, max_length=500),
                   alert: bool | None = None, limit: int = Query(default=100, ge=1, le=1000),
                   offset: int = Query(default=0, ge=0)) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def query_history(jobs: Jobs, principal: Caller, attributes: str | None = Query(
 
 @router.get("/v1/query_history/{history_id}", response_model=HistoryEntry, response_model_exclude_unset=True,
             summary="Get Query History by ID", operation_id="get_query_history_entry",
-            responses=error_responses("ssa", 401, 404, 422))
+            responses=error_responses("ssa", 401, 403, 404, 422))
 def query_history_entry(history_id: Annotated[int, Path(ge=1, le=10**12)], jobs: Jobs, principal: Caller,
                         attributes: str | None = Query(default=None, max_length=500)) -> dict[str, Any]:
     job = jobs.history_entry(history_id, principal)
@@ -138,14 +138,14 @@ def query_history_entry(history_id: Annotated[int, Path(ge=1, le=10**12)], jobs:
 
 
 @router.put("/v1/query_history/alert", response_model=AlertUpdated, summary="Update Query History Alert",
-            operation_id="update_query_history_alert", responses=error_responses("ssa", 404, 401, 422))
+            operation_id="update_query_history_alert", responses=error_responses("ssa", 401, 403, 404, 422))
 def update_alert(body: AlertUpdate, jobs: Jobs, principal: Caller) -> dict[str, Any]:
     return alert_view(jobs.set_alert(principal, body.alert, history_id=body.history_id, task_id=body.task_id))
 
 
 @router.put("/v1/query_history/{history_id}/alert", response_model=AlertUpdated,
             summary="Update Query History Alert by id", operation_id="update_query_history_entry_alert",
-            responses=error_responses("ssa", 404, 401, 422))
+            responses=error_responses("ssa", 401, 403, 404, 422))
 def update_entry_alert(history_id: Annotated[int, Path(ge=1, le=2**53, description="Query history entry ID")],
                        body: AlertFlag, jobs: Jobs, principal: Caller) -> dict[str, Any]:
     """The same update as ``PUT /v1/query_history/alert``, the entry named in the path."""

@@ -1,5 +1,5 @@
-"""SSA news endpoints (seed 002, "News Operations"). Any valid JWT; errors ``{"detail", "status_code"}``,
-validation ``422 {"detail": [{loc, msg, type}]}`` naming the parameter.
+"""SSA news endpoints (seed 002, "News Operations"). The ``ssa`` permission (else 403); errors
+``{"detail", "status_code"}``, validation ``422 {"detail": [{loc, msg, type}]}`` naming the parameter.
 
 * ``GET /v1/news/latest`` — ``limit`` (1..100, default 10), ``source`` → a bare JSON array of articles,
   newest first.
@@ -30,20 +30,14 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from shared.domain.errors import InvalidField
-from shared.domain.identity import Principal
 from shared.domain.news.models import NEWS_FIELDS, NewsArticle, utc
 from shared.domain.news.service import NewsPage, NewsService, SearchMode, split_terms
-from shared.http import caller
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.ssa.access import REQUIRE_SSA
 from shared.wiring.catalog import news_service
 
-
-def _authenticated(principal: Annotated[Principal, caller()]) -> Principal:
-    return principal
-
-
-router = APIRouter(tags=["News Operations"], dependencies=[Depends(_authenticated)])
-ERRORS = error_responses("ssa", 401, 422)
+router = APIRouter(tags=["News Operations"], dependencies=[REQUIRE_SSA])
+ERRORS = error_responses("ssa", 401, 403, 422)
 
 
 News = Annotated[NewsService, Depends(news_service)]

@@ -1,4 +1,5 @@
-"""SSA current satellite position (seed 002, "Get Current Satellite Position"). Any valid JWT.
+"""SSA current satellite position (seed 002, "Get Current Satellite Position"). The ``ssa``
+permission (else 403).
 
 ``POST /v1/get_current_position`` ``{"norad_ids": [int]}`` (1..100 ids, no duplicates) →
 
@@ -17,16 +18,16 @@ instead of the numbers; one whose propagation fails within the 1.5 h keeps the p
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from fastapi import APIRouter, params
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.domain.catalog.models import Positions, SatellitePosition
 from shared.domain.catalog.position import iso_of_ms
-from shared.http import caller
 from shared.surfaces.catalog_service import Catalog
 from shared.surfaces.openapi import error_responses
+from shared.surfaces.ssa.access import REQUIRE_SSA
 from shared.timefmt import iso_ms
 
 MAX_SATELLITES = 100
@@ -107,13 +108,11 @@ def positions_view(positions: Positions) -> dict[str, Any]:
             "positions": [position_view(p) for p in positions.satellites]}
 
 
-# ``caller()`` returns FastAPI's Depends marker (its annotation says Callable).
-AUTHENTICATED = cast(params.Depends, caller())
 router = APIRouter(tags=["Satellite Operations"])
 
 
-@router.post("/v1/get_current_position", dependencies=[AUTHENTICATED], response_model=CurrentPositions,
-             response_model_exclude_unset=True, responses=error_responses("ssa", 401, 404, 422),
+@router.post("/v1/get_current_position", dependencies=[REQUIRE_SSA], response_model=CurrentPositions,
+             response_model_exclude_unset=True, responses=error_responses("ssa", 401, 403, 404, 422),
              summary="Get Current Satellite Position", operation_id="get_current_position")
 def get_current_position(request: CurrentPositionRequest, catalog: Catalog) -> dict[str, Any]:
     now_unix_ms = time.time_ns() // 1_000_000

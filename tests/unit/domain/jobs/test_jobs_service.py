@@ -381,9 +381,28 @@ def test_a_burn_is_detected_recorded_and_fits_the_seed_schema(world):
     assert ManeuverDetection.model_validate(result).model_dump(mode="json") == result
 
 
+def test_an_end_date_after_today_is_analysed_up_to_now_and_says_so(world):
+    # Given a burn on 2026-04-06 and a request running past today (2026-04-20)
+    service, _, _, catalog = world
+    catalog.add(43013, "NOAA 20", _burn_history(43013, burn_at=12, da_km=1.0))
+    request = ManeuverRequest(norad_ids=[43013], start_date=date(2026, 4, 1), end_date=date(2026, 4, 30))
+    # When maneuvers are detected
+    result = service.detect_maneuvers(request, ALICE).result
+    # Then the history up to now is analysed (the burn is found), the requested range echoed, and the cut stated
+    assert result["total_maneuvers"] == 1
+    assert result["date_range"] == {"start_date": "2026-04-01", "end_date": "2026-04-30"}
+    assert result["analysed_until"] == "2026-04-20"
+    assert result["message"] == ("end_date 2026-04-30 is after today (2026-04-20): the element-set history was "
+                                 "analysed from 2026-04-01 up to now")
+    assert ManeuverDetection.model_validate(result).model_dump(mode="json") == result
+    # And a whole range within the past says nothing more
+    whole = service.detect_maneuvers(ManeuverRequest(norad_ids=[43013], start_date=date(2026, 4, 1),
+                                                     end_date=date(2026, 4, 19)), ALICE).result
+    assert (whole["analysed_until"], whole["message"]) == ("2026-04-19", None)
+
+
 @pytest.mark.parametrize(("start", "end", "norad", "field"), [
     (date(2026, 3, 1), date(2026, 3, 19), 25544, "start_date"),
-    (date(2026, 4, 10), date(2026, 4, 25), 25544, "end_date"),
     (date(2026, 4, 10), date(2026, 4, 19), 99999, "norad_ids"),
 ])
 def test_maneuver_requests_out_of_range_name_the_field(world, start, end, norad, field):
