@@ -76,6 +76,12 @@ class DependencyFailed(DomainError):
 
 
 class Unavailable(DomainError):
-    """Temporarily unable (storage busy or unreachable): the caller may retry."""
+    """Temporarily unable (storage busy or unreachable): the caller may retry, after ``retry_after_s``
+    seconds when the cause suggests a wait (throttling asks for longer than a lost connection)."""
 
     code = "SERVICE-UNAVAILABLE"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
+                 retry_after_s: float | None = None) -> None:
+        super().__init__(message, code=code, field=field)
+        self.retry_after_s = retry_after_s
