@@ -48,7 +48,7 @@ class SdkBudget:
         from botocore.config import Config
 
         return Config(
-            retries={"mode": self.retry_mode, "max_attempts": self.max_attempts},
+            retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts},  # first try included
             connect_timeout=self.connect_timeout_s,
             read_timeout=self.read_timeout_s,
             tcp_keepalive=True,
