@@ -41,7 +41,7 @@ class SdkBudget:
 
     def worst_case_s(self) -> float:
         """One call's longest possible duration: every attempt hits both timeouts, every backoff is maximal."""
-        backoff = sum(min(THROTTLING_BASE_S * 2**i, MAX_BACKOFF_S) for i in range(self.max_attempts - 1))
+        backoff = sum(min(THROTTLING_BASE_S * float(2**i), MAX_BACKOFF_S) for i in range(self.max_attempts - 1))
         return self.max_attempts * (self.connect_timeout_s + self.read_timeout_s) + backoff
 
     def config(self) -> Config:
