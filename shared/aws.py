@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ MAX_READ_TIMEOUT_S = 30.0
 BUDGET_SHARE = 0.8  # one call's worst case may take this share of the function's timeout
 THROTTLING_BASE_S = 1.0  # botocore's standard mode: throttling backoff rand(0, 1) * min(1 s * 2**i, 20 s)
 MAX_BACKOFF_S = 20.0
+LOCAL_READ_TIMEOUT_S = 60.0  # the local runtime's moto server copies whole tables per transaction item
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,14 @@ def client(service: str) -> Any:
     import boto3  # deferred: ~150 ms, only paid by code paths that touch AWS
 
     settings = get_settings()
+    budget = sdk_budget(settings.function_timeout_s)
+    if settings.environment == "local":  # no Lambda timeout to fit, and an emulator far slower than AWS
+        budget = replace(budget, read_timeout_s=LOCAL_READ_TIMEOUT_S)
     return boto3.session.Session().client(
         service,
         region_name=settings.region,
         endpoint_url=settings.aws_endpoint_url,
-        config=sdk_budget(settings.function_timeout_s).config(),
+        config=budget.config(),
     )
 
 

@@ -24,10 +24,20 @@ def test_an_http_function_fails_fast_and_a_worker_retries_longer():
 
 def test_every_client_carries_the_configuration(monkeypatch):
     monkeypatch.setenv("GROUNDLINK_FUNCTION_TIMEOUT_S", "60")
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "aws")
     reset_clients()
     try:
         config = client("dynamodb").meta.config
         assert config.retries == {"mode": "standard", "total_max_attempts": 4}
         assert (config.connect_timeout, config.read_timeout) == (2.0, 8.0)
+    finally:
+        reset_clients()
+
+
+def test_the_local_runtime_reads_patiently(monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "local")
+    reset_clients()
+    try:
+        assert client("dynamodb").meta.config.read_timeout == 60.0
     finally:
         reset_clients()
