@@ -141,6 +141,22 @@ class ErrorRenderer:
         return self.error(request, 400, describe_validation(errors), code)
 
 
+def _unavailable_cause(exc: BaseException) -> Unavailable | None:
+    """``Unavailable`` when ``exc`` or what caused it (a library may wrap the SDK's error, as Powertools
+    idempotency does) is an AWS error that outlasted the SDK's retries."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return None
+        if isinstance(seen, Unavailable):
+            return seen
+        unavailable = unavailable_from(seen)
+        if unavailable is not None:
+            return unavailable
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 _HTTP_CODES = {404: "NON-EXISTENT-ENDPOINT", 405: "METHOD-NOT-ALLOWED", 401: "NOT-AUTHORIZED"}
 
 
@@ -172,7 +188,7 @@ def install_error_handlers(app: FastAPI, surface: str) -> ErrorRenderer:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        unavailable = unavailable_from(exc)
+        unavailable = _unavailable_cause(exc)
         if unavailable is not None:  # throttled or transient after the SDK's retries: the caller may retry
             logger.error("request failed", extra={"error": unavailable.message, "code": unavailable.code})
             return renderer.error(request, 503, unavailable.message, unavailable.code, unavailable.retry_after_s)

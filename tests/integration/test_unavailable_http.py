@@ -80,3 +80,23 @@ def test_a_raw_sdk_timeout_from_another_client_is_a_503_too(aws, monkeypatch):
     assert (r.status_code, r.headers["retry-after"]) == (503, "1")
     assert r.json() == {"error": "SERVICE-UNAVAILABLE",
                         "errorMessage": "storage did not answer in time; retry the request in 1 s"}
+
+
+def test_an_sdk_error_wrapped_by_a_library_is_a_503_too(aws, monkeypatch):
+    # Given a library that wraps the SDK's exhausted throttling error in its own (as Powertools idempotency does)
+    monkeypatch.setitem(ExponentialBackoff._DEFAULT_BACKOFF_CONFIG, "throttling_base_scale", 0.01)
+    faults = FaultInjector("throttle", 1.0).install(client("dynamodb"))
+    app = create_app("ssa", "t")
+
+    @app.get("/wrapped")
+    def wrapped() -> None:
+        try:
+            client("dynamodb").list_tables()
+        except Exception as exc:
+            raise RuntimeError("Failed to save in progress record to idempotency store") from exc
+
+    r = TestClient(app, raise_server_exceptions=False).get("/wrapped")
+    faults.uninstall()
+    assert (r.status_code, r.headers["retry-after"]) == (503, "2")
+    assert r.json() == {"detail": "storage is busy (request rate too high); retry the request in 2 s",
+                        "status_code": 503}
