@@ -68,10 +68,18 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from shared.domain.errors import DomainError
+    from shared.domain.errors import DomainError, Unavailable
+
+    def unusable(reason: object) -> int:
+        endpoint = os.environ.get("GROUNDLINK_AWS_ENDPOINT_URL", "AWS")
+        print(f"groundlink: cannot use DynamoDB at {endpoint}: {reason}. Is the platform running "
+              f"(make run), or GROUNDLINK_AWS_ENDPOINT_URL / AWS credentials set?", file=sys.stderr)
+        return 3
 
     try:
         return _main(argv)
+    except Unavailable as exc:  # unreachable or throttled after the SDK's retries (the stores say so)
+        return unusable(exc.message)
     except DomainError as exc:  # invalid input: the same message the API would give
         print(f"groundlink: {exc.message}", file=sys.stderr)
         return 2
@@ -80,10 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if not isinstance(exc, (BotoCoreError, ClientError)):
             raise
-        endpoint = os.environ.get("GROUNDLINK_AWS_ENDPOINT_URL", "AWS")
-        print(f"groundlink: cannot use DynamoDB at {endpoint}: {exc}. Is the platform running "
-              f"(make run), or GROUNDLINK_AWS_ENDPOINT_URL / AWS credentials set?", file=sys.stderr)
-        return 3
+        return unusable(exc)
 
 
 JWT_SCOPES = """\

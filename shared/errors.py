@@ -4,11 +4,16 @@
 * ``orbapi``   — ``{"error": "..."}``
 * ``ssa``      — ``{"detail": "...", "status_code": N}``; validation ``{"detail": [{loc, msg, type}]}`` (422)
 * ``pipeline`` — ``{"error": "CODE", "errorMessage": "..."}``
+
+Every 503 carries ``Retry-After`` (whole seconds, from ``Unavailable.retry_after_s``). An AWS SDK error that
+reaches here raw (a client other than DynamoDB's, whose store already converts) and is throttling or transient
+becomes that same 503 through ``shared.aws.unavailable_from`` — never a 500.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -18,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse as _StarletteJSON
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.aws import unavailable_from
 from shared.domain.errors import (
     Conflict,
     DependencyFailed,
@@ -33,6 +39,8 @@ from shared.domain.errors import (
     Unprocessable,
 )
 from shared.observability import logger
+
+DEFAULT_RETRY_AFTER_S = 1
 
 
 class JSONResponse(_StarletteJSON):
@@ -105,9 +113,12 @@ class ErrorRenderer:
     def __init__(self, surface: str) -> None:
         self.surface = surface
 
-    def error(self, request: Request, status: int, message: str, code: str) -> JSONResponse:
+    def error(self, request: Request, status: int, message: str, code: str,
+              retry_after_s: float | None = None) -> JSONResponse:
         rid = request_id_of(request)
-        headers = {"X-Request-Id": rid} if rid else None
+        headers = {"X-Request-Id": rid} if rid else {}
+        if status in (429, 503):  # how long to wait before retrying (whole seconds, at least 1)
+            headers["Retry-After"] = str(max(1, math.ceil(retry_after_s or DEFAULT_RETRY_AFTER_S)))
         if self.surface == "spacego":
             body = {"title": _title(status), "detail": message, "trace_id": rid}
             return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
@@ -132,6 +143,22 @@ class ErrorRenderer:
         return self.error(request, 400, describe_validation(errors), code)
 
 
+def _unavailable_cause(exc: BaseException) -> Unavailable | None:
+    """``Unavailable`` when ``exc`` or what caused it (a library may wrap the SDK's error, as Powertools
+    idempotency does) is an AWS error that outlasted the SDK's retries."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return None
+        if isinstance(seen, Unavailable):
+            return seen
+        unavailable = unavailable_from(seen)
+        if unavailable is not None:
+            return unavailable
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 _HTTP_CODES = {404: "NON-EXISTENT-ENDPOINT", 405: "METHOD-NOT-ALLOWED", 401: "NOT-AUTHORIZED"}
 
 
@@ -147,10 +174,8 @@ def install_error_handlers(app: FastAPI, surface: str) -> ErrorRenderer:
         status = status_of(exc)
         if status >= 500:
             logger.error("request failed", extra={"error": exc.message, "code": exc.code})
-        response = renderer.error(request, status, exc.message, exc.code)
-        if isinstance(exc, TooManyRequests):
-            response.headers["Retry-After"] = str(exc.retry_after_s)
-        return response
+        retry_after = exc.retry_after_s if isinstance(exc, (Unavailable, TooManyRequests)) else None
+        return renderer.error(request, status, exc.message, exc.code, retry_after)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -165,6 +190,10 @@ def install_error_handlers(app: FastAPI, surface: str) -> ErrorRenderer:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        unavailable = _unavailable_cause(exc)
+        if unavailable is not None:  # throttled or transient after the SDK's retries: the caller may retry
+            logger.error("request failed", extra={"error": unavailable.message, "code": unavailable.code})
+            return renderer.error(request, 503, unavailable.message, unavailable.code, unavailable.retry_after_s)
         logger.exception("unhandled error", extra={"path": request.url.path})
         return renderer.error(request, 500, "internal server error", "INTERNAL-SERVER-ERROR")
 

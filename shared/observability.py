@@ -19,11 +19,13 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
-SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "groundlink")
+PLATFORM = "groundlink"
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", PLATFORM)
+METRICS_NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Groundlink")
 DOMAIN_LOGGER = "groundlink.domain"
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(service=SERVICE, namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Groundlink"))
+metrics = Metrics(service=SERVICE, namespace=METRICS_NAMESPACE)
 # Most invocations record no application metric, and that is normal: Powertools would warn after each one
 # ("No application metrics to publish"). Only that expected notice is silenced; other warnings still show.
 warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)

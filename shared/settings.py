@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     environment: str = "local"
     region: str = Field(default="us-east-1")
     aws_endpoint_url: str | None = None  # moto server locally; unset in AWS
+    function_timeout_s: float = 29.0  # this function's Lambda timeout (set by the CDK app): sizes SDK retries
 
     jobs_state_machine_arn: str | None = None
 

@@ -17,3 +17,5 @@ CONTEXT_ALARM_EMAIL = "groundlink:alarmEmail"  # optional e-mail subscribed to t
 ENV_ENVIRONMENT = "GROUNDLINK_ENVIRONMENT"
 ENV_REGION = "GROUNDLINK_REGION"
 ENV_JWT_SECRET_ARN = "GROUNDLINK_JWT_SECRET_ARN"
+ENV_FUNCTION_TIMEOUT = "GROUNDLINK_FUNCTION_TIMEOUT_S"  # sizes the SDK's retries and timeouts (shared/aws.py)
+UNAVAILABLE_METRIC = "AwsUnavailable"  # shared.aws.UNAVAILABLE_METRIC: AWS errors that outlasted the SDK's retries

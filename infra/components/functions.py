@@ -17,6 +17,7 @@ from infra import build_assets
 from infra.build_assets import BuiltAsset
 from infra.components.constants import (
     ENV_ENVIRONMENT,
+    ENV_FUNCTION_TIMEOUT,
     ENV_JWT_SECRET_ARN,
     ENV_REGION,
     LAMBDA_ARCHITECTURE,
@@ -124,6 +125,7 @@ class FunctionsConstruct(Construct):
         environment = {
             ENV_ENVIRONMENT: "aws",
             ENV_REGION: Aws.REGION,
+            ENV_FUNCTION_TIMEOUT: str(spec.timeout_s),
             "POWERTOOLS_SERVICE_NAME": f"{SERVICE}-{spec.name}",
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
         }

@@ -1,5 +1,5 @@
-"""Alarms on API 5xx, on every function's errors and throttles and on dead-lettered events, published to one SNS
-topic."""
+"""Alarms on API 5xx, on every function's errors and throttles, on dead-lettered events and on AWS errors that
+outlasted the SDK's retries (answered 503 with Retry-After), published to one SNS topic."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from infra.components.constants import METRICS_NAMESPACE, SERVICE, UNAVAILABLE_METRIC
 from infra.components.functions import pascal
 
 
@@ -56,6 +57,21 @@ class MonitoringConstruct(Construct):
             "The HTTP API answered 5xx",
             action,
         )
+        # shared.aws.record_unavailable: one platform-wide series (dimension service=groundlink), every function.
+        self._alarm(
+            "AwsUnavailable",
+            cloudwatch.Metric(
+                namespace=METRICS_NAMESPACE,
+                metric_name=UNAVAILABLE_METRIC,
+                dimensions_map={"service": SERVICE},
+                period=Duration.minutes(5),
+                statistic="Sum",
+            ),
+            "AWS calls were throttled or failed after the SDK's retries: clients were answered 503 with "
+            "Retry-After (the function, error code and operation are in the metric records' metadata)",
+            action,
+            threshold=5,
+        )
         for name, function in sorted(functions.items()):
             self._alarm(
                 f"{pascal(name)}Errors",
@@ -88,12 +104,13 @@ class MonitoringConstruct(Construct):
                     action,
                 )
 
-    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str, action) -> None:
+    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str, action,
+               threshold: int = 1) -> None:
         alarm = cloudwatch.Alarm(
             self,
             construct_id,
             metric=metric,
-            threshold=1,
+            threshold=threshold,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -76,16 +76,23 @@ class DependencyFailed(DomainError):
 
 
 class Unavailable(DomainError):
-    """Temporarily unable (storage busy or unreachable): the caller may retry."""
+    """Temporarily unable (storage busy or unreachable): the caller may retry, after ``retry_after_s``
+    seconds when the cause suggests a wait (throttling asks for longer than a lost connection)."""
 
     code = "SERVICE-UNAVAILABLE"
 
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
+                 retry_after_s: float | None = None) -> None:
+        super().__init__(message, code=code, field=field)
+        self.retry_after_s = retry_after_s
+
 
 class TooManyRequests(DomainError):
-    """Refused for a while (too many failed logins): the caller may retry after ``retry_after_s`` seconds."""
+    """Refused for a while (too many failed logins, a rate limit): the caller may retry after ``retry_after_s``
+    seconds."""
 
     code = "TOO-MANY-REQUESTS"
 
-    def __init__(self, message: str, *, retry_after_s: int, code: str | None = None) -> None:
+    def __init__(self, message: str, *, retry_after_s: float, code: str | None = None) -> None:
         super().__init__(message, code=code)
-        self.retry_after_s = max(1, int(retry_after_s))
+        self.retry_after_s = retry_after_s

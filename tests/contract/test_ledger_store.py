@@ -120,3 +120,17 @@ def test_the_contact_part_round_trips(stores):
     b = booking(stores, ("1", 0, 10), source="spacego", contact=contact)
     stores.ledger.reserve(b)
     assert stores.ledger.get(b.id).contact == contact
+
+
+def test_reserving_the_identical_booking_again_is_a_retry_that_succeeds(stores):
+    # Given a booking whose write committed but whose answer was lost
+    b = booking(stores, ("1", 0, 10), ("2", 0, 10))
+    stores.ledger.reserve(b)
+    # When the same write is tried again, it succeeds and changes nothing
+    stores.ledger.reserve(b)
+    assert stores.ledger.get(b.id) == b
+    assert len(stores.ledger.reservations("1", T0, T0 + timedelta(hours=1))) == 1
+    # but the same id and windows with another owner is not this write: refused, nothing changed
+    with pytest.raises(Conflict):
+        stores.ledger.reserve(b.model_copy(update={"owner": "mallory"}))
+    assert stores.ledger.get(b.id) == b

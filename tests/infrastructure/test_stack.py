@@ -18,6 +18,7 @@ from aws_cdk.assertions import Annotations, Match  # noqa: E402
 
 from infra.components.constants import (  # noqa: E402
     ENV_ENVIRONMENT,
+    ENV_FUNCTION_TIMEOUT,
     ENV_JWT_SECRET_ARN,
     ENV_REGION,
     METRICS_NAMESPACE,
@@ -208,6 +209,7 @@ def test_function_environment_names_exactly_its_tables(any_synth: Synth) -> None
         assert env[ENV_REGION] == {"Ref": "AWS::Region"}
         assert env["POWERTOOLS_SERVICE_NAME"] == f"groundlink-{spec.name}"
         assert env["POWERTOOLS_METRICS_NAMESPACE"] == METRICS_NAMESPACE
+        assert env[ENV_FUNCTION_TIMEOUT] == str(spec.timeout_s)  # the SDK's retries fit the function's timeout
         expected = {any_synth.stack.data.specs[key].env_var: key for key in spec.tables}
         assert {k for k in env if k in table_vars} == set(expected), spec.name
         for var, key in expected.items():
@@ -396,9 +398,13 @@ def test_removal_policy_follows_context(synth: Synth, probe_synth: Synth) -> Non
 def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None:
     topic_id = any_synth.logical_id(any_synth.stack.monitoring.topic)
     alarms = _of_type(any_synth, "AWS::CloudWatch::Alarm").values()
-    # one on API 5xx, one on errors and one on throttles per function, one on each dead-letter queue
-    assert len(alarms) == (1 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
+    # one on API 5xx, one on AWS errors beyond the SDK's retries, one on errors and one on throttles per
+    # function, one on each dead-letter queue, two per state machine
+    assert len(alarms) == (2 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
                            + 2 * len(any_synth.stack.jobs.state_machines))
+    [unavailable] = [a for a in alarms if a["Properties"].get("MetricName") == "AwsUnavailable"]
+    assert unavailable["Properties"]["Namespace"] == METRICS_NAMESPACE
+    assert unavailable["Properties"]["Dimensions"] == [{"Name": "service", "Value": "groundlink"}]
     for alarm in alarms:
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
     assert "KmsMasterKeyId" in any_synth.resources[topic_id]["Properties"]

@@ -1,4 +1,7 @@
-"""Small DynamoDB helpers shared by the repositories: (de)serialisation and table names."""
+"""Small DynamoDB helpers shared by the repositories: (de)serialisation, table names, and the client every
+store calls (``ddb()``), which turns errors that outlasted the SDK's retries (throttling, capacity, transient
+service faults, connect/read timeouts) into ``shared.domain.errors.Unavailable`` with a retry-after hint: the
+use cases see a clean retryable error, never a raw botocore one."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from shared.aws import client
+from shared.aws import client, unavailable_from
 from shared.settings import get_settings
 
 
@@ -58,8 +61,38 @@ def table_name(key: str) -> str:
     return get_settings().table_name(key)
 
 
-def ddb():
-    return client("dynamodb")
+class _Guarded:
+    """A DynamoDB client whose API calls raise ``Unavailable`` for exhausted throttling/transient errors;
+    other errors (conditional check failures, cancelled transactions) pass through unchanged."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, raw: Any) -> None:
+        self._client = raw
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._client, name)
+        if name.startswith("_") or not callable(attr) or name in ("get_paginator", "get_waiter", "can_paginate"):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except Exception as exc:
+                unavailable = unavailable_from(exc, _operation(name))
+                if unavailable is None:
+                    raise
+                raise unavailable from exc
+
+        return call
+
+
+def _operation(method: str) -> str:
+    return "".join(part.capitalize() for part in method.split("_"))
+
+
+def ddb() -> Any:
+    return _Guarded(client("dynamodb"))
 
 
 def query_all(**kwargs: Any) -> list[dict[str, Any]]:

@@ -10,10 +10,21 @@ TransactWriteItems that (a) bumps every touched station's LOCK *conditioned on t
 (b) puts the reservation rows and (c) the booking. Two concurrent writers on a station cannot both
 commit: the second transaction's condition fails, it re-reads, and sees the first one's window. So the
 check and the write are one atomic step in DynamoDB, not a read-then-write in Python.
+
+Retry-safe: every transaction carries a ``ClientRequestToken`` derived from the operation (``_token``: a hash
+of the operation, the booking id, the exact items — so the versions and ``updated_at`` read — and the attempt).
+botocore's retries of one attempt resend the same token, so DynamoDB (idempotent for 10 minutes) applies a
+transaction whose response was lost once and answers the retry with success. Where that does not settle it
+(the booking's own condition fails, or the outcome stays unknown after the SDK gave up), the booking is read
+back: if the stored record is exactly what this call wrote, the call succeeded. A lost response never becomes
+an error for a write that happened, and the booking's ``attribute_not_exists`` condition never lets it be
+written twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 from collections.abc import Sequence
@@ -43,6 +54,13 @@ def _booking_key(booking_id: int) -> dict[str, Any]:
 
 def _res_sk(w: Window | Slot, booking_id: int, slot_id: int) -> str:
     return f"RES#{iso_ms(w.start)}#{booking_id:012d}#{slot_id:012d}"
+
+
+def _token(operation: str, booking_id: int, items: list[dict[str, Any]], attempt: int) -> str:
+    """The ClientRequestToken of one attempt (36 characters, DynamoDB's maximum): the same for the SDK's retries
+    of that attempt, different for any other write (other items, other versions read, another attempt)."""
+    body = json.dumps([operation, booking_id, items, attempt], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()[:36]
 
 
 def _backoff(attempt: int) -> None:
@@ -107,8 +125,14 @@ class DynamoLedgerStore:
         body = booking.model_dump(mode="json")
         return {**body, "pk": f"BOOKING#{booking.id:012d}", "sk": "META", "owner_sort": f"{booking.id:012d}"}
 
+    def _stored_as(self, booking: Booking) -> bool:
+        """Whether the stored booking is exactly ``booking`` (this call's own write, committed earlier)."""
+        return self.get(booking.id) == booking
+
     def reserve(self, booking: Booking, files: Sequence[FileRecord] = ()) -> None:
-        """Reserve every slot of ``booking`` and store it with its files, all or nothing. Raises SlotTaken."""
+        """Reserve every slot of ``booking`` and store it with its files, all or nothing. Raises SlotTaken.
+        Reserving the identical booking again (a retry whose first response was lost) succeeds and changes
+        nothing."""
         check_windows(booking.windows(), MAX_WINDOW.total_seconds())
         stations = sorted({s.gs_id for s in booking.slots})
         for attempt in range(MAX_ATTEMPTS):
@@ -116,6 +140,8 @@ class DynamoLedgerStore:
             for w in booking.windows():
                 taken = self.reservations(w.gs_id, w.start, w.end)
                 if taken:
+                    if any(t.booking_id == booking.id for t in taken) and self._stored_as(booking):
+                        return  # our own windows: an earlier attempt committed
                     t = taken[0]
                     raise SlotTaken(w, Window(gs_id=t.gs_id, start=t.start, end=t.end))
             items: list[dict[str, Any]] = []
@@ -146,26 +172,38 @@ class DynamoLedgerStore:
             items.append({"Put": {"TableName": self.table, "Item": serialize(self._booking_item(booking)),
                                   "ConditionExpression": "attribute_not_exists(pk)"}})
             try:
-                ddb().transact_write_items(TransactItems=items)
+                ddb().transact_write_items(TransactItems=items,
+                                           ClientRequestToken=_token("reserve", booking.id, items, attempt))
                 return
+            except Unavailable:
+                if self._stored_as(booking):  # the outcome was unknown: it committed, its response was lost
+                    return
+                raise  # nothing stored: a clean retryable error
             except ClientError as exc:
                 if exc.response["Error"]["Code"] not in _RETRYABLE:
                     raise
                 reasons = cancellation_reasons(exc)
                 if reasons and reasons[-1] == "ConditionalCheckFailed":
+                    if self._stored_as(booking):
+                        return  # our own write, committed by a try whose response was lost
                     raise Conflict(f"booking {booking.id} already exists") from None
             _backoff(attempt)
-        raise Unavailable("the ground station schedule is busy; retry the request")
+        raise Unavailable("the ground station schedule is busy; retry the request", retry_after_s=1)
 
     def update(self, booking_id: int, transform: Transform) -> Booking | None:
         """Store ``transform(current)`` conditioned on the booking being unchanged since read, freeing the
         reserved windows of slots it cancels in the same transaction; re-read and re-apply on a concurrent
-        change. Returns the stored booking (the current one if there was nothing to change; None if unknown)."""
+        change. Returns the stored booking (the current one if there was nothing to change; None if unknown).
+        A write whose response was lost is recognised on the re-read (the stored booking is the one written)
+        and answered as done, never applied twice."""
+        tried: Booking | None = None
         for attempt in range(MAX_ATTEMPTS):
             booking = self.get(booking_id)
             if booking is None:
                 return None
-            updated = transform(booking)
+            if tried is not None and booking == tried:
+                return tried  # our write, committed by a try whose response was lost
+            updated = tried = transform(booking)
             if updated is None:
                 return booking
             before = booking.model_dump(mode="json")
@@ -182,13 +220,18 @@ class DynamoLedgerStore:
                     key = {"pk": value(f"STATION#{s.gs_id}"), "sk": value(_res_sk(s, booking.id, s.id))}
                     items.append({"Delete": {"TableName": self.table, "Key": key}})
             try:
-                ddb().transact_write_items(TransactItems=items)
+                ddb().transact_write_items(TransactItems=items,
+                                           ClientRequestToken=_token("update", booking_id, items, attempt))
                 return updated
+            except Unavailable:
+                if self.get(booking_id) == updated:  # the outcome was unknown: it committed
+                    return updated
+                raise
             except ClientError as exc:
                 if exc.response["Error"]["Code"] not in _RETRYABLE:
                     raise
             _backoff(attempt)
-        raise Unavailable(f"booking {booking_id} is being changed concurrently; retry the request")
+        raise Unavailable(f"booking {booking_id} is being changed concurrently; retry the request", retry_after_s=1)
 
 
 @lru_cache(maxsize=1)

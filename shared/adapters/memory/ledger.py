@@ -47,6 +47,8 @@ class MemoryLedgerStore:
     def reserve(self, booking: Booking, files: Sequence[FileRecord] = ()) -> None:
         check_windows(booking.windows(), MAX_WINDOW.total_seconds())
         with self._lock:
+            if self._bookings.get(booking.id) == booking:
+                return  # the identical booking again (a retry whose first answer was lost): already done
             for w in booking.windows():
                 taken = self.reservations(w.gs_id, w.start, w.end)
                 if taken:

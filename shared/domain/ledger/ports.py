@@ -23,7 +23,8 @@ class LedgerStore(Protocol):
 
     def reserve(self, booking: Booking, files: Sequence[FileRecord] = ()) -> None:
         """Reserve every slot of ``booking`` and store it with ``files``, all or nothing. Raises ``SlotTaken``
-        when a window overlaps another reservation of its station, ``Conflict`` when the id exists."""
+        when a window overlaps another reservation of its station, ``Conflict`` when the id exists with another
+        record. Reserving the identical booking again succeeds and changes nothing (a retried write)."""
         ...
 
     def update(self, booking_id: int, transform: Transform) -> Booking | None:
