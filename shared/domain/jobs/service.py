@@ -21,6 +21,7 @@ from typing import Any
 
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
+from shared.domain.jobs.budget import check_work_budget
 from shared.domain.jobs.models import FINISHED, Job, JobKind, JobPage, JobStatus, ManeuverRequest, PassAnalysisRequest
 from shared.domain.jobs.ports import AccountDirectory, Clock, JobStarter, JobStore, SatelliteCatalog
 
@@ -71,9 +72,10 @@ class JobsService:
         from shared.domain.jobs.analysis.coverage import ground_points  # numpy: loaded only when needed
 
         try:  # the geometry is checked before anything is queued
-            ground_points(request.ground_location)
+            lat, _, _ = ground_points(request.ground_location)
         except ValueError as exc:
             raise InvalidField("ground_location", str(exc)) from None
+        check_work_budget(len(request.norad_ids), len(lat), request.date[0], request.date[-1])
         job = self._new_job("pass_analyzer", principal, request.model_dump(mode="json"), request.name)
         self.jobs.create(job)
         try:
