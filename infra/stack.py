@@ -19,7 +19,8 @@ from infra.components import (
     MonitoringConstruct,
     StorageConstruct,
 )
-from infra.components.constants import CONTEXT_ALARM_EMAIL, CONTEXT_REMOVAL_POLICY
+from infra.components.constants import CONTEXT_ALARM_EMAIL, CONTEXT_CORS_ORIGINS, CONTEXT_REMOVAL_POLICY
+from infra.cors import parse_origins
 from shared.resources import (
     BUCKETS,
     FUNCTIONS,
@@ -79,7 +80,8 @@ class GroundlinkStack(Stack):
             removal_policy=removal_policy,
         )
         self.api = ApiConstruct(
-            self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy
+            self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy,
+            cors_origins=parse_origins(self.node.try_get_context(CONTEXT_CORS_ORIGINS)),
         )
         self.monitoring = MonitoringConstruct(
             self,

@@ -376,6 +376,21 @@ def test_tables_match_specs_with_pitr_and_on_demand(any_synth: Synth) -> None:
             assert "TimeToLiveSpecification" not in props
 
 
+def test_cors_preflight_follows_context(synth: Synth, probe_synth: Synth) -> None:
+    [api] = _of_type(probe_synth, "AWS::ApiGatewayV2::Api").values()
+    assert api["Properties"]["CorsConfiguration"] == {
+        "AllowOrigins": ["https://console.example.org", "http://localhost:5173"],
+        "AllowMethods": ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        "AllowHeaders": ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "Accept"],
+        "ExposeHeaders": ["Retry-After", "X-Request-Id", "Location", "Allow"],
+        "MaxAge": 3600,
+        "AllowCredentials": False,
+    }
+    # without the context no browser origin is allowed
+    [plain] = _of_type(synth, "AWS::ApiGatewayV2::Api").values()
+    assert "CorsConfiguration" not in plain["Properties"]
+
+
 def test_removal_policy_follows_context(synth: Synth, probe_synth: Synth) -> None:
     for table in _of_type(synth, "AWS::DynamoDB::Table").values():
         assert table["DeletionPolicy"] == "Retain"
