@@ -11,6 +11,7 @@ from shared.auth import authenticate
 from shared.domain.identity import Principal
 from shared.errors import JSONResponse, install_error_handlers
 from shared.metrics import ACTIVE_USERS, MetricsMiddleware
+from shared.ratelimit import enforce_rate_limit
 
 REQUEST_ID_HEADER = "x-request-id"
 
@@ -64,6 +65,7 @@ def caller(scope: str | None = None) -> Any:
 
     def dependency(request: Request) -> Principal:
         principal = authenticate(request.headers.get("authorization"))
+        enforce_rate_limit(principal, scope)
         ACTIVE_USERS.record(principal.subject)
         if scope:
             principal.require(scope)

@@ -11,5 +11,5 @@ SPEC = FunctionSpec(
         "GET /admin/api-tokens",
         "DELETE /admin/api-tokens/{tokenId}",
     ),
-    tables={"identity": "write"},
+    tables={"identity": "write", "ratelimit": "write"},
 )

@@ -12,7 +12,7 @@ SPEC = FunctionSpec(
         "POST /tasking/check-status",
         "POST /tasking/list",
     ),
-    tables={"catalog": "read", "identity": "read", "jobs": "write"},
+    tables={"catalog": "read", "identity": "read", "jobs": "write", "ratelimit": "write"},
     needs_orbit_layer=True,  # validates GeoJSON ground locations with the orbit core before queueing
     starts=("jobs",),
 )

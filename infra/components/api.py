@@ -45,7 +45,8 @@ class ApiConstruct(Construct):
 
     ``cors_origins`` (the ``groundlink:corsOrigins`` context) are the browser origins allowed to call the
     API: API Gateway then answers their preflight ``OPTIONS`` itself with the policy of ``infra.cors``.
-    None by default: no CORS configuration, browsers from other origins are refused.
+    None by default: no CORS configuration, browsers from other origins are refused. ``throttle`` is the
+    stage's default route throttling: (steady requests per second, burst).
     """
 
     def __init__(
@@ -57,6 +58,7 @@ class ApiConstruct(Construct):
         specs: tuple[FunctionSpec, ...],
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         cors_origins: tuple[str, ...] = (),
+        throttle: tuple[float, int] = (200.0, 400),
     ) -> None:
         super().__init__(scope, construct_id)
         cors = None
@@ -83,6 +85,11 @@ class ApiConstruct(Construct):
         assert isinstance(cfn_stage, apigwv2.CfnStage)
         cfn_stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
             destination_arn=self.access_logs.log_group_arn, format=ACCESS_LOG_FORMAT
+        )
+        # Stage-wide throttling before any function runs (API Gateway answers 429 itself beyond it); the
+        # functions add per-principal limits (shared/ratelimit.py) answered in each surface's format.
+        cfn_stage.default_route_settings = apigwv2.CfnStage.RouteSettingsProperty(
+            throttling_rate_limit=throttle[0], throttling_burst_limit=throttle[1]
         )
 
         self.integrations: dict[str, integrations.HttpLambdaIntegration] = {}

@@ -79,3 +79,13 @@ class Unavailable(DomainError):
     """Temporarily unable (storage busy or unreachable): the caller may retry."""
 
     code = "SERVICE-UNAVAILABLE"
+
+
+class TooManyRequests(DomainError):
+    """The caller went over a rate limit; it may retry after ``retry_after_s`` seconds."""
+
+    code = "TOO-MANY-REQUESTS"
+
+    def __init__(self, message: str, *, retry_after_s: float, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_s = retry_after_s
