@@ -50,8 +50,40 @@ def test_buckets_are_per_key(buckets: TokenBuckets) -> None:
     assert buckets.take("user#c#pipeline", LIMIT, T0) == 0.0
 
 
-def test_concurrent_takes_never_exceed_the_capacity(buckets: TokenBuckets) -> None:
+def test_concurrent_takes_never_exceed_the_capacity() -> None:
+    """Threads on the in-memory buckets. (moto's DynamoDB does not apply conditional writes atomically across
+    threads, so the DynamoDB adapter's optimistic check is shown deterministically below.)"""
+    buckets = MemoryTokenBuckets()
     limit = BucketLimit(capacity=5, refill_per_s=0.001)
     with ThreadPoolExecutor(max_workers=4) as pool:
         waits = list(pool.map(lambda _: buckets.take("user#e#default", limit, T0), range(12)))
-    assert sum(1 for w in waits if w == 0.0) <= 5
+    assert sum(1 for w in waits if w == 0.0) == 5
+
+
+def test_a_dynamo_take_whose_read_went_stale_reads_again_and_never_overwrites(
+        dynamo_tables: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.adapters.dynamo import ratelimit as adapter
+
+    real = adapter.ddb()
+    limit = BucketLimit(capacity=2, refill_per_s=0.001)
+    other = adapter.DynamoTokenBuckets()
+
+    class Racing:
+        """The first read is followed by another instance's take before this one writes."""
+
+        raced = False
+
+        def get_item(self, **kwargs: object) -> dict:
+            out = real.get_item(**kwargs)
+            if not Racing.raced:
+                Racing.raced = True
+                assert other.take("user#f#default", limit, T0) == 0.0
+            return out
+
+        def put_item(self, **kwargs: object) -> dict:
+            return real.put_item(**kwargs)
+
+    racing = Racing()
+    monkeypatch.setattr(adapter, "ddb", lambda: racing)
+    assert adapter.DynamoTokenBuckets().take("user#f#default", limit, T0) == 0.0  # retried on the fresh bucket
+    assert other.take("user#f#default", limit, T0) > 0  # two tokens, two takes: the third is refused
