@@ -19,7 +19,14 @@ from infra.components import (
     MonitoringConstruct,
     StorageConstruct,
 )
-from infra.components.constants import CONTEXT_ALARM_EMAIL, CONTEXT_REMOVAL_POLICY
+from infra.components.constants import (
+    CONTEXT_ALARM_EMAIL,
+    CONTEXT_API_THROTTLE,
+    CONTEXT_CORS_ORIGINS,
+    CONTEXT_REMOVAL_POLICY,
+    CONTEXT_RESERVED_CONCURRENCY,
+)
+from infra.cors import parse_origins
 from shared.resources import (
     BUCKETS,
     FUNCTIONS,
@@ -69,6 +76,8 @@ class GroundlinkStack(Stack):
             storage=self.storage,
             functions=functions,
             removal_policy=removal_policy,
+            reserve_concurrency=str(self.node.try_get_context(CONTEXT_RESERVED_CONCURRENCY) or "true").lower()
+            != "false",
         )
         if "jwt_key_rotation" in self.functions.functions:
             self.identity.rotate_with(self.functions.functions["jwt_key_rotation"])
@@ -81,7 +90,9 @@ class GroundlinkStack(Stack):
             removal_policy=removal_policy,
         )
         self.api = ApiConstruct(
-            self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy
+            self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy,
+            cors_origins=parse_origins(self.node.try_get_context(CONTEXT_CORS_ORIGINS)),
+            throttle=self._api_throttle(),
         )
         self.monitoring = MonitoringConstruct(
             self,
@@ -93,6 +104,17 @@ class GroundlinkStack(Stack):
             alarm_email=self.node.try_get_context(CONTEXT_ALARM_EMAIL) or None,
             removal_policy=removal_policy,
         )
+
+    def _api_throttle(self) -> tuple[float, int]:
+        """The stage's default throttling, (requests per second, burst), from ``groundlink:apiThrottle``."""
+        text = str(self.node.try_get_context(CONTEXT_API_THROTTLE) or "200/400")
+        try:
+            rate, burst = text.split("/")
+            return float(rate), int(burst)
+        except ValueError:
+            raise ValueError(
+                f"context {CONTEXT_API_THROTTLE} must be 'rate/burst' (e.g. 200/400), not {text!r}"
+            ) from None
 
     def _removal_policy(self) -> RemovalPolicy:
         value = str(self.node.try_get_context(CONTEXT_REMOVAL_POLICY) or "retain").lower()

@@ -20,6 +20,7 @@ from shared.auth import authenticate
 from shared.domain.identity import Principal
 from shared.errors import ErrorRenderer, JSONResponse, install_error_handlers
 from shared.metrics import ACTIVE_USERS, MetricsMiddleware
+from shared.ratelimit import enforce_rate_limit
 
 # --- request body bounds ---------------------------------------------------------------------------
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -176,12 +177,15 @@ def create_app(surface: str, title: str, *, max_body_bytes: int | None = None) -
     return app
 
 
-def caller(scope: str | None = None) -> Any:
+def caller(scope: str | None = None, *, limited_as: str | None = None) -> Any:
     """FastAPI dependency: the authenticated principal, optionally requiring a permission. Every
-    authenticated caller is recorded in this process's active-users registry (``/debug/active-users``)."""
+    authenticated caller is recorded in this process's active-users registry (``/debug/active-users``) and
+    counted against its rate limit of the class of ``scope`` (or of ``limited_as``, for a route that checks
+    its permission itself)."""
 
     def dependency(request: Request) -> Principal:
         principal = authenticate(request.headers.get("authorization"))
+        enforce_rate_limit(principal, scope or limited_as)
         ACTIVE_USERS.record(principal.subject)
         if scope:
             principal.require(scope)

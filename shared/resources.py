@@ -87,7 +87,11 @@ JOBS = TableSpec(
 # News articles (SSA "News Operations"): NEWS / <date>#<id> (newest first, time ranges), ARTICLE#<id> / ARTICLE.
 NEWS = TableSpec(key="news", partition_key="pk", sort_key="sk")
 
-TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS, JOBS, NEWS)
+# Per-principal rate-limit token buckets: BUCKET#<kind>#<subject>#<scope class>; idle buckets expire (TTL).
+RATELIMIT = TableSpec(key="ratelimit", partition_key="pk", ttl_attribute="expires_at")
+
+TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS, JOBS, NEWS,
+                                 RATELIMIT)
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,9 @@ class FunctionSpec:
     buckets: dict[str, Access] = field(default_factory=dict)  # read: get objects; write: read + put (no delete)
     queue: str | None = None  # a worker triggered by this queue (QueueSpec.key), partial batch failures
     starts: tuple[str, ...] = ()  # StateMachineSpec keys this function may start executions of
+    # Concurrent executions reserved for (and capping) a heavy function, so a burst on it cannot take the
+    # account's whole concurrency; None: the account's unreserved pool.
+    reserved_concurrency: int | None = None
 
     def __post_init__(self) -> None:
         if self.queue and self.routes:

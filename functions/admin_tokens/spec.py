@@ -15,5 +15,5 @@ SPEC = FunctionSpec(
         "DELETE /admin/oauth-clients/{clientId}",
         "POST /oauth2/token",
     ),
-    tables={"identity": "write"},
+    tables={"identity": "write", "ratelimit": "write"},
 )

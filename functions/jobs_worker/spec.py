@@ -10,5 +10,6 @@ SPEC = FunctionSpec(
     needs_orbit_layer=True,
     needs_jwt_secret=False,
     memory_mb=1769,
+    reserved_concurrency=20,  # heavy: bounded so a burst cannot starve the other functions
     timeout_s=900,
 )

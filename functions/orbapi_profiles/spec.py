@@ -12,5 +12,5 @@ SPEC = FunctionSpec(
         "GET /orbapi/satellites/profiles/{profileId}",
         "DELETE /orbapi/satellites/profiles/{profileId}",
     ),
-    tables={"catalog": "read", "identity": "read", "profiles": "write"},
+    tables={"catalog": "read", "identity": "read", "profiles": "write", "ratelimit": "write"},
 )

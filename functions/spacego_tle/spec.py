@@ -9,6 +9,6 @@ SPEC = FunctionSpec(
     routes=routes(
         "POST /api/v1/spacecraft/{spacecraft_id}/tle",
     ),
-    tables={"catalog": "write", "identity": "read"},
+    tables={"catalog": "write", "identity": "read", "ratelimit": "write"},
     needs_orbit_layer=True,
 )

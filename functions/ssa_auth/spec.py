@@ -11,6 +11,6 @@ SPEC = FunctionSpec(
         "POST /auth/login",
         "POST /auth/refresh",
     ),
-    tables={"identity": "write"},
+    tables={"identity": "write", "ratelimit": "write"},
     needs_jwt_secret=True,
 )

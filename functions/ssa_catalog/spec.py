@@ -16,5 +16,5 @@ SPEC = FunctionSpec(
         "POST /v1/get_detailed_purpose",
         "POST /v1/get_satellite_types",
     ),
-    tables={"catalog": "read", "identity": "read"},
+    tables={"catalog": "read", "identity": "read", "ratelimit": "write"},
 )

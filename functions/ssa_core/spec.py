@@ -12,5 +12,5 @@ SPEC = FunctionSpec(
         "GET /metrics",
         "GET /debug/active-users",
     ),
-    tables={"catalog": "read", "identity": "read"},
+    tables={"catalog": "read", "identity": "read", "ratelimit": "write"},
 )

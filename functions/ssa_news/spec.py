@@ -12,5 +12,5 @@ SPEC = FunctionSpec(
         "GET /v1/news/search",
         "POST /v1/news/search/advanced",
     ),
-    tables={"news": "read", "identity": "read"},
+    tables={"news": "read", "identity": "read", "ratelimit": "write"},
 )

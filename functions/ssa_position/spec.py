@@ -9,7 +9,8 @@ SPEC = FunctionSpec(
     routes=routes(
         "POST /v1/get_current_position",
     ),
-    tables={"catalog": "read", "identity": "read"},
+    tables={"catalog": "read", "identity": "read", "ratelimit": "write"},
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: CPU-bound orbit work
+    reserved_concurrency=15,  # heavy: bounded so a burst cannot starve the other functions
 )

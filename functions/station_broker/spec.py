@@ -12,6 +12,7 @@ SPEC = FunctionSpec(
         "GET /orbapi/gs/id/{id}/status",
     ),
     # ledger: reservations, bookings and their final states; files: adopt and list uplink files
-    tables={"catalog": "read", "identity": "read", "ledger": "write", "stations": "write", "files": "write"},
+    tables={"catalog": "read", "identity": "read", "ledger": "write", "stations": "write", "files": "write",
+            "ratelimit": "write"},
     buckets={"uplink": "read"},  # presigned GET URLs of verified uplink objects
 )

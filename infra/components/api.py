@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import CfnOutput, RemovalPolicy
+from aws_cdk import CfnOutput, Duration, RemovalPolicy
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_lambda as lambda_
@@ -14,6 +14,7 @@ from constructs import Construct
 from infra.components.constants import LOG_RETENTION
 from infra.components.functions import pascal
 from infra.components.nag import acknowledge
+from infra.cors import EXPOSE_HEADERS, HEADERS, MAX_AGE_S, METHODS
 from shared.resources import FunctionSpec
 
 ACCESS_LOG_FORMAT = json.dumps(
@@ -41,6 +42,11 @@ class ApiConstruct(Construct):
     Authorization is done in the functions (Bearer JWTs and hashed API tokens, per surface), so the
     routes carry no API Gateway authorizer: the four surfaces each need their own error body on a
     401/403, which an authorizer cannot produce.
+
+    ``cors_origins`` (the ``groundlink:corsOrigins`` context) are the browser origins allowed to call the
+    API: API Gateway then answers their preflight ``OPTIONS`` itself with the policy of ``infra.cors``.
+    None by default: no CORS configuration, browsers from other origins are refused. ``throttle`` is the
+    stage's default route throttling: (steady requests per second, burst).
     """
 
     def __init__(
@@ -51,13 +57,26 @@ class ApiConstruct(Construct):
         functions: dict[str, lambda_.IFunction],
         specs: tuple[FunctionSpec, ...],
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        cors_origins: tuple[str, ...] = (),
+        throttle: tuple[float, int] = (200.0, 400),
     ) -> None:
         super().__init__(scope, construct_id)
+        cors = None
+        if cors_origins:
+            cors = apigwv2.CorsPreflightOptions(
+                allow_origins=list(cors_origins),
+                allow_methods=[apigwv2.CorsHttpMethod[m] for m in METHODS],
+                allow_headers=list(HEADERS),
+                expose_headers=list(EXPOSE_HEADERS),
+                max_age=Duration.seconds(MAX_AGE_S),
+                allow_credentials=False,
+            )
         self.http_api = apigwv2.HttpApi(
             self,
             "HttpApi",
             description="Groundlink: Space Go, orbapi, SSA and platform endpoints",
             create_default_stage=True,
+            cors_preflight=cors,
         )
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=LOG_RETENTION, removal_policy=removal_policy)
         stage = self.http_api.default_stage
@@ -66,6 +85,11 @@ class ApiConstruct(Construct):
         assert isinstance(cfn_stage, apigwv2.CfnStage)
         cfn_stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
             destination_arn=self.access_logs.log_group_arn, format=ACCESS_LOG_FORMAT
+        )
+        # Stage-wide throttling before any function runs (API Gateway answers 429 itself beyond it); the
+        # functions add per-principal limits (shared/ratelimit.py) answered in each surface's format.
+        cfn_stage.default_route_settings = apigwv2.CfnStage.RouteSettingsProperty(
+            throttling_rate_limit=throttle[0], throttling_burst_limit=throttle[1]
         )
 
         self.integrations: dict[str, integrations.HttpLambdaIntegration] = {}

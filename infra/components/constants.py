@@ -13,6 +13,9 @@ LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 # Context keys (cdk.json or `cdk synth -c key=value`).
 CONTEXT_REMOVAL_POLICY = "groundlink:removalPolicy"  # "retain" (default) or "destroy"
 CONTEXT_ALARM_EMAIL = "groundlink:alarmEmail"  # optional e-mail subscribed to the alarm topic
+CONTEXT_API_THROTTLE = "groundlink:apiThrottle"  # stage throttling "rate/burst" (requests/s, default 200/400)
+CONTEXT_RESERVED_CONCURRENCY = "groundlink:reservedConcurrency"  # "false": no reservations (small accounts)
+CONTEXT_CORS_ORIGINS = "groundlink:corsOrigins"  # browser origins allowed by the HTTP API (list or "a,b")
 
 ENV_ENVIRONMENT = "GROUNDLINK_ENVIRONMENT"
 ENV_REGION = "GROUNDLINK_REGION"

@@ -79,6 +79,7 @@ class FunctionsConstruct(Construct):
         functions: tuple[FunctionSpec, ...] = FUNCTIONS,
         code_builder: Callable[[], BuiltAsset] = build_assets.function_code,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        reserve_concurrency: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
         names = [spec.name for spec in functions]
@@ -97,6 +98,10 @@ class FunctionsConstruct(Construct):
             self.functions[spec.name] = self._function(
                 spec, code, data=data, layers=layers, jwt_secret=jwt_secret, removal_policy=removal_policy
             )
+            if reserve_concurrency and spec.reserved_concurrency:
+                cfn_function = self.functions[spec.name].node.default_child
+                assert isinstance(cfn_function, lambda_.CfnFunction)
+                cfn_function.reserved_concurrent_executions = spec.reserved_concurrency
             if spec.buckets or spec.queue:
                 if storage is None:
                     raise ValueError(f"{spec.name} uses buckets or a queue but the stack has no storage construct")

@@ -234,7 +234,9 @@ def main() -> int:
                 print("Stopping Groundlink…", flush=True)
                 await super().shutdown(sockets=sockets)
 
-        config = uvicorn.Config(gateway, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+        from infra.local.cors import with_cors
+
+        config = uvicorn.Config(with_cors(gateway), host="127.0.0.1", port=port, log_level="warning", lifespan="off",
                                 access_log=False, timeout_graceful_shutdown=5)
         try:
             AnnouncingServer(config).run(sockets=[http_socket])

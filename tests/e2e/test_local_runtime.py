@@ -89,6 +89,33 @@ def test_every_surface_answers_with_its_own_errors(runtime):
     assert status == 404 and "error" in body
 
 
+def test_browser_preflight_and_cors_headers_over_http(runtime):
+    """A dev server on localhost (any port) may call the API from a browser; other origins may not."""
+    origin = "http://localhost:5173"
+    pre = urllib.request.Request(f"{runtime.base}/orbapi/gs", method="OPTIONS", headers={
+        "Origin": origin, "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    with urllib.request.urlopen(pre, timeout=30) as resp:
+        assert resp.status == 200
+        assert resp.headers["Access-Control-Allow-Origin"] == origin
+        assert set(resp.headers["Access-Control-Allow-Methods"].split(", ")) >= {"GET", "POST", "PUT", "DELETE"}
+        assert {"authorization", "content-type"} <= {
+            h.strip().lower() for h in resp.headers["Access-Control-Allow-Headers"].split(",")}
+        assert resp.headers["Access-Control-Max-Age"] == "3600"
+    token = cli("token", "--subject", "demo", "--scopes", "passes:read")
+    req = urllib.request.Request(f"{runtime.base}/orbapi/gs", headers={"Authorization": f"Bearer {token}",
+                                                                       "Origin": origin})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 200 and json.loads(resp.read())["total"] == 14
+        assert resp.headers["Access-Control-Allow-Origin"] == origin
+        assert "Retry-After" in resp.headers["Access-Control-Expose-Headers"]
+    evil = urllib.request.Request(f"{runtime.base}/orbapi/gs", method="OPTIONS", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(evil, timeout=30)
+    assert refused.value.code == 400 and "Access-Control-Allow-Origin" not in refused.value.headers
+
+
 def test_cli_import_reaches_the_running_platform(runtime, tmp_path):
     stations = [{"id": "900", "name": "Test Station", "acronym": "TST", "description": "E2E test dish",
                  "latitude": 10.5, "longitude": -20.25, "altitude": 42}]

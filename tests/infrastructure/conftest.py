@@ -89,7 +89,8 @@ def probe_synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         "groundlink-probe",
         tables=TABLES,
         functions=FUNCTIONS + (PROBE_ORBIT, PROBE_WORKER),
-        context={"groundlink:removalPolicy": "destroy"},
+        context={"groundlink:removalPolicy": "destroy",
+                 "groundlink:corsOrigins": "https://console.example.org, http://localhost:5173"},
     )
 
 

@@ -384,6 +384,39 @@ def test_tables_match_specs_with_pitr_and_on_demand(any_synth: Synth) -> None:
             assert "TimeToLiveSpecification" not in props
 
 
+def test_cors_preflight_follows_context(synth: Synth, probe_synth: Synth) -> None:
+    [api] = _of_type(probe_synth, "AWS::ApiGatewayV2::Api").values()
+    assert api["Properties"]["CorsConfiguration"] == {
+        "AllowOrigins": ["https://console.example.org", "http://localhost:5173"],
+        "AllowMethods": ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        "AllowHeaders": ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "Accept"],
+        "ExposeHeaders": ["Retry-After", "X-Request-Id", "Location", "Allow"],
+        "MaxAge": 3600,
+        "AllowCredentials": False,
+    }
+    # without the context no browser origin is allowed
+    [plain] = _of_type(synth, "AWS::ApiGatewayV2::Api").values()
+    assert "CorsConfiguration" not in plain["Properties"]
+
+
+def test_stage_throttling_and_reserved_concurrency_of_the_heavy_functions(synth: Synth) -> None:
+    [stage] = _of_type(synth, "AWS::ApiGatewayV2::Stage").values()
+    assert stage["Properties"]["DefaultRouteSettings"] == {"ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400}
+    reserved = {}
+    for spec in synth.functions:
+        fn = synth.resources[synth.logical_id(synth.stack.functions.functions[spec.name])]
+        reserved[spec.name] = fn["Properties"].get("ReservedConcurrentExecutions")
+        assert reserved[spec.name] == spec.reserved_concurrency
+    heavy = {s.name for s in synth.functions if s.memory_mb >= 1769}
+    assert heavy and all(reserved[name] for name in heavy)
+    assert sum(v for v in reserved.values() if v) <= 100  # leaves the account's unreserved pool its share
+
+
+def test_every_authenticating_function_may_use_the_rate_limit_buckets(synth: Synth) -> None:
+    authenticating = [spec for spec in synth.functions if spec.routes and "identity" in spec.tables]
+    assert authenticating and all(spec.tables.get("ratelimit") == "write" for spec in authenticating)
+
+
 def test_removal_policy_follows_context(synth: Synth, probe_synth: Synth) -> None:
     for table in _of_type(synth, "AWS::DynamoDB::Table").values():
         assert table["DeletionPolicy"] == "Retain"

@@ -82,6 +82,29 @@ def test_transmitter_variants():
     assert get("/orbapi/transmitters/gs/404404").json() == {"error": "ground station 404404 not found"}
 
 
+def test_transmitters_of_a_norad_id_the_catalogue_lacks_are_listed_not_404():
+    from shared.adapters.memory.catalog import InMemoryCatalogStore
+    from shared.domain.catalog.service import CatalogService
+    from shared.wiring.catalog import catalog_service
+
+    service = CatalogService(InMemoryCatalogStore())
+    service.import_transmitters([
+        {"uuid": "tx-orphan", "description": "Beacon", "mode": "LoRa", "mode_id": 89, "norad_cat_id": 99001},
+    ])
+    app.dependency_overrides[catalog_service] = lambda: service
+    try:
+        r = get("/orbapi/transmitters/id/99001")
+        assert r.status_code == 200
+        assert r.json() == {"data": [{"uuid": "tx-orphan", "norad_cat_id": 99001, "description": "Beacon",
+                                      "mode": "LoRa", "mode_id": 89, "gs_id": None, "status": "active"}],
+                            "total": 1}
+        assert get("/orbapi/transmitters/id/99001/mode/lora").json()["total"] == 1
+        r = get("/orbapi/transmitters/id/99002")
+        assert (r.status_code, r.json()) == (404, {"error": "satellite 99002 not found"})
+    finally:
+        app.dependency_overrides.pop(catalog_service, None)
+
+
 @pytest.mark.parametrize(
     ("query", "param"),
     [("start=-1", "start"), ("limit=abc", "limit"), ("start=x", "start"), ("limit=0", "limit")],

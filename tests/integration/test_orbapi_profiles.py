@@ -100,6 +100,28 @@ def test_without_wrapper_the_full_body_is_the_profile():
     assert '"gain":1.0' in raw.replace(" ", "") and '"notes":null' in raw.replace(" ", "")
 
 
+@pytest.mark.parametrize(
+    ("body", "stored"),
+    [
+        ({"radio": {"frequencyHz": 437000000, "baud": 9600}}, {"radio": {"frequencyHz": 437000000, "baud": 9600}}),
+        ({}, {}),
+        ({"profile": {"radio": {}}}, {"radio": {}}),
+    ],
+    ids=["flat-body", "empty-body", "wrapper-without-name"],
+)
+def test_name_is_optional_and_a_nameless_flat_body_is_stored_as_the_profile(body, stored):
+    owner = f"client_nameless_{len(json.dumps(body))}"
+    r = create(owner, body)
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["status"] == "success"
+    assert created["profile"]["name"] is None and created["profile"]["profile"] == stored
+    fetched = client.get(f"/orbapi/satellites/profiles/{created['profile']['id']}", headers=auth(owner))
+    assert fetched.status_code == 200 and fetched.json() == {"profile": created["profile"]}
+    listed = client.get(f"/orbapi/satellites/id/{ISS}/profiles", headers=auth(owner)).json()
+    assert [p["name"] for p in listed["profiles"]] == [None]
+
+
 def test_wrapper_with_extra_fields_is_rejected_naming_them():
     r = create("client_x", {"name": "n", "profile": {}, "radio": {}})
     assert r.status_code == 400
@@ -216,8 +238,6 @@ def test_unknown_profile_is_404():
         ("{not json", "body"),
         ('{"name": "x", "v": NaN}', "body"),
         ("", "body"),
-        ('{"profile": {}}', "name"),
-        ('{"radio": {}}', "name"),
         ('{"name": "", "profile": {}}', "name"),
         ('{"name": "   "}', "name"),
         ('{"name": 42, "profile": {}}', "name"),

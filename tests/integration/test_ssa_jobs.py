@@ -244,6 +244,36 @@ def test_a_polygon_without_area_is_422_before_any_job():
     assert client.get("/v1/query_history/", headers=dave).json()["total_count"] == 0
 
 
+WHOLE_EARTH = {"type": "Feature", "properties": {}, "geometry": {
+    "type": "Polygon", "coordinates": [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]}}
+
+
+def demo_norad_ids() -> list[int]:
+    from pathlib import Path
+
+    tle = (Path(__file__).parents[2] / "shared" / "demo_data" / "satellites.tle").read_text().splitlines()
+    return [int(line[2:7]) for line in tle if line.startswith("1 ")]
+
+
+def test_a_request_over_the_work_budget_is_422_naming_the_budget_before_any_job():
+    ids = demo_norad_ids()[:30]
+    week = ["2026-04-10T00:00:00+00:00", "2026-04-17T00:00:00+00:00"]
+    fay = bearer("user-35", "ssa")
+    r = client.post("/v1/pass_analyzer/", json=analysis(ground_location=WHOLE_EARTH, date=week, norad_ids=ids,
+                                                        time_resolution=1), headers=fay)
+    assert r.status_code == 422, r.text
+    [error] = r.json()["detail"]
+    assert error["loc"] == ["body", "norad_ids"] and error["type"] == "value_error"
+    assert error["msg"] == (
+        "the analysis's work, 30 satellite(s) × 364 ground point(s) × 10080 time step(s) (one a minute of the "
+        "window) = 110,073,600, exceeds the work budget of 100,000,000 per request; analyse fewer "
+        "satellites, a smaller area or a shorter window")
+    assert client.get("/v1/query_history/", headers=fay).json()["total_count"] == 0
+    # the same window over one point is well inside the budget
+    ok = client.post("/v1/pass_analyzer/", json=analysis(date=week, norad_ids=ids[:3]), headers=fay)
+    assert ok.status_code == 200, ok.text
+
+
 def test_a_job_that_cannot_start_is_failed_not_left_pending():
     def broken(task_id):
         raise RuntimeError("state machine unavailable")

@@ -283,14 +283,17 @@ class CatalogService:
     # -- transmitters ---------------------------------------------------------------------------------
     def transmitters(self, *, norad_id: int | None = None, gs_id: str | None = None, mode: str | None = None,
                      uuid: str | None = None) -> list[Transmitter]:
-        """By uuid; filtered by satellite, station, mode (name or number) and uuid. An unknown satellite
-        or station, or a uuid matching nothing, is NotFound."""
-        if norad_id is not None:
-            self.require_satellite(norad_id)
+        """By uuid; filtered by satellite, station, mode (name or number) and uuid. A satellite neither in
+        the catalogue nor referenced by any transmitter, an unknown station, or a uuid matching nothing,
+        is NotFound. Transmitters of a satellite the catalogue lacks are still listed (the transmitter
+        import may name satellites the catalogue import does not carry)."""
         if gs_id is not None:
             self.require_station(gs_id)
+        every = sorted(self.store.list_transmitters(), key=lambda t: t.uuid)
+        if norad_id is not None and not any(tx.norad_cat_id == norad_id for tx in every):
+            self.require_satellite(norad_id)
         out = []
-        for tx in sorted(self.store.list_transmitters(), key=lambda t: t.uuid):
+        for tx in every:
             if norad_id is not None and tx.norad_cat_id != norad_id:
                 continue
             if gs_id is not None and tx.gs_id != gs_id:

@@ -28,6 +28,7 @@ from typing import Any
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.analysis import AnalysisError
+from shared.domain.jobs.budget import check_work_budget
 from shared.domain.jobs.models import (
     FINISHED,
     Job,
@@ -141,9 +142,10 @@ class JobsService:
         from shared.domain.jobs.analysis.coverage import ground_points  # numpy: loaded only when needed
 
         try:  # the geometry is checked before anything is queued
-            ground_points(request.ground_location)
+            lat, _, _ = ground_points(request.ground_location)
         except ValueError as exc:  # an AnalysisError carries its seed-004 code (EXTENT-TOO-SMALL…)
             raise InvalidField("ground_location", str(exc), code=getattr(exc, "code", None)) from None
+        check_work_budget(len(request.norad_ids), len(lat), request.date[0], request.date[-1])
         job = self._new_job("pass_analyzer", principal, request.model_dump(mode="json"), request.name)
         self.jobs.create(job)
         try:

@@ -17,17 +17,18 @@ PROFILE_MAX_BYTES = 64 * 1024  # compact UTF-8 JSON of the stored profile
 
 
 class MissionProfileInput(BaseModel):
-    """A create request after the optional ``profile`` wrapper has been resolved."""
+    """A create request after the optional ``profile`` wrapper has been resolved. ``name`` is optional
+    (seed 001 stores a body without the wrapper as the profile, whether or not it carries a name)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=NAME_MAX_CHARS)
+    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_CHARS)
     profile: dict[str, Any]
 
     @field_validator("name")
     @classmethod
-    def _not_blank(cls, v: str) -> str:
-        if not v.strip():
+    def _not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
             raise ValueError("must not be blank")
         return v
 
@@ -37,7 +38,7 @@ class MissionProfile(BaseModel):
 
     id: int = Field(ge=1)
     satellite_norad_id: int = Field(ge=1, le=999_999_999)
-    name: str
+    name: str | None = None
     profile: dict[str, Any]
     created_by: str
     created_by_type: CreatedByType

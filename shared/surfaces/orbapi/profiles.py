@@ -46,12 +46,13 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_create_body(raw: bytes) -> MissionProfileInput:
-    """The request body as a create input. With a ``profile`` key the body is ``{name, profile}``;
-    without one, the full request body is the profile (seed 001) and ``name`` is also read from it."""
+    """The request body as a create input. With a ``profile`` key the body is ``{name?, profile}``;
+    without one, the full request body is the profile (seed 001) and ``name``, when present, is also
+    read from it. ``name`` is optional either way (absent: stored and answered as ``null``)."""
     if len(raw) > BODY_MAX_BYTES:
         raise TooLarge(f"request body exceeds {BODY_MAX_BYTES} bytes")
     if not raw.strip():
-        raise InvalidRequest("request body: a JSON object with 'name' is required")
+        raise InvalidRequest("request body: a JSON object is required")
     try:
         body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -82,7 +83,7 @@ class MissionProfileOut(BaseModel):
 
     id: int
     satelliteNoradId: int  # noqa: N815 (seed's field names)
-    name: str
+    name: str | None
     profile: dict[str, Any]
     createdBy: str | None = None  # noqa: N815
     createdByType: CreatedByType | None = None  # noqa: N815

@@ -33,7 +33,7 @@ _RENDERER = ErrorRenderer("pipeline")
 def permitted(*permissions: str) -> Any:
     """FastAPI dependency: the authenticated caller holding any of ``permissions`` (seed 004's dotted rule),
     else 401 ``NOT-AUTHORIZED``. The first permission is the one the OpenAPI document states."""
-    authenticated = caller()
+    authenticated = caller(limited_as=permissions[0])
 
     def dependency(principal: Principal = authenticated) -> Principal:
         if not any(principal.allows(p) for p in permissions):

@@ -184,6 +184,15 @@ def test_transmitters(catalog: CatalogService) -> None:
         catalog.transmitters(gs_id="99")
 
 
+def test_transmitters_of_a_satellite_the_catalogue_lacks_are_listed(catalog: CatalogService) -> None:
+    catalog.import_transmitters([{"uuid": "tx-orphan", "mode": "LoRa", "mode_id": 89, "norad_cat_id": 99001}])
+    assert [t.uuid for t in catalog.transmitters(norad_id=99001)] == ["tx-orphan"]
+    assert [t.uuid for t in catalog.transmitters(norad_id=99001, mode="lora")] == ["tx-orphan"]
+    assert catalog.transmitters(norad_id=99001, mode="fm") == []
+    with pytest.raises(NotFound, match="satellite 99002 not found"):
+        catalog.transmitters(norad_id=99002)
+
+
 # -- imports ------------------------------------------------------------------------------------------------
 def test_imports_report_each_bad_item_and_store_the_good_ones() -> None:
     catalog = CatalogService(InMemoryCatalogStore())

@@ -1,0 +1,1 @@
+"""Per-principal rate limits: a token bucket per caller and scope class."""
