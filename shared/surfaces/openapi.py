@@ -343,6 +343,16 @@ def _fix_responses(surface: str, info: SurfaceInfo, method: str, operation: dict
             "description": f"Request body over {limit} bytes ({limit // 1024} KiB)",
             "content": _error_content(info, _ref(model)),
         }
+    retry_after = {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}}
+    if operation.get("security") and "429" not in responses and not info.default_response:
+        # shared.ratelimit: every authenticated caller has a token bucket per scope class
+        responses["429"] = {"description": "Too Many Requests: the caller's rate limit for this kind of request "
+                                           "is used up", "headers": retry_after,
+                            "content": _error_content(info, _ref(model))}
+    if "503" not in responses and not info.default_response:
+        # shared.errors: a data store still busy or unreachable after the SDK's retries
+        responses["503"] = {"description": "Service Unavailable: retry later", "headers": retry_after,
+                            "content": _error_content(info, _ref(model))}
     if info.default_response and "default" not in responses:
         responses["default"] = {"description": "Unexpected error", "content": _error_content(info, _ref(model))}
     if info.problem_json:

@@ -103,7 +103,8 @@ def test_pipeline_payload_validation_is_422_and_query_validation_400() -> None:
     document = doc("pipeline")
     retrieve = document["paths"]["/pipeline/pass-analysis/retrieve"]["post"]
     assert retrieve["security"] == [{"bearerAuth": ["pipeline.pass-analysis"]}]
-    assert sorted(retrieve["responses"]) == ["200", "401", "413", "422", "424"]
+    assert sorted(retrieve["responses"]) == ["200", "401", "413", "422", "424", "429", "503"]
+    assert all("Retry-After" in retrieve["responses"][status]["headers"] for status in ("429", "503"))
     assert retrieve["responses"]["422"]["content"]["application/json"]["schema"] == ref("PipelineError")
     assert retrieve["responses"]["413"] == {"description": "Request body over 65536 bytes (64 KiB)",
                                             "content": {"application/json": {"schema": ref("PipelineError")}}}
