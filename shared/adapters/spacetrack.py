@@ -34,7 +34,7 @@ REFUSED = "Space-Track refused this deployment's credentials; please retry later
 BUSY = "Space-Track is busy (request limit reached); please retry later"
 BAD_ANSWER = "Space-Track answered with something that is not element-set history; please retry later"
 RETRY_AFTER_S = 60.0  # Space-Track's request limits are per minute
-_EPOCH = "%Y-%m-%dT%H:%M:%S"
+_EPOCH = "%Y-%m-%d"  # the service asks whole UTC days (midnight bounds), inclusive
 
 
 class _LoginRefused(Exception):
@@ -74,7 +74,7 @@ class SpaceTrackClient:
         epochs = f"{start.strftime(_EPOCH)}--{end.strftime(_EPOCH)}"
         path = (f"/basicspacedata/query/class/gp_history/NORAD_CAT_ID/{ids}/EPOCH/{epochs}"
                 f"/orderby/EPOCH asc/format/tle")
-        return urllib.parse.quote(path, safe="/,-:")
+        return urllib.parse.quote(path, safe="/,-")
 
     def _login(self) -> None:
         form = urllib.parse.urlencode({"identity": self._identity, "password": self._password}).encode()

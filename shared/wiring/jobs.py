@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from shared.adapters.dynamo.account_directory import UserAccountDirectory
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.adapters.dynamo.jobs import job_store
@@ -19,8 +21,15 @@ def spacetrack_source() -> ElementSetSource | None:
     password = settings.spacetrack_password.get_secret_value() if settings.spacetrack_password else ""
     if not settings.spacetrack_identity or not password:
         return None
-    return SpaceTrackClient(settings.spacetrack_identity, password, url=settings.spacetrack_url,
-                            timeout_s=settings.spacetrack_timeout_s)
+    return _spacetrack_client(settings.spacetrack_identity, password, settings.spacetrack_url,
+                              settings.spacetrack_timeout_s)
+
+
+@lru_cache(maxsize=4)
+def _spacetrack_client(identity: str, password: str, url: str, timeout_s: float) -> SpaceTrackClient:
+    """One client per configuration and process: a warm function reuses its Space-Track session (Space-Track
+    limits requests per minute and hour) and logs in again when the session has expired."""
+    return SpaceTrackClient(identity, password, url=url, timeout_s=timeout_s)
 
 
 def build_jobs_service(*, starter: JobStarter | None = None, clock: Clock | None = None) -> JobsService:

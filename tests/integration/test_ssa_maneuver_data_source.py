@@ -20,11 +20,11 @@ from groundlink_orbit import parse_tle_text
 import functions.ssa_jobs.app as jobs_app
 from shared.adapters.memory.jobs import FixedClock
 from shared.settings import get_settings
-from shared.wiring.jobs import build_jobs_service, jobs_service
+from shared.wiring.jobs import _spacetrack_client, build_jobs_service, jobs_service
 from tests.integration.conftest import bearer
 
 ISS_HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "tle" / "history" / "25544_iss.tle"
-IDENTITY, PASSWORD, COOKIE = "ops@example.com", "s3cret-pass", "chocolatechip=abc123"
+IDENTITY, PASSWORD = "ops@example.com", "s3cret-pass"
 QUERY_PREFIX = "/basicspacedata/query/class/gp_history/NORAD_CAT_ID/"
 
 client = TestClient(jobs_app.app, raise_server_exceptions=False)
@@ -38,6 +38,7 @@ class FakeSpaceTrack(BaseHTTPRequestHandler):
 
     sets = parse_tle_text(ISS_HISTORY.read_text()).element_sets
     log: list[str] = []
+    sessions: list[str] = []  # session cookies issued and still valid
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -57,19 +58,21 @@ class FakeSpaceTrack(BaseHTTPRequestHandler):
         if self.path != "/ajaxauth/login" or form != {"identity": [IDENTITY], "password": [PASSWORD]}:
             self._send(200, '{"Login":"Failed"}')
             return
-        self._send(200, '""', {"Set-Cookie": f"{COOKIE}; path=/; HttpOnly"})
+        cookie = f"chocolatechip=session{len(self.log)}"
+        self.sessions.append(cookie)
+        self._send(200, '""', {"Set-Cookie": f"{cookie}; path=/; HttpOnly"})
 
     def do_GET(self) -> None:
         path = urllib.parse.unquote(self.path)
         self.log.append(f"GET {path}")
-        if self.headers.get("Cookie") != COOKIE:
+        if self.headers.get("Cookie") not in self.sessions:
             self._send(401, '{"error":"You must be logged in to complete this action"}')
             return
         if not path.startswith(QUERY_PREFIX) or not path.endswith("/orderby/EPOCH asc/format/tle"):
             self._send(404, "not found")
             return
         ids, _, epochs = path[len(QUERY_PREFIX):].split("/")[:3]
-        start, end = (datetime.fromisoformat(t).replace(tzinfo=UTC) for t in epochs.split("--"))
+        start, end = (datetime.fromisoformat(t).replace(tzinfo=UTC) for t in epochs.split("--"))  # inclusive
         wanted = {int(n) for n in ids.split(",")}
         lines = [f"{s.line1}\r\n{s.line2}" for s in self.sets
                  if s.norad_id in wanted and start <= s.epoch_utc <= end]
@@ -104,6 +107,8 @@ def configure(monkeypatch: pytest.MonkeyPatch, url: str | None, identity: str = 
 def served(demo: list[Any]) -> Iterator[None]:
     jobs_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(clock=FEB_5_2023)
     FakeSpaceTrack.log.clear()
+    FakeSpaceTrack.sessions.clear()
+    _spacetrack_client.cache_clear()
     yield
     jobs_app.app.dependency_overrides.clear()
     get_settings.cache_clear()
@@ -127,7 +132,7 @@ def test_spacetrack_history_is_fetched_and_analysed(spacetrack: str, monkeypatch
     assert r.status_code == 200, r.text
     assert FakeSpaceTrack.log == [
         "POST /ajaxauth/login",
-        f"GET {QUERY_PREFIX}25544/EPOCH/2023-01-07T00:00:00--2023-02-05T00:00:00/orderby/EPOCH asc/format/tle"]
+        f"GET {QUERY_PREFIX}25544/EPOCH/2023-01-07--2023-02-05/orderby/EPOCH asc/format/tle"]
     # And the answer is computed from those sets: the two published ISS reboosts, said to come from Space-Track
     out = r.json()
     assert out["data_source"] == "spacetrack_api"
@@ -139,6 +144,22 @@ def test_spacetrack_history_is_fetched_and_analysed(spacetrack: str, monkeypatch
     entry = client.get("/v1/query_history/", headers=ALICE).json()["history"][0]
     assert entry["request_body"]["force_data_source"] == "spacetrack"
     assert entry["response_body"]["result"]["data_source"] == "spacetrack_api"
+
+
+def test_the_session_is_kept_and_renewed_when_it_expires(spacetrack: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    configure(monkeypatch, spacetrack)
+    body = request(start_date="2023-01-20", end_date="2023-01-25")
+    assert client.post("/v1/manuaver/", json=body, headers=ALICE).status_code == 200
+    # a second request reuses the session: no second login
+    assert client.post("/v1/manuaver/", json=body, headers=ALICE).status_code == 200
+    assert [line.split(" ")[0] for line in FakeSpaceTrack.log] == ["POST", "GET", "GET"]
+    # Space-Track ends the session: the client logs in again once and the request still succeeds
+    FakeSpaceTrack.sessions.clear()
+    r = client.post("/v1/manuaver/", json=body, headers=ALICE)
+    assert r.status_code == 200, r.text
+    assert r.json()["data_source"] == "spacetrack_api"
+    assert [line.split(" ")[0] for line in FakeSpaceTrack.log[3:]] == ["GET", "POST", "GET"]
 
 
 def test_without_a_forced_source_the_stored_history_is_used(spacetrack: str,
