@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.resources import BUCKETS, TABLES, BucketSpec, TableSpec
@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     jwt_issuer: str = "groundlink"
     access_token_ttl_s: int = 3600
     refresh_token_ttl_s: int = 7 * 24 * 3600
+
+    # Space-Track (maneuver detection's force_data_source "spacetrack"): used only when both credentials are set
+    spacetrack_identity: str | None = None
+    spacetrack_password: SecretStr | None = None
+    spacetrack_url: str = "https://www.space-track.org"
+    spacetrack_timeout_s: float = 10.0
 
     catalog_cache_ttl_s: float = 5.0  # in-memory TTL for catalogue reads (0 disables)
 

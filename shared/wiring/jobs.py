@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from shared.adapters.dynamo.account_directory import UserAccountDirectory
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.adapters.dynamo.jobs import job_store
+from shared.adapters.spacetrack import SpaceTrackClient
 from shared.adapters.stepfunctions import StepFunctionsJobStarter
-from shared.domain.jobs.ports import Clock, JobStarter
+from shared.domain.jobs.ports import Clock, ElementSetSource, JobStarter
 from shared.domain.jobs.service import JobsService
+from shared.settings import get_settings
+
+
+def spacetrack_source() -> ElementSetSource | None:
+    """A Space-Track client when the deployment has credentials (``GROUNDLINK_SPACETRACK_IDENTITY`` and
+    ``GROUNDLINK_SPACETRACK_PASSWORD``; ``GROUNDLINK_SPACETRACK_URL``), else None."""
+    settings = get_settings()
+    password = settings.spacetrack_password.get_secret_value() if settings.spacetrack_password else ""
+    if not settings.spacetrack_identity or not password:
+        return None
+    return _spacetrack_client(settings.spacetrack_identity, password, settings.spacetrack_url,
+                              settings.spacetrack_timeout_s)
+
+
+@lru_cache(maxsize=4)
+def _spacetrack_client(identity: str, password: str, url: str, timeout_s: float) -> SpaceTrackClient:
+    """One client per configuration and process: a warm function reuses its Space-Track session (Space-Track
+    limits requests per minute and hour) and logs in again when the session has expired."""
+    return SpaceTrackClient(identity, password, url=url, timeout_s=timeout_s)
 
 
 def build_jobs_service(*, starter: JobStarter | None = None, clock: Clock | None = None) -> JobsService:
     """The production service; ``starter`` and ``clock`` may be replaced (tests run the worker inline)."""
     return JobsService(job_store(), catalog_repository(), starter or StepFunctionsJobStarter(),
-                       UserAccountDirectory(), clock)
+                       UserAccountDirectory(), clock, spacetrack_source())
 
 
 def jobs_service() -> JobsService:

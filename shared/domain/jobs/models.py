@@ -16,6 +16,7 @@ from pydantic import BaseModel
 JobKind = Literal["pass_analyzer", "maneuver"]
 JobStatus = Literal["pending", "in_progress", "completed", "failed"]
 ManeuverMethod = Literal["ml", "inc", "sma"]
+DataSource = Literal["spacetrack", "timescaledb"]
 
 FINISHED: tuple[JobStatus, ...] = ("completed", "failed")
 OPEN: tuple[JobStatus, ...] = ("pending", "in_progress")
@@ -61,7 +62,7 @@ class PassAnalysisRequest(BaseModel):
 
 class ManeuverRequest(BaseModel):
     """What a maneuver detection is asked for: satellites, a date range (UTC days, both included), Δv bounds
-    in m/s and the method."""
+    in m/s, the method and, optionally, where the element sets come from."""
 
     norad_ids: list[int]
     start_date: date
@@ -69,7 +70,7 @@ class ManeuverRequest(BaseModel):
     maxdv: float = 50.0
     mindv: float = 0.01
     maneuver_detection_method: ManeuverMethod = "ml"
-    force_data_source: str | None = None
+    force_data_source: DataSource | None = None  # None: the stored element-set history
     name: str | None = None
 
 

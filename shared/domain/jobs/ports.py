@@ -5,6 +5,7 @@ structurally). DynamoDB implementations live in ``shared.adapters.dynamo``, in-m
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -75,6 +76,16 @@ class SatelliteCatalog(Protocol):
 
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         """Every stored element set of the satellite, oldest epoch first."""
+        ...
+
+
+class ElementSetSource(Protocol):
+    """An outside provider of element-set history (Space-Track), asked when a request forces it."""
+
+    def history(self, norad_ids: Sequence[int], start: datetime, end: datetime) -> dict[int, list[ElementSetRecord]]:
+        """The element sets of each satellite with an epoch in [start, end], oldest first (a satellite the
+        provider has none of is absent). Raises ``Unavailable`` (a sentence, never the transport's text) when
+        the provider cannot be reached or refuses the deployment's credentials."""
         ...
 
 

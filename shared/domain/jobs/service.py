@@ -11,7 +11,10 @@ and the Step Functions worker all call ``JobsService``.
   submitted (the scheduled sweep), each with a sentence the client can read — never an SDK message;
 * maneuver detection — answered at once from the element-set history and recorded as a completed job; an
   ``end_date`` after today is accepted (seed 002 bounds only ``start_date``'s age, the order and the 30-day
-  span) and the history is analysed up to now, which the answer states (``analysed_until``, ``message``);
+  span) and the history is analysed up to now, which the answer states (``analysed_until``, ``message``).
+  ``force_data_source`` is never ignored: ``"spacetrack"`` fetches the history from Space-Track (when the
+  deployment has credentials, else 422 saying so) and the answer's ``data_source`` says ``spacetrack_api``;
+  ``"timescaledb"`` is refused (no such store in this deployment);
 * a job's status, an owner's history (newest first, paged, filtered by alert) and the alert flag.
 
 A job is visible to its owner and to admin/service callers only (``Principal.can_see``); the owner's email
@@ -22,9 +25,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from shared.domain.catalog.models import ElementSetRecord
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.analysis import AnalysisError
@@ -39,9 +44,21 @@ from shared.domain.jobs.models import (
     ManeuverRequest,
     PassAnalysisRequest,
 )
-from shared.domain.jobs.ports import AccountDirectory, Clock, JobStarter, JobStore, SatelliteCatalog
+from shared.domain.jobs.ports import (
+    AccountDirectory,
+    Clock,
+    ElementSetSource,
+    JobStarter,
+    JobStore,
+    SatelliteCatalog,
+)
 
 MANEUVER_LOOKBACK = timedelta(days=30)  # a maneuver search may start at most 30 days back
+SPACETRACK_ANCHOR = timedelta(days=3)  # Space-Track is asked from this long before start_date: the set
+# before the window anchors the first comparison
+TIMESCALEDB_NOT_AVAILABLE = ('"timescaledb" is not available in this deployment; use "spacetrack" or null (the '
+                             'element-set history Groundlink stores)')
+SPACETRACK_NOT_CONFIGURED = "Space-Track credentials are not configured in this deployment"
 HISTORY_ENTRY_NOT_FOUND = "Query history entry not found or access denied"
 
 # The bounds of a job's life. An execution is stopped after EXECUTION_LIMIT (the state machine's TimeoutSeconds,
@@ -109,8 +126,9 @@ class SystemClock:
 
 class JobsService:
     def __init__(self, jobs: JobStore, catalog: SatelliteCatalog, starter: JobStarter, accounts: AccountDirectory,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, spacetrack: ElementSetSource | None = None) -> None:
         self.jobs = jobs
+        self.spacetrack = spacetrack  # None: no Space-Track credentials in this deployment
         self.catalog = catalog
         self.starter = starter
         self.accounts = accounts
@@ -236,22 +254,46 @@ class JobsService:
         today = self.clock.now().astimezone(UTC).date()
         if request.start_date < today - MANEUVER_LOOKBACK:
             raise InvalidField("start_date", f"must not be older than 30 days ({today - MANEUVER_LOOKBACK})")
+        if request.force_data_source == "timescaledb":
+            raise InvalidField("force_data_source", TIMESCALEDB_NOT_AVAILABLE)
+        if request.force_data_source == "spacetrack" and self.spacetrack is None:
+            raise InvalidField("force_data_source", SPACETRACK_NOT_CONFIGURED)
         analysed_until = min(request.end_date, today)  # no element set exists after now
-        sats = [self.catalog.get_satellite(n) for n in request.norad_ids]
-        missing = [n for n, s in zip(request.norad_ids, sats, strict=True) if s is None]
-        if missing:
-            raise InvalidField("norad_ids", f"unknown NORAD id(s): {', '.join(map(str, missing))}")
         from shared.domain.jobs.analysis.maneuvers import maneuver_report  # numpy: loaded only when needed
 
-        histories = {n: self.catalog.element_set_history(n) for n in request.norad_ids}
+        histories: Mapping[int, Sequence[ElementSetRecord]]
+        if request.force_data_source == "spacetrack" and self.spacetrack is not None:
+            histories = self._spacetrack_histories(request, analysed_until)
+        else:
+            sats = [self.catalog.get_satellite(n) for n in request.norad_ids]
+            missing = [n for n, s in zip(request.norad_ids, sats, strict=True) if s is None]
+            if missing:
+                raise InvalidField("norad_ids", f"unknown NORAD id(s): {', '.join(map(str, missing))}")
+            histories = {n: self.catalog.element_set_history(n) for n in request.norad_ids}
         result = maneuver_report(request.norad_ids, request.start_date, analysed_until, histories,
                                  method=request.maneuver_detection_method, mindv_mps=request.mindv,
                                  maxdv_mps=request.maxdv, name=request.name)
+        if request.force_data_source == "spacetrack":
+            result["data_source"] = "spacetrack_api"
         result.update(_analysed_range(request.start_date, request.end_date, analysed_until, today))
         job = self._new_job("maneuver", principal, request.model_dump(mode="json"), request.name)
         job = job.model_copy(update={"status": "completed", "progress": 1.0, "result": result})
         self.jobs.create(job)
         return job
+
+    def _spacetrack_histories(self, request: ManeuverRequest,
+                              analysed_until: date) -> dict[int, list[ElementSetRecord]]:
+        """Space-Track's element sets of the requested satellites, from a little before ``start_date`` (the
+        anchor set) to the end of ``analysed_until``; nothing is asked for a period wholly in the future."""
+        assert self.spacetrack is not None
+        if request.start_date > analysed_until:
+            return {}
+        start = datetime.combine(request.start_date, datetime.min.time(), UTC) - SPACETRACK_ANCHOR
+        end = datetime.combine(analysed_until, datetime.min.time(), UTC) + timedelta(days=1)
+        histories = self.spacetrack.history(request.norad_ids, start, end)
+        logger.info("element sets fetched from Space-Track",
+                    extra={"norad_ids": request.norad_ids, "sets": sum(len(h) for h in histories.values())})
+        return histories
 
     # -- reading ------------------------------------------------------------------------------------
     def find(self, task_id: str, principal: Principal) -> Job | None:

@@ -104,7 +104,7 @@ def pass_analyzer(body: PassAnalyzerRequest, jobs: Jobs, principal: Caller) -> d
 
 # sic: the seed keeps the typo for backward compatibility
 @router.post("/v1/manuaver/", response_model=ManeuverDetection, summary="Maneuver Detection",
-             operation_id="maneuver_detection", responses=error_responses("ssa", 401, 403, 422))
+             operation_id="maneuver_detection", responses=error_responses("ssa", 401, 403, 422, 503))
 def maneuvers(body: ManeuverRequest, jobs: Jobs, principal: Caller) -> dict[str, Any]:
     return jobs.detect_maneuvers(body.to_domain(), principal).result or {}
 
