@@ -216,9 +216,10 @@ def test_the_openapi_document_shows_get_status_401_and_413_and_hides_the_fallbac
 
     paths = surface_document("pipeline")["paths"]
     get_status = paths["/tasking/get-status"]["post"]
-    assert set(get_status["responses"]) == {"200", "401", "404", "413", "422"}
+    assert set(get_status["responses"]) == {"200", "401", "404", "413", "422", "429", "503"}
     assert get_status["security"] == [{"bearerAuth": ["pipeline.tasking"]}]
     assert "pipeline.pass-analysis" in get_status["description"]
-    assert set(paths["/pipeline/pass-analysis/initiate"]["post"]["responses"]) == {"200", "401", "413", "422", "503"}
+    initiate = paths["/pipeline/pass-analysis/initiate"]["post"]
+    assert set(initiate["responses"]) == {"200", "401", "413", "422", "429", "503"}
     assert not any("403" in op["responses"] for item in paths.values() for op in item.values())
     assert not any("{rest" in path for path in paths)
