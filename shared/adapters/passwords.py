@@ -101,7 +101,3 @@ class Argon2PasswordHasher:
 
     def burn(self, password: str) -> None:
         burn_verification(password)
-
-
-# The former name, kept for existing callers.
-ScryptPasswordHasher = Argon2PasswordHasher

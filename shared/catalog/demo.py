@@ -7,17 +7,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from shared.adapters.dynamo.news import NewsRepository
 from shared.catalog.importer import import_news
 from shared.domain.catalog.models import ImportReport
 from shared.domain.catalog.ports import CatalogStore
 from shared.domain.catalog.service import CatalogService
+from shared.domain.news.ports import NewsStore
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 
 
 def seed_demo(repo: CatalogStore, directory: Path = DEMO_DIR,
-              news_repo: NewsRepository | None = None) -> list[ImportReport]:
+              news_repo: NewsStore | None = None) -> list[ImportReport]:
     """``news_repo`` defaults to the configured news repository (the same DynamoDB as ``repo``)."""
     if news_repo is None:
         from shared.adapters.dynamo.news import news_repository

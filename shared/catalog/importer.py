@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.adapters.dynamo.news import NewsRepository
 from shared.domain.catalog.models import ImportReport
 from shared.domain.catalog.ports import CatalogStore
 from shared.domain.catalog.service import CatalogService, element_set_record
+from shared.domain.news.ports import NewsStore
 from shared.domain.news.service import NewsService
 
 __all__ = [
@@ -55,7 +55,7 @@ def import_satellite_catalog(repo: CatalogStore, items: Any) -> ImportReport:
     return CatalogService(repo).import_satellites(items)
 
 
-def import_news(repo: NewsRepository, items: Any) -> ImportReport:
+def import_news(repo: NewsStore, items: Any) -> ImportReport:
     """News articles (JSON list in the SSA item shape) through the news use case
     (``NewsService.import_articles``), reported like the catalogue's imports."""
     report = ImportReport("news")

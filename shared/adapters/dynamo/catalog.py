@@ -26,7 +26,6 @@ def _sat_key(norad_id: int) -> dict:
     return {"pk": value("SATELLITE"), "sk": value(f"{norad_id:09d}")}
 
 
-CatalogRepository = CatalogStore
 """Old name of the port, kept importable for the function groups that still use it (until they move to
 ``shared.domain.catalog``)."""
 

@@ -27,15 +27,12 @@ __all__ = [
     "DynamoIdentityRepository",
     "DynamoLoginCounterStore",
     "DynamoOAuthClientStore",
-    "IdentityRepository",
     "identity_repository",
     "login_counter_store",
     "oauth_client_store",
 ]
 
 
-# The port's historical name, kept for existing callers.
-IdentityRepository = ApiTokenStore
 
 
 class DynamoIdentityRepository:
@@ -244,7 +241,7 @@ class DynamoLoginCounterStore:
 
 
 @lru_cache(maxsize=1)
-def identity_repository() -> IdentityRepository:
+def identity_repository() -> ApiTokenStore:
     return DynamoIdentityRepository()
 
 

@@ -39,8 +39,6 @@ def _article_key(article_id: str) -> dict[str, Any]:
     return {"pk": value(f"ARTICLE#{article_id}"), "sk": value("ARTICLE")}
 
 
-# The port's historical name, kept for existing callers.
-NewsRepository = NewsStore
 
 
 class DynamoNewsRepository:
@@ -126,5 +124,5 @@ class DynamoNewsRepository:
 
 
 @lru_cache(maxsize=1)
-def news_repository() -> NewsRepository:
+def news_repository() -> NewsStore:
     return DynamoNewsRepository()

@@ -36,8 +36,6 @@ def _from_item(item: dict[str, Any]) -> MissionProfile:
     return MissionProfile.model_validate({**item, "profile": json.loads(item["profile_json"])})
 
 
-# The port's historical name, kept for existing callers.
-ProfilesRepository = ProfileStore
 
 
 class DynamoProfilesRepository:
@@ -109,5 +107,5 @@ class DynamoProfilesRepository:
 
 
 @lru_cache(maxsize=1)
-def profiles_repository() -> ProfilesRepository:
+def profiles_repository() -> ProfileStore:
     return DynamoProfilesRepository()

@@ -18,13 +18,10 @@ from functools import lru_cache
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, serialize, table_name, value
 from shared.domain.errors import Conflict
 from shared.domain.identity.accounts import User, email_key, name_key
-from shared.domain.identity.ports import AccountStore
 
 COUNTER_KEY = {"pk": "COUNTER#user", "sk": "COUNTER"}
 
 
-# The port's historical name, kept for existing callers.
-UserRepository = AccountStore
 
 
 class DynamoUserRepository:
