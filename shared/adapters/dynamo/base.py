@@ -97,9 +97,21 @@ def ddb() -> Any:
 
 def query_all(**kwargs: Any) -> list[dict[str, Any]]:
     """Run a Query to the end, following LastEvaluatedKey."""
+    return _all_pages("query", kwargs)
+
+
+def scan_kind(table: str, kind: str) -> list[dict[str, Any]]:
+    """Every item of ``table`` whose ``kind`` attribute is ``kind`` (a Scan run to the end)."""
+    return _all_pages("scan", {"TableName": table, "FilterExpression": "#k = :k",
+                               "ExpressionAttributeNames": {"#k": "kind"},
+                               "ExpressionAttributeValues": {":k": value(kind)}})
+
+
+def _all_pages(operation: str, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
+    call = getattr(ddb(), operation)
     while True:
-        page = ddb().query(**kwargs)
+        page = call(**kwargs)
         items.extend(deserialize(i) for i in page.get("Items", []))
         if "LastEvaluatedKey" not in page:
             return items

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
+from shared.adapters.dynamo.base import ddb, deserialize, query_all, scan_kind, serialize, table_name, value
 from shared.domain.identity.oauth import OAuthClientRecord
 from shared.domain.identity.ports import ApiTokenStore
 from shared.domain.identity.throttle import LoginCounter
@@ -65,19 +65,7 @@ class DynamoIdentityRepository:
                 ExpressionAttributeValues={":pk": value(f"OWNER#{owner}"), ":p": value("APITOKEN#")},
             )
         else:
-            items = []
-            kwargs: dict[str, Any] = {
-                "TableName": self.table,
-                "FilterExpression": "#k = :k",
-                "ExpressionAttributeNames": {"#k": "kind"},
-                "ExpressionAttributeValues": {":k": value("api_token")},
-            }
-            while True:
-                page = ddb().scan(**kwargs)
-                items.extend(deserialize(i) for i in page.get("Items", []))
-                if "LastEvaluatedKey" not in page:
-                    break
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            items = scan_kind(self.table, "api_token")
         return sorted((ApiTokenRecord.model_validate(i) for i in items), key=lambda r: r.created_at)
 
     def revoke_api_token(self, token_id: str) -> ApiTokenRecord | None:
@@ -135,19 +123,7 @@ class DynamoOAuthClientStore:
         return OAuthClientRecord.model_validate(deserialize(resp["Item"])) if "Item" in resp else None
 
     def list_oauth_clients(self) -> list[OAuthClientRecord]:
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "FilterExpression": "#k = :k",
-            "ExpressionAttributeNames": {"#k": "kind"},
-            "ExpressionAttributeValues": {":k": value("oauth_client")},
-        }
-        while True:
-            page = ddb().scan(**kwargs)
-            items.extend(deserialize(i) for i in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        items = scan_kind(self.table, "oauth_client")
         return sorted((OAuthClientRecord.model_validate(i) for i in items), key=lambda r: r.created_at)
 
     def revoke_oauth_client(self, client_id: str) -> OAuthClientRecord | None:
