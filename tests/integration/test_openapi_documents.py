@@ -346,3 +346,11 @@ def test_ssa_documents_the_ssa_permission_and_the_seed_success_format() -> None:
     assert set(distinct["required"]) == {"data", "message"} and distinct["properties"]["status"]["const"] == "success"
     maneuver = schemas["ManeuverDetection"]["properties"]
     assert {"analysed_until", "message"} <= set(maneuver)
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_every_schema_has_one_plain_name(surface: str) -> None:
+    """Two models of one name in a surface would be published under module paths (``shared__surfaces__…``)
+    or as ``-Input``/``-Output`` twins: each schema a client reads is named once, as in the seed."""
+    names = list(surface_document(surface)["components"]["schemas"])
+    assert [n for n in names if "__" in n or n.endswith(("-Input", "-Output"))] == []

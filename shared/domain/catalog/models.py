@@ -103,7 +103,7 @@ class Transmitter(BaseModel):
 
 
 class ServiceConfig(BaseModel):
-    id: str
+    id: str = Field(min_length=1, max_length=64)  # appears in paths, bounded like every identifier there
     type: str = "contact"
     name: str = ""
     description: str = ""

@@ -16,6 +16,7 @@ from shared.domain.ledger.service import AVAILABILITY_SPAN, ContactFilter, Conta
 from shared.http import caller
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.spacego.params import query_lists
+from shared.surfaces.spacego.views import ContactServiceConfiguration, TimeSlot
 from shared.timefmt import UtcDateTime, ceil_minute, floor_minute, iso_minute, iso_ms, parse_query_time, utcnow
 from shared.wiring import ledger as wiring
 
@@ -27,12 +28,6 @@ ContactIdPath = Annotated[str, Path(min_length=1, max_length=64, description="Co
 
 
 # -- schemas (seed 000 "Data Models") ------------------------------------------------------------------
-class ContactServiceConfiguration(BaseModel):
-    id: str = Field(min_length=1, max_length=64, description="ID of the service configuration.")
-    name: str | None = Field(default=None, description="Contact service name.")
-    description: str | None = Field(default=None, description="Contact service description.")
-
-
 class TimeRange(BaseModel):
     start_time: UtcDateTime | None = None
     end_time: UtcDateTime | None = None
@@ -97,11 +92,6 @@ class Contact(BaseModel):
     customizations: ContactCustomizations | None = None
     state_msg: str | None = None
     last_updated: str
-
-
-class TimeSlot(BaseModel):
-    start: str
-    end: str
 
 
 class GetAvailabilityResponse(BaseModel):

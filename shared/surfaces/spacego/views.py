@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.domain.catalog.models import ElementSetRecord, ServiceConfig, Spacecraft, Station
 from shared.domain.ledger.policy import booking_horizon
@@ -43,9 +43,11 @@ class SpacecraftBody(BaseModel):
 
 
 class ContactServiceConfiguration(BaseModel):
-    id: str
-    name: str | None = None
-    description: str | None = None
+    """A contact service configuration (seed 000): in a contact request, in contacts and in the catalogue."""
+
+    id: str = Field(min_length=1, max_length=64, description="ID of the service configuration.")
+    name: str | None = Field(default=None, description="Contact service name.")
+    description: str | None = Field(default=None, description="Contact service description.")
 
 
 class Tle(BaseModel):
