@@ -90,8 +90,12 @@ NEWS = TableSpec(key="news", partition_key="pk", sort_key="sk")
 # Per-principal rate-limit token buckets: BUCKET#<kind>#<subject>#<scope class>; idle buckets expire (TTL).
 RATELIMIT = TableSpec(key="ratelimit", partition_key="pk", ttl_attribute="expires_at")
 
+# Domain events waiting to be published (the outbox): OUTBOX / <time>#<id>; written in the transaction of the
+# change each describes, removed by the relay once the event bus took it.
+EVENTS = TableSpec(key="events", partition_key="pk", sort_key="sk")
+
 TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS, JOBS, NEWS,
-                                 RATELIMIT)
+                                 RATELIMIT, EVENTS)
 
 
 @dataclass(frozen=True)
