@@ -8,6 +8,7 @@ from functools import lru_cache
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.domain.catalog.freshness import DEFAULT_MAX_AGE_DAYS, DEFAULT_WARN_AGE_DAYS, FreshnessPolicy
 from shared.resources import BUCKETS, TABLES, BucketSpec, TableSpec
 
 LOCAL_JWT_SECRET = "groundlink-local-development-signing-key-not-for-production"
@@ -39,6 +40,15 @@ class Settings(BaseSettings):
     spacetrack_timeout_s: float = 10.0
 
     catalog_cache_ttl_s: float = 5.0  # in-memory TTL for catalogue reads (0 disables)
+
+    # Element-set freshness (shared/domain/catalog/freshness.py): answers warn past the first age, bookings and
+    # contacts are refused past the second; the local runtime relaxes the second for its demo catalogue.
+    tle_warn_age_days: float = Field(default=DEFAULT_WARN_AGE_DAYS, gt=0)
+    tle_max_age_days: float = Field(default=DEFAULT_MAX_AGE_DAYS, gt=0)
+    tle_demo_max_age_days: float | None = Field(default=None, gt=0)
+
+    def freshness_policy(self) -> FreshnessPolicy:
+        return FreshnessPolicy.configured(self.tle_warn_age_days, self.tle_max_age_days, self.tle_demo_max_age_days)
 
     version: str = "1.0.0"
 

@@ -6,6 +6,8 @@ Python handlers in this process), seeds the demo data through the import code pa
 on one port, and runs an event pump that hands queued S3 events to the same worker handlers Lambda would call.
 Environment: GROUNDLINK_PORT (default 8000), GROUNDLINK_MOTO_PORT (default 4566). Both ports are claimed before
 anything starts: a port already in use ends the run at once with one line naming it and its variable.
+The demo element sets are months old: GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS (default 3650) relaxes the booking limit on
+element-set age for the demo catalogue, and the banner and every freshness warning say so.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.domain.catalog.freshness import FreshnessPolicy
 
 PORTS = (("GROUNDLINK_PORT", 8000, "the HTTP API"), ("GROUNDLINK_MOTO_PORT", 4566, "the embedded AWS"))
 DOCS = (("Space Go", "/api/v1/docs"), ("orbapi", "/orbapi/docs"), ("SSA", "/docs"), ("pipeline", "/pipeline/docs"))
@@ -36,6 +42,11 @@ def configure_environment(moto_endpoint: str) -> None:
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Groundlink")
+    # the demo element sets are months old and cannot be refreshed offline: bookings on them stay possible
+    from shared.catalog.demo import DEMO_TLE_ENV
+
+    for name, value in DEMO_TLE_ENV.items():
+        os.environ.setdefault(name, value)
     # Locally no request carries a Lambda context, so idempotency cannot compute its in-progress expiry; in
     # Lambda the same warning would be a real fault and stays on.
     warnings.filterwarnings("ignore", message=".*register_lambda_context", category=UserWarning)
@@ -122,8 +133,22 @@ def cli_command() -> str:
     return str(relative)
 
 
+def freshness_lines(policy: FreshnessPolicy, deployment_max_days: float,
+                    ages: tuple[float, float] | None) -> list[str]:
+    """What the banner says about the element sets' age and the limits applied to them."""
+    held = f"the demo sets are {ages[0]:.0f}-{ages[1]:.0f} days old; " if ages else ""
+    lines = [f"element sets: {held}answers warn past {policy.warn_age_days:g} days (tleWarning / tle_warning)"]
+    if policy.demo:
+        lines.append(f"  bookings and contacts: the age limit is RELAXED to {policy.max_age_days:g} days for the "
+                     f"demo catalogue (GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS; a deployment refuses sets older than "
+                     f"{deployment_max_days:g} days)")
+    else:
+        lines.append(f"  bookings and contacts are refused on element sets older than {policy.max_age_days:g} days")
+    return lines
+
+
 def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, pump, state_machine_arns: dict,
-                 jwt: str, api_token: str) -> None:
+                 jwt: str, api_token: str, ages: tuple[float, float] | None = None) -> None:
     from shared.resources import BUCKETS
     from shared.settings import get_settings
 
@@ -131,6 +156,8 @@ def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, p
     print(f"Groundlink local runtime — embedded AWS at {aws_endpoint} (demo data seeded in {seeded_s:.1f} s)")
     for r in reports:
         print(f"  demo {r.kind}: {r.stored} stored, {len(r.errors)} rejected")
+    for line in freshness_lines(get_settings().freshness_policy(), get_settings().tle_max_age_days, ages):
+        print(f"  {line}")
     print("API documentation (open in a browser; no token needed):")
     for name, path in DOCS:
         print(f"  {name:<9} {base}{path}")
@@ -219,8 +246,12 @@ def main() -> int:
 
         all_scopes = "contacts spacecraft sites tle passes bookings mission-profile pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"
+        from shared.catalog.demo import element_set_ages
+        from shared.timefmt import utcnow
+
         print_banner(base, aws.endpoint, seeded, reports, pump, state_machine_arns,
-                     issue_jwt("demo", all_scopes.split(), ttl_s=12 * 3600), api_token)
+                     issue_jwt("demo", all_scopes.split(), ttl_s=12 * 3600), api_token,
+                     element_set_ages(catalog_repository(), utcnow()))
 
         class AnnouncingServer(uvicorn.Server):
             async def startup(self, sockets=None) -> None:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from infra.local.emulation import free_port
+from shared.catalog.demo import DEMO_TLE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,6 +23,7 @@ class LocalRuntime:
         self.port, self.moto_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
         env.update(PYTHONUNBUFFERED="1", GROUNDLINK_PORT=str(self.port), GROUNDLINK_MOTO_PORT=str(self.moto_port))
+        env.update(DEMO_TLE_ENV)  # as `make run`: the months-old demo element sets stay bookable
         self.proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []

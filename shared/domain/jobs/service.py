@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from shared.domain.catalog.freshness import STRICT, FreshnessPolicy
 from shared.domain.catalog.models import ElementSetRecord
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
@@ -126,8 +127,10 @@ class SystemClock:
 
 class JobsService:
     def __init__(self, jobs: JobStore, catalog: SatelliteCatalog, starter: JobStarter, accounts: AccountDirectory,
-                 clock: Clock | None = None, spacetrack: ElementSetSource | None = None) -> None:
+                 clock: Clock | None = None, spacetrack: ElementSetSource | None = None,
+                 freshness: FreshnessPolicy = STRICT) -> None:
         self.jobs = jobs
+        self.freshness = freshness
         self.spacetrack = spacetrack  # None: no Space-Track credentials in this deployment
         self.catalog = catalog
         self.starter = starter
@@ -238,14 +241,27 @@ class JobsService:
         from shared.domain.jobs.analysis.coverage import analyse
 
         sets = []
+        now = self.clock.now()
+        epochs: dict[str, str] = {}
+        ages: dict[str, float] = {}
+        warnings: dict[str, str] = {}
         for norad in request.norad_ids:
             sat = self.catalog.get_satellite(norad)
             if sat is None or sat.tle is None:
                 raise AnalysisError(f"no element set stored for NORAD {norad}", "NO-ELEMENT-SET")
             sets.append(parse_tle(sat.tle.line1, sat.tle.line2, sat.tle.name or sat.name))
+            fresh = self.freshness.of(sat.tle.epoch, now)
+            epochs[str(norad)], ages[str(norad)] = fresh.epoch_iso, fresh.age_days_rounded
+            if fresh.warning:
+                warnings[str(norad)] = fresh.warning
         start, end = request.date[0].timestamp(), request.date[-1].timestamp()
-        return analyse(sets, request.ground_location, start, end, request.min_elv_constraint,
-                       request.max_elv_constraint, request.time_resolution)
+        result = analyse(sets, request.ground_location, start, end, request.min_elv_constraint,
+                         request.max_elv_constraint, request.time_resolution)
+        # the element sets used, by NORAD id (the result's lists carry no per-satellite object)
+        result.update(tle_epoch=epochs, tle_age_days=ages)
+        if warnings:
+            result["tle_warning"] = warnings
+        return result
 
     # -- maneuver detection -------------------------------------------------------------------------
     def detect_maneuvers(self, request: ManeuverRequest, principal: Principal) -> Job:
