@@ -259,3 +259,35 @@ def test_the_demo_relaxation_keeps_the_demo_catalogue_bookable_and_says_so(catal
     assert contact.status_code == 201, contact.text
     assert contact.json()["tle_warning"].endswith(relaxed)
     assert position()["tle_warning"].endswith(relaxed)
+
+
+def _response_schema(document: dict, method: str, path: str) -> dict:
+    responses = document["paths"][path][method]["responses"]
+    status = next(s for s in responses if s.startswith("2"))
+    ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
+    return document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+@pytest.mark.parametrize(("surface", "method", "path", "fields"), [
+    ("orbapi", "post", "/orbapi/passes/search", {"tleEpoch", "tleAgeDays", "tleWarning"}),
+    ("orbapi", "post", "/orbapi/bookings", {"tleEpoch", "tleAgeDays", "tleWarning"}),
+    ("spacego", "get", "/contacts/availability", {"tle_epoch", "tle_age_days", "tle_warning"}),
+    ("spacego", "post", "/contacts", {"tle_epoch", "tle_age_days", "tle_warning"}),
+    ("pipeline", "post", "/pipeline/pass-analysis/retrieve", {"tleEpoch", "tleAgeDays", "tleWarning"}),
+])
+def test_the_openapi_documents_declare_the_element_set_fields(surface, method, path, fields):
+    from shared.surfaces.openapi import surface_document
+
+    schema = _response_schema(surface_document(surface), method, path)
+    assert fields <= set(schema["properties"])
+
+
+def test_the_ssa_documents_declare_the_age_of_each_position_and_of_each_analysed_set():
+    from shared.surfaces.openapi import surface_document
+
+    document = surface_document("ssa")
+    body = document["components"]["schemas"]["SatellitePositionBody"]["properties"]
+    assert {"epoch", "tle_age_days", "tle_warning"} <= set(body)
+    status = document["components"]["schemas"]["TaskStatus"]["properties"]["result"]
+    assert all(f"`{name}`" in status["description"] for name in ("tle_epoch", "tle_age_days", "tle_warning"))
+    assert {"tle_epoch", "tle_age_days", "tle_warning"} <= set(status["properties"])
