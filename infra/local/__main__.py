@@ -137,7 +137,7 @@ def freshness_lines(policy: FreshnessPolicy, deployment_max_days: float,
                     ages: tuple[float, float] | None) -> list[str]:
     """What the banner says about the element sets' age and the limits applied to them."""
     held = f"the demo sets are {ages[0]:.0f}-{ages[1]:.0f} days old; " if ages else ""
-    lines = [f"element sets: {held}answers warn past {policy.warn_age_days:g} days (tleWarning / tle_warning)"]
+    lines = [f"element sets: {held}answers warn past {policy.warn_age_days:g} days"]
     if policy.demo:
         lines.append(f"  bookings and contacts: the age limit is RELAXED to {policy.max_age_days:g} days for the "
                      f"demo catalogue (GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS; a deployment refuses sets older than "

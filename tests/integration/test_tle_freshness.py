@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from functions.orbapi_bookings.app import app as bookings_app
 from functions.orbapi_passes.app import app as passes_app
 from functions.spacego_contacts.app import app as contacts_app
+from functions.spacego_catalog.app import app as tle_app
 from functions.ssa_position.app import app as position_app
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.catalog.demo import DEMO_DIR, seed_demo
@@ -25,7 +26,8 @@ bookings = TestClient(bookings_app, raise_server_exceptions=False)
 passes = TestClient(passes_app, raise_server_exceptions=False)
 contacts = TestClient(contacts_app, raise_server_exceptions=False)
 positions = TestClient(position_app, raise_server_exceptions=False)
-DEMO = bearer("demo", "contacts spacecraft.view passes bookings ssa")
+tles = TestClient(tle_app, raise_server_exceptions=False)
+DEMO = bearer("demo", "contacts spacecraft.view tle.view passes bookings ssa")
 NOAA20 = 43013
 DRIFT = "SGP4 predictions drift by roughly 1-3 km a day along-track in low Earth orbit; import a current element set"
 DEMO_LIMIT = "GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS"
@@ -73,8 +75,9 @@ def catalogue(aws):
 
 @pytest.fixture
 def now(monkeypatch) -> datetime:
-    """The ledger's and the pass search's clock, fixed to the current minute."""
+    """The ledger's, the pass search's and the Space Go TLE view's clock, fixed to the current minute."""
     fixed = datetime.now(UTC).replace(second=0, microsecond=0)
+    monkeypatch.setattr("shared.surfaces.spacego.tle.utcnow", lambda: fixed)
     monkeypatch.setattr("shared.domain.ledger.service.utcnow", lambda: fixed)
     monkeypatch.setattr("shared.domain.scheduling.search.utcnow", lambda: fixed)
     return fixed
@@ -185,6 +188,10 @@ def test_a_fresh_set_is_named_on_every_answer_and_booked_without_a_warning(catal
     assert where["epoch"] == iso(tle.epoch) and "tle_warning" not in where
     assert where["tle_age_days"] == age(tle.epoch, parse(where["timestamp"]))
 
+    current = tles.get("/api/v1/spacecraft/sc-noaa20/tle", headers=DEMO).json()
+    assert current == {"line1": tle.line1, "line2": tle.line2, "tle_epoch": iso(tle.epoch),
+                       "tle_age_days": expected_age}
+
 
 def test_an_old_set_is_booked_with_a_warning_naming_its_epoch_and_age(catalogue, now, strict):
     tle = store_set_aged(5, now)
@@ -211,6 +218,9 @@ def test_an_old_set_is_booked_with_a_warning_naming_its_epoch_and_age(catalogue,
     where = position()
     assert where["epoch"] == iso(tle.epoch) and where["tle_warning"].startswith(
         f"the element set's epoch {iso(tle.epoch)} is 5.")
+    current = tles.get("/api/v1/spacecraft/sc-noaa20/tle", headers=DEMO).json()
+    assert (current["tle_epoch"], current["tle_age_days"], current["tle_warning"]) == (
+        iso(tle.epoch), expected_age, warning)
 
 
 def test_a_set_past_the_limit_is_refused_on_both_booking_apis_with_the_epoch_and_the_limit(catalogue, now, strict):
@@ -273,6 +283,7 @@ def _response_schema(document: dict, method: str, path: str) -> dict:
     ("orbapi", "post", "/orbapi/bookings", {"tleEpoch", "tleAgeDays", "tleWarning"}),
     ("spacego", "get", "/contacts/availability", {"tle_epoch", "tle_age_days", "tle_warning"}),
     ("spacego", "post", "/contacts", {"tle_epoch", "tle_age_days", "tle_warning"}),
+    ("spacego", "get", "/spacecraft/{spacecraft_id}/tle", {"tle_epoch", "tle_age_days", "tle_warning"}),
     ("pipeline", "post", "/pipeline/pass-analysis/retrieve", {"tleEpoch", "tleAgeDays", "tleWarning"}),
 ])
 def test_the_openapi_documents_declare_the_element_set_fields(surface, method, path, fields):
