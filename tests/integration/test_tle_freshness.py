@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from functions.orbapi_bookings.app import app as bookings_app
 from functions.orbapi_passes.app import app as passes_app
-from functions.spacego_contacts.app import app as contacts_app
 from functions.spacego_catalog.app import app as tle_app
+from functions.spacego_contacts.app import app as contacts_app
 from functions.ssa_position.app import app as position_app
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.catalog.demo import DEMO_DIR, seed_demo
