@@ -154,6 +154,19 @@ class SurfaceInfo:
     tags: list[dict[str, str]] = field(default_factory=list)
 
 
+def _freshness_note(epoch: str, age: str, warning: str, refused: str = "") -> str:
+    """The element-set freshness policy as each surface names its fields."""
+    return (f"\n\nElement-set freshness: every answer computed from an element set names its epoch and age "
+            f"(`{epoch}`, `{age}`) and, past `GROUNDLINK_TLE_WARN_AGE_DAYS` (3 days by default), warns (`{warning}`)"
+            f"{refused}. The defaults follow SGP4's error growth in low Earth orbit, roughly 1-3 km a day "
+            "along-track: a few kilometres after 3 days, tens of kilometres — more than a narrow beam tolerates — "
+            "after 14.")
+
+
+_REFUSED = ("; bookings and contacts on a satellite whose current set is older than `GROUNDLINK_TLE_MAX_AGE_DAYS` "
+            "(14 days by default) are refused with 400 naming the epoch and the limit")
+
+
 SURFACES: dict[str, SurfaceInfo] = {
     "spacego": SurfaceInfo(
         title="SSC Space Go API v1",
@@ -164,6 +177,7 @@ SURFACES: dict[str, SurfaceInfo] = {
             "unchanged. Errors are `application/problem+json` (`ProblemDescription`).\n\n"
             "Authentication: a Bearer JWT (`bearerAuth`) carrying the operation's scope; the OAuth 2.0 "
             "client-credentials flow (`oAuth2`) names the scopes."
+            + _freshness_note("tle_epoch", "tle_age_days", "tle_warning", _REFUSED)
         ),
         base_path="/api/v1",
         server="/api/v1",
@@ -204,6 +218,7 @@ SURFACES: dict[str, SurfaceInfo] = {
             '`{"error": "Human-readable error message"}`. A resource that is not the caller\'s answers 404.\n\n'
             "Also documented here: the station command broker (`/stations/v1`, station API tokens) and the "
             "administration of API tokens (`/admin/api-tokens`, scope `admin`)."
+            + _freshness_note("tleEpoch", "tleAgeDays", "tleWarning", _REFUSED)
         ),
         base_path="/orbapi",
         security_schemes={
@@ -225,6 +240,7 @@ SURFACES: dict[str, SurfaceInfo] = {
             "maneuver detection, query history and news. JSON bodies; errors are "
             '`{"detail": "...", "status_code": N}`, validation errors (422) '
             '`{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`.'
+            + _freshness_note("epoch", "tle_age_days", "tle_warning")
         ),
         base_path="",
         validation_status=422,
@@ -245,6 +261,7 @@ SURFACES: dict[str, SurfaceInfo] = {
             "`nextTry`), the Tasking API's `/tasking/check-status` reports its status and `…/retrieve` returns "
             "its result (424 for a failed pipeline). Errors are "
             '`{"error": "MACHINE-READABLE-ERROR-CODE", "errorMessage": "A human readable error description."}`.'
+            + _freshness_note("tleEpoch", "tleAgeDays", "tleWarning")
         ),
         base_path="/pipeline",
         validation_status=422,

@@ -289,8 +289,10 @@ def _response_schema(document: dict, method: str, path: str) -> dict:
 def test_the_openapi_documents_declare_the_element_set_fields(surface, method, path, fields):
     from shared.surfaces.openapi import surface_document
 
-    schema = _response_schema(surface_document(surface), method, path)
-    assert fields <= set(schema["properties"])
+    document = surface_document(surface)
+    assert fields <= set(_response_schema(document, method, path)["properties"])
+    description = document["info"]["description"]  # the policy and why, in the surface's own field names
+    assert all(f"`{name}`" in description for name in fields) and "roughly 1-3 km a day" in description
 
 
 def test_the_ssa_documents_declare_the_age_of_each_position_and_of_each_analysed_set():
