@@ -52,7 +52,7 @@ def test_synth_without_credentials_or_docker(tmp_path: Path) -> None:
 
     # Then it synthesizes, cdk-nag is clean, and Docker was never called
     assert result.returncode == 0, result.stderr[-4000:]
-    assert (tmp_path / "cdk.out" / "Groundlink.template.json").exists()
+    assert (tmp_path / "cdk.out" / "Groundlink-dev.template.json").exists()
     report = json.loads((tmp_path / "cdk.out" / "validation-report.json").read_text())
     assert [(r["pluginName"], r["conclusion"]) for r in report["pluginReports"]] == [("AwsSolutions", "success")]
     assert not docker_log.exists(), docker_log.read_text()
