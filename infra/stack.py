@@ -112,5 +112,6 @@ class GroundlinkStack(Stack):
                 "bucket": lambda key: self.storage.bucket(key).bucket_name,
                 "queue": lambda key: self.storage.queue(key).queue_url,
                 "state_machine": lambda key: self.jobs.state_machine(key).state_machine_arn,
+                "event_bus": lambda key: self.events.bus.event_bus_name,  # the events construct, where present
             },
         )

@@ -31,14 +31,13 @@ OVERRIDES = {
     "groundlink:alarmEmail": "alarm_email",
     "groundlink:apiThrottle": "api_throttle",
     "groundlink:reservedConcurrency": "reserved_concurrency",
-    "groundlink:refreshSchedule": "refresh_schedule",
+    "groundlink:refreshHours": "refresh_hours",
     "groundlink:corsOrigins": "cors_origins",
 }
 # What CloudWatch Logs accepts as a retention (days).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
                       3288, 3653)
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")  # short: bucket names are <stack>-<key>-<account>-<region>
-SCHEDULE = re.compile(r"^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -59,7 +58,9 @@ class StageConfig(BaseModel):
     api_throttle: str = Field(default="200/400", description="API stage throttling 'rate/burst' (requests/s)")
     reserved_concurrency: bool = Field(default=True,
                                        description="reserve the heavy functions' concurrency (FunctionSpec)")
-    refresh_schedule: str = Field(default="rate(6 hours)", description="catalogue refresh, EventBridge schedule")
+    refresh_hours: int = Field(default=6, ge=1, le=24 * 7,
+                               description="the catalogue refresh runs every this many hours (at least 1: "
+                                           "Space-Track's GP limit)")
     cors_origins: tuple[str, ...] = Field(default=(), description="browser origins the HTTP API allows")
 
     @field_validator("name")
@@ -94,13 +95,6 @@ class StageConfig(BaseModel):
         except ValueError:
             raise ValueError("must be 'rate/burst' with positive numbers, e.g. 200/400") from None
         return value
-
-    @field_validator("refresh_schedule")
-    @classmethod
-    def _schedule(cls, value: str) -> str:
-        if not SCHEDULE.match(value.strip()):
-            raise ValueError("must be an EventBridge schedule: 'rate(6 hours)' or 'cron(0 3 * * ? *)'")
-        return value.strip()
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -142,7 +136,7 @@ def _override(field: str, value: object) -> object:
         if value.strip().lower() not in ("true", "false"):
             raise StageError(f"context groundlink:reservedConcurrency must be true or false, not {value!r}")
         return value.strip().lower() == "true"
-    if field == "log_retention_days" and isinstance(value, str) and value.strip().isdigit():
+    if field in ("log_retention_days", "refresh_hours") and isinstance(value, str) and value.strip().isdigit():
         return int(value)
     if field == "removal_policy" and isinstance(value, str):
         return value.strip().lower()

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from shared import resources
 from shared.resources import BUCKETS, QUEUES, STATE_MACHINES, TABLES
 
-Kind = Literal["stage", "api", "secret", "table", "bucket", "queue", "state_machine"]
+Kind = Literal["stage", "api", "secret", "table", "bucket", "queue", "state_machine", "event_bus"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ SPEC_OUTPUTS = (
     ("bucket", "Bucket", BUCKETS, "S3 bucket name"),
     ("queue", "Queue", QUEUES, "SQS queue URL"),
     ("state_machine", "StateMachine", STATE_MACHINES, "Step Functions state machine ARN"),
+    # the platform's event bus, once shared/resources.py declares one (EVENT_BUS, an EventBusSpec)
+    ("event_bus", "EventBus", tuple(b for b in (getattr(resources, "EVENT_BUS", None),) if b is not None),
+     "EventBridge event bus name"),
 )
 
 

@@ -155,11 +155,11 @@ def test_context_keys_override_one_setting(tmp_path: Path) -> None:
                                 "groundlink:apiThrottle": "10/20", "groundlink:logRetentionDays": "30",
                                 "groundlink:alarmEmail": "ops@example.org",
                                 "groundlink:corsOrigins": "https://console.example.org",
-                                "groundlink:refreshSchedule": "cron(0 3 * * ? *)"})
+                                "groundlink:refreshHours": "24"})
     assert (stage.removal_policy, stage.reserved_concurrency, stage.throttle, stage.log_retention_days) == (
         "destroy", False, (10.0, 20), 30)
-    assert (stage.alarm_email, stage.cors_origins, stage.refresh_schedule) == (
-        "ops@example.org", ("https://console.example.org",), "cron(0 3 * * ? *)")
+    assert (stage.alarm_email, stage.cors_origins, stage.refresh_hours) == (
+        "ops@example.org", ("https://console.example.org",), 24)
     assert set(OVERRIDES) >= {"groundlink:removalPolicy", "groundlink:alarmEmail", "groundlink:apiThrottle",
                               "groundlink:reservedConcurrency", "groundlink:corsOrigins"}  # the earlier keys
 
@@ -170,7 +170,8 @@ def test_context_keys_override_one_setting(tmp_path: Path) -> None:
     ("prod", {"groundlink:logRetentionDays": "10"}, "log_retention_days: Value error, must be one of"),
     ("prod", {"groundlink:apiThrottle": "fast"}, "api_throttle: Value error, must be 'rate/burst'"),
     ("prod", {"groundlink:reservedConcurrency": "maybe"}, "groundlink:reservedConcurrency must be true or false"),
-    ("prod", {"groundlink:refreshSchedule": "hourly"}, "refresh_schedule: Value error, must be an EventBridge"),
+    ("prod", {"groundlink:refreshHours": "0"}, "refresh_hours: Input should be greater than or equal to 1"),
+    ("prod", {"groundlink:refreshHours": "hourly"}, "refresh_hours: Input should be a valid integer"),
     ("prod", {"groundlink:alarmEmail": "ops"}, "alarm_email: Value error, must be an e-mail address"),
     ("prod", {"groundlink:corsOrigins": "console"}, "is not of the form scheme://host[:port]"),
 ])
