@@ -271,3 +271,15 @@ def test_no_credentials_no_profile_no_region(tmp_path, monkeypatch, capsys) -> N
 def test_region_or_profile_without_a_stack_is_refused(capsys) -> None:
     assert main(["--region", REGION, "api-token", "list"]) == 2
     assert "--region and --profile choose where a deployed stack is: give --stack NAME too" in capsys.readouterr().err
+
+
+def test_the_deploy_commands_document_their_arguments_and_an_example(capsys) -> None:
+    for command, example in ((["admin", "bootstrap"], "groundlink admin bootstrap --stack Groundlink-dev"),
+                             (["smoke"], "groundlink smoke --stack Groundlink-dev"),
+                             (["api-token", "list"], "--stack NAME")):
+        with pytest.raises(SystemExit) as done:
+            main([*command, "--help"])
+        assert done.value.code == 0
+        text = capsys.readouterr().out
+        assert example in text, (command, text)
+        assert "--stack NAME" in text and "--region REGION" in text and "--profile PROFILE" in text
