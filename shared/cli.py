@@ -1,5 +1,8 @@
 """``groundlink`` — the operator's command line.
 
+  groundlink [--stack NAME [--region R] [--profile P]] COMMAND …     (a deployed stage; default: make run's)
+  groundlink admin bootstrap [--owner admin]                        (the first admin API token, printed once)
+  groundlink smoke [--url URL --token T]                            (end-to-end check of a running platform)
   groundlink token --subject SUB --scopes "SCOPE …" [--ttl 3600] [--service]
   groundlink import-tle FILE [--source NAME] [--uploaded-by WHO]   (TLE or 3LE text)
   groundlink import-omm FILE                                       (OMM JSON, CelesTrak/Space-Track)
@@ -9,7 +12,8 @@
   groundlink oauth-client create --scopes "…" [--name NAME] | list | revoke CLIENT_ID
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
-endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566). API tokens are printed
+endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566); with ``--stack NAME`` to
+the deployed stage's, found through its CloudFormation outputs (``shared/cli_stack.py``). API tokens are printed
 with the admin API's names (``tokenId``, ``createdAt``, ``revokedAt``). ``groundlink COMMAND --help`` documents
 each command's arguments, the scopes it can grant and an example; ``groundlink --version``.
 """
@@ -68,6 +72,7 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from shared.cli_stack import EXIT_STACK, StackProblem
     from shared.domain.errors import DomainError, Unavailable
 
     def unusable(reason: object) -> int:
@@ -78,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return _main(argv)
+    except StackProblem as exc:  # the stack cannot be used: one line, nothing written
+        print(f"groundlink: {exc}", file=sys.stderr)
+        return EXIT_STACK
     except Unavailable as exc:  # unreachable or throttled after the SDK's retries (the stores say so)
         return unusable(exc.message)
     except DomainError as exc:  # invalid input: the same message the API would give
@@ -104,12 +112,27 @@ scopes of an orbapi dsn_live_ token (a scope grants every scope below it: 'booki
 
 LOCAL_NOTE = """\
 Talks to the DynamoDB of the running platform: locally the embedded AWS of 'make run'
-(GROUNDLINK_AWS_ENDPOINT_URL, default http://127.0.0.1:4566, or http://127.0.0.1:$GROUNDLINK_MOTO_PORT)."""
+(GROUNDLINK_AWS_ENDPOINT_URL, default http://127.0.0.1:4566, or http://127.0.0.1:$GROUNDLINK_MOTO_PORT);
+with --stack NAME (before or after the command) to a deployed stage, e.g. --stack Groundlink-prod --region eu-west-1."""
+
+
+def _stack_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """--stack/--region/--profile: on the main parser (defaults None) and on every command (no default, so a
+    command's copy never hides the main parser's value)."""
+    parser.add_argument("--stack", default=default, metavar="NAME",
+                        help="a deployed stack (e.g. Groundlink-dev): every table, bucket and URL from its outputs")
+    parser.add_argument("--region", default=default, metavar="REGION",
+                        help="the stack's AWS region (default: AWS_REGION or the profile's)")
+    parser.add_argument("--profile", default=default, metavar="PROFILE",
+                        help="the AWS profile whose credentials reach the stack (default: AWS_PROFILE)")
 
 
 def _parser() -> argparse.ArgumentParser:
+    stack_options = argparse.ArgumentParser(add_help=False)
+    _stack_options(stack_options, argparse.SUPPRESS)
+
     def command(parent, name: str, summary: str, epilog: str):
-        return parent.add_parser(name, help=summary, description=summary, epilog=epilog,
+        return parent.add_parser(name, help=summary, description=summary, epilog=epilog, parents=[stack_options],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
 
     parser = argparse.ArgumentParser(
@@ -117,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run 'groundlink COMMAND --help' for a command's arguments and an example.\n" + LOCAL_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"groundlink {_version()}")
+    _stack_options(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     tok = command(sub, "token", "print a bearer JWT this deployment accepts (signed with GROUNDLINK_JWT_SECRET)",
@@ -192,6 +216,10 @@ def _parser() -> argparse.ArgumentParser:
     ocr = command(oc_sub, "revoke", "revoke a client: it obtains no more tokens (revoking it again changes nothing)",
                   "example:\n  groundlink oauth-client revoke oauth-3f2c9a0e1b7d4c55aa01")
     ocr.add_argument("client_id", metavar="CLIENT_ID", help="the clientId printed by 'create' and 'list'")
+
+    from shared.cli_deploy import add_deploy_commands
+
+    add_deploy_commands(sub, command)
     return parser
 
 
@@ -220,6 +248,14 @@ def _oauth_client(args: argparse.Namespace) -> int:
 def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.stack:
+        from shared.cli_stack import use_stack
+
+        use_stack(args.stack, region=args.region, profile=args.profile)
+    elif args.region or args.profile:
+        print("groundlink: --region and --profile choose where a deployed stack is: give --stack NAME too",
+              file=sys.stderr)
+        return 2
 
     if args.command == "token":
         # The CLI's rule (see _local_defaults): outside AWS, an unset environment is the local one.
@@ -266,6 +302,10 @@ def _main(argv: list[str] | None) -> int:
 
     if args.command == "oauth-client":
         return _oauth_client(args)
+    if args.command in ("admin", "smoke"):
+        from shared.cli_deploy import run_deploy_command
+
+        return run_deploy_command(args)
 
     from shared.auth import api_tokens
     from shared.domain.errors import NotFound

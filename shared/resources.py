@@ -178,8 +178,9 @@ def routes(*specs: str) -> tuple[Route, ...]:
 class StateMachineSpec:
     """A Step Functions state machine whose Task states invoke one worker function.
 
-    ``definition`` is Amazon States Language with ``${WorkerArn}`` where the worker's ARN goes: the CDK app
-    substitutes the deployed function's ARN, the local runtime the emulated one — one definition for both.
+    ``definition`` is Amazon States Language with ``${WorkerArn}`` where the worker's ARN goes and
+    ``${Partition}`` in service ARNs: the CDK app substitutes the deployed function's ARN and the stack's
+    partition (``aws``, ``aws-cn``…), the local runtime the emulated ones — one definition for both.
     """
 
     key: str  # env var GROUNDLINK_<KEY>_STATE_MACHINE_ARN in the functions that start it
@@ -194,12 +195,14 @@ class StateMachineSpec:
     def env_var(self) -> str:
         return f"GROUNDLINK_{self.key.upper()}_STATE_MACHINE_ARN"
 
-    def definition_for(self, worker_arn: str) -> str:
-        """The ASL document with the worker's ARN and the execution timeout (``TimeoutSeconds``: a definition
-        given as a string carries its own timeout; the CDK's ``timeout`` only applies to chained definitions)."""
+    def definition_for(self, worker_arn: str, partition: str = "aws") -> str:
+        """The ASL document with the worker's ARN, the partition and the execution timeout (``TimeoutSeconds``: a
+        definition given as a string carries its own timeout; the CDK's ``timeout`` only applies to chained
+        definitions)."""
         import json
 
-        return json.dumps({**self.definition, "TimeoutSeconds": self.timeout_s}).replace("${WorkerArn}", worker_arn)
+        document = json.dumps({**self.definition, "TimeoutSeconds": self.timeout_s})
+        return document.replace("${WorkerArn}", worker_arn).replace("${Partition}", partition)
 
 
 _LAMBDA_RETRY = {
@@ -224,7 +227,7 @@ JOBS_STATE_MACHINE = StateMachineSpec(
         "States": {
             "Run": {
                 "Type": "Task",
-                "Resource": "arn:aws:states:::lambda:invoke",
+                "Resource": "arn:${Partition}:states:::lambda:invoke",
                 "Parameters": {"FunctionName": "${WorkerArn}",
                                "Payload": {"task_id.$": "$.task_id", "step": "run",
                                            "execution_id.$": "$$.Execution.Id"}},
@@ -236,7 +239,7 @@ JOBS_STATE_MACHINE = StateMachineSpec(
             },
             "RecordFailure": {
                 "Type": "Task",
-                "Resource": "arn:aws:states:::lambda:invoke",
+                "Resource": "arn:${Partition}:states:::lambda:invoke",
                 "Parameters": {"FunctionName": "${WorkerArn}",
                                "Payload": {"task_id.$": "$.task_id", "step": "fail", "error.$": "$.error"}},
                 "Retry": [_RECORD_RETRY],
