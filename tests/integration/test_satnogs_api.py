@@ -222,8 +222,9 @@ def test_malformed_uploads_are_400_naming_the_part(platform, monkeypatch):
         "demoddata: file name 'bad name!.bin' is not a plain file name")
     assert detail(put(obs, headers, {"other": ("x.bin", b"x")})) == \
         "request body: no file: send one of the parts payload, waterfall, demoddata"
-    assert detail(put(obs, headers, content=b"{}", **{"headers": {**headers, "Content-Type": "application/json"}})) \
-        == "request body: must be multipart/form-data with a file part payload, waterfall, demoddata"
+    as_json = api.put(f"/satnogs/api/observations/{obs}/", content=b"{}",
+                      headers={**headers, "Content-Type": "application/json"})
+    assert detail(as_json) == "request body: must be multipart/form-data with a file part payload, waterfall, demoddata"
     broken = api.put(f"/satnogs/api/observations/{obs}/", content=b"--x\r\nnot a part",
                      headers={**headers, "Content-Type": "multipart/form-data"})
     assert detail(broken).startswith("request body: malformed multipart/form-data (")
