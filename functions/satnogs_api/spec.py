@@ -7,8 +7,8 @@ SPEC = FunctionSpec(
     surface="satnogs",
     description="SatNOGS-compatible station API: jobs (poll = heartbeat) and observation uploads (satnogs-client)",
     routes=routes(
-        "GET /satnogs/api/jobs/",
-        "PUT /satnogs/api/observations/{id}/",
+        "GET /satnogs/api/jobs",
+        "PUT /satnogs/api/observations/{id}",
     ),
     # ledger: reservations and their final states; profiles and catalog: element sets and radio settings;
     # stations: heartbeats; downlink: the uploaded files (delivered by file_events from there)
