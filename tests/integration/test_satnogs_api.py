@@ -11,10 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from functions.satnogs_api.app import app as satnogs_app
+from functions.spacego_contacts.app import app as contacts_app
 from functions.station_broker.app import app as broker_app
 from shared.adapters.dynamo.ledger import ledger_store
 from shared.adapters.dynamo.profiles import profiles_repository
-from shared.domain.ledger.models import Booking, Slot
+from shared.domain.ledger.models import Booking, ContactPart, ServiceRef, Slot
 from shared.domain.profiles.models import MissionProfile
 from shared.domain.stations.satnogs import observation_id
 from shared.http import body_limit_of
@@ -39,15 +40,16 @@ def station_token(gs_id: str) -> dict[str, str]:
 
 
 def book(owner: str, *, gs_ids: tuple[str, ...] = ("3",), norad_id: int = ISS,
-         starts_in: timedelta | None = None) -> Booking:
+         starts_in: timedelta | None = None, contact: ContactPart | None = None) -> Booking:
     """A booking stored straight in the ledger (no pass check), one 10-minute slot per station."""
     ledger = ledger_store()
     now = utcnow()
     start = now + (starts_in if starts_in is not None else timedelta(hours=next(_hours)))
     [booking_id] = ledger.next_ids("booking")
     slot_ids = ledger.next_ids("slot", len(gs_ids))
-    booking = Booking(id=booking_id, owner=owner, owner_type="api_token", norad_id=norad_id, type="data",
-                      requested_at=now, updated_at=now,
+    booking = Booking(id=booking_id, owner=owner, owner_type="api_token", norad_id=norad_id,
+                      type="contact" if contact else "data", source="spacego" if contact else "orbapi",
+                      contact=contact, requested_at=now, updated_at=now,
                       slots=[Slot(id=i, gs_id=gs, start=start + timedelta(minutes=15 * n),
                                   end=start + timedelta(minutes=15 * n + 10))
                              for n, (i, gs) in enumerate(zip(slot_ids, gs_ids, strict=True))])
@@ -243,3 +245,25 @@ def test_oversized_upload_is_413(platform):
     r = put(observation_id(b.id, 1), station_token("14"),
             {"payload": ("satnogs_1_x.ogg", b"\x00" * (limit + 1))})
     assert r.status_code == 413 and r.json() == {"detail": f"request body exceeds the limit of {limit} bytes"}
+
+
+def test_a_space_go_contact_flown_by_a_satnogs_station_reports_the_uploads_as_data_products(platform, monkeypatch):
+    import shared.domain.ledger.service as ledger
+
+    contact = ContactPart(spacecraft_id="sc-iss", service=ServiceRef(id="svc-vhf", name="VHF"))
+    b = book("dee", gs_ids=("1",), contact=contact)
+    obs = observation_id(b.id, 1)
+    during(monkeypatch, b)
+    headers = station_token("1")
+    audio, waterfall = f"satnogs_{obs}_t.ogg", f"waterfall_{obs}_t.dat"
+    assert put(obs, headers, {"waterfall": (waterfall, b"w" * 64)}).status_code == 200
+    assert put(obs, headers, {"payload": (audio, b"OggS" * 64)}).status_code == 200
+    platform.deliver()
+    monkeypatch.setattr(ledger, "utcnow", lambda: b.slots[0].end + timedelta(minutes=1))
+    r = TestClient(contacts_app).get(f"/api/v1/post-contact-reports/{b.id}", headers=bearer("dee", "contacts.view"))
+    assert r.status_code == 200, r.text
+    summary = r.json()["data_products_summary"]
+    prefix = f"clients/dee/downlink/booking-{b.id}/satnogs-{obs}/"
+    assert (summary["data_products_created_count"], summary["data_products_delivered_count"]) == (2, 2)
+    assert sorted(p["name"] for p in summary["data_products"]) == [prefix + audio, prefix + waterfall]
+    assert {(p["status"], p["transfer_successful"]) for p in summary["data_products"]} == {("delivered", True)}
