@@ -267,3 +267,21 @@ def test_a_space_go_contact_flown_by_a_satnogs_station_reports_the_uploads_as_da
     assert (summary["data_products_created_count"], summary["data_products_delivered_count"]) == (2, 2)
     assert sorted(p["name"] for p in summary["data_products"]) == [prefix + audio, prefix + waterfall]
     assert {(p["status"], p["transfer_successful"]) for p in summary["data_products"]} == {("delivered", True)}
+
+
+def test_the_document_states_the_paths_the_token_scheme_and_the_upload_bounds():
+    from shared.surfaces.openapi import surface_document
+
+    doc = surface_document("satnogs")
+    assert set(doc["paths"]) == {"/satnogs/api/jobs/", "/satnogs/api/observations/{id}/"}
+    assert doc["components"]["securitySchemes"]["stationToken"]["in"] == "header"
+    upload = doc["paths"]["/satnogs/api/observations/{id}/"]["put"]
+    assert set(upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]) == {
+        "payload", "waterfall", "demoddata"}
+    assert {"400", "401", "404", "409", "413"} <= set(upload["responses"])
+    assert "64 MiB" in upload["description"] and "10 MB" in upload["description"]
+    assert upload["security"] == [{"stationToken": ["station"]}]
+    jobs = doc["paths"]["/satnogs/api/jobs/"]["get"]
+    assert [p["name"] for p in jobs["parameters"]] == ["ground_station", "lat", "lon", "alt"]
+    assert jobs["responses"]["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SatnogsError"}
