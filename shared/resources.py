@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Access = Literal["read", "write"]
-Surface = Literal["spacego", "orbapi", "ssa", "pipeline", "admin"]
+Surface = Literal["spacego", "orbapi", "ssa", "pipeline", "admin", "satnogs"]
 
 
 @dataclass(frozen=True)

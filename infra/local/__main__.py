@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from shared.domain.catalog.freshness import FreshnessPolicy
 
 PORTS = (("GROUNDLINK_PORT", 8000, "the HTTP API"), ("GROUNDLINK_MOTO_PORT", 4566, "the embedded AWS"))
-DOCS = (("Space Go", "/api/v1/docs"), ("orbapi", "/orbapi/docs"), ("SSA", "/docs"), ("pipeline", "/pipeline/docs"))
+DOCS = (("Space Go", "/api/v1/docs"), ("orbapi", "/orbapi/docs"), ("SSA", "/docs"), ("pipeline", "/pipeline/docs"),
+        ("SatNOGS", "/satnogs/api/docs"))
 
 
 class PortError(Exception):

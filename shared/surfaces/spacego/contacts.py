@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared.domain.catalog.freshness import Freshness
 from shared.domain.errors import Conflict, InvalidRequest
+from shared.domain.files.models import FileRecord
+from shared.domain.files.service import FileService
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import CONTACT_STATES, Booking, ContactState, contact_state
 from shared.domain.ledger.policy import SPACEGO_CANCEL
@@ -25,6 +27,7 @@ router = APIRouter(tags=["Contacts"])
 
 DEFAULT_WINDOW = timedelta(days=7)
 Ledger = Annotated[LedgerService, Depends(wiring.ledger_service)]
+Files = Annotated[FileService, Depends(wiring.file_service)]
 ContactIdPath = Annotated[str, Path(min_length=1, max_length=64, description="Contact id")]
 
 
@@ -120,6 +123,17 @@ class DataProductsSummary(BaseModel):
     data_products_created_count: int = 0
     data_products_delivered_count: int = 0
     data_products: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def data_products_summary(products: list[FileRecord]) -> DataProductsSummary:
+    """A contact's downlinked files as seed 000's data products (``DataProductStatus``)."""
+    return DataProductsSummary(
+        data_products_created_count=len(products),
+        data_products_delivered_count=sum(f.status == "delivered" for f in products),
+        data_products=[{"id": str(f.id), "name": f.s3_key, "status": f.status,
+                        "transfer_successful": f.status == "delivered",
+                        "last_transfer_attempt_at": iso_ms(f.updated_at)} for f in products],
+    )
 
 
 class PostContactReport(BaseModel):
@@ -257,9 +271,10 @@ def delete_contact(contact_id: ContactIdPath, ledger: Ledger,
 @router.get("/api/v1/post-contact-reports/{contact_id}", response_model=PostContactReport,
             summary="Get a complete post contact report by contact ID",
             responses=error_responses("spacego", 400, 401, 403, 404))
-def post_contact_report(contact_id: ContactIdPath, ledger: Ledger,
+def post_contact_report(contact_id: ContactIdPath, ledger: Ledger, files: Files,
                         principal: Principal = caller("contacts.view")) -> PostContactReport:
     r = ledger.post_contact_report(_contact_id(contact_id), principal)
+    products = files.listing(r.contact, "downlink")  # what the station downlinked, delivered to the client
     b, c, slot = r.contact, r.contact.contact, r.contact.slots[0]
     assert c is not None
     name = r.spacecraft.name if r.spacecraft else None
@@ -269,5 +284,5 @@ def post_contact_report(contact_id: ContactIdPath, ledger: Ledger,
         contact_service_config_id=c.service.id, contact_service_config_name=c.service.name,
         contact_service_config_description=c.service.description, start=iso_minute(slot.start),
         end=iso_minute(slot.end), channels=[] if r.aborted else c.channels, antenna_metrics=c.antenna_metrics,
-        aborted=r.aborted, data_products_summary=DataProductsSummary(),
+        aborted=r.aborted, data_products_summary=data_products_summary(products),
     )
