@@ -133,7 +133,8 @@ _ORBAPI_SCOPES = {
     "bookings:create": "Create bookings and attach uplink files",
     "bookings:cancel": "Cancel bookings",
     "mission-profile:create": "Create, read, and delete mission profiles",
-    "admin": "Administer API tokens (the /admin endpoints)",
+    "webhooks:manage": "Register, list, re-enable and remove webhooks receiving the owner's events",
+    "admin": "Administer API tokens and webhooks (the /admin endpoints)",
 }
 
 

@@ -1,0 +1,13 @@
+"""Deployment spec of the outbox relay (no HTTP routes): woken by the events table's stream and a schedule."""
+
+from shared.resources import FunctionSpec
+
+SPEC = FunctionSpec(
+    name="events_relay",
+    surface="pipeline",
+    description="publishes the domain events of the outbox (table events) to the event bus, then removes them",
+    tables={"events": "write"},
+    needs_jwt_secret=False,
+    timeout_s=60,
+    reserved_concurrency=1,  # one drain at a time: two would publish the same events twice
+)
