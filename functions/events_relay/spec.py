@@ -9,5 +9,6 @@ SPEC = FunctionSpec(
     tables={"events": "write"},
     needs_jwt_secret=False,
     timeout_s=60,
-    reserved_concurrency=1,  # one drain at a time: two would publish the same events twice
+    # No reserved concurrency: the stream's one shard invokes it one batch at a time; should the schedule overlap
+    # a stream run, an event may be published twice, and every consumer de-duplicates by its eventId.
 )
