@@ -1,4 +1,5 @@
-"""The local stand-in for EventBridge schedules: the outbox relay about every second (``RelayTimer``), and every ``StateMachineSpec.sweep_every_s`` the state machine's worker
+"""The local stand-in for EventBridge schedules: the outbox relay about every second (``RelayTimer``), and every
+``StateMachineSpec.sweep_every_s`` the state machine's worker
 gets the "Scheduled Event" the CDK app's sweep rule sends it (the sweep of jobs left open past their bound). The
 execution-status rule has no local counterpart; the sweep covers what it would catch."""
 

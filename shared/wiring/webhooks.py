@@ -11,7 +11,9 @@ from shared.settings import get_settings
 
 
 def is_local() -> bool:
-    return get_settings().environment == "local"
+    """Only an explicitly local environment allows http:// to loopback receivers (as the JWT key rule)."""
+    settings = get_settings()
+    return settings.environment == "local" and "environment" in settings.model_fields_set
 
 
 def webhook_service() -> WebhookService:

@@ -152,8 +152,9 @@ class DynamoJobStore:
             return True
         except ClientError as exc:
             code = exc.response["Error"]["Code"]
-            if code != "ConditionalCheckFailedException" and not (
-                    code == "TransactionCanceledException" and cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"]):
+            refused = code == "ConditionalCheckFailedException" or (
+                code == "TransactionCanceledException" and cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"])
+            if not refused:
                 raise
         # Not applied: already past that point, or this very change was applied by an earlier try whose answer
         # was lost (the caller's own write: a success).
