@@ -113,9 +113,8 @@ def test_bad_bodies_name_the_field(body, message) -> None:
 
 
 def test_outside_the_local_environment_only_public_https(monkeypatch) -> None:
-    from shared.aws import reset_clients
-
     from shared.auth import signing_key
+    from shared.aws import reset_clients
 
     monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "aws")
     monkeypatch.setenv("GROUNDLINK_WEBHOOK_KEY", "test-key-material")
@@ -189,10 +188,12 @@ def test_cli_add_list_remove(capsys, monkeypatch) -> None:
     assert main(["webhook", "list", "--owner", "client_9"]) == 0
     [listed] = json.loads(capsys.readouterr().out)
     assert listed["webhookId"] == added["webhookId"] and "secret" not in listed
-    assert main(["webhook", "add", "--owner", "client_9", "--url", "http://127.0.0.1/x", "--event", "Job State Change"]) == 2
+    assert main(["webhook", "add", "--owner", "client_9", "--url", "http://127.0.0.1/x",
+                 "--event", "Job State Change"]) == 2
     assert "url: must use https://" in capsys.readouterr().err
     assert main(["webhook", "remove", added["webhookId"]]) == 0
-    assert json.loads(capsys.readouterr().out) == {"webhookId": added["webhookId"], "owner": "client_9", "deleted": True}
+    assert json.loads(capsys.readouterr().out) == {"webhookId": added["webhookId"], "owner": "client_9",
+                                                   "deleted": True}
     assert main(["webhook", "remove", added["webhookId"]]) == 1
     assert f"no webhook with id {added['webhookId']}" in capsys.readouterr().err
 
