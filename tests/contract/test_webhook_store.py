@@ -97,6 +97,11 @@ def test_success_resets_the_count_and_re_enables(store) -> None:
     assert (after.disabled_reason, after.disabled_at) == (None, None)
     assert after.last_delivered_at == T0 + timedelta(minutes=1)
     store.record_success("wh_missing", T0)  # removed meanwhile: nothing to record, no error
+    # re-enabled by its owner (no delivery): the last delivery stays what it was
+    store.record_failure("wh_a", "refused", T0 + timedelta(minutes=2), 1)
+    store.record_success("wh_a", None)
+    again = store.get("wh_a")
+    assert again.enabled and again.last_delivered_at == T0 + timedelta(minutes=1)
 
 
 def test_delivered_markers_per_webhook_and_event(store) -> None:

@@ -171,6 +171,7 @@ def test_a_disabled_webhook_shows_why_and_can_be_enabled_again() -> None:
     assert again.status_code == 200
     assert (again.json()["enabled"], again.json()["consecutiveFailures"], again.json()["disabledReason"]) == (
         True, 0, None)
+    assert again.json()["lastDeliveredAt"] is None  # re-enabling delivers nothing
 
 
 def test_cli_add_list_remove(capsys, monkeypatch) -> None:

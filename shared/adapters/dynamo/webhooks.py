@@ -75,14 +75,17 @@ class DynamoWebhookStore:
                 return False
             raise
 
-    def record_success(self, webhook_id: str, at: datetime) -> None:
+    def record_success(self, webhook_id: str, at: datetime | None) -> None:
+        names = {"#f": "consecutive_failures", "#e": "enabled", "#r": "disabled_reason", "#d": "disabled_at"}
+        values = {":zero": value(0), ":yes": value(True)}
+        delivered = ""
+        if at is not None:
+            names["#l"], values[":at"], delivered = "last_delivered_at", value(at.isoformat()), ", #l = :at"
         try:
             ddb().update_item(
                 TableName=self.table, Key=_key(webhook_id), ConditionExpression="attribute_exists(pk)",
-                UpdateExpression="SET #f = :zero, #e = :yes, #l = :at REMOVE #r, #d",
-                ExpressionAttributeNames={"#f": "consecutive_failures", "#e": "enabled", "#l": "last_delivered_at",
-                                          "#r": "disabled_reason", "#d": "disabled_at"},
-                ExpressionAttributeValues={":zero": value(0), ":yes": value(True), ":at": value(at.isoformat())})
+                UpdateExpression=f"SET #f = :zero, #e = :yes{delivered} REMOVE #r, #d",
+                ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         except ClientError as exc:
             if not _conditional(exc):  # removed meanwhile: nothing to record
                 raise

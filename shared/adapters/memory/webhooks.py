@@ -34,13 +34,13 @@ class MemoryWebhookStore:
         with self._lock:
             return self._hooks.pop(webhook_id, None) is not None
 
-    def record_success(self, webhook_id: str, at: datetime) -> None:
+    def record_success(self, webhook_id: str, at: datetime | None) -> None:
         with self._lock:
             hook = self._hooks.get(webhook_id)
             if hook is not None:
                 self._hooks[webhook_id] = hook.model_copy(update={
                     "consecutive_failures": 0, "enabled": True, "disabled_reason": None, "disabled_at": None,
-                    "last_delivered_at": at})
+                    "last_delivered_at": at or hook.last_delivered_at})
 
     def record_failure(self, webhook_id: str, reason: str, at: datetime, disable_after: int) -> Webhook | None:
         with self._lock:

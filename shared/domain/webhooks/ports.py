@@ -25,14 +25,15 @@ class WebhookStore(Protocol):
         """False if there was no such webhook."""
         ...
 
-    def record_success(self, webhook_id: str, at: datetime) -> None:
-        """A delivery succeeded: the consecutive-failure count starts again from 0."""
+    def record_success(self, webhook_id: str, at: datetime | None) -> None:
+        """A delivery succeeded at ``at`` (or, with None, the owner re-enabled the webhook): the webhook is enabled
+        and its consecutive-failure count starts again from 0."""
         ...
 
     def record_failure(self, webhook_id: str, reason: str, at: datetime, disable_after: int) -> Webhook | None:
         """One more consecutive failed attempt; at ``disable_after`` of them the webhook is disabled with
-        ``reason`` and ``at`` (atomically: the count and the decision are one write). The webhook after the
-        write, or None if it no longer exists."""
+        ``reason`` and ``at`` (atomic updates: concurrent failures disable it once, with one reason). The webhook
+        after the write, or None if it no longer exists."""
         ...
 
     def was_delivered(self, webhook_id: str, event_id: str) -> bool: ...

@@ -85,5 +85,5 @@ class WebhookService:
     def enable(self, webhook_id: str, principal: Principal) -> Webhook:
         """Re-enables a disabled webhook (the failure count starts again from 0)."""
         webhook = self.find(webhook_id, principal)
-        self.store.record_success(webhook.id, webhook.last_delivered_at or webhook.created_at)
+        self.store.record_success(webhook.id, None)
         return self.find(webhook_id, principal)
