@@ -239,3 +239,22 @@ def test_an_outbox_event_travels_the_bus_to_one_delivery_per_subscribed_webhook(
     [delivery] = [json.loads(m["Body"]) for m in deliveries]
     assert delivery["webhook_id"] == mine["webhookId"] and delivery["attempt"] == 1
     assert delivery["event"] == event.envelope()
+
+
+def test_the_orbapi_document_has_the_webhook_routes_with_their_scope_and_bodies() -> None:
+    from shared.surfaces.openapi import surface_document
+
+    document = surface_document("orbapi")
+    paths = document["paths"]
+    assert set(paths["/orbapi/webhooks"]) == {"get", "post"}
+    assert set(paths["/orbapi/webhooks/{webhookId}"]) == {"get", "delete"}
+    assert set(paths["/admin/webhooks"]) == {"get", "post"} and set(paths["/admin/webhooks/{webhookId}"]) == {
+        "get", "delete"}
+    create_op = paths["/orbapi/webhooks"]["post"]
+    assert create_op["security"] == [{"apiToken": ["webhooks:manage"]}]
+    assert {"201", "400", "401", "403"} <= set(create_op["responses"])
+    schemas = document["components"]["schemas"]
+    assert {"url", "eventTypes"} <= set(schemas["CreateWebhookRequest"]["required"])
+    assert "secret" in schemas["WebhookCreated"]["properties"] and "secret" not in schemas["WebhookOut"]["properties"]
+    assert "webhooks:manage" in document["components"]["securitySchemes"]["apiToken"]["description"]
+    assert "docs/events.schema.json" in document["info"]["description"]
