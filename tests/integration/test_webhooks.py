@@ -118,7 +118,7 @@ def test_outside_the_local_environment_only_public_https(monkeypatch) -> None:
 
     monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "aws")
     monkeypatch.setenv("GROUNDLINK_WEBHOOK_KEY", "test-key-material")
-    monkeypatch.setenv("GROUNDLINK_JWT_SECRET", "test-jwt-key-material")
+    monkeypatch.setenv("GROUNDLINK_JWT_SECRET", "test-jwt-key-material-of-at-least-32-bytes")
     reset_clients()
     signing_key.cache_clear()
     for url, why in (("http://127.0.0.1:8123/hooks", "url: must use https://"),
