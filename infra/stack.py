@@ -14,6 +14,7 @@ from constructs import Construct
 from infra.components import (
     ApiConstruct,
     DataConstruct,
+    EventsConstruct,
     FunctionsConstruct,
     IdentityConstruct,
     JobsConstruct,
@@ -84,6 +85,15 @@ class GroundlinkStack(Stack):
             functions=self.functions.functions,
             specs=functions,
             state_machines=state_machines,
+            removal_policy=removal_policy,
+        )
+        self.events = EventsConstruct(
+            self,
+            "Events",
+            functions=self.functions.functions,
+            specs=functions,
+            data=self.data,
+            storage=self.storage,
             removal_policy=removal_policy,
         )
         self.api = ApiConstruct(

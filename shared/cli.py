@@ -10,6 +10,7 @@
   groundlink import-news FILE                                      (news articles, JSON list, by id)
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
   groundlink oauth-client create --scopes "…" [--name NAME] | list | revoke CLIENT_ID
+  groundlink webhook add --owner OWNER --url URL --event TYPE [--event TYPE …] | list [--owner O] | remove ID
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
 endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566); with ``--stack NAME`` to
@@ -102,12 +103,13 @@ def main(argv: list[str] | None = None) -> int:
 JWT_SCOPES = """\
 scopes (a scope grants every scope below it: 'contacts' grants 'contacts.view', 'passes' grants 'passes:read'):
   Space Go   contacts.view contacts.create contacts.cancel spacecraft.view sites.view tle.view tle.upload
-  orbapi     passes:read bookings:create bookings:cancel mission-profile:create
+  orbapi     passes:read bookings:create bookings:cancel mission-profile:create webhooks:manage
   pipeline   pipeline.pass-analysis pipeline.tasking      SSA  ssa      everything, every owner  admin"""
 
 API_TOKEN_SCOPES = """\
 scopes of an orbapi dsn_live_ token (a scope grants every scope below it: 'bookings' grants 'bookings:create'):
-  passes:read bookings:create bookings:cancel mission-profile:create   admin (every owner's resources)
+  passes:read bookings:create bookings:cancel mission-profile:create webhooks:manage
+  admin (every owner's resources)
   station — only, and exactly, for owner 'station-<gs_id>' (a ground station's poll and results)"""
 
 LOCAL_NOTE = """\
@@ -220,7 +222,52 @@ def _parser() -> argparse.ArgumentParser:
     from shared.cli_deploy import add_deploy_commands
 
     add_deploy_commands(sub, command)
+
+    from shared.domain.webhooks.models import EVENT_TYPES
+
+    types = "event types: " + ", ".join(f"'{t}'" for t in EVENT_TYPES)
+    wh = command(sub, "webhook", "manage owners' webhooks (signed POSTs of their events)", types + "\n" + LOCAL_NOTE)
+    wh_sub = wh.add_subparsers(dest="action", required=True, metavar="ACTION")
+    wa = command(wh_sub, "add", "register a webhook for an owner; its signing secret is printed once (stored "
+                 "encrypted)", types + "\nhttps:// to a public address; locally (GROUNDLINK_ENVIRONMENT=local) also "
+                 "http:// to a loopback address.\n\nexample:\n  groundlink webhook add --owner client_123 "
+                 "--url https://hooks.example.org/groundlink --event 'File State Change' --event 'Job State Change'")
+    wa.add_argument("--owner", required=True, metavar="OWNER", help="the account whose events the webhook receives")
+    wa.add_argument("--url", required=True, metavar="URL", help="the endpoint the events are POSTed to")
+    wa.add_argument("--event", action="append", required=True, metavar="TYPE", dest="events",
+                    help="an event type to receive (repeat for several)")
+    wa.add_argument("--description", default=None, help="a label (optional)")
+    wl = command(wh_sub, "list", "list webhooks (never their secret): webhookId, owner, url, enabled, "
+                 "disabledReason …", "example:\n  groundlink webhook list --owner client_123")
+    wl.add_argument("--owner", metavar="OWNER", help="only this owner's webhooks (default: every webhook)")
+    wr = command(wh_sub, "remove", "remove a webhook: it receives nothing more",
+                 "example:\n  groundlink webhook remove wh_3f2c9a0e1b7d4c55aa0122bb")
+    wr.add_argument("webhook_id", metavar="WEBHOOK_ID", help="the webhookId printed by 'add' and 'list'")
     return parser
+
+
+def _webhook(args: argparse.Namespace) -> int:
+    from shared.domain.errors import NotFound
+    from shared.domain.identity import Principal
+    from shared.surfaces.orbapi.webhooks_schema import created_view, webhook_view
+    from shared.wiring.webhooks import webhook_service
+
+    service = webhook_service()
+    operator = Principal("groundlink-cli", kind="service")
+    if args.action == "add":
+        registered = service.register(args.owner, args.url, args.events, args.description)
+        print(json.dumps(created_view(registered).model_dump(), indent=2))
+        return 0
+    if args.action == "list":
+        print(json.dumps([webhook_view(w).model_dump() for w in service.listing(operator, args.owner)], indent=2))
+        return 0
+    try:
+        removed = service.remove(args.webhook_id, operator)
+    except NotFound:
+        print(f"groundlink: no webhook with id {args.webhook_id}", file=sys.stderr)
+        return 1
+    print(json.dumps({"webhookId": removed.id, "owner": removed.owner, "deleted": True}))
+    return 0
 
 
 def _oauth_client(args: argparse.Namespace) -> int:
@@ -306,6 +353,8 @@ def _main(argv: list[str] | None) -> int:
         from shared.cli_deploy import run_deploy_command
 
         return run_deploy_command(args)
+    if args.command == "webhook":
+        return _webhook(args)
 
     from shared.auth import api_tokens
     from shared.domain.errors import NotFound
