@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.domain.catalog.ingestion import CatalogIngestion
 from shared.domain.catalog.service import CatalogService
 from shared.domain.news.service import NewsService
 from shared.observability import logger
@@ -11,6 +12,21 @@ def catalog_service() -> CatalogService:
     from shared.adapters.dynamo.catalog import catalog_repository
 
     return CatalogService(catalog_repository())
+
+
+def after_new_elements(norad_ids: set[int]) -> None:
+    """THE call site for what depends on orbits once element sets advanced (CLI imports, the scheduled
+    refresh, demo seeding all pass through here).
+
+    MERGE: call ``shared.wiring.ledger.recheck_after_new_elements(norad_ids)`` here (it re-checks booked
+    contacts against the new orbits; written on another branch). Until then this only logs."""
+    logger.info("element sets advanced", extra={"satellites": len(norad_ids)})
+
+
+def catalog_ingestion() -> CatalogIngestion:
+    from shared.adapters.dynamo.catalog import catalog_repository
+
+    return CatalogIngestion(catalog_repository(), on_advanced=after_new_elements)
 
 
 def news_service() -> NewsService:

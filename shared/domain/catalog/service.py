@@ -25,7 +25,7 @@ from shared.domain.catalog.models import (
     TleUploaded,
     Transmitter,
 )
-from shared.domain.catalog.ports import CatalogStore
+from shared.domain.catalog.ports import BulkCatalogStore
 from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.identity import Principal
 
@@ -121,7 +121,7 @@ def element_set_record(es: ElementSet, *, source: str, uploaded_by: str) -> Elem
 
 
 class CatalogService:
-    def __init__(self, store: CatalogStore) -> None:
+    def __init__(self, store: BulkCatalogStore) -> None:
         self.store = store
 
     # -- satellites -----------------------------------------------------------------------------------
@@ -224,29 +224,24 @@ class CatalogService:
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         return self.store.element_set_history(norad_id)
 
-    def _store_element_sets(self, parsed: ParseReport, source: str, uploaded_by: str) -> ImportReport:
-        report = ImportReport("element_sets")
-        for err in parsed.errors:
-            report.errors.append(err.message)  # "line 6: checksum 3 != 5" / "item 2: …"
-        for es in parsed.element_sets:
-            outcome = self.store.add_element_set(element_set_record(es, source=source, uploaded_by=uploaded_by))
-            if outcome == "duplicate":
-                report.duplicates += 1
-            else:
-                report.stored += 1
-                report.current += outcome == "current"
-        return report
+    def _ingest(self, parsed: ParseReport, source: str, uploaded_by: str) -> ImportReport:
+        """Through the bulk ingestion use case (``ingestion.CatalogIngestion``), reported the importers' way."""
+        from shared.domain.catalog.ingestion import CatalogIngestion
+
+        done = CatalogIngestion(self.store).ingest_parsed(parsed, source=source, uploaded_by=uploaded_by)
+        return ImportReport("element_sets", stored=done.stored, current=len(done.advanced),
+                            duplicates=done.unchanged, errors=[str(r) for r in done.rejected])
 
     def import_tle_text(self, text: str, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
         """2-line and 3-line element sets (classic and Alpha-5); bad sets reported, good ones stored."""
         from groundlink_orbit import parse_tle_text
 
-        return self._store_element_sets(parse_tle_text(text), source, uploaded_by)
+        return self._ingest(parse_tle_text(text), source, uploaded_by)
 
     def import_omm_json(self, data: Any, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
         from groundlink_orbit import parse_omm
 
-        return self._store_element_sets(parse_omm(data), source, uploaded_by)
+        return self._ingest(parse_omm(data), source, uploaded_by)
 
     # -- stations (= sites) ---------------------------------------------------------------------------
     def station(self, gs_id: str) -> Station | None:
