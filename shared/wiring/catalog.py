@@ -16,11 +16,11 @@ def catalog_service() -> CatalogService:
 
 def after_new_elements(norad_ids: set[int]) -> None:
     """THE call site for what depends on orbits once element sets advanced (CLI imports, the scheduled
-    refresh, demo seeding all pass through here).
+    refresh, demo seeding all pass through here). Nothing may print here: the CLI's stdout is its report.
 
     MERGE: call ``shared.wiring.ledger.recheck_after_new_elements(norad_ids)`` here (it re-checks booked
     contacts against the new orbits; written on another branch). Until then this only logs."""
-    logger.info("element sets advanced", extra={"satellites": len(norad_ids)})
+    logger.debug("element sets advanced", extra={"satellites": len(norad_ids)})
 
 
 def catalog_ingestion() -> CatalogIngestion:

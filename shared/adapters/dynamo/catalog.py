@@ -215,10 +215,20 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
 
     # -- bulk ingestion (BulkCatalogStore) ----------------------------------------------------------
     def load_current(self) -> dict[int, str]:
-        self._loaded_version = self._meta().get("version", 0)
-        rows = query_all(TableName=self.table, KeyConditionExpression="pk = :k",
-                         ExpressionAttributeValues={":k": value("SATELLITE")})
-        self._rows = {int(r["sk"]): r for r in rows}
+        """From the published snapshot with the rows written since overlaid (a few GetItems, whatever the
+        table holds); without one, from the satellite partition. A row changed by a concurrent bulk run
+        is caught by the conditional write (its ``rev`` differs)."""
+        meta = self._meta()
+        self._loaded_version = meta.get("version", 0)
+        blob = self._snapshot_blob(meta)
+        if blob is None:
+            rows = query_all(TableName=self.table, KeyConditionExpression="pk = :k",
+                             ExpressionAttributeValues={":k": value("SATELLITE")})
+            self._rows = {int(r["sk"]): r for r in rows}
+        else:
+            self._rows = {int(r["norad_id"]): r for r in json.loads(gzip.decompress(blob))}
+            for row in self._get_rows(sorted(int(n) for n in meta.get("dirty") or ())):
+                self._rows[int(row["norad_id"])] = row
         return {n: _current_key(r) for n, r in self._rows.items()}
 
     def stored_history_keys(self, records: Sequence[ElementSetRecord]) -> set[tuple[int, str]]:
@@ -368,6 +378,40 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                           ExpressionAttributeNames={"#v": "version", "#d": "dirty"},
                           ExpressionAttributeValues={":one": value(1), ":id": {"NS": [str(norad_id)]}})
 
+    def _get_rows(self, norad_ids: list[int]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+
+        def get(request: dict[str, Any]) -> dict[str, Any]:
+            answer = ddb().batch_get_item(RequestItems=request)
+            rows.extend(deserialize(i) for i in answer.get("Responses", {}).get(self.table, []))
+            return answer  # type: ignore[no-any-return]
+
+        for start in range(0, len(norad_ids), 100):
+            keys = [_sat_key(n) for n in norad_ids[start:start + 100]]
+            _retry_batches(get, {self.table: {"Keys": keys}}, "UnprocessedKeys")
+        return rows
+
+    def _snapshot_blob(self, meta: dict[str, Any]) -> bytes | None:
+        """The snapshot META names, by key (GetItems: a Query would cost as much as the table on the local
+        emulator); None without a snapshot, or when it was replaced and deleted while being read."""
+        snapshot_id, chunks = str(meta.get("snapshot", "")), int(meta.get("chunks", 0))
+        if not snapshot_id:
+            return None
+        parts: dict[str, bytes] = {}
+
+        def get(request: dict[str, Any]) -> dict[str, Any]:
+            answer = ddb().batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(self.table, []):
+                parts[item["sk"]["S"]] = bytes(item["data"]["B"])
+            return answer  # type: ignore[no-any-return]
+
+        keys = [{"pk": value(f"SNAPSHOT#{snapshot_id}"), "sk": value(f"{n:04d}")} for n in range(chunks)]
+        for start in range(0, len(keys), 40):  # 40 x 350 KB stays under a response's 16 MB
+            _retry_batches(get, {self.table: {"Keys": keys[start:start + 40]}}, "UnprocessedKeys")
+        if len(parts) != chunks:
+            return None
+        return b"".join(parts[k] for k in sorted(parts))
+
     def publish_snapshot(self) -> None:
         """Write the satellite listing as gzip JSON chunks under a new id, then point META at it. The
         ``dirty`` ids are cleared only if no single write happened since the rows were read (else they stay,
@@ -377,21 +421,22 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
             self.load_current()
         assert self._rows is not None
         version = self._loaded_version or 0
-        listing = [{k: v for k, v in row.items() if k not in ("pk", "sk", "rev", "tle_epoch")}
-                   for _, row in sorted(self._rows.items())]
+        listing = [{k: v for k, v in row.items() if k not in ("pk", "sk")} for _, row in sorted(self._rows.items())]
         blob = gzip.compress(json.dumps(listing, separators=(",", ":"), default=str).encode(), 6)
         snapshot_id = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
-        chunks = [blob[i:i + CHUNK_BYTES] for i in range(0, len(blob), CHUNK_BYTES)] or [b""]
+        chunks = [blob[i:i + CHUNK_BYTES] for i in range(0, len(blob), CHUNK_BYTES)]
         puts = [{"PutRequest": {"Item": {"pk": value(f"SNAPSHOT#{snapshot_id}"), "sk": value(f"{n:04d}"),
                                          "data": {"B": chunk}}}} for n, chunk in enumerate(chunks)]
         for start in range(0, len(puts), 10):
             _retry_batches(lambda request: ddb().batch_write_item(RequestItems=request),  # type: ignore[no-any-return]
                            {self.table: puts[start:start + 10]}, "UnprocessedItems")
         before = self._meta()
-        sets = "#s = :id, #c = :chunks, #n = :count, #p = :previous"
+        sets = "#s = :id, #c = :chunks, #n = :count, #p = :previous, #pc = :previous_chunks"
         values = {":id": value(snapshot_id), ":chunks": value(len(chunks)), ":count": value(len(listing)),
-                  ":previous": value(before.get("snapshot", "")), ":v": value(version)}
-        names = {"#s": "snapshot", "#c": "chunks", "#n": "count", "#p": "previous", "#v": "version"}
+                  ":previous": value(before.get("snapshot", "")), ":previous_chunks": value(before.get("chunks", 0)),
+                  ":v": value(version)}
+        names = {"#s": "snapshot", "#c": "chunks", "#n": "count", "#p": "previous", "#pc": "previous_chunks",
+                 "#v": "version"}
         try:
             ddb().update_item(TableName=self.table, Key=SNAPSHOT_META, UpdateExpression=f"SET {sets} REMOVE #d",
                               ConditionExpression="attribute_not_exists(#v) OR #v = :v",
@@ -404,13 +449,12 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
             ddb().update_item(TableName=self.table, Key=SNAPSHOT_META, UpdateExpression=f"SET {sets}",
                               ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         if before.get("previous"):
-            self._delete_snapshot(str(before["previous"]))
+            self._delete_snapshot(str(before["previous"]), int(before.get("previous_chunks", 0)))
         self._cache.clear()
 
-    def _delete_snapshot(self, snapshot_id: str) -> None:
-        keys = query_all(TableName=self.table, KeyConditionExpression="pk = :k", ProjectionExpression="pk, sk",
-                         ExpressionAttributeValues={":k": value(f"SNAPSHOT#{snapshot_id}")})
-        deletes = [{"DeleteRequest": {"Key": {"pk": value(k["pk"]), "sk": value(k["sk"])}}} for k in keys]
+    def _delete_snapshot(self, snapshot_id: str, chunks: int) -> None:
+        deletes = [{"DeleteRequest": {"Key": {"pk": value(f"SNAPSHOT#{snapshot_id}"), "sk": value(f"{n:04d}")}}}
+                   for n in range(chunks)]
         for start in range(0, len(deletes), 25):
             _retry_batches(lambda request: ddb().batch_write_item(RequestItems=request),  # type: ignore[no-any-return]
                            {self.table: deletes[start:start + 25]}, "UnprocessedItems")
@@ -419,36 +463,22 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         resp = ddb().get_item(TableName=self.table, Key=SNAPSHOT_META)
         meta = deserialize(resp["Item"]) if "Item" in resp else {}
         snapshot_id = str(meta.get("snapshot", ""))
-        if not snapshot_id:
-            return [Satellite.model_validate(i) for i in self._kind("SATELLITE")]
         if self._snapshot is None or self._snapshot[0] != snapshot_id:
-            loaded = self._load_snapshot(snapshot_id, int(meta.get("chunks", 0)))
-            if loaded is None:  # replaced while being read: the partition, this once
+            blob = self._snapshot_blob(meta)
+            if blob is None:  # no snapshot yet, or replaced while being read: the partition, this once
                 return [Satellite.model_validate(i) for i in self._kind("SATELLITE")]
-            self._snapshot = (snapshot_id, loaded)
-        satellites = self._snapshot[1]
+            from pydantic import TypeAdapter
+
+            satellites = TypeAdapter(list[Satellite]).validate_json(gzip.decompress(blob))
+            self._snapshot = (snapshot_id, {s.norad_id: s for s in satellites})
+        listing = self._snapshot[1]
         dirty = sorted(int(n) for n in meta.get("dirty") or ())
         if dirty:
-            satellites = dict(satellites)
-            for start in range(0, len(dirty), 100):
-                keys = [_sat_key(n) for n in dirty[start:start + 100]]
-                got = ddb().batch_get_item(RequestItems={self.table: {"Keys": keys}})
-                for item in got.get("Responses", {}).get(self.table, []):
-                    sat = Satellite.model_validate(deserialize(item))
-                    satellites[sat.norad_id] = sat
-            satellites = dict(sorted(satellites.items()))
-        return list(satellites.values())
-
-    def _load_snapshot(self, snapshot_id: str, chunks: int) -> dict[int, Satellite] | None:
-        from pydantic import TypeAdapter
-
-        items = query_all(TableName=self.table, KeyConditionExpression="pk = :k",
-                          ExpressionAttributeValues={":k": value(f"SNAPSHOT#{snapshot_id}")})
-        if len(items) != chunks:
-            return None
-        blob = b"".join(bytes(i["data"]) for i in sorted(items, key=lambda i: i["sk"]))
-        satellites = TypeAdapter(list[Satellite]).validate_json(gzip.decompress(blob))
-        return {s.norad_id: s for s in satellites}
+            listing = dict(listing)
+            for row in self._get_rows(dirty):
+                listing[int(row["norad_id"])] = Satellite.model_validate(row)
+            listing = dict(sorted(listing.items()))
+        return list(listing.values())
 
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         items = query_all(
