@@ -21,11 +21,15 @@ from infra.components import (
 )
 from infra.components.constants import (
     CONTEXT_ALARM_EMAIL,
+    CONTEXT_REFRESH_HOURS,
+    CONTEXT_REFRESH_SOURCES,
+    CONTEXT_SPACETRACK_SECRET,
     CONTEXT_API_THROTTLE,
     CONTEXT_CORS_ORIGINS,
     CONTEXT_REMOVAL_POLICY,
     CONTEXT_RESERVED_CONCURRENCY,
 )
+from infra.components.refresh import CatalogRefreshConstruct, refresh_hours
 from infra.cors import parse_origins
 from shared.resources import (
     BUCKETS,
@@ -89,6 +93,18 @@ class GroundlinkStack(Stack):
             state_machines=state_machines,
             removal_policy=removal_policy,
         )
+        self.refresh: CatalogRefreshConstruct | None = None
+        if "catalog_refresh" in self.functions.functions:
+            self.refresh = CatalogRefreshConstruct(
+                self, "CatalogRefresh", function=self.functions.functions["catalog_refresh"],
+                hours=refresh_hours(self.node.try_get_context(CONTEXT_REFRESH_HOURS)),
+                sources=self.node.try_get_context(CONTEXT_REFRESH_SOURCES) or None,
+                spacetrack_secret=self.node.try_get_context(CONTEXT_SPACETRACK_SECRET) or None,
+                removal_policy=removal_policy,
+            )
+        dead_letter_queues = dict(self.storage.dead_letter_queues)
+        if self.refresh is not None:
+            dead_letter_queues["catalog_refresh"] = self.refresh.dead_letter_queue
         self.api = ApiConstruct(
             self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy,
             cors_origins=parse_origins(self.node.try_get_context(CONTEXT_CORS_ORIGINS)),
@@ -99,7 +115,7 @@ class GroundlinkStack(Stack):
             "Monitoring",
             http_api=self.api.http_api,
             functions=self.functions.functions,
-            dead_letter_queues=self.storage.dead_letter_queues,
+            dead_letter_queues=dead_letter_queues,
             state_machines=self.jobs.state_machines,
             alarm_email=self.node.try_get_context(CONTEXT_ALARM_EMAIL) or None,
             removal_policy=removal_policy,

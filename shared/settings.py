@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     spacetrack_url: str = "https://www.space-track.org"
     spacetrack_timeout_s: float = 10.0
 
+    # The scheduled catalogue refresh: whitespace/comma-separated "<kind>:<url>" (kind tle, omm or satcat) and
+    # "spacetrack:gp"; Space-Track's credentials in AWS come from the secret (JSON {"identity", "password"}).
+    refresh_sources: str = "omm:https://celestrak.org/NORAD/elements/gp.php?GROUP=active&FORMAT=json"
+    spacetrack_secret_arn: str | None = None
+    refresh_every_s: float = 0.0  # the local runtime's refresh timer; 0: off (in AWS an EventBridge schedule)
+
     catalog_cache_ttl_s: float = 5.0  # in-memory TTL for catalogue reads (0 disables)
 
     version: str = "1.0.0"

@@ -78,3 +78,22 @@ class BulkCatalogStore(CatalogStore, Protocol):
         ...
 
     def publish_snapshot(self) -> None: ...
+
+
+class CatalogueSource(Protocol):
+    """A document the scheduled refresh pulls: a CelesTrak GP group by URL, Space-Track's GP class…"""
+
+    @property
+    def name(self) -> str:
+        """How reports and metrics name it (a URL, ``spacetrack:gp``)."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """``tle``, ``omm`` or ``satcat`` (``shared.domain.catalog.documents``)."""
+        ...
+
+    def fetch(self) -> bytes:
+        """The document; raises ``shared.domain.errors.DomainError`` (Unavailable, DependencyFailed…) naming
+        the source when it cannot be had."""
+        ...
