@@ -177,7 +177,7 @@ def main() -> int:
         print(f"groundlink: {in_use_message('GROUNDLINK_MOTO_PORT', moto_port, {port, moto_port})}",
               file=sys.stderr, flush=True)
         return 1
-    pump = timers = None
+    pump = timers = refresher = None
     stopping = False
     try:
         aws.run_state_machines()
@@ -216,6 +216,13 @@ def main() -> int:
 
         timers = SweepTimers(STATE_MACHINES, FUNCTIONS,
                              on_error=lambda exc: print(f"job sweep: {exc!r}", file=sys.stderr, flush=True)).start()
+        from infra.local.timers import RefreshTimer
+        from shared.resources import function as function_spec
+        from shared.settings import get_settings
+
+        refresher = RefreshTimer(get_settings().refresh_every_s, function_spec("catalog_refresh"),
+                                 on_error=lambda exc: print(f"catalogue refresh failed: {exc}", file=sys.stderr,
+                                                            flush=True)).start()
 
         all_scopes = "contacts spacecraft sites tle passes bookings mission-profile pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"
@@ -251,6 +258,8 @@ def main() -> int:
             pump.stop()
         if timers is not None:
             timers.stop()
+        if refresher is not None:
+            refresher.stop()
         aws.stop()
         http_socket.close()
         print("Groundlink stopped.", flush=True)

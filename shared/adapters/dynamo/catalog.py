@@ -325,7 +325,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                 self.upsert_satellite(satellite)
                 return
             row = rows.get(satellite.norad_id)
-            item = {**(row or {"pk": "SATELLITE", "sk": f"{satellite.norad_id:09d}"}),
+            item = {**(row or {}), "pk": "SATELLITE", "sk": f"{satellite.norad_id:09d}",
                     **satellite.model_dump(exclude={"tle"}, exclude_none=True),
                     "rev": int((row or {}).get("rev", 0)) + 1}
             if self._put_row(item, row):

@@ -224,7 +224,7 @@ class CatalogIngestion:
                 existing = known.get(norad_id)
                 update = _merge(existing, fields)
                 base = existing.model_dump(exclude={"tle"}) if existing is not None else {}
-                sat = Satellite.model_validate({**base, **update})
+                sat = Satellite.model_validate({**base, **update, "norad_id": norad_id})
             except (ValueError, ValidationError) as exc:
                 report.rejected.append(Rejection(label, _reason(exc)))
                 continue
