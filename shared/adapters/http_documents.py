@@ -41,7 +41,7 @@ def _retry_after(value: str | None) -> float | None:
 
 def fetch_document(url: str, *, timeout_s: float = 60.0, attempts: int = 3, backoff_s: float = 1.0,
                    headers: dict[str, str] | None = None, opener: urllib.request.OpenerDirector | None = None,
-                   sleep: Callable[[float], None] = time.sleep) -> bytes:
+                   sleep: Callable[[float], None] | None = None) -> bytes:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SourceRefused(f"{url}: not an http(s) URL")
@@ -68,5 +68,5 @@ def fetch_document(url: str, *, timeout_s: float = 60.0, attempts: int = 3, back
             last = f"unreachable ({reason})"
         logger.warning("source fetch failed", extra={"url": url, "attempt": attempt, "error": last})
         if attempt < attempts:
-            sleep(wait if wait is not None else backoff_s * 2 ** (attempt - 1))
+            (sleep or time.sleep)(wait if wait is not None else backoff_s * 2 ** (attempt - 1))
     raise SourceUnavailable(f"{url}: {last} (after {attempts} attempts)", retry_after_s=60.0)
