@@ -21,13 +21,13 @@ from infra.components import (
 )
 from infra.components.constants import (
     CONTEXT_ALARM_EMAIL,
-    CONTEXT_REFRESH_HOURS,
-    CONTEXT_REFRESH_SOURCES,
-    CONTEXT_SPACETRACK_SECRET,
     CONTEXT_API_THROTTLE,
     CONTEXT_CORS_ORIGINS,
+    CONTEXT_REFRESH_HOURS,
+    CONTEXT_REFRESH_SOURCES,
     CONTEXT_REMOVAL_POLICY,
     CONTEXT_RESERVED_CONCURRENCY,
+    CONTEXT_SPACETRACK_SECRET,
 )
 from infra.components.refresh import CatalogRefreshConstruct, refresh_hours
 from infra.cors import parse_origins

@@ -77,7 +77,8 @@ class RefreshTimer:
         handler = getattr(importlib.import_module(module), attr)
         while not self.stopping.wait(self.every_s):
             try:
-                handler(dict(SCHEDULED_EVENT), FakeLambdaContext(self.spec.name, self.spec.memory_mb, self.spec.timeout_s))
+                context = FakeLambdaContext(self.spec.name, self.spec.memory_mb, self.spec.timeout_s)
+                handler(dict(SCHEDULED_EVENT), context)
             except Exception as exc:
                 if self.on_error:
                     self.on_error(exc)

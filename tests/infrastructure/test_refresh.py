@@ -20,7 +20,7 @@ def _schedule(synth: Synth) -> dict:
     return synth.resources[synth.logical_id(synth.stack.refresh.rule)]
 
 
-def test_a_schedule_invokes_the_refresh_every_n_hours_with_a_dead_letter_queue(synth: Synth, probe_synth: Synth) -> None:
+def test_a_schedule_invokes_the_refresh_every_n_hours_with_a_dlq(synth: Synth, probe_synth: Synth) -> None:
     for s, hours in ((synth, 6), (probe_synth, 3)):
         rule = _schedule(s)["Properties"]
         assert rule["ScheduleExpression"] == f"rate({hours} hours)" and rule["State"] == "ENABLED"

@@ -11,7 +11,7 @@ import shared.observability  # noqa: F401  (its logger binds stdout when importe
 from shared.adapters.dynamo.catalog import DynamoCatalogRepository, catalog_repository
 from shared.cli import main
 from tests.support.catalogue_server import CatalogueServer, demo_omm
-from tests.unit.domain.catalog.test_ingestion import ISS, SATCAT
+from tests.unit.domain.catalog.test_ingestion import SATCAT
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ def omm_records(tle_text: str) -> list[dict[str, Any]]:
     out = []
     for es in parse_tle_text(tle_text).element_sets:
         year = int(es.intl_designator[:2])
+        cospar = f"{1900 + year if year >= 57 else 2000 + year}-{es.intl_designator[2:]}"
         out.append({
-            "OBJECT_NAME": es.name, "OBJECT_ID": f"{1900 + year if year >= 57 else 2000 + year}-{es.intl_designator[2:]}",
+            "OBJECT_NAME": es.name, "OBJECT_ID": cospar,
             "EPOCH": es.epoch_utc.strftime("%Y-%m-%dT%H:%M:%S.%f"), "MEAN_MOTION": round(es.mean_motion_rev_per_day, 8),
             "ECCENTRICITY": round(es.eccentricity, 7), "INCLINATION": round(es.inclination_deg, 4),
             "RA_OF_ASC_NODE": round(es.raan_deg, 4), "ARG_OF_PERICENTER": round(es.arg_perigee_deg, 4),

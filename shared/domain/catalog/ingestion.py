@@ -97,12 +97,16 @@ class IngestReport:
             "unchanged": self.unchanged,
             "rejected": len(self.rejected),
             "current": len(self.advanced),
-            "newestEpoch": None if self.newest_epoch is None else self.newest_epoch.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "newestEpoch": None if self.newest_epoch is None else _iso_ms(self.newest_epoch),
             "interrupted": self.interrupted,
             # the names of earlier releases' reports, kept for scripts reading them
             "duplicates": self.unchanged,
             "errors": [str(r) for r in self.rejected],
         }
+
+
+def _iso_ms(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _record(es: Any, *, source: str, uploaded_by: str, at: datetime) -> ElementSetRecord:
