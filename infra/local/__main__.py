@@ -199,7 +199,9 @@ def main() -> int:
         state_machine_arns = create_state_machines(client("lambda"), client("iam"), client("stepfunctions"))
         os.environ.update(state_machine_env(state_machine_arns))
         reset_clients()  # settings re-read: the functions that start state machines see their ARNs
-        reports = seed_demo(catalog_repository())
+        from shared.wiring.catalog import after_new_elements
+
+        reports = seed_demo(catalog_repository(), on_advanced=after_new_elements)
         api_token, _ = create_api_token(
             owner="demo", name="demo token",
             scopes=["passes:read", "bookings:create", "bookings:cancel", "mission-profile:create"],

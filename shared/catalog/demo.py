@@ -1,5 +1,6 @@
-"""Demo data: real stations, real TLEs and real news metadata, loaded through the same import use cases
-as the CLI (``CatalogService``)."""
+"""Demo data: real stations, real TLEs and real news metadata, loaded through the same use cases as the CLI:
+element sets and SATCAT records through the catalogue's ingestion (``CatalogIngestion``), the rest through
+``CatalogService``'s imports."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from shared.catalog.importer import import_news
+from shared.domain.catalog.documents import read_element_sets, read_satcat
+from shared.domain.catalog.ingestion import CatalogIngestion, OnAdvanced
 from shared.domain.catalog.models import ImportReport
-from shared.domain.catalog.ports import CatalogStore
+from shared.domain.catalog.ports import BulkCatalogStore
 from shared.domain.catalog.service import CatalogService
 from shared.domain.news.ports import NewsStore
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 
 
-def seed_demo(repo: CatalogStore, directory: Path = DEMO_DIR,
-              news_repo: NewsStore | None = None) -> list[ImportReport]:
+def seed_demo(repo: BulkCatalogStore, directory: Path = DEMO_DIR, news_repo: NewsStore | None = None, *,
+              on_advanced: OnAdvanced | None = None) -> list[ImportReport]:
     """``news_repo`` defaults to the configured news repository (the same DynamoDB as ``repo``)."""
     if news_repo is None:
         from shared.adapters.dynamo.news import news_repository
@@ -28,9 +31,20 @@ def seed_demo(repo: CatalogStore, directory: Path = DEMO_DIR,
         return json.loads((directory / name).read_text())
 
     catalog = CatalogService(repo)
+    ingestion = CatalogIngestion(repo, on_advanced=on_advanced)
+    tle_path, satcat_path = directory / "satellites.tle", directory / "satcat.csv"
+    document = read_element_sets("tle", str(tle_path), tle_path.read_bytes())
+    sets = ingestion.ingest_parsed(document.parsed, source="celestrak-snapshot", labels=document.labels)
+    satcat = ingestion.ingest_satcat(read_satcat(str(satcat_path), satcat_path.read_bytes()), source="satcat")
+
+    def reported(done: Any) -> ImportReport:
+        return ImportReport(done.kind, stored=done.stored, current=len(done.advanced), duplicates=done.unchanged,
+                            errors=[str(r) for r in done.rejected])
+
     return [
         catalog.import_stations(read("stations.json")),
-        catalog.import_tle_text((directory / "satellites.tle").read_text(), source="celestrak-snapshot"),
+        reported(sets),
+        reported(satcat),
         catalog.import_satellites(read("satellite_catalog.json")),
         catalog.import_transmitters(read("transmitters.json")),
         catalog.import_spacecraft(read("spacecraft.json")),
