@@ -75,8 +75,8 @@ CATALOGUE_READS = (  # (function group, method, path, body)
     ("orbapi_catalog", "GET", "/orbapi/tles/name/NOAA", None),
     ("ssa_catalog", "GET", "/v1/satellites/?search=noaa", None),
     ("ssa_catalog", "POST", "/v1/norad_db", {"country_operator": ["USA"], "attributes": ["id", "satellite_name"]}),
-    ("ssa_catalog", "POST", "/v1/search", {"search_text": "NOAA 20", "search_field": "satellite_name",
-                                           "attributes": ["id", "satellite_name"]}),
+    ("ssa_catalog", "POST", "/v1/search", {"search_text": "NOAA 20", "attributes": ["id", "satellite_name"],
+                                           "search_field": "current_official_name_of_satellite"}),
 )
 COLD = """
 import json, sys, time
