@@ -59,11 +59,14 @@ def add_commands(sub: Any, command: Callable[..., argparse.ArgumentParser], loca
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None]]:
     """``update(description, done, total)``; a rich progress bar on stderr, or nothing."""
+    try:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    except ImportError:  # installed without the "cli" extra
+        enabled = False
     if not enabled:
         yield lambda description, done, total: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
@@ -109,13 +112,16 @@ def run(args: argparse.Namespace) -> int:
     ingestion = catalog_ingestion()
     try:
         with _progress(sys.stderr.isatty()) as update:
-            update(f"reading {Path(label).name if not args.url else 'document'}", 0, None)
+            reading = f"reading {Path(label).name if not args.url else 'document'}"
+            update(reading, 0, None)
             if kind == "satcat":
                 rows = read_satcat(label, data)
+                update(reading, 1, 1)
                 ingestion.ingest_satcat(rows, source=source, report=report,
                                         progress=lambda done, total: update("storing", done, total))
             else:
                 document = read_element_sets(kind, label, data)  # type: ignore[arg-type]
+                update(reading, 1, 1)
                 ingestion.ingest_parsed(document.parsed, source=source, uploaded_by=args.uploaded_by,
                                         labels=document.labels, report=report,
                                         progress=lambda done, total: update("storing", done, total))
