@@ -65,15 +65,14 @@ def _current_key(row: dict[str, Any]) -> str:
 
 
 _SATELLITE_DEFAULTS = {n: f.get_default(call_default_factory=True) for n, f in Satellite.model_fields.items()}
-_RECORD_DEFAULTS = {n: f.get_default(call_default_factory=True) for n, f in ElementSetRecord.model_fields.items()
-                    if not f.is_required()}
+_SATELLITE_KEYS = frozenset(_SATELLITE_DEFAULTS)
+_RECORD_KEYS = frozenset(ElementSetRecord.model_fields)
 
 
-def _constructed(model: type[Any], defaults: dict[str, Any], fields: dict[str, Any]) -> Any:
-    """``model.model_construct(**fields)`` without its per-field bookkeeping (a tenth of the cost): the
-    instance's ``__dict__`` is the defaults updated with the known fields."""
+def _constructed(model: type[Any], values: dict[str, Any]) -> Any:
+    """``model.model_construct(**values)`` without its per-field bookkeeping (a fraction of the cost), for values
+    that are exactly the model's fields."""
     obj = model.__new__(model)
-    values = {**defaults, **{k: v for k, v in fields.items() if k in defaults}}
     object.__setattr__(obj, "__dict__", values)
     object.__setattr__(obj, "__pydantic_fields_set__", set(values))
     object.__setattr__(obj, "__pydantic_extra__", None)
@@ -102,13 +101,19 @@ def _trusted_satellite(row: dict[str, Any]) -> Satellite:
 
     tle = row.get("tle")
     record = None
-    if isinstance(tle, dict):
+    if isinstance(tle, dict) and tle.keys() == _RECORD_KEYS:
         fields = dict(tle)
         fields["epoch"] = datetime.fromisoformat(fields["epoch"])
         fields["uploaded_at"] = datetime.fromisoformat(fields["uploaded_at"])
-        record = _constructed(ElementSetRecord, {**dict.fromkeys(ElementSetRecord.model_fields), **_RECORD_DEFAULTS},
-                              fields)
-    satellite: Satellite = _constructed(Satellite, _SATELLITE_DEFAULTS, {**row, "tle": record})
+        record = _constructed(ElementSetRecord, fields)
+    elif isinstance(tle, dict):
+        record = ElementSetRecord.model_validate(tle)
+    values = _SATELLITE_DEFAULTS.copy()
+    values.update(row)
+    for extra in row.keys() - _SATELLITE_KEYS:  # rev, tle_epoch: the store's own bookkeeping
+        del values[extra]
+    values["tle"] = record
+    satellite: Satellite = _constructed(Satellite, values)
     return satellite
 
 
