@@ -35,10 +35,11 @@ with mock_aws():
     create_resources(client("dynamodb"))
     setup = DynamoCatalogRepository()
     at = datetime.now(UTC)
-    setup._rows = {{es.norad_id: {{"norad_id": es.norad_id, "name": es.name, "names": es.name, "status": "alive",
-                                  "cospar_id": cospar_id(es.line1), "rev": 1,
-                                  "tle": _record(es, source="bench", uploaded_by="bench", at=at).model_dump(mode="json")}}
-                   for es in parse_tle_text(whole_sky({n})).element_sets}}
+    def row(es):
+        tle = _record(es, source="bench", uploaded_by="bench", at=at).model_dump(mode="json")
+        return {{"norad_id": es.norad_id, "name": es.name, "names": es.name, "status": "alive",
+                "cospar_id": cospar_id(es.line1), "rev": 1, "tle": tle}}
+    setup._rows = {{es.norad_id: row(es) for es in parse_tle_text(whole_sky({n})).element_sets}}
     setup.publish_snapshot()
     del setup
     t0 = time.perf_counter()
