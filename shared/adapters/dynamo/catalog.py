@@ -6,10 +6,7 @@ Items (pk / sk) — one partition per kind, so a listing is one Query and a look
   ELSET#<norad:09d>   / <epoch>#<digest>          element-set history, never overwritten
   TRANSMITTER         / <uuid>
   SPACECRAFT          / <id>
-  SNAPSHOT            / META                      the published listing: its id, chunk count, ``version``
-                                                  (bumped by every single satellite write) and ``dirty``
-                                                  (NORAD ids written since it was built)
-  SNAPSHOT#<id>       / <chunk:04d>               the listing: gzip JSON of every satellite row, in chunks
+  SNAPSHOT…                                       the published listing (``catalog_snapshot``)
 
 Bulk ingestion (``BulkCatalogStore``) reads the satellite rows once, writes history with BatchWriteItem and
 moves each current set with one conditional PutItem of the whole row (condition: the row's ``rev`` is still
@@ -21,32 +18,25 @@ satellite partition.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import json
-import random
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
+from shared.adapters.dynamo.catalog_snapshot import CatalogSnapshot, failed_condition, retry_batches
 from shared.domain.catalog.ingestion import EPOCH_FORMAT, cospar_id, element_set_key
 from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
 from shared.domain.catalog.ports import AddResult, BulkCatalogStore
-from shared.domain.errors import Unavailable
 from shared.settings import get_settings
 
-SNAPSHOT_META = {"pk": {"S": "SNAPSHOT"}, "sk": {"S": "META"}}
-CHUNK_BYTES = 350_000  # a DynamoDB item holds 400 KB
 WRITERS = 4  # concurrent requests of a bulk write: DynamoDB's latency overlaps, the emulator's CPU is shared
-BATCH_ATTEMPTS = 8
 
 
 def _sat_key(norad_id: int) -> dict:
@@ -64,76 +54,6 @@ def _current_key(row: dict[str, Any]) -> str:
     return f"{row['tle_epoch']}#{_digest(tle.get('line1', ''), tle.get('line2', ''))}"
 
 
-_SATELLITE_DEFAULTS = {n: f.get_default(call_default_factory=True) for n, f in Satellite.model_fields.items()}
-_SATELLITE_KEYS = frozenset(_SATELLITE_DEFAULTS)
-_RECORD_KEYS = frozenset(ElementSetRecord.model_fields)
-
-
-def _constructed(model: type[Any], values: dict[str, Any]) -> Any:
-    """``model.model_construct(**values)`` without its per-field bookkeeping (a fraction of the cost), for values
-    that are exactly the model's fields."""
-    obj = model.__new__(model)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a snapshot's objects are built (none of them form cycles): its
-    passes over a large heap — the local runtime shares its process with the emulator — would cost more than
-    building them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _trusted_satellite(row: dict[str, Any]) -> Satellite:
-    """A snapshot row as a Satellite without re-validating it: every row was validated when it was written, and
-    validating tens of thousands of them again would dominate a cold start (seconds instead of a fraction)."""
-    from datetime import datetime
-
-    tle = row.get("tle")
-    record = None
-    if isinstance(tle, dict) and tle.keys() == _RECORD_KEYS:
-        fields = dict(tle)
-        fields["epoch"] = datetime.fromisoformat(fields["epoch"])
-        fields["uploaded_at"] = datetime.fromisoformat(fields["uploaded_at"])
-        record = _constructed(ElementSetRecord, fields)
-    elif isinstance(tle, dict):
-        record = ElementSetRecord.model_validate(tle)
-    values = _SATELLITE_DEFAULTS.copy()
-    values.update(row)
-    for extra in row.keys() - _SATELLITE_KEYS:  # rev, tle_epoch: the store's own bookkeeping
-        del values[extra]
-    values["tle"] = record
-    satellite: Satellite = _constructed(Satellite, values)
-    return satellite
-
-
-def _failed_condition(exc: ClientError) -> bool:
-    return exc.response["Error"]["Code"] == "ConditionalCheckFailedException"
-
-
-def _retry_batches(call: Callable[[dict[str, Any]], dict[str, Any]], request: dict[str, Any], leftover: str) -> None:
-    """Run a batch request until DynamoDB has processed all of it, retrying the unprocessed part with
-    exponential backoff and jitter (50 ms doubling to 2 s)."""
-    for attempt in range(BATCH_ATTEMPTS):
-        answer = call(request)
-        request = answer.get(leftover) or {}
-        if not request:
-            return
-        time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random() / 2))
-    raise Unavailable("DynamoDB left part of a batch unprocessed after retries; run the import again",
-                      retry_after_s=2.0)
-
-
 class DynamoCatalogRepository:  # implements BulkCatalogStore
     """Reference data changes rarely and is read on every request, so reads are kept in the
     function's memory for ``catalog_cache_ttl_s`` seconds (0 disables); this process's own writes
@@ -145,8 +65,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         self._cache: dict[tuple[str, ...], tuple[float, object]] = {}
         self._rows: dict[int, dict[str, Any]] | None = None  # bulk ingestion: the satellite rows as read/written
         self._loaded_version: int | None = None  # SNAPSHOT/META version when they were read
-        self._snapshot: tuple[str, dict[int, Satellite]] | None = None  # (id, satellites) as last read
-        self._listing: tuple[tuple[str, tuple[int, ...]], list[Satellite]] | None = None
+        self.snapshots = CatalogSnapshot(self.table)
 
     # -- generic ------------------------------------------------------------------------------------
     def _cached(self, key: tuple[str, ...], load):
@@ -276,14 +195,14 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         is caught by the conditional write (its ``rev`` differs)."""
         meta = self._meta()
         self._loaded_version = meta.get("version", 0)
-        blob = self._snapshot_blob(meta)
+        blob = self.snapshots.blob(meta)
         if blob is None:
             rows = query_all(TableName=self.table, KeyConditionExpression="pk = :k",
                              ExpressionAttributeValues={":k": value("SATELLITE")})
             self._rows = {int(r["sk"]): r for r in rows}
         else:
             self._rows = {int(r["norad_id"]): r for r in json.loads(gzip.decompress(blob))}
-            for row in self._get_rows(sorted(int(n) for n in meta.get("dirty") or ())):
+            for row in self.snapshots.rows(sorted(int(n) for n in meta.get("dirty") or ())):
                 self._rows[int(row["norad_id"])] = row
         return {n: _current_key(r) for n, r in self._rows.items()}
 
@@ -299,7 +218,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
             return answer  # type: ignore[no-any-return]
 
         for start in range(0, len(keys), 100):
-            _retry_batches(get, {self.table: {"Keys": keys[start:start + 100], "ProjectionExpression": "pk, sk",
+            retry_batches(get, {self.table: {"Keys": keys[start:start + 100], "ProjectionExpression": "pk, sk",
                                               "ConsistentRead": True}}, "UnprocessedKeys")
         return found
 
@@ -310,7 +229,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         batches = [items[i:i + 25] for i in range(0, len(items), 25)]
 
         def write(batch: list[dict[str, Any]]) -> None:
-            _retry_batches(lambda request: ddb().batch_write_item(RequestItems=request),  # type: ignore[no-any-return]
+            retry_batches(lambda request: ddb().batch_write_item(RequestItems=request),  # type: ignore[no-any-return]
                            {self.table: batch}, "UnprocessedItems")
 
         self._each(write, batches)
@@ -352,7 +271,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                 ExpressionAttributeValues={**self._ensure(record)[2], ":tle": value(record.model_dump(mode="json")),
                                            ":epoch": value(epoch_key)})
         except ClientError as exc:
-            if _failed_condition(exc):
+            if failed_condition(exc):
                 return False
             raise
         return True
@@ -407,7 +326,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         try:
             ddb().put_item(**kwargs)
         except ClientError as exc:
-            if _failed_condition(exc):
+            if failed_condition(exc):
                 return False
             raise
         return True
@@ -422,124 +341,22 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
             for _ in pool.map(work, items):
                 pass
 
-    # -- the published listing ----------------------------------------------------------------------
+    # -- the published listing (shared.adapters.dynamo.catalog_snapshot) ---------------------------
     def _meta(self) -> dict[str, Any]:
-        resp = ddb().get_item(TableName=self.table, Key=SNAPSHOT_META, ConsistentRead=True)
-        return deserialize(resp["Item"]) if "Item" in resp else {}
+        return self.snapshots.meta()
 
     def _mark_dirty(self, norad_id: int) -> None:
-        """A single write outside bulk ingestion: readers overlay this satellite's row until the next
-        snapshot."""
-        ddb().update_item(TableName=self.table, Key=SNAPSHOT_META, UpdateExpression="ADD #v :one, #d :id",
-                          ExpressionAttributeNames={"#v": "version", "#d": "dirty"},
-                          ExpressionAttributeValues={":one": value(1), ":id": {"NS": [str(norad_id)]}})
-
-    def _get_rows(self, norad_ids: list[int]) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-
-        def get(request: dict[str, Any]) -> dict[str, Any]:
-            answer = ddb().batch_get_item(RequestItems=request)
-            rows.extend(deserialize(i) for i in answer.get("Responses", {}).get(self.table, []))
-            return answer  # type: ignore[no-any-return]
-
-        for start in range(0, len(norad_ids), 100):
-            keys = [_sat_key(n) for n in norad_ids[start:start + 100]]
-            _retry_batches(get, {self.table: {"Keys": keys}}, "UnprocessedKeys")
-        return rows
-
-    def _snapshot_blob(self, meta: dict[str, Any]) -> bytes | None:
-        """The snapshot META names, by key (GetItems: a Query would cost as much as the table on the local
-        emulator); None without a snapshot, or when it was replaced and deleted while being read."""
-        snapshot_id, chunks = str(meta.get("snapshot", "")), int(meta.get("chunks", 0))
-        if not snapshot_id:
-            return None
-        parts: dict[str, bytes] = {}
-
-        def get(request: dict[str, Any]) -> dict[str, Any]:
-            answer = ddb().batch_get_item(RequestItems=request)
-            for item in answer.get("Responses", {}).get(self.table, []):
-                parts[item["sk"]["S"]] = bytes(item["data"]["B"])
-            return answer  # type: ignore[no-any-return]
-
-        keys = [{"pk": value(f"SNAPSHOT#{snapshot_id}"), "sk": value(f"{n:04d}")} for n in range(chunks)]
-        for start in range(0, len(keys), 40):  # 40 x 350 KB stays under a response's 16 MB
-            _retry_batches(get, {self.table: {"Keys": keys[start:start + 40]}}, "UnprocessedKeys")
-        if len(parts) != chunks:
-            return None
-        return b"".join(parts[k] for k in sorted(parts))
+        self.snapshots.mark_dirty(norad_id)
 
     def publish_snapshot(self) -> None:
-        """Write the satellite listing as gzip JSON chunks under a new id, then point META at it. The
-        ``dirty`` ids are cleared only if no single write happened since the rows were read (else they stay,
-        overlaid on the new snapshot, which is always correct). The snapshot before the previous one is
-        deleted (a reader may still be reading the previous one)."""
         if self._rows is None:
             self.load_current()
         assert self._rows is not None
-        version = self._loaded_version or 0
-        listing = [{k: v for k, v in row.items() if k not in ("pk", "sk")} for _, row in sorted(self._rows.items())]
-        blob = gzip.compress(json.dumps(listing, separators=(",", ":"), default=str).encode(), 6)
-        snapshot_id = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
-        chunks = [blob[i:i + CHUNK_BYTES] for i in range(0, len(blob), CHUNK_BYTES)]
-        puts = [{"PutRequest": {"Item": {"pk": value(f"SNAPSHOT#{snapshot_id}"), "sk": value(f"{n:04d}"),
-                                         "data": {"B": chunk}}}} for n, chunk in enumerate(chunks)]
-        for start in range(0, len(puts), 10):
-            _retry_batches(lambda request: ddb().batch_write_item(RequestItems=request),  # type: ignore[no-any-return]
-                           {self.table: puts[start:start + 10]}, "UnprocessedItems")
-        before = self._meta()
-        sets = "#s = :id, #c = :chunks, #n = :count, #p = :previous, #pc = :previous_chunks"
-        values = {":id": value(snapshot_id), ":chunks": value(len(chunks)), ":count": value(len(listing)),
-                  ":previous": value(before.get("snapshot", "")), ":previous_chunks": value(before.get("chunks", 0)),
-                  ":v": value(version)}
-        names = {"#s": "snapshot", "#c": "chunks", "#n": "count", "#p": "previous", "#pc": "previous_chunks",
-                 "#v": "version"}
-        try:
-            ddb().update_item(TableName=self.table, Key=SNAPSHOT_META, UpdateExpression=f"SET {sets} REMOVE #d",
-                              ConditionExpression="attribute_not_exists(#v) OR #v = :v",
-                              ExpressionAttributeNames={**names, "#d": "dirty"}, ExpressionAttributeValues=values)
-        except ClientError as exc:
-            if not _failed_condition(exc):
-                raise
-            values.pop(":v")
-            names.pop("#v")
-            ddb().update_item(TableName=self.table, Key=SNAPSHOT_META, UpdateExpression=f"SET {sets}",
-                              ExpressionAttributeNames=names, ExpressionAttributeValues=values)
-        if before.get("previous"):
-            self._delete_snapshot(str(before["previous"]), int(before.get("previous_chunks", 0)))
+        self.snapshots.publish(self._rows, self._loaded_version or 0)
         self._cache.clear()
 
-    def _delete_snapshot(self, snapshot_id: str, chunks: int) -> None:
-        deletes = [{"DeleteRequest": {"Key": {"pk": value(f"SNAPSHOT#{snapshot_id}"), "sk": value(f"{n:04d}")}}}
-                   for n in range(chunks)]
-        for start in range(0, len(deletes), 25):
-            _retry_batches(lambda request: ddb().batch_write_item(RequestItems=request),  # type: ignore[no-any-return]
-                           {self.table: deletes[start:start + 25]}, "UnprocessedItems")
-
     def _read_listing(self) -> list[Satellite]:
-        """One list object per (snapshot, dirty rows): callers may index it once and reuse the index."""
-        resp = ddb().get_item(TableName=self.table, Key=SNAPSHOT_META)
-        meta = deserialize(resp["Item"]) if "Item" in resp else {}
-        snapshot_id = str(meta.get("snapshot", ""))
-        if self._snapshot is None or self._snapshot[0] != snapshot_id:
-            blob = self._snapshot_blob(meta)
-            if blob is None:  # no snapshot yet, or replaced while being read: the partition, this once
-                return [Satellite.model_validate(i) for i in self._kind("SATELLITE")]
-            with _collector_paused():  # tens of thousands of new objects: no collection pass in between
-                rows = json.loads(gzip.decompress(blob))
-                self._snapshot = (snapshot_id, {int(r["norad_id"]): _trusted_satellite(r) for r in rows})
-            self._listing = None
-        dirty = tuple(sorted(int(n) for n in meta.get("dirty") or ()))
-        if self._listing is not None and self._listing[0] == (snapshot_id, dirty):
-            return self._listing[1]
-        listing = self._snapshot[1]
-        if dirty:
-            listing = dict(listing)
-            for row in self._get_rows(list(dirty)):
-                listing[int(row["norad_id"])] = Satellite.model_validate(row)
-            listing = dict(sorted(listing.items()))
-        satellites = list(listing.values())
-        self._listing = ((snapshot_id, dirty), satellites)
-        return satellites
+        return self.snapshots.listing(lambda: [Satellite.model_validate(i) for i in self._kind("SATELLITE")])
 
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         items = query_all(
