@@ -4,8 +4,9 @@
   groundlink admin bootstrap [--owner admin]                        (the first admin API token, printed once)
   groundlink smoke [--url URL --token T]                            (end-to-end check of a running platform)
   groundlink token --subject SUB --scopes "SCOPE …" [--ttl 3600] [--service]
-  groundlink import-tle FILE [--source NAME] [--uploaded-by WHO]   (TLE or 3LE text)
-  groundlink import-omm FILE                                       (OMM JSON, CelesTrak/Space-Track)
+  groundlink import-tle (FILE | --url URL) [--source NAME] [--uploaded-by WHO]   (TLE or 3LE text)
+  groundlink import-omm (FILE | --url URL) [--source NAME] [--uploaded-by WHO]   (OMM JSON or CSV)
+  groundlink import-satcat (FILE | --url URL) [--source NAME]                    (CelesTrak SATCAT CSV/JSON)
   groundlink import-stations FILE | import-transmitters FILE | import-spacecraft FILE | import-satellites FILE
   groundlink import-news FILE                                      (news articles, JSON list, by id)
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
@@ -156,12 +157,10 @@ def _parser() -> argparse.ArgumentParser:
     tok.add_argument("--service", action="store_true",
                      help="a service caller: sees every owner's resources, like 'admin'")
 
+    from shared import cli_ingest
+
+    cli_ingest.add_commands(sub, command, LOCAL_NOTE)
     imports = (
-        ("import-tle", "import TLE or 3LE element sets (text); each bad set is listed, the good ones are stored",
-         "groundlink import-tle shared/demo_data/samples/amateur.tle --source sample"),
-        ("import-omm", "import OMM JSON element sets (CelesTrak or Space-Track format)",
-         "curl -o gp.json 'https://celestrak.org/NORAD/elements/gp.php?GROUP=stations&FORMAT=json'\n"
-         "  groundlink import-omm gp.json --source celestrak"),
         ("import-stations", "import ground stations (JSON list, as shared/demo_data/stations.json)",
          "groundlink import-stations shared/demo_data/stations.json"),
         ("import-transmitters",
@@ -180,11 +179,6 @@ def _parser() -> argparse.ArgumentParser:
                     "Prints a JSON report: stored, duplicates (already stored: importing a file again is safe) and "
                     "errors.\n" + LOCAL_NOTE + "\n\nexample:\n  " + example)
         p.add_argument("file", type=Path, metavar="FILE", help="the file to import")
-        if name in ("import-tle", "import-omm"):
-            p.add_argument("--source", default="import", metavar="NAME",
-                           help="where the sets come from, kept in each set's history (default 'import')")
-            p.add_argument("--uploaded-by", default=os.environ.get("USER", "operator"), metavar="WHO",
-                           help="who imported them (default $USER)")
 
     at = command(sub, "api-token", "manage orbapi dsn_live_ API tokens (create, list, revoke)",
                  API_TOKEN_SCOPES + "\n" + LOCAL_NOTE)
@@ -314,6 +308,10 @@ def _main(argv: list[str] | None) -> int:
         return 0
 
     _local_defaults()
+    if args.command in ("import-tle", "import-omm", "import-satcat"):
+        from shared import cli_ingest
+
+        return cli_ingest.run(args)
     if args.command.startswith("import-"):
         from shared.adapters.dynamo.catalog import catalog_repository
         from shared.catalog import importer
@@ -324,9 +322,6 @@ def _main(argv: list[str] | None) -> int:
         except OSError as exc:
             print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
             return 2
-        if args.command == "import-tle":
-            return _print_report(importer.import_tle_text(repo, text, source=args.source,
-                                                          uploaded_by=args.uploaded_by))
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -336,9 +331,6 @@ def _main(argv: list[str] | None) -> int:
             from shared.adapters.dynamo.news import news_repository
 
             return _print_report(importer.import_news(news_repository(), data))
-        if args.command == "import-omm":
-            return _print_report(importer.import_omm_json(repo, data, source=args.source,
-                                                          uploaded_by=args.uploaded_by))
         fn = {
             "import-stations": importer.import_stations,
             "import-transmitters": importer.import_transmitters,

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     webhook_disable_after: int = 8  # consecutive failed attempts that disable a webhook
     webhook_timeout_s: float = 10.0  # one POST's connect + read timeout
 
+    # The scheduled catalogue refresh: whitespace/comma-separated "<kind>:<url>" (kind tle, omm or satcat) and
+    # "spacetrack:gp"; Space-Track's credentials in AWS come from the secret (JSON {"identity", "password"}).
+    refresh_sources: str = "omm:https://celestrak.org/NORAD/elements/gp.php?GROUP=active&FORMAT=json"
+    spacetrack_secret_arn: str | None = None
+    refresh_every_s: float = 0.0  # the local runtime's refresh timer; 0: off (in AWS an EventBridge schedule)
+
     catalog_cache_ttl_s: float = 5.0  # in-memory TTL for catalogue reads (0 disables)
 
     # Element-set freshness (shared/domain/catalog/freshness.py): answers warn past the first age, bookings and

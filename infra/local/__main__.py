@@ -209,7 +209,7 @@ def main() -> int:
         print(f"groundlink: {in_use_message('GROUNDLINK_MOTO_PORT', moto_port, {port, moto_port})}",
               file=sys.stderr, flush=True)
         return 1
-    pump = timers = relay = None
+    pump = timers = relay = refresher = None
     stopping = False
     try:
         aws.run_state_machines()
@@ -240,7 +240,9 @@ def main() -> int:
         state_machine_arns = create_state_machines(client("lambda"), client("iam"), client("stepfunctions"))
         os.environ.update(state_machine_env(state_machine_arns))
         reset_clients()  # settings re-read: the functions that start state machines see their ARNs
-        reports = seed_demo(catalog_repository())
+        from shared.wiring.catalog import after_new_elements
+
+        reports = seed_demo(catalog_repository(), on_advanced=after_new_elements)
         api_token, _ = create_api_token(
             owner="demo", name="demo token",
             scopes=["passes:read", "bookings:create", "bookings:cancel", "mission-profile:create", "webhooks:manage"],
@@ -257,8 +259,14 @@ def main() -> int:
 
         timers = SweepTimers(STATE_MACHINES, FUNCTIONS,
                              on_error=lambda exc: print(f"job sweep: {exc!r}", file=sys.stderr, flush=True)).start()
-        from infra.local.timers import RelayTimer
+        from infra.local.timers import RefreshTimer, RelayTimer
         from shared.resources import EVENT_BUS
+        from shared.resources import function as function_spec
+        from shared.settings import get_settings
+
+        refresher = RefreshTimer(get_settings().refresh_every_s, function_spec("catalog_refresh"),
+                                 on_error=lambda exc: print(f"catalogue refresh failed: {exc}", file=sys.stderr,
+                                                            flush=True)).start()
 
         relay = RelayTimer(EVENT_BUS, FUNCTIONS,
                            on_error=lambda exc: print(f"event relay: {exc!r}", file=sys.stderr, flush=True)).start()
@@ -303,6 +311,8 @@ def main() -> int:
             timers.stop()
         if relay is not None:
             relay.stop()
+        if refresher is not None:
+            refresher.stop()
         aws.stop()
         http_socket.close()
         print("Groundlink stopped.", flush=True)

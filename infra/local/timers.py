@@ -81,3 +81,39 @@ class SweepTimers:
             except Exception as exc:  # the next tick tries again
                 if self.on_error:
                     self.on_error(exc)
+
+
+class RefreshTimer:
+    """The local stand-in for the catalogue refresh's EventBridge schedule: every ``every_s`` seconds
+    (``GROUNDLINK_REFRESH_EVERY_S``; 0, the default, keeps it off) the ``catalog_refresh`` handler runs in a
+    daemon thread, as the schedule would invoke it; a failed run is reported and the next tick tries again."""
+
+    def __init__(self, every_s: float, spec: FunctionSpec, *,
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
+        self.every_s = every_s
+        self.spec = spec
+        self.on_error = on_error
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> RefreshTimer:
+        if self.every_s > 0:
+            self.thread = threading.Thread(target=self._run, name="catalog-refresh", daemon=True)
+            self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        module, attr = self.spec.handler.rsplit(".", 1)
+        handler = getattr(importlib.import_module(module), attr)
+        while not self.stopping.wait(self.every_s):
+            try:
+                context = FakeLambdaContext(self.spec.name, self.spec.memory_mb, self.spec.timeout_s)
+                handler(dict(SCHEDULED_EVENT), context)
+            except Exception as exc:
+                if self.on_error:
+                    self.on_error(exc)

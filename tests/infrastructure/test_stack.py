@@ -239,6 +239,9 @@ def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
     secret_ref = {"Ref": any_synth.logical_id(any_synth.stack.identity.jwt_secret)}
     webhook_key_ref = {"Ref": any_synth.logical_id(any_synth.stack.events.webhook_key)}
     bus_arn = {"Fn::GetAtt": [any_synth.logical_id(any_synth.stack.events.bus), "Arn"]}
+    refresh = any_synth.stack.refresh
+    refresh_dlq = {"Fn::GetAtt": [any_synth.logical_id(refresh.dead_letter_queue), "Arn"]} if refresh else None
+    spacetrack = ":secret:groundlink/spacetrack" if refresh and refresh.secret else None  # the probe's context
     for spec in any_synth.functions:
         function = any_synth.stack.functions.function(spec.name)
         own_logs = {"Fn::GetAtt": [any_synth.logical_id(function.log_group), "Arn"]}
@@ -261,6 +264,12 @@ def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
                     if spec.name == "jwt_key_rotation":  # the rotation schedule's grants, on this key only
                         allowed |= {"secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"}
                     assert set(actions) <= allowed, (spec.name, actions)
+                elif spacetrack is not None and spacetrack in str(resource):
+                    assert spec.name == "catalog_refresh", (spec.name, resource)  # the Space-Track secret, read only
+                    assert set(actions) <= {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+                elif resource == refresh_dlq:  # its failed runs go to its dead-letter queue (on-failure destination)
+                    assert spec.name == "catalog_refresh", (spec.name, resource)
+                    assert set(actions) <= {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}
                 elif _bucket_of_resource(any_synth, resource):
                     assert _bucket_of_resource(any_synth, resource) in spec.buckets, (spec.name, resource)
                     assert all(a.startswith("s3:") for a in actions)
@@ -446,9 +455,10 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
     topic_id = any_synth.logical_id(any_synth.stack.monitoring.topic)
     alarms = _of_type(any_synth, "AWS::CloudWatch::Alarm").values()
     # one on API 5xx, one on AWS errors beyond the SDK's retries, one on errors and one on throttles per
-    # function, one on each dead-letter queue, two per state machine
+    # function, one on each dead-letter queue (the catalogue refresh's included), two per state machine
+    refresh_dlq = 1 if any_synth.stack.refresh else 0
     assert len(alarms) == (2 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
-                           + 2 * len(any_synth.stack.jobs.state_machines))
+                           + refresh_dlq + 2 * len(any_synth.stack.jobs.state_machines))
     [unavailable] = [a for a in alarms if a["Properties"].get("MetricName") == "AwsUnavailable"]
     assert unavailable["Properties"]["Namespace"] == METRICS_NAMESPACE
     assert unavailable["Properties"]["Dimensions"] == [{"Name": "service", "Value": "groundlink"}]

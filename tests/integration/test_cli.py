@@ -2,6 +2,7 @@
 
 import json
 
+import shared.observability  # noqa: F401  (its logger binds stdout when imported: here, not inside a capsys test)
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.auth import decode_jwt
 from shared.cli import main
@@ -27,9 +28,13 @@ def test_import_tle_reports_bad_sets_and_stores_good_ones(aws, tmp_path, capsys,
     monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")  # no local-endpoint default: moto intercepts
     path = tmp_path / "sets.tle"
     path.write_text(BAD + GOOD)
-    assert main(["import-tle", str(path), "--source", "celestrak", "--uploaded-by", "ops"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["stored"] == 1 and report["errors"] == ["line 3: checksum 4 != 3"]
+    assert main(["import-tle", str(path), "--source", "celestrak", "--uploaded-by", "ops"]) == 1  # one rejected
+    out = capsys.readouterr()
+    report = json.loads(out.out)
+    assert report["stored"] == 1 and report["errors"] == ["line 3 (NORAD 43013, BROKEN): checksum 4 != 3"]
+    assert (report["unchanged"], report["rejected"], report["current"]) == (0, 1, 1)
+    assert f"{path}: done: 2 element sets read, 1 stored (1 became current), 0 unchanged, 1 rejected" in out.err
+    assert "rejected line 3 (NORAD 43013, BROKEN): checksum 4 != 3" in out.err
     [history] = catalog_repository().element_set_history(43013)
     assert (history.source, history.uploaded_by) == ("celestrak", "ops")
 

@@ -77,6 +77,9 @@ class Satellite(BaseModel):
     sensor_gsd_pan_m: float | None = None
     sensor_gsd_ms_m: float | None = None
     sensor_swath_km: float | None = None
+    # from the SATCAT record (CelesTrak): PAY, R/B, DEB, UNK; the decay (re-entry) date, YYYY-MM-DD
+    object_type: str | None = None
+    decay_date: str | None = None
     tle: ElementSetRecord | None = None  # the current (latest-epoch) element set
 
     @field_validator("known_mass", "expected_lifetime", mode="before")
