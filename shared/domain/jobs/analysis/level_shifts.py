@@ -1,0 +1,180 @@
+"""Level shifts in a satellite's element-set history: the series, the outlier sets, the change points.
+
+A burn is a lasting *level shift* of the mean elements; noise and single bad sets do not last. Per set:
+
+* semi-major axis *a* (Kepler's third law on the mean motion), detrended by the drag rate measured on the
+  history itself (robust median of Δa/Δt between consecutive sets);
+* inclination *i*;
+* RAAN, drift-corrected: the set's RAAN minus the SGP4 secular drift (each set's own ``nodedot``, integrated
+  set to set) minus the history's residual drift, times sin *i* (a cross-track angle, like Δi).
+
+Outlier sets are rejected first: a set far (``OUTLIER_Z`` noise units) outside the range spanned by the
+levels of its neighbours on either side. Then change points are found one at a time, strongest first: for
+each gap between consecutive sets, the mean level of up to ``WINDOW`` good sets after minus that of up
+to ``WINDOW`` sets before (outliers are out already; a mean, unlike a median, peaks at the true gap), in units of its standard error; windows stop at change points already found, so a
+small trim burn half a day after a large one keeps its own gap when a set lies between them. A gap needs at
+least two sets on each side that reach the history's edge (one when the side is bounded by another burn)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from groundlink_orbit import ElementSet
+
+MU_KM3_S2 = 398600.4418
+WINDOW = 6  # sets either side of a gap used for a level
+WINDOW_SPAN_S = 4 * 86400.0  # ... and no further than this from the gap
+OUTLIER_Z = 7.0
+SERIES = ("a", "i", "raan")
+FLOORS = {"a": 0.002, "i": 1.0e-5, "raan": 1.0e-5}  # km, rad, rad: below TLE quantisation
+_MAD = 1.4826
+
+
+def semi_major_axis_km(mean_motion_rev_per_day: float | Sequence[float] | np.ndarray) -> np.ndarray:
+    n = np.asarray(mean_motion_rev_per_day, dtype=float) * 2 * math.pi / 86400.0
+    return np.asarray((MU_KM3_S2 / n**2) ** (1.0 / 3.0))
+
+
+@dataclass
+class Series:
+    """One satellite's history as detrended series (index = set)."""
+
+    sets: list[ElementSet]
+    t: np.ndarray  # unix s
+    a: np.ndarray  # km (raw)
+    x: dict[str, np.ndarray]  # detrended levels per series
+    sigma: dict[str, float]  # set-to-set noise per series
+    a_rate: float  # drag, km/s
+    raan_rate: float  # residual RAAN drift, rad/s (cross-track units)
+    raan_drift: np.ndarray  # SGP4 secular RAAN drift integrated from the first set, rad
+    good: np.ndarray  # bool: not an outlier
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A change point between good sets ``left[-1]`` and ``right[0]`` (indices into ``Series.sets``)."""
+
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    shift: dict[str, float]
+    z: dict[str, float]
+    spread: float  # worst within-window scatter of the levels, noise units
+    edge: bool  # one side reaches the history's edge with fewer than WINDOW sets
+
+
+def _robust_rate(t: np.ndarray, x: np.ndarray) -> float:
+    dt = np.diff(t)
+    ok = dt > 3600.0
+    return float(np.median(np.diff(x)[ok] / dt[ok])) if ok.any() else 0.0
+
+
+def _noise(x: np.ndarray, floor: float) -> float:
+    d = np.diff(x)
+    if len(d) < 2:
+        return floor
+    return max(float(np.median(np.abs(d - np.median(d))) * _MAD / math.sqrt(2)), floor)
+
+
+def build_series(history: Sequence[ElementSet]) -> Series:
+    """Sorted by epoch, duplicate epochs keep the first set; detrended; outliers flagged."""
+    sets = sorted(history, key=lambda s: s.epoch_unix_s)
+    sets = [s for k, s in enumerate(sets) if k == 0 or s.epoch_unix_s > sets[k - 1].epoch_unix_s]
+    t = np.array([s.epoch_unix_s for s in sets], dtype=float)
+    a = semi_major_axis_km([s.mean_motion_rev_per_day for s in sets])
+    inc = np.radians([s.inclination_deg for s in sets])
+    nodedot = np.array([s.satrec().nodedot for s in sets], dtype=float) / 60.0  # rad/s
+    drift = np.concatenate(([0.0], np.cumsum(0.5 * (nodedot[1:] + nodedot[:-1]) * np.diff(t)))) if len(t) else t
+    raan = np.radians([s.raan_deg for s in sets])
+    raan_res = np.unwrap(raan - (raan[0] if len(raan) else 0.0) - drift) if len(t) else t
+    cross = raan_res * np.sin(inc)
+    good = np.ones(len(sets), dtype=bool)
+    series = Series(sets, t, a, {}, {}, 0.0, 0.0, drift, good)
+    for _ in range(2):  # detrend on the good sets, flag outliers, detrend again
+        idx = np.flatnonzero(series.good)
+        a_rate = _robust_rate(t[idx], a[idx]) if len(idx) > 2 else 0.0
+        x_rate = _robust_rate(t[idx], cross[idx]) if len(idx) > 2 else 0.0
+        t0 = t[0] if len(t) else 0.0
+        series.x = {"a": a - a_rate * (t - t0), "i": inc, "raan": cross - x_rate * (t - t0)}
+        series.a_rate, series.raan_rate = a_rate, x_rate
+        series.sigma = {k: _noise(v[idx], FLOORS[k]) if len(idx) > 2 else FLOORS[k] for k, v in series.x.items()}
+        series.good = _not_outliers(series)
+    return series
+
+
+def _not_outliers(s: Series) -> np.ndarray:
+    n = len(s.sets)
+    good = np.ones(n, dtype=bool)
+    for k in range(n):
+        for key in SERIES:
+            x, sig = s.x[key], s.sigma[key]
+            left = x[max(0, k - 3) : k]
+            right = x[k + 1 : k + 4]
+            levels = [float(np.median(v)) for v in (left, right) if len(v)]
+            if not levels:
+                continue
+            lo, hi = min(levels), max(levels)
+            dev = max(lo - x[k], x[k] - hi, 0.0)
+            if dev > OUTLIER_Z * sig * (1.0 if len(levels) == 2 else 1.5):
+                good[k] = False
+                break
+    return good
+
+
+def _window(idx: np.ndarray, t: np.ndarray, pos: int, lo: int, hi: int, side: int) -> list[int]:
+    """Up to WINDOW good-set positions (into ``idx``) on one side of the gap after ``pos``, within [lo, hi]."""
+    out: list[int] = []
+    j = pos if side < 0 else pos + 1
+    t_gap = t[idx[pos]] if side < 0 else t[idx[pos + 1]]
+    while lo <= j <= hi and len(out) < WINDOW and abs(t[idx[j]] - t_gap) <= WINDOW_SPAN_S:
+        out.append(j)
+        j += side
+    return out if side > 0 else out[::-1]
+
+
+def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
+    """The history's change points on the given series, strongest first, each at least ``z_min``."""
+    idx = np.flatnonzero(s.good)
+    m = len(idx)
+    cuts: list[int] = []  # positions p: change between idx[p] and idx[p + 1]
+    found: list[Gap] = []
+    while True:
+        best: tuple[float, Gap, int] | None = None
+        for p in range(m - 1):
+            if p in cuts:
+                continue
+            lo = max([c + 1 for c in cuts if c < p], default=0)
+            hi = min([c for c in cuts if c > p], default=m - 1)
+            left = _window(idx, s.t, p, lo, p, -1)
+            right = _window(idx, s.t, p, p + 1, hi, 1)
+            need_l = 1 if lo > 0 else 2
+            need_r = 1 if hi < m - 1 else 2
+            if len(left) < need_l or len(right) < need_r:
+                continue
+            gap = _gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
+                       or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW))
+            score = max(abs(gap.z[k]) for k in keys)
+            if score >= z_min and (best is None or score > best[0]):
+                best = (score, gap, p)
+        if best is None:
+            return found
+        cuts.append(best[2])
+        found.append(best[1])
+
+
+def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool) -> Gap:
+    li, ri = idx[left], idx[right]
+    shift: dict[str, float] = {}
+    z: dict[str, float] = {}
+    spread = 0.0
+    for key in SERIES:
+        x, sig = s.x[key], s.sigma[key]
+        ml, mr = float(np.mean(x[li])), float(np.mean(x[ri]))
+        shift[key] = mr - ml
+        z[key] = (mr - ml) / (sig * math.sqrt(1.0 / len(li) + 1.0 / len(ri)))
+        for side, med in ((x[li], ml), (x[ri], mr)):
+            if len(side) > 1:
+                spread = max(spread, float(np.median(np.abs(side - med))) * _MAD / sig)
+    return Gap(tuple(int(v) for v in li), tuple(int(v) for v in ri), shift, z, spread, edge)
