@@ -23,13 +23,13 @@ def matches(sc: Scenario, found: Sequence[Maneuver | Candidate]) -> list[tuple[M
     taken: set[int] = set()
     out: list[tuple[Maneuver | Candidate, Burn | None]] = []
     for m in sorted(found, key=lambda m: -m.probability):
-        best, best_d = None, np.inf
+        best, best_d = None, (2, np.inf)
         for k, b in enumerate(sc.burns):
             if k in taken:
                 continue
             inside = m.before.epoch_unix_s - MATCH_S <= b.t_unix <= m.after.epoch_unix_s + MATCH_S
-            d = abs(b.t_unix - m.time_unix)
-            if (inside or d <= MATCH_NEAR_S) and d < best_d:
+            d = (0 if inside else 1, abs(b.t_unix - m.time_unix))  # a burn inside the gap first
+            if (inside or d[1] <= MATCH_NEAR_S) and d < best_d:
                 best, best_d = k, d
         if best is not None:
             taken.add(best)

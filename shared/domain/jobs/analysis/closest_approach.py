@@ -2,12 +2,12 @@
 
 An impulsive burn leaves the position unchanged and the velocity changed by Δv, so the trajectory of a set
 before the burn and that of a set after it meet at the burn. Same-time distance |r₁(t) − r₀(t)| is smallest
-there (before and after it the along-track drift of the changed period grows); that time is the maneuver time.
-A plane change alone has no along-track drift: its trajectories meet at the two relative nodes of every
-revolution, so its time is taken at the relative node nearest the middle of the gap. At that point the
-velocity difference is taken against the *nearest point* of the other trajectory (not the same instant), so
-an along-track offset between the two fits does not masquerade as Δv; the distance between those points is
-the miss distance (``position_error_m``).
+there (before and after it the along-track drift of the changed period grows): that picks the revolution. Within
+it, the maneuver time is where the after-trajectory passes closest to the before-trajectory, each point
+compared with the *nearest point* of the other trajectory (not the same instant), so an along-track offset
+between the two fits does not masquerade as Δv; that distance is the miss distance (``position_error_m``) and
+the velocity difference there the Δv vector. A plane change alone has no along-track drift: its trajectories
+meet at the two relative nodes of every revolution, so the revolution nearest the middle of the gap is taken.
 
 The sets used are the nearest good sets on either side, with their semi-major axis, inclination and RAAN set
 to the robust levels of their side (``level_set``), so one noisy fit does not make the Δv vector.
@@ -51,30 +51,45 @@ def _states(sats: list[Satrec], times: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.asarray(r), np.asarray(v)
 
 
+def _nearest_on_before(before: Satrec, after: Satrec, times: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For each time: the after-state, and the before-trajectory's nearest point to it (time shift found by
+    Newton steps along the before-trajectory's velocity)."""
+    r1, v1 = _states([after], times)
+    r1, v1 = r1[0], v1[0]
+    shift = np.zeros(len(times))
+    for _ in range(3):
+        r0, v0 = _states([before], times + shift)
+        r0, v0 = r0[0], v0[0]
+        shift += np.einsum("ij,ij->i", r1 - r0, v0) / np.einsum("ij,ij->i", v0, v0)
+    r0, v0 = _states([before], times + shift)
+    return r1, v1, r0[0], v0[0]
+
+
 def closest_approach(before: Satrec, after: Satrec, t_lo: float, t_hi: float, plane_change: bool) -> Approach:
-    """The burn between ``before`` and ``after`` searched in [t_lo, t_hi] (unix s)."""
+    """The burn between ``before`` and ``after`` searched in [t_lo, t_hi] (unix s): the revolution where the
+    same-time distance is smallest (an in-plane burn's along-track drift is zero there), then, within half a
+    revolution of it, the point where the trajectories pass closest (miss distance) — for a plane change,
+    whose trajectories meet twice every revolution, the revolution nearest the middle of the gap."""
+    period = 2 * math.pi / (before.no_kozai / 60.0)
     if plane_change:
-        period = 2 * math.pi / (before.no_kozai / 60.0)
-        mid = 0.5 * (t_lo + t_hi)
-        t_lo, t_hi = max(t_lo, mid - 0.5 * period), min(t_hi, mid + 0.5 * period)
-    times = np.arange(t_lo, t_hi + STEP_S, STEP_S)
-    r, _ = _states([before, after], times)
-    d = np.linalg.norm(r[1] - r[0], axis=1)
-    d[~np.isfinite(d)] = np.inf
-    k = int(np.argmin(d))
+        t_mid = 0.5 * (t_lo + t_hi)
+    else:
+        times = np.arange(t_lo, t_hi + STEP_S, STEP_S)
+        r, _ = _states([before, after], times)
+        d = np.linalg.norm(r[1] - r[0], axis=1)
+        d[~np.isfinite(d)] = np.inf
+        t_mid = float(times[int(np.argmin(d))])
+    times = np.arange(t_mid - 0.5 * period, t_mid + 0.5 * period, STEP_S)
+    r1, _, r0, _ = _nearest_on_before(before, after, times)
+    g = np.linalg.norm(r1 - r0, axis=1)
+    g[~np.isfinite(g)] = np.inf
+    k = int(np.argmin(g))
     fine = np.arange(times[k] - STEP_S, times[k] + STEP_S, 0.5)
-    r, _ = _states([before, after], fine)
-    tc = float(fine[int(np.nanargmin(np.linalg.norm(r[1] - r[0], axis=1)))])
-    # the nearest point of the before-trajectory to the after-trajectory's position at tc
-    r1, v1 = _states([after], np.array([tc]))
-    r1v, v1v = r1[0, 0], v1[0, 0]
-    shift = 0.0
-    for _ in range(4):
-        r0, v0 = _states([before], np.array([tc + shift]))
-        shift += float(np.dot(r1v - r0[0, 0], v0[0, 0]) / np.dot(v0[0, 0], v0[0, 0]))
-    r0, v0 = _states([before], np.array([tc + shift]))
-    r0v, v0v = r0[0, 0], v0[0, 0]
-    dv = v1v - v0v
+    r1, v1, r0, v0 = _nearest_on_before(before, after, fine)
+    j = int(np.nanargmin(np.linalg.norm(r1 - r0, axis=1)))
+    tc = float(fine[j])
+    r1v, r0v, v0v = r1[j], r0[j], v0[j]
+    dv = v1[j] - v0v
     radial = r0v / np.linalg.norm(r0v)
     normal = np.cross(r0v, v0v)
     normal /= np.linalg.norm(normal)

@@ -135,11 +135,11 @@ def _window(idx: np.ndarray, t: np.ndarray, pos: int, lo: int, hi: int, side: in
 
 
 def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
-    """The history's change points on the given series, strongest first, each at least ``z_min``."""
+    """The history's change points on the given series (found strongest first, each at least ``z_min``;
+    returned in time order with their final levels)."""
     idx = np.flatnonzero(s.good)
     m = len(idx)
     cuts: list[int] = []  # positions p: change between idx[p] and idx[p + 1]
-    found: list[Gap] = []
     while True:
         best: tuple[float, Gap, int] | None = None
         for p in range(m - 1):
@@ -159,9 +159,23 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
             if score >= z_min and (best is None or score > best[0]):
                 best = (score, gap, p)
         if best is None:
-            return found
+            return _final(s, idx, sorted(cuts))
         cuts.append(best[2])
-        found.append(best[1])
+
+
+def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
+    """Each change point's levels again, over windows bounded by all the others (a burn found early had
+    windows that may have reached over a neighbour found later)."""
+    m = len(idx)
+    out: list[Gap] = []
+    for k, p in enumerate(cuts):
+        lo = cuts[k - 1] + 1 if k > 0 else 0
+        hi = cuts[k + 1] if k + 1 < len(cuts) else m - 1
+        left = _window(idx, s.t, p, lo, p, -1)
+        right = _window(idx, s.t, p, p + 1, hi, 1)
+        out.append(_gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
+                        or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW)))
+    return out
 
 
 def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool) -> Gap:

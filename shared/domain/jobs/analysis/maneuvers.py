@@ -105,9 +105,12 @@ def _candidate(s: Series, gap: Gap) -> Candidate:
     cross_i, cross_o = v * gap.shift["i"], v * gap.shift["raan"]
     cross = math.hypot(cross_i, cross_o)
     z_plane = math.hypot(gap.z["i"], gap.z["raan"])
-    kind = "sma" if abs(along) >= cross else "inc"
-    parts = [along if abs(gap.z["a"]) >= Z_COMPONENT or kind == "sma" else 0.0,
-             cross if z_plane >= Z_COMPONENT or kind == "inc" else 0.0]
+    sig_along, sig_cross = abs(gap.z["a"]) >= Z_COMPONENT, z_plane >= Z_COMPONENT
+    if sig_along != sig_cross:  # only one component is above the noise: that is the burn's type
+        kind = "sma" if sig_along else "inc"
+    else:
+        kind = "sma" if abs(along) >= cross else "inc"
+    parts = [along if sig_along or kind == "sma" else 0.0, cross if sig_cross or kind == "inc" else 0.0]
     dv = math.hypot(*parts)
 
     def leveled(at: int, sides: Sequence[int]) -> Any:
