@@ -1,8 +1,8 @@
 """Synthetic element-set histories with known burns, for training and benchmarking maneuver detection.
 
 Each satellite's mean elements evolve with SGP4's own secular rates (J2/J4 RAAN, perigee and mean-anomaly
-drift read from an initialised ``Satrec``) and a drag decay of the semi-major axis (quadratic along-track lag
-included). Impulsive burns change the mean elements through Gauss's variational equations (near-circular
+drift read from an initialised ``Satrec``) and a drag decay of the semi-major axis that follows a 27-day solar cycle
+(quadratic along-track lag included). Impulsive burns change the mean elements through Gauss's variational equations (near-circular
 form). Element sets are drawn 1–3 a day with TLE-like noise (semi-major axis, inclination, RAAN, eccentricity
 vector, along-track phase) and 3 % outlier sets. The history spans the 30-day window plus margins either side
 (what a store holds around a requested window)."""
@@ -93,7 +93,8 @@ def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, mar
     alt = rng.uniform(350.0, 1400.0)
     st = _State(a=RE + alt, e=10 ** rng.uniform(-4, -2.5), i=math.radians(rng.uniform(15.0, 99.0)),
                 raan=rng.uniform(0, 2 * math.pi), argp=rng.uniform(0, 2 * math.pi), m=rng.uniform(0, 2 * math.pi))
-    decay = -rng.uniform(0.3, 2.5) * 0.12 * math.exp(-(alt - 400.0) / 90.0)  # km/day
+    decay0 = -rng.uniform(0.3, 2.5) * 0.12 * math.exp(-(alt - 400.0) / 90.0)  # km/day
+    solar = (rng.uniform(0.1, 0.5), rng.uniform(0, 2 * math.pi))  # drag follows the Sun's 27-day rotation
     sig_a = rng.uniform(0.005, 0.03)  # km
     sig_i = math.radians(rng.uniform(0.0004, 0.0015))
     sig_raan = math.radians(rng.uniform(0.0005, 0.002))
@@ -128,6 +129,7 @@ def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, mar
     for te, what in events:
         dt = te - now
         if dt > 0:
+            decay = decay0 * (1 + solar[0] * math.sin(2 * math.pi * (now - t0) / (27 * DAY) + solar[1]))
             sat = _satrec(st, now, norad_id)
             n0 = math.sqrt(MU / st.a**3)
             a1 = st.a + decay * dt / DAY
@@ -153,7 +155,7 @@ def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, mar
             noisy.e = max(math.hypot(ex, ey), 1e-7)
             noisy.argp = math.atan2(ey, ex)
             noisy.m = lam - noisy.argp
-            ndot = -1.5 * math.sqrt(MU / st.a**3) * 86400 / (2 * math.pi) * decay / st.a / 2  # rev/day²/2
+            ndot = -1.5 * math.sqrt(MU / st.a**3) * 86400 / (2 * math.pi) * decay0 / st.a / 2  # rev/day²/2
             sets.append(_tle(noisy, te, norad_id, ndot))
     return Scenario(norad_id, sets, burns, (w0, w1), outliers)
 

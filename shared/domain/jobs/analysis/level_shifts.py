@@ -8,10 +8,13 @@ A burn is a lasting *level shift* of the mean elements; noise and single bad set
 * RAAN, drift-corrected: the set's RAAN minus the SGP4 secular drift (each set's own ``nodedot``, integrated
   set to set) minus the history's residual drift, times sin *i* (a cross-track angle, like Δi).
 
-Outlier sets are rejected first: a set far (``OUTLIER_Z`` noise units) outside the range spanned by the
-levels of its neighbours on either side. Then change points are found one at a time, strongest first: for
-each gap between consecutive sets, the mean level of up to ``WINDOW`` good sets after minus that of up
-to ``WINDOW`` sets before (outliers are out already; a mean, unlike a median, peaks at the true gap), in units of its standard error; windows stop at change points already found, so a
+Outlier sets are rejected first: a set far (``OUTLIER_Z`` noise units) from the levels of its neighbours
+on either side when those agree; a lone set between two change points is judged after segmentation. Then change points are found one at a time, strongest first: for
+each gap between consecutive sets, the level of up to ``WINDOW`` good sets after minus that of up to
+``WINDOW`` sets before (means, which unlike medians peak at the true gap; for *a* and RAAN two levels with
+one local slope, so drag as it is around the gap is modelled), in units of its standard error (from the
+set-to-set noise, or from how much levels differ across all the history's gaps when that is larger: real
+histories wander); windows stop at change points already found, so a
 small trim burn half a day after a large one keeps its own gap when a set lies between them. A gap needs at
 least two sets on each side that reach the history's edge (one when the side is bounded by another burn)."""
 
@@ -47,6 +50,8 @@ class Series:
     a: np.ndarray  # km (raw)
     x: dict[str, np.ndarray]  # detrended levels per series
     sigma: dict[str, float]  # set-to-set noise per series
+    background: dict[str, float]  # spread of full-window level differences over all gaps (wander, drag changes)
+    background_n: float  # ... and their standard error per unit noise
     a_rate: float  # drag, km/s
     raan_rate: float  # residual RAAN drift, rad/s (cross-track units)
     raan_drift: np.ndarray  # SGP4 secular RAAN drift integrated from the first set, rad
@@ -91,7 +96,7 @@ def build_series(history: Sequence[ElementSet]) -> Series:
     raan_res = np.unwrap(raan - (raan[0] if len(raan) else 0.0) - drift) if len(t) else t
     cross = raan_res * np.sin(inc)
     good = np.ones(len(sets), dtype=bool)
-    series = Series(sets, t, a, {}, {}, 0.0, 0.0, drift, good)
+    series = Series(sets, t, a, {}, {}, {}, 1.0, 0.0, 0.0, drift, good)
     for _ in range(2):  # detrend on the good sets, flag outliers, detrend again
         idx = np.flatnonzero(series.good)
         a_rate = _robust_rate(t[idx], a[idx]) if len(idx) > 2 else 0.0
@@ -101,10 +106,38 @@ def build_series(history: Sequence[ElementSet]) -> Series:
         series.a_rate, series.raan_rate = a_rate, x_rate
         series.sigma = {k: _noise(v[idx], FLOORS[k]) if len(idx) > 2 else FLOORS[k] for k, v in series.x.items()}
         series.good = _not_outliers(series)
+    series.background = _background(series)
     return series
 
 
+def _background(s: Series) -> dict[str, float]:
+    """Robust spread (MAD) of the level differences between full windows across every gap: what level
+    differences look like where nothing happened (burns are few, so they do not move the median). Real
+    histories wander more than their set-to-set noise says (drag that changes with solar activity, fits
+    that drift), and this is what keeps a slow wander from reading as many small burns."""
+    idx = np.flatnonzero(s.good)
+    out = {key: 0.0 for key in SERIES}
+    shifts: dict[str, list[float]] = {key: [] for key in SERIES}
+    factors: list[float] = []
+    for p in range(1, len(idx) - 2):
+        left = idx[max(0, p - WINDOW + 1) : p + 1]
+        right = idx[p + 1 : p + 1 + WINDOW]
+        if len(left) < WINDOW or len(right) < WINDOW:
+            continue
+        for key in SERIES:
+            shifts[key].append(_shift(s.t, s.x[key], left, right, key in SLOPED)[0])
+            factors.append(_shift(s.t, s.x[key], left, right, key in SLOPED)[1])
+    for key, values in shifts.items():
+        if len(values) >= 5:
+            v = np.asarray(values)
+            out[key] = float(np.median(np.abs(v - np.median(v))) * _MAD)
+    s.background_n = float(np.median(factors)) if factors else 1.0
+    return out
+
+
 def _not_outliers(s: Series) -> np.ndarray:
+    """Isolated spikes: a set far from the levels either side of it while those two levels agree (where they
+    do not, a burn is near and the segmentation decides, see ``_lone_sets``)."""
     n = len(s.sets)
     good = np.ones(n, dtype=bool)
     for k in range(n):
@@ -113,10 +146,9 @@ def _not_outliers(s: Series) -> np.ndarray:
             left = x[max(0, k - 3) : k]
             right = x[k + 1 : k + 4]
             levels = [float(np.median(v)) for v in (left, right) if len(v)]
-            if not levels:
+            if not levels or max(levels) - min(levels) > OUTLIER_Z * sig:
                 continue
-            lo, hi = min(levels), max(levels)
-            dev = max(lo - x[k], x[k] - hi, 0.0)
+            dev = max(min(levels) - x[k], x[k] - max(levels), 0.0)
             if dev > OUTLIER_Z * sig * (1.0 if len(levels) == 2 else 1.5):
                 good[k] = False
                 break
@@ -135,8 +167,37 @@ def _window(idx: np.ndarray, t: np.ndarray, pos: int, lo: int, hi: int, side: in
 
 
 def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
-    """The history's change points on the given series (found strongest first, each at least ``z_min``;
-    returned in time order with their final levels)."""
+    """The history's change points on the given series, in time order with their final levels. A single set
+    between two change points that does not lie between the levels around them cannot be told from a bad set
+    by the data: it is marked an outlier and the history segmented again (a set between two steps of the same
+    sense, as in a burn sequence, keeps both)."""
+    gaps = _segment(s, keys, z_min)
+    for _ in range(5):
+        lone = _lone_sets(s, gaps)
+        if not lone:
+            break
+        s.good[lone] = False
+        gaps = _segment(s, keys, z_min)
+    return gaps
+
+
+def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
+    out: list[int] = []
+    for g1, g2 in zip(gaps[:-1], gaps[1:], strict=True):
+        if len(g1.right) != 1 or g1.right != g2.left:
+            continue
+        k = g1.right[0]
+        for key in SERIES:
+            x, tol = s.x[key], OUTLIER_Z * s.sigma[key]
+            outer = (float(np.mean(x[list(g1.left)])), float(np.mean(x[list(g2.right)])))
+            if not min(outer) - tol <= x[k] <= max(outer) + tol:
+                out.append(k)
+                break
+    return out
+
+
+def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
+    """Change points found strongest first, each at least ``z_min``."""
     idx = np.flatnonzero(s.good)
     m = len(idx)
     cuts: list[int] = []  # positions p: change between idx[p] and idx[p + 1]
@@ -178,6 +239,26 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
     return out
 
 
+SLOPED = ("a", "raan")  # series whose drift is fitted locally, one slope across the gap
+
+
+def _shift(t: np.ndarray, x: np.ndarray, li: np.ndarray, ri: np.ndarray, sloped: bool) -> tuple[float, float]:
+    """Level after minus level before at the gap, and its standard error per unit noise. For a sloped
+    series the two levels share one local slope (drag as it is around the gap, not the history's average)."""
+    nl, nr = len(li), len(ri)
+    if not sloped or nl + nr < 4:
+        return float(np.mean(x[ri]) - np.mean(x[li])), math.sqrt(1.0 / nl + 1.0 / nr)
+    t_gap = 0.5 * (t[li[-1]] + t[ri[0]])
+    rows = np.concatenate([li, ri])
+    design = np.zeros((nl + nr, 3))
+    design[:nl, 0] = 1.0
+    design[nl:, 1] = 1.0
+    design[:, 2] = (t[rows] - t_gap) / 86400.0
+    coef, *_ = np.linalg.lstsq(design, x[rows], rcond=None)
+    cov = np.linalg.pinv(design.T @ design)
+    return float(coef[1] - coef[0]), math.sqrt(max(float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]), 1e-12))
+
+
 def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool) -> Gap:
     li, ri = idx[left], idx[right]
     shift: dict[str, float] = {}
@@ -186,8 +267,9 @@ def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bo
     for key in SERIES:
         x, sig = s.x[key], s.sigma[key]
         ml, mr = float(np.mean(x[li])), float(np.mean(x[ri]))
-        shift[key] = mr - ml
-        z[key] = (mr - ml) / (sig * math.sqrt(1.0 / len(li) + 1.0 / len(ri)))
+        shift[key], spread_n = _shift(s.t, x, li, ri, key in SLOPED)
+        se = max(sig * spread_n, s.background[key] * spread_n / s.background_n)
+        z[key] = shift[key] / se
         for side, med in ((x[li], ml), (x[ri], mr)):
             if len(side) > 1:
                 spread = max(spread, float(np.median(np.abs(side - med))) * _MAD / sig)
