@@ -72,7 +72,7 @@ def main() -> None:
     for sc in scenarios(args.seed, args.count):
         sc.burns, merged = separable(sc)
         merged_total += merged
-        found, _ = detect(sc.sets, method=args.method)
+        found, _ = detect(sc.sets, method=args.method, within=sc.window)
         found = [m for m in found if in_window(sc, m.time_unix)]
         pairs = matches(sc, found)
         hit = {id(b) for _, b in pairs if b is not None}

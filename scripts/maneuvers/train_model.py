@@ -25,7 +25,7 @@ def dataset(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     xs: list[list[float]] = []
     ys: list[float] = []
     for sc in scenarios(seed, count):
-        found = [c for c in candidates(sc.sets) if in_window(sc, c.time_unix)]
+        found = [c for c in candidates(sc.sets, within=sc.window) if in_window(sc, c.time_unix)]
         for c, burn in matches(sc, found):
             xs.append(c.features)  # type: ignore[union-attr]
             ys.append(1.0 if burn is not None else 0.0)

@@ -65,14 +65,17 @@ def _nearest_on_before(before: Satrec, after: Satrec, times: np.ndarray) -> tupl
     return r1, v1, r0[0], v0[0]
 
 
-def closest_approach(before: Satrec, after: Satrec, t_lo: float, t_hi: float, plane_change: bool) -> Approach:
+def closest_approach(before: Satrec, after: Satrec, t_lo: float, t_hi: float, plane_change: bool,
+                     within: tuple[float, float] | None = None) -> Approach:
     """The burn between ``before`` and ``after`` searched in [t_lo, t_hi] (unix s): the revolution where the
     same-time distance is smallest (an in-plane burn's along-track drift is zero there), then, within half a
     revolution of it, the point where the trajectories pass closest (miss distance) — for a plane change,
-    whose trajectories meet twice every revolution, the revolution nearest the middle of the gap."""
+    whose trajectories meet twice every revolution, the revolution nearest the middle of the gap (of the part
+    of the gap inside ``within``, the analysed window, when given: the burn is as likely anywhere in the gap)."""
     period = 2 * math.pi / (before.no_kozai / 60.0)
     if plane_change:
-        t_mid = 0.5 * (t_lo + t_hi)
+        lo, hi = (max(t_lo, within[0]), min(t_hi, within[1])) if within else (t_lo, t_hi)
+        t_mid = 0.5 * (lo + hi) if lo < hi else 0.5 * (t_lo + t_hi)
     else:
         times = np.arange(t_lo, t_hi + STEP_S, STEP_S)
         r, _ = _states([before, after], times)

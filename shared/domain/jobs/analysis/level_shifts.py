@@ -31,6 +31,7 @@ MU_KM3_S2 = 398600.4418
 WINDOW = 6  # sets either side of a gap used for a level
 WINDOW_SPAN_S = 4 * 86400.0  # ... and no further than this from the gap
 OUTLIER_Z = 7.0
+Z_OBVIOUS = 25.0  # burns that bound the windows measuring the background wander
 SERIES = ("a", "i", "raan")
 FLOORS = {"a": 0.002, "i": 1.0e-5, "raan": 1.0e-5}  # km, rad, rad: below TLE quantisation
 _MAD = 1.4826
@@ -50,8 +51,7 @@ class Series:
     a: np.ndarray  # km (raw)
     x: dict[str, np.ndarray]  # detrended levels per series
     sigma: dict[str, float]  # set-to-set noise per series
-    background: dict[str, float]  # spread of full-window level differences over all gaps (wander, drag changes)
-    background_n: float  # ... and their standard error per unit noise
+    background: dict[str, float]  # per-set noise that level differences across gaps show (wander, drag changes)
     a_rate: float  # drag, km/s
     raan_rate: float  # residual RAAN drift, rad/s (cross-track units)
     raan_drift: np.ndarray  # SGP4 secular RAAN drift integrated from the first set, rad
@@ -96,7 +96,7 @@ def build_series(history: Sequence[ElementSet]) -> Series:
     raan_res = np.unwrap(raan - (raan[0] if len(raan) else 0.0) - drift) if len(t) else t
     cross = raan_res * np.sin(inc)
     good = np.ones(len(sets), dtype=bool)
-    series = Series(sets, t, a, {}, {}, {}, 1.0, 0.0, 0.0, drift, good)
+    series = Series(sets, t, a, {}, {}, {}, 0.0, 0.0, drift, good)
     for _ in range(2):  # detrend on the good sets, flag outliers, detrend again
         idx = np.flatnonzero(series.good)
         a_rate = _robust_rate(t[idx], a[idx]) if len(idx) > 2 else 0.0
@@ -106,32 +106,34 @@ def build_series(history: Sequence[ElementSet]) -> Series:
         series.a_rate, series.raan_rate = a_rate, x_rate
         series.sigma = {k: _noise(v[idx], FLOORS[k]) if len(idx) > 2 else FLOORS[k] for k, v in series.x.items()}
         series.good = _not_outliers(series)
-    series.background = _background(series)
+    series.background = {key: 0.0 for key in SERIES}
     return series
 
 
-def _background(s: Series) -> dict[str, float]:
-    """Robust spread (MAD) of the level differences between full windows across every gap: what level
-    differences look like where nothing happened (burns are few, so they do not move the median). Real
-    histories wander more than their set-to-set noise says (drag that changes with solar activity, fits
-    that drift), and this is what keeps a slow wander from reading as many small burns."""
+def _background(s: Series, cuts: Sequence[int] = ()) -> dict[str, float]:
+    """A noise level (per set) from how much levels differ across the history's gaps: robust spread (MAD) of
+    the level differences in standard-error units, windows bounded by the ``cuts`` (positions among the good
+    sets) of the obvious burns. Real histories wander more than their set-to-set noise says (drag that changes
+    with solar activity, fits that drift); this keeps a slow wander from reading as many small burns."""
     idx = np.flatnonzero(s.good)
-    out = {key: 0.0 for key in SERIES}
-    shifts: dict[str, list[float]] = {key: [] for key in SERIES}
-    factors: list[float] = []
-    for p in range(1, len(idx) - 2):
-        left = idx[max(0, p - WINDOW + 1) : p + 1]
-        right = idx[p + 1 : p + 1 + WINDOW]
-        if len(left) < WINDOW or len(right) < WINDOW:
+    m = len(idx)
+    normed: dict[str, list[float]] = {key: [] for key in SERIES}
+    for p in range(m - 1):
+        if p in cuts:
+            continue
+        lo = max([c + 1 for c in cuts if c < p], default=0)
+        hi = min([c for c in cuts if c > p], default=m - 1)
+        left, right = _window(idx, s.t, p, lo, p, -1), _window(idx, s.t, p, p + 1, hi, 1)
+        if len(left) < 3 or len(right) < 3:
             continue
         for key in SERIES:
-            shifts[key].append(_shift(s.t, s.x[key], left, right, key in SLOPED)[0])
-            factors.append(_shift(s.t, s.x[key], left, right, key in SLOPED)[1])
-    for key, values in shifts.items():
+            shift, factor = _shift(s.t, s.x[key], idx[left], idx[right], key in SLOPED)
+            normed[key].append(shift / factor)
+    out = {key: 0.0 for key in SERIES}
+    for key, values in normed.items():
         if len(values) >= 5:
             v = np.asarray(values)
             out[key] = float(np.median(np.abs(v - np.median(v))) * _MAD)
-    s.background_n = float(np.median(factors)) if factors else 1.0
     return out
 
 
@@ -171,6 +173,10 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     between two change points that does not lie between the levels around them cannot be told from a bad set
     by the data: it is marked an outlier and the history segmented again (a set between two steps of the same
     sense, as in a burn sequence, keeps both)."""
+    s.background = {key: 0.0 for key in SERIES}
+    obvious = _segment(s, SERIES, Z_OBVIOUS)
+    idx = list(np.flatnonzero(s.good))
+    s.background = _background(s, [idx.index(g.left[-1]) for g in obvious])
     gaps = _segment(s, keys, z_min)
     for _ in range(5):
         lone = _lone_sets(s, gaps)
@@ -268,7 +274,7 @@ def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bo
         x, sig = s.x[key], s.sigma[key]
         ml, mr = float(np.mean(x[li])), float(np.mean(x[ri]))
         shift[key], spread_n = _shift(s.t, x, li, ri, key in SLOPED)
-        se = max(sig * spread_n, s.background[key] * spread_n / s.background_n)
+        se = spread_n * max(sig, s.background[key])
         z[key] = shift[key] / se
         for side, med in ((x[li], ml), (x[ri], mr)):
             if len(side) > 1:

@@ -97,7 +97,7 @@ def _level(s: Series, key: str, sides: Sequence[int], at: int) -> float:
     return med
 
 
-def _candidate(s: Series, gap: Gap) -> Candidate:
+def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None) -> Candidate:
     b, f = gap.left[-1], gap.right[0]
     a_mid = 0.5 * (s.a[b] + s.a[f])
     v = math.sqrt(MU_KM3_S2 / a_mid) * 1000.0
@@ -120,7 +120,8 @@ def _candidate(s: Series, gap: Gap) -> Candidate:
         return level_set(s.sets[at].satrec(), _level(s, "a", sides, at), inc, raan)
 
     t_lo, t_hi = float(s.t[b]) - 0.1 * 86400, float(s.t[f]) + 0.1 * 86400
-    ca = closest_approach(leveled(b, gap.left), leveled(f, gap.right), t_lo, t_hi, plane_change=kind == "inc")
+    ca = closest_approach(leveled(b, gap.left), leveled(f, gap.right), t_lo, t_hi, plane_change=kind == "inc",
+                          within=within)
     sgp4_dv = float(np.linalg.norm(ca.dv_teme_kmps)) * 1000.0
     near = int(np.count_nonzero(~s.good[max(0, b - 3) : f + 4]))
     feats = maneuver_model.features(gap.z["a"], z_plane, dv, len(gap.left), len(gap.right), gap.spread, gap.edge,
@@ -131,12 +132,13 @@ def _candidate(s: Series, gap: Gap) -> Candidate:
 
 
 def candidates(history: Sequence[ElementSet] | Series, keys: Sequence[str] = ("a", "i", "raan"),
-               z_min: float = Z_CANDIDATE) -> list[Candidate]:
-    """Every level shift of at least ``z_min`` on ``keys``, oldest first, scored."""
+               z_min: float = Z_CANDIDATE, within: tuple[float, float] | None = None) -> list[Candidate]:
+    """Every level shift of at least ``z_min`` on ``keys``, oldest first, scored; ``within`` (unix s) is the
+    analysed window, where a plane change whose gap straddles its edge is timed."""
     s = history if isinstance(history, Series) else build_series(history)
     if int(np.count_nonzero(s.good)) < MIN_SETS:
         return []
-    found = [_candidate(s, g) for g in change_points(s, keys, z_min)]
+    found = [_candidate(s, g, within) for g in change_points(s, keys, z_min)]
     return sorted(found, key=lambda c: c.time_unix)
 
 
@@ -148,7 +150,7 @@ def _as_maneuver(c: Candidate, method: str) -> Maneuver:
 
 
 def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: float = 0.01,
-           maxdv_mps: float = 50.0) -> tuple[list[Maneuver], dict[str, Any]]:
+           maxdv_mps: float = 50.0, within: tuple[float, float] | None = None) -> tuple[list[Maneuver], dict[str, Any]]:
     """Maneuvers in ONE satellite's history, plus the time series used (epochs, a, i) for plotting; the
     series says ``insufficient_history`` when fewer than ``MIN_SETS`` usable sets leave nothing detectable."""
     if method not in METHODS:
@@ -163,9 +165,9 @@ def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: floa
         "insufficient_history": int(np.count_nonzero(s.good)) < MIN_SETS,
     }
     if method == "ml":
-        found = [c for c in candidates(s) if c.probability >= maneuver_model.ML_THRESHOLD]
+        found = [c for c in candidates(s, within=within) if c.probability >= maneuver_model.ML_THRESHOLD]
     else:
-        found = candidates(s, _KEYS[method], Z_PHYSICAL)
+        found = candidates(s, _KEYS[method], Z_PHYSICAL, within)
     out = [_as_maneuver(c, method) for c in found]
     return [m for m in out if mindv_mps <= m.delta_v_mps <= maxdv_mps], series
 
@@ -201,7 +203,8 @@ def maneuver_report(norad_ids: Sequence[int], start_date: date, end_date: date,
         used = [h for h in history if start - EDGE_MARGIN <= h.epoch < end + EDGE_MARGIN]
         inside = sum(1 for h in used if start <= h.epoch < end)
         sets = [parse_tle(h.line1, h.line2, h.name) for h in used]
-        found, series = detect(sets, method=method, mindv_mps=mindv_mps, maxdv_mps=maxdv_mps)
+        found, series = detect(sets, method=method, mindv_mps=mindv_mps, maxdv_mps=maxdv_mps,
+                               within=(start.timestamp(), end.timestamp()))
         plots[str(norad)] = series
         if series["insufficient_history"] or inside < 2:
             insufficient[str(norad)] = (f"{inside} element set(s) in the window ({len(used)} with the "
