@@ -4,7 +4,9 @@ Each satellite's mean elements evolve with SGP4's own secular rates (J2/J4 RAAN,
 drift read from an initialised ``Satrec``) and a drag decay of the semi-major axis that follows a 27-day solar cycle
 (quadratic along-track lag included). Impulsive burns change the mean elements through Gauss's variational equations (near-circular
 form). Element sets are drawn 1–3 a day with TLE-like noise (semi-major axis, inclination, RAAN, eccentricity
-vector, along-track phase) and 3 % outlier sets. The history spans the 30-day window plus margins either side
+vector, along-track phase; heavy-tailed for a third of the sets; a slow wander of the fitted semi-major
+axis), 3 % outlier sets, and, after 30 % of the burns, a first set within 0.3 day that straddles the burn
+(its semi-major axis part-way or past the new level). The history spans the 30-day window plus margins either side
 (what a store holds around a requested window)."""
 
 from __future__ import annotations
@@ -126,6 +128,8 @@ def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, mar
     outliers: list[float] = []
     now = t0
     burn_iter = iter(burns)
+    settling: tuple[float, float] | None = None
+    wander_days, wander_phase = rng.uniform(5.0, 20.0), rng.uniform(0, 2 * math.pi)
     for te, what in events:
         dt = te - now
         if dt > 0:
@@ -141,13 +145,21 @@ def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, mar
             now = te
         if what == "burn":
             b = next(burn_iter)
+            a_before = st.a
             _burn(st, np.array(b.dv_rtn_mps) / 1000.0)
+            settling = (te, st.a - a_before) if rng.random() < 0.3 else None
         elif what == "set":
-            noisy = _State(st.a + rng.normal(0, sig_a), st.e, st.i + rng.normal(0, sig_i),
-                           st.raan + rng.normal(0, sig_raan), st.argp, st.m)
+            heavy = math.sqrt(3.0 / rng.chisquare(3.0)) if rng.random() < 0.3 else 1.0  # heavy-tailed fits
+            wander = 2.0 * sig_a * math.sin(2 * math.pi * (te - t0) / (wander_days * DAY) + wander_phase)
+            ref = _State(st.a, st.e, st.i, st.raan, st.argp, st.m)
+            if settling is not None and te - settling[0] < 0.3 * DAY:  # a fit straddling the burn
+                ref.a -= settling[1] * rng.uniform(-0.3, 0.6)
+            noisy = _State(ref.a + wander + heavy * rng.normal(0, sig_a), st.e, st.i + heavy * rng.normal(0, sig_i),
+                           st.raan + heavy * rng.normal(0, sig_raan), st.argp, st.m)
+            settling = None
             ex = st.e * math.cos(st.argp) + rng.normal(0, sig_e)
             ey = st.e * math.sin(st.argp) + rng.normal(0, sig_e)
-            lam = st.argp + st.m + rng.normal(0, sig_s / st.a)
+            lam = st.argp + st.m + heavy * rng.normal(0, sig_s / st.a)
             if rng.random() < outlier_rate:
                 outliers.append(te)
                 _corrupt(rng, noisy, sig_a, sig_i)

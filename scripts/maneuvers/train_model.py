@@ -65,6 +65,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=101)
     args = ap.parse_args()
     t0 = time.time()
+    width = len(maneuver_model.FEATURES)  # scoring needs a model of the current features while the data is made
+    maneuver_model.save(maneuver_model.MODEL_PATH, np.zeros(width), np.ones(width), np.zeros(width), 0.0, {})
     x, y = dataset(args.seed, args.train)
     print(f"training: {len(y)} candidates ({int(y.sum())} real) from {args.train} histories, {time.time() - t0:.0f} s")
     mean, scale, w, b = fit(x, y)

@@ -193,6 +193,10 @@ def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
         if len(g1.right) != 1 or g1.right != g2.left:
             continue
         k = g1.right[0]
+        steps = [key for key in SERIES if abs(g1.z[key]) >= OUTLIER_Z and abs(g2.z[key]) >= OUTLIER_Z
+                 and g1.shift[key] * g2.shift[key] > 0]
+        if steps:  # two steps the same way with this set between: a burn sequence, not a bad set
+            continue
         for key in SERIES:
             x, tol = s.x[key], OUTLIER_Z * s.sigma[key]
             outer = (float(np.mean(x[list(g1.left)])), float(np.mean(x[list(g2.right)])))

@@ -17,11 +17,12 @@ import numpy as np
 MODEL_PATH = Path(__file__).with_name("maneuver_model.json")
 ML_THRESHOLD = 0.5
 FEATURES = ("log_z_a", "log_z_plane", "log_z_max", "log_dv", "n_min", "spread", "edge", "log_gap_h",
-            "dv_agreement", "log_miss", "outliers_near")
+            "dv_agreement", "log_miss", "outliers_near", "log_dv_vs_neighbour")
 
 
 def features(z_a: float, z_plane: float, dv_mps: float, n_left: int, n_right: int, spread: float, edge: bool,
-             gap_s: float, sgp4_dv_mps: float, miss_km: float, outliers_near: int) -> list[float]:
+             gap_s: float, sgp4_dv_mps: float, miss_km: float, outliers_near: int,
+             neighbour_dv_mps: float) -> list[float]:
     """The feature vector of one candidate gap, in ``FEATURES`` order."""
     return [
         math.log1p(abs(z_a)), math.log1p(abs(z_plane)), math.log1p(max(abs(z_a), abs(z_plane))),
@@ -29,6 +30,7 @@ def features(z_a: float, z_plane: float, dv_mps: float, n_left: int, n_right: in
         math.log10(max(gap_s / 3600.0, 0.1)),
         min(abs(math.log((sgp4_dv_mps + 0.02) / (dv_mps + 0.02))), 5.0),
         math.log10(max(miss_km, 1e-3)), float(min(outliers_near, 5)),
+        max(math.log10(max(neighbour_dv_mps, 1e-3) / max(dv_mps, 1e-3)), 0.0),  # a larger burn close by
     ]
 
 

@@ -44,7 +44,7 @@ __all__ = ["MU_KM3_S2", "METHODS", "Candidate", "Maneuver", "candidates", "detec
            "semi_major_axis_km"]
 
 METHODS = ("ml", "inc", "sma")
-Z_CANDIDATE = 4.0  # level shifts the learned model looks at
+Z_CANDIDATE = 5.5  # level shifts the learned model looks at
 Z_PHYSICAL = 6.0  # level shifts the physical detectors (sma, inc) report
 Z_COMPONENT = 3.0  # a Δv component counts when its own shift is at least this significant
 MIN_SETS = 4  # fewer good sets than this: nothing can be detected (two levels of two sets)
@@ -97,7 +97,13 @@ def _level(s: Series, key: str, sides: Sequence[int], at: int) -> float:
     return med
 
 
-def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None) -> Candidate:
+def _rough_dv(s: Series, gap: Gap) -> float:
+    a = float(s.a[gap.right[0]])
+    v = math.sqrt(MU_KM3_S2 / a) * 1000.0
+    return math.hypot(v * gap.shift["a"] / (2 * a), v * gap.shift["i"], v * gap.shift["raan"])
+
+
+def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbour_dv: float) -> Candidate:
     b, f = gap.left[-1], gap.right[0]
     a_mid = 0.5 * (s.a[b] + s.a[f])
     v = math.sqrt(MU_KM3_S2 / a_mid) * 1000.0
@@ -125,7 +131,7 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None) -> Candi
     sgp4_dv = float(np.linalg.norm(ca.dv_teme_kmps)) * 1000.0
     near = int(np.count_nonzero(~s.good[max(0, b - 3) : f + 4]))
     feats = maneuver_model.features(gap.z["a"], z_plane, dv, len(gap.left), len(gap.right), gap.spread, gap.edge,
-                                    float(s.t[f] - s.t[b]), sgp4_dv, ca.miss_km, near)
+                                    float(s.t[f] - s.t[b]), sgp4_dv, ca.miss_km, near, neighbour_dv)
     return Candidate(gap, s.sets[b], s.sets[f], kind, dv, along, cross, ca.t_unix, sgp4_dv, ca.miss_km * 1000.0,
                      ca.dv_teme_kmps, tuple(x * 1000.0 for x in ca.dv_rtn_kmps),  # type: ignore[arg-type]
                      feats, round(maneuver_model.probability(feats), 3))
@@ -138,7 +144,12 @@ def candidates(history: Sequence[ElementSet] | Series, keys: Sequence[str] = ("a
     s = history if isinstance(history, Series) else build_series(history)
     if int(np.count_nonzero(s.good)) < MIN_SETS:
         return []
-    found = [_candidate(s, g, within) for g in change_points(s, keys, z_min)]
+    gaps = change_points(s, keys, z_min)
+    rough = [_rough_dv(s, g) for g in gaps]
+    found = []
+    for k, g in enumerate(gaps):  # the largest other change within 1.5 days (a burn's settling fits)
+        near = [rough[j] for j, h in enumerate(gaps) if j != k and abs(s.t[h.right[0]] - s.t[g.right[0]]) < 1.5 * 86400]
+        found.append(_candidate(s, g, within, max(near, default=0.0)))
     return sorted(found, key=lambda c: c.time_unix)
 
 
