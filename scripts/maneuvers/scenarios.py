@@ -90,8 +90,10 @@ def _tle(st: _State, t_unix: float, norad: int, ndot_rev_day2: float) -> Element
 
 def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, margin_days: float = 4.0,
              burn_rate: float = 1.3, outlier_rate: float = 0.03,
-             kinds: tuple[str, ...] = ("sma", "inc")) -> Scenario:
-    """One satellite's history: ``days`` of window plus ``margin_days`` either side."""
+             kinds: tuple[str, ...] = ("sma", "inc"),
+             burns_at: list[tuple[float, str, float]] | None = None) -> Scenario:
+    """One satellite's history: ``days`` of window plus ``margin_days`` either side; ``burns_at`` (days into
+    the window, kind, Δv m/s) instead of random burns."""
     alt = rng.uniform(350.0, 1400.0)
     st = _State(a=RE + alt, e=10 ** rng.uniform(-4, -2.5), i=math.radians(rng.uniform(15.0, 99.0)),
                 raan=rng.uniform(0, 2 * math.pi), argp=rng.uniform(0, 2 * math.pi), m=rng.uniform(0, 2 * math.pi))
@@ -113,7 +115,7 @@ def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, mar
             epochs.append(t)
         t += DAY / per_day * rng.uniform(0.6, 1.4)
     burns: list[Burn] = []
-    n_burns = rng.poisson(burn_rate)
+    n_burns = rng.poisson(burn_rate) if burns_at is None else 0
     times = sorted(rng.uniform(w0, w1, n_burns).tolist())
     for tb in times:
         if burns and tb - burns[-1].t_unix < 1.0 * DAY:
@@ -122,6 +124,8 @@ def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, mar
         burns.append(_make_burn(rng, tb, kind))
         if rng.random() < 0.15 and tb + 0.7 * DAY < w1:  # a small trim burn half a day later
             burns.append(_make_burn(rng, tb + rng.uniform(0.4, 0.7) * DAY, "sma", dv=rng.uniform(0.25, 0.6)))
+    for day, kind, dv in burns_at or []:
+        burns.append(_make_burn(rng, w0 + day * DAY, kind, dv=dv))
     events = sorted([(e, "set") for e in epochs] + [(b.t_unix, "burn") for b in burns]
                     + [(x, "step") for x in np.arange(t0, t_end, 0.25 * DAY).tolist()])
     sets: list[ElementSet] = []

@@ -142,13 +142,15 @@ def _not_outliers(s: Series) -> np.ndarray:
     do not, a burn is near and the segmentation decides, see ``_lone_sets``)."""
     n = len(s.sets)
     good = np.ones(n, dtype=bool)
+    sides = {key: [(s.x[key][max(0, k - 3) : k], s.x[key][k + 1 : k + 4]) for k in range(n)] for key in SERIES}
     for k in range(n):
+        if any(len(lr[k][0]) and len(lr[k][1]) and abs(float(np.median(lr[k][1]) - np.median(lr[k][0])))
+               > OUTLIER_Z * s.sigma[key] for key, lr in sides.items()):
+            continue  # a level changes here: the segmentation decides
         for key in SERIES:
             x, sig = s.x[key], s.sigma[key]
-            left = x[max(0, k - 3) : k]
-            right = x[k + 1 : k + 4]
-            levels = [float(np.median(v)) for v in (left, right) if len(v)]
-            if not levels or max(levels) - min(levels) > OUTLIER_Z * sig:
+            levels = [float(np.median(v)) for v in sides[key][k] if len(v)]
+            if not levels:
                 continue
             dev = max(min(levels) - x[k], x[k] - max(levels), 0.0)
             if dev > OUTLIER_Z * sig * (1.0 if len(levels) == 2 else 1.5):
