@@ -125,7 +125,7 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
             max(inc, 1e-3))
         return level_set(s.sets[at].satrec(), _level(s, "a", sides, at), inc, raan)
 
-    t_lo, t_hi = float(s.t[b]) - 0.1 * 86400, float(s.t[f]) + 0.1 * 86400
+    t_lo, t_hi = float(s.t[b]), float(s.t[f])  # the burn is between the two sets
     ca = closest_approach(leveled(b, gap.left), leveled(f, gap.right), t_lo, t_hi, plane_change=kind == "inc",
                           within=within)
     sgp4_dv = float(np.linalg.norm(ca.dv_teme_kmps)) * 1000.0
