@@ -9,14 +9,15 @@ A burn is a lasting *level shift* of the mean elements; noise and single bad set
   set to set) minus the history's residual drift, times sin *i* (a cross-track angle, like Δi).
 
 Outlier sets are rejected first: a set far (``OUTLIER_Z`` noise units) from the levels of its neighbours
-on either side when those agree; a lone set between two change points is judged after segmentation. Then change points are found one at a time, strongest first: for
-each gap between consecutive sets, the level of up to ``WINDOW`` good sets after minus that of up to
-``WINDOW`` sets before (means, which unlike medians peak at the true gap; for *a* and RAAN two levels with
-one local slope, so drag as it is around the gap is modelled), in units of its standard error (from the
-set-to-set noise, or from how much levels differ across all the history's gaps when that is larger: real
-histories wander); windows stop at change points already found, so a
-small trim burn half a day after a large one keeps its own gap when a set lies between them. A gap needs at
-least two sets on each side that reach the history's edge (one when the side is bounded by another burn)."""
+on either side when those agree; a lone set between two change points is judged after segmentation.
+Then change points are found one at a time, strongest first: for each gap between consecutive sets, the
+level of up to ``WINDOW`` good sets after minus that of up to ``WINDOW`` sets before (means, which unlike
+medians peak at the true gap; for *a* and RAAN two levels with one local slope, so drag as it is around the
+gap is modelled), in units of its standard error (from the set-to-set noise, or from how much levels differ
+across the history's gaps when that is larger: real histories wander). Windows stop at change points
+already found, so a small trim burn half a day after a large one keeps its own gap when a set lies between
+them. A gap needs at least two sets on each side that reach the history's edge (one when the side is
+bounded by another burn)."""
 
 from __future__ import annotations
 
@@ -177,8 +178,8 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     sense, as in a burn sequence, keeps both)."""
     s.background = {key: 0.0 for key in SERIES}
     obvious = _segment(s, SERIES, Z_OBVIOUS)
-    idx = list(np.flatnonzero(s.good))
-    s.background = _background(s, [idx.index(g.left[-1]) for g in obvious])
+    position = {int(v): p for p, v in enumerate(np.flatnonzero(s.good))}
+    s.background = _background(s, [position[g.left[-1]] for g in obvious])
     gaps = _segment(s, keys, z_min)
     for _ in range(5):
         lone = _lone_sets(s, gaps)
