@@ -3,11 +3,11 @@
 Each satellite's mean elements evolve with SGP4's own secular rates (J2/J4 RAAN, perigee and mean-anomaly
 drift read from an initialised ``Satrec``) and a drag decay of the semi-major axis that follows a 27-day
 solar cycle (quadratic along-track lag included). Impulsive burns change the mean elements through Gauss's
-variational equations (near-circular form). Element sets are drawn 1–3 a day with TLE-like noise (semi-major axis, inclination, RAAN, eccentricity
-vector, along-track phase; heavy-tailed for a third of the sets; a slow wander of the fitted semi-major
-axis), 3 % outlier sets, and, after 30 % of the burns, a first set within 0.3 day that straddles the burn
-(its semi-major axis part-way or past the new level). The history spans the 30-day window plus margins either side
-(what a store holds around a requested window)."""
+variational equations (near-circular form). Element sets are drawn 1–3 a day with TLE-like noise
+(semi-major axis, inclination, RAAN, eccentricity vector, along-track phase; heavy-tailed for a third of the
+sets; a slow wander of the fitted semi-major axis), 3 % outlier sets, and, after 30 % of the burns, a first
+set within 0.3 day that straddles the burn (its semi-major axis part-way or past the new level). The
+history spans the 30-day window plus margins either side (what a store holds around a requested window)."""
 
 from __future__ import annotations
 
