@@ -39,6 +39,20 @@ def _local_defaults() -> None:
         os.environ.setdefault(key, val)
 
 
+def _rechecked(report):
+    """After an element-set import: the future reservations of every satellite whose current set changed,
+    predicted again (one call for the whole import); reservations moved to review are named on stderr."""
+    if report.became_current:
+        from shared.wiring.ledger import recheck_after_new_elements
+
+        done = recheck_after_new_elements(report.became_current)
+        if done.review or done.confirmed or done.unchecked:
+            print(f"groundlink: reservations rechecked against the new element sets: {len(done.review)} moved to "
+                  f"review {done.review}, {len(done.confirmed)} confirmed again, {done.unchecked} left unchecked",
+                  file=sys.stderr)
+    return report
+
+
 def _print_report(report) -> int:
     print(json.dumps(report.as_dict(), indent=2))
     if report.duplicates:
@@ -242,8 +256,8 @@ def _main(argv: list[str] | None) -> int:
             print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
             return 2
         if args.command == "import-tle":
-            return _print_report(importer.import_tle_text(repo, text, source=args.source,
-                                                          uploaded_by=args.uploaded_by))
+            return _print_report(_rechecked(importer.import_tle_text(repo, text, source=args.source,
+                                                                     uploaded_by=args.uploaded_by)))
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -254,8 +268,8 @@ def _main(argv: list[str] | None) -> int:
 
             return _print_report(importer.import_news(news_repository(), data))
         if args.command == "import-omm":
-            return _print_report(importer.import_omm_json(repo, data, source=args.source,
-                                                          uploaded_by=args.uploaded_by))
+            return _print_report(_rechecked(importer.import_omm_json(repo, data, source=args.source,
+                                                                     uploaded_by=args.uploaded_by)))
         fn = {
             "import-stations": importer.import_stations,
             "import-transmitters": importer.import_transmitters,

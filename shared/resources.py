@@ -53,7 +53,8 @@ LEDGER = TableSpec(
     key="ledger",
     partition_key="pk",
     sort_key="sk",
-    indexes=(Index("by_owner", "owner", "owner_sort"),),
+    # by_due: the sparse time index, only reservations time will still move (due / <due time>#<booking id>)
+    indexes=(Index("by_owner", "owner", "owner_sort"), Index("by_due", "due", "due_sort")),
 )
 IDENTITY = TableSpec(key="identity", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration")

@@ -235,6 +235,8 @@ class CatalogService:
             else:
                 report.stored += 1
                 report.current += outcome == "current"
+                if outcome == "current":
+                    report.became_current.add(es.norad_id)
         return report
 
     def import_tle_text(self, text: str, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
@@ -352,7 +354,7 @@ class CatalogService:
                                  f"(NORAD {sc.norad_id})")
         outcome = self.store.add_element_set(
             element_set_record(es, source="spacego-upload", uploaded_by=principal.subject))
-        return TleUploaded(line1=es.line1, line2=es.line2, epoch=es.epoch_utc, outcome=outcome)
+        return TleUploaded(line1=es.line1, line2=es.line2, epoch=es.epoch_utc, outcome=outcome, norad_id=es.norad_id)
 
     def services(self, spacecraft_id: str, service_type: str, principal: Principal,
                  names: Sequence[str] | None = None) -> list[ServiceConfig]:
