@@ -17,6 +17,7 @@ from infra.components import (
     JobsConstruct,
     LayersConstruct,
     MonitoringConstruct,
+    SchedulesConstruct,
     StorageConstruct,
 )
 from infra.components.constants import (
@@ -89,6 +90,9 @@ class GroundlinkStack(Stack):
             state_machines=state_machines,
             removal_policy=removal_policy,
         )
+        self.schedules = SchedulesConstruct(
+            self, "Schedules", functions=self.functions.functions, specs=functions, removal_policy=removal_policy
+        )
         self.api = ApiConstruct(
             self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy,
             cors_origins=parse_origins(self.node.try_get_context(CONTEXT_CORS_ORIGINS)),
@@ -99,7 +103,7 @@ class GroundlinkStack(Stack):
             "Monitoring",
             http_api=self.api.http_api,
             functions=self.functions.functions,
-            dead_letter_queues=self.storage.dead_letter_queues,
+            dead_letter_queues={**self.storage.dead_letter_queues, **self.schedules.dead_letter_queues},
             state_machines=self.jobs.state_machines,
             alarm_email=self.node.try_get_context(CONTEXT_ALARM_EMAIL) or None,
             removal_policy=removal_policy,

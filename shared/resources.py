@@ -269,10 +269,16 @@ class FunctionSpec:
     # Concurrent executions reserved for (and capping) a heavy function, so a burst on it cannot take the
     # account's whole concurrency; None: the account's unreserved pool.
     reserved_concurrency: int | None = None
+    # A scheduled worker: an EventBridge rule sends it a "Scheduled Event" every ``every_s`` (whole minutes), with
+    # a dead-letter queue for events it failed; the local runtime every ``Settings.<local_every_setting>`` seconds.
+    every_s: int | None = None
+    local_every_setting: str | None = None
 
     def __post_init__(self) -> None:
         if self.queue and self.routes:
             raise ValueError(f"{self.name}: a queue worker has no HTTP routes")
+        if self.every_s is not None and (self.routes or self.every_s % 60 or self.every_s <= 0):
+            raise ValueError(f"{self.name}: a scheduled worker has no routes and runs every whole minute")
 
     @property
     def handler(self) -> str:

@@ -156,7 +156,8 @@ SPACEGO_STATE: dict[BookingStatus, ContactState] = {
 
 def contact_state(booking: Booking) -> ContactState:
     """The Space Go state of a reservation (seed 000 ``BookingStates``), derived from the one status of record."""
-    if booking.status == "Completed":
-        partial = any(r.status == "partial" for r in booking.station_results.values())
+    if booking.status == "Completed":  # partly: a station reported partial, or another's part failed
+        partial = any(r.status == "partial" for r in booking.station_results.values()) or \
+            any(s.status == "Failed" for s in booking.slots)
         return "PARTIAL_SUCCESS" if partial else "SUCCESS"
     return SPACEGO_STATE[booking.status]
