@@ -434,6 +434,7 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
     # one on API 5xx, one on AWS errors beyond the SDK's retries, one on errors and one on throttles per
     # function, one on each dead-letter queue, two per state machine
     assert len(alarms) == (2 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
+                           + len(any_synth.stack.schedules.dead_letter_queues)
                            + 2 * len(any_synth.stack.jobs.state_machines))
     [unavailable] = [a for a in alarms if a["Properties"].get("MetricName") == "AwsUnavailable"]
     assert unavailable["Properties"]["Namespace"] == METRICS_NAMESPACE

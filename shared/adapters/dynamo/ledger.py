@@ -146,8 +146,9 @@ class DynamoLedgerStore:
             cond += " AND #s <= :hi"
             values[":hi"] = value(hi)
         out: list[Booking] = []
+        names = {"#d": "due", **({"#s": "due_sort"} if lo is not None or hi is not None else {})}
         kwargs: dict[str, Any] = {"TableName": self.table, "IndexName": "by_due", "KeyConditionExpression": cond,
-                                  "ExpressionAttributeNames": {"#d": "due", "#s": "due_sort"},
+                                  "ExpressionAttributeNames": names,
                                   "ExpressionAttributeValues": values}
         while limit is None or len(out) < limit:
             if limit is not None:
