@@ -264,13 +264,14 @@ class DynamoLedgerStore:
                 if s.status == "Cancelled" and s.id in was_live:
                     key = {"pk": value(f"STATION#{s.gs_id}"), "sk": value(_res_sk(s, booking.id, s.id))}
                     items.append({"Delete": {"TableName": self.table, "Key": key}})
-            for old, new in change.files:
+            for old, new in change.files:  # each only if no object event moved it since it was read
                 items.append({"Put": {
                     "TableName": self.files_table, "Item": serialize(file_item(new)),
-                    "ConditionExpression": "#s = :s AND #u = :u",
-                    "ExpressionAttributeNames": {"#s": "status", "#u": "updated_at"},
+                    "ConditionExpression": "#s = :s AND " + ("#o = :o" if old.order is not None
+                                                               else "attribute_not_exists(#o)"),
+                    "ExpressionAttributeNames": {"#s": "status", "#o": "order"},
                     "ExpressionAttributeValues": {":s": value(old.status),
-                                                  ":u": value(old.model_dump(mode="json")["updated_at"])},
+                                                  **({":o": value(old.order)} if old.order is not None else {})},
                 }})
             items += [outbox_item(e) for e in change.events]
             try:

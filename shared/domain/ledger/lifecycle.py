@@ -94,19 +94,19 @@ class Lifecycle:
                                         "updated_at": now})
         slots: list[Slot] = []
         why: list[str] = []
-        for s in b.slots:
-            status = s.status
+        for s in b.slots:  # every step due, in order; the message says why the slot is where it ends up
+            status, reason = s.status, None
             if status in NOT_STARTED and s.start <= now:
-                status = "InProgress"
-                why.append(f"the window at ground station {s.gs_id} began at {iso_ms(s.start)}")
+                status, reason = "InProgress", f"the window at ground station {s.gs_id} began at {iso_ms(s.start)}"
             if status == "InProgress" and s.end <= now:
-                status = "AwaitingReport"
-                why.append(f"the window at ground station {s.gs_id} ended at {iso_ms(s.end)}; its report is "
-                           f"awaited until {iso_ms(s.end + self.report_grace)}")
+                status, reason = "AwaitingReport", (f"the window at ground station {s.gs_id} ended at "
+                                                    f"{iso_ms(s.end)}; its report is awaited until "
+                                                    f"{iso_ms(s.end + self.report_grace)}")
             if status == "AwaitingReport" and s.end + self.report_grace <= now:
-                status = "Failed"
-                why.append(f"no report from ground station {s.gs_id} within {_duration(self.report_grace)} of the "
-                           f"window's end at {iso_ms(s.end)}")
+                status, reason = "Failed", (f"no report from ground station {s.gs_id} within "
+                                            f"{_duration(self.report_grace)} of the window's end at {iso_ms(s.end)}")
+            if reason:
+                why.append(reason)
             slots.append(s if status == s.status else s.model_copy(update={"status": status}))
         if slots == b.slots:
             return None
