@@ -214,8 +214,8 @@ def main() -> int:
         from infra.local.timers import SweepTimers
         from shared.resources import STATE_MACHINES
 
-        timers = SweepTimers(STATE_MACHINES, FUNCTIONS,
-                             on_error=lambda exc: print(f"scheduled sweep: {exc!r}", file=sys.stderr, flush=True)).start()
+        timers = SweepTimers(STATE_MACHINES, FUNCTIONS, on_error=lambda exc: print(
+            f"scheduled sweep: {exc!r}", file=sys.stderr, flush=True)).start()
 
         all_scopes = "contacts spacecraft sites tle passes bookings mission-profile pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"

@@ -86,16 +86,18 @@ class Lifecycle:
             first = min((s.start for s in b.live_slots() if s.status not in FINAL), default=None)
             if first is None or first > now:
                 return None
-            reason = (f"the window began at {iso_ms(first)} while under review ({b.state_msg or 'orbit changed'}): "
-                   "no contact was attempted")
+            unreviewed = (f"the window began at {iso_ms(first)} while under review "
+                          f"({b.state_msg or 'orbit changed'}): no contact was attempted")
             failed = [s.model_copy(update={"status": "Failed"}) if s.status not in FINAL and s.status != "Cancelled"
-                     else s for s in b.slots]
-            return b.model_copy(update={"slots": failed, "status": aggregate(b.status, failed), "state_msg": reason,
+                      else s for s in b.slots]
+            return b.model_copy(update={"slots": failed, "status": aggregate(b.status, failed),
+                                        "state_msg": unreviewed,
                                         "updated_at": now})
         slots: list[Slot] = []
         why: list[str] = []
         for s in b.slots:  # every step due, in order; the message says why the slot is where it ends up
-            status, reason = s.status, None
+            status: BookingStatus = s.status
+            reason: str | None = None
             if status in NOT_STARTED and s.start <= now:
                 status, reason = "InProgress", f"the window at ground station {s.gs_id} began at {iso_ms(s.start)}"
             if status == "InProgress" and s.end <= now:

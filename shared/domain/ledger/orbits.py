@@ -68,7 +68,8 @@ def revised(b: Booking, checks: list[SlotCheck], epoch: datetime | None, now: da
     for s in b.slots:
         c = by_id.get(s.id)
         if s.status == "Review" and c is not None and c.inside is not None:
-            s = s.model_copy(update={"status": "Pending", "pass_start": datetime.fromtimestamp(c.inside.rise_unix_s, UTC),
+            s = s.model_copy(update={"status": "Pending",
+                                     "pass_start": datetime.fromtimestamp(c.inside.rise_unix_s, UTC),
                                      "pass_end": datetime.fromtimestamp(c.inside.set_unix_s, UTC)})
         slots.append(s)
     why = f"every window is inside a pass above the station's mask again with the {named}"

@@ -15,7 +15,6 @@ from shared.domain.ledger.models import Booking, Reservation
 from shared.domain.scheduling import PassWindow
 
 
-
 @dataclass(frozen=True)
 class Change:
     """A booking to store together with what its change causes, all in one write: file records (each as read
@@ -37,9 +36,10 @@ class LedgerStore(Protocol):
     def next_ids(self, counter: str, count: int = 1) -> list[int]: ...
 
     def reserve(self, booking: Booking, files: Sequence[FileRecord] = (), events: Sequence[Event] = ()) -> None:
-        """Reserve every slot of ``booking`` and store it with ``files`` and ``events``, all or nothing. Raises ``SlotTaken``
-        when a window overlaps another reservation of its station, ``Conflict`` when the id exists with another
-        record. Reserving the identical booking again succeeds and changes nothing (a retried write)."""
+        """Reserve every slot of ``booking`` and store it with ``files`` and ``events``, all or nothing. Raises
+        ``SlotTaken`` when a window overlaps another reservation of its station, ``Conflict`` when the id exists
+        with another record. Reserving the identical booking again succeeds and changes nothing (a retried
+        write)."""
         ...
 
     def update(self, booking_id: int, transform: Transform) -> Booking | None:

@@ -193,16 +193,16 @@ def test_a_cancel_racing_the_start_either_wins_or_is_refused_never_both():
         barrier = threading.Barrier(2)
         outcome: dict[str, object] = {}
 
-        def cancel(booking_id=c.id, box=outcome, gate=barrier) -> None:
+        def cancel(booking_id=c.id, box=outcome, gate=barrier, w=world) -> None:
             gate.wait()
             try:
-                box["cancel"] = world.ledger.cancel(booking_id, ALICE, SPACEGO_CANCEL)
+                box["cancel"] = w.ledger.cancel(booking_id, ALICE, SPACEGO_CANCEL)
             except InvalidRequest as exc:
                 box["cancel"] = exc
 
-        def tick(box=outcome, gate=barrier) -> None:
+        def tick(box=outcome, gate=barrier, w=world) -> None:
             gate.wait()
-            box["tick"] = world.ledger.tick(now=PASS[0])
+            box["tick"] = w.ledger.tick(now=PASS[0])
 
         threads = [threading.Thread(target=cancel), threading.Thread(target=tick)]
         for t in threads:
@@ -231,16 +231,16 @@ def test_a_report_racing_the_grace_expiry_has_one_outcome_and_files_follow_it():
         barrier = threading.Barrier(2)
         box: dict[str, object] = {}
 
-        def report(booking_id=b.id, out=box, gate=barrier) -> None:
+        def report(booking_id=b.id, out=box, gate=barrier, w=world) -> None:
             gate.wait()
             try:
-                out["report"] = world.stations.report(booking_id, ContactReport(status="completed"), STATION_1)[0]
+                out["report"] = w.stations.report(booking_id, ContactReport(status="completed"), STATION_1)[0]
             except Conflict as exc:
                 out["report"] = exc
 
-        def expire(out=box, gate=barrier) -> None:
+        def expire(out=box, gate=barrier, w=world) -> None:
             gate.wait()
-            out["tick"] = world.ledger.tick(now=PASS[1] + GRACE)
+            out["tick"] = w.ledger.tick(now=PASS[1] + GRACE)
 
         threads = [threading.Thread(target=report), threading.Thread(target=expire)]
         for t in threads:
