@@ -369,9 +369,8 @@ class LedgerService:
         report = TickReport()
         for b in self.store.scheduled(until=at, limit=limit):
             report.seen += 1
-            before = b.updated_at
             after = self.advance(b.id, at)
-            if after is not None and after.updated_at != before and after.updated_at == at:
+            if after is not None and (after.status != b.status or after.slots != b.slots):
                 report.moved += 1
         return report
 
@@ -410,17 +409,26 @@ class LedgerService:
                 edge = CONTACT_EDGE_S if b.source == "spacego" else 0.0
                 checks.append(check_slot(slot, self._passes(sat, station, slot.start, slot.end), edge))
             report.checked += 1
-            stored = self._revise(b.id, checks, sat, at)
-            if stored is not None and stored.updated_at == at:
-                (report.review if stored.status == "Review" else report.confirmed).append(b.id)
+            moved_to = self._revise(b.id, checks, sat, at)
+            if moved_to == "Review":
+                report.review.append(b.id)
+            elif moved_to is not None:
+                report.confirmed.append(b.id)
         return report
 
     def _revise(self, booking_id: int, checks: builtins.list[SlotCheck], sat: Satellite,
-                at: datetime) -> Booking | None:
+                at: datetime) -> str | None:
+        """The status the recheck moved the booking to, or None when it left it as it was."""
         epoch = sat.tle.epoch if sat.tle is not None else None
+        written: builtins.list[Booking] = []
 
         def revise(current: Booking) -> Change | None:
             after = revised(current, checks, epoch, at)
-            return None if after is None else self.lifecycle.settle(current, after, at)
+            if after is None:
+                return None
+            change = self.lifecycle.settle(current, after, at)
+            written.append(change.booking)
+            return change
 
-        return self.store.update(booking_id, revise)
+        stored = self.store.update(booking_id, revise)
+        return stored.status if stored is not None and written and stored == written[-1] else None
