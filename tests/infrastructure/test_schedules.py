@@ -12,6 +12,7 @@ pytest.importorskip("aws_cdk")
 
 from shared.resources import function  # noqa: E402
 from tests.infrastructure.test_stack import _function_id, _of_type, _table_actions  # noqa: E402
+from tests.infrastructure.test_storage import _denies_insecure_transport, _queue_policy_statements  # noqa: E402
 
 if TYPE_CHECKING:
     from conftest import Synth
@@ -33,6 +34,12 @@ def test_the_lifecycle_sweep_runs_every_minute_with_a_dead_letter_queue(any_synt
     assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": [any_synth.logical_id(dlq), "Arn"]}
     queue = _of_type(any_synth, "AWS::SQS::Queue")[any_synth.logical_id(dlq)]["Properties"]
     assert queue["SqsManagedSseEnabled"] is True and queue["MessageRetentionPeriod"] == 14 * 24 * 3600
+    statements = _queue_policy_statements(any_synth, dlq)
+    assert _denies_insecure_transport(statements)
+    # EventBridge may send to it, for this rule only
+    [send] = [st for st in statements if st.get("Effect") == "Allow"]
+    assert send["Principal"] == {"Service": "events.amazonaws.com"} and "sqs:SendMessage" in send["Action"]
+    assert send["Condition"]["ArnEquals"]["aws:SourceArn"] == {"Fn::GetAtt": [any_synth.logical_id(rule), "Arn"]}
     # EventBridge may invoke the function, from this rule only
     invokers = [p["Properties"] for p in _of_type(any_synth, "AWS::Lambda::Permission").values()
                 if p["Properties"]["FunctionName"] == fn_arn]

@@ -77,7 +77,7 @@ def test_buckets_are_private_encrypted_versioned_logged_and_ssl_only(synth: Synt
 
 def test_every_queue_has_an_encrypted_ssl_only_dead_letter_queue(synth: Synth) -> None:
     queues = _of_type(synth, "AWS::SQS::Queue")
-    assert len(queues) == 2 * len(QUEUES)
+    assert len(queues) == 2 * len(QUEUES) + len(synth.stack.schedules.dead_letter_queues)  # + schedules' DLQs
     for spec in QUEUES:
         queue, dlq = synth.stack.storage.queue(spec.key), synth.stack.storage.dead_letter_queues[spec.key]
         props = queues[synth.logical_id(queue)]["Properties"]
