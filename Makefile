@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench synth layer lint clean
+.PHONY: run test test-fast bench synth install layer lint clean check-node
 
 # The first install downloads a few hundred MB (CDK library, moto, numpy, FastAPI…): pip shows each package.
 $(STAMP): pyproject.toml
@@ -15,9 +15,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 	@echo "==> $(VENV) is ready: the CLI is $(BIN)/groundlink (or 'source $(BIN)/activate', then 'groundlink')"
 
-node_modules/.installed: package.json
-	npm install --no-audit --no-fund --silent
+# The pinned CDK CLI, exactly as package-lock.json records it (npm ci: no resolution, no other fetch).
+node_modules/.installed: package.json package-lock.json
+	$(MAKE) --no-print-directory check-node
+	npm ci --no-audit --no-fund
 	touch node_modules/.installed
+
+## Node.js >= 22 for the CDK targets (one line saying what is missing otherwise).
+check-node: $(STAMP)
+	$(BIN)/python -m infra.node_check
+
+## Everything the CDK targets fetch, once: the virtual environment, the pinned CDK CLI and the Lambda assets'
+## wheels (cached under build/). Afterwards `make synth` works offline.
+install: $(STAMP) node_modules/.installed
+	$(BIN)/python -m infra.build_assets
 
 ## Run the whole platform locally: embedded AWS (moto), demo data, every HTTP group on one port.
 run: $(STAMP)
@@ -39,9 +50,14 @@ bench: $(STAMP)
 layer: $(STAMP)
 	$(BIN)/python layers/orbit/build_layer.py
 
-## Synthesize the CDK app with the pinned CDK CLI (offline, no credentials).
-synth: $(STAMP) node_modules/.installed
-	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
+## Synthesize the CDK app with the pinned CDK CLI (offline once installed, no credentials): STAGE=prod for
+## another stage (infra/stages.toml). The local CLI binary, never npx (which may fetch); no notices, no
+## version check, no telemetry: nothing leaves the machine.
+STAGE ?= dev
+CDK := CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true PATH="$(CURDIR)/$(BIN):$$PATH" \
+       node_modules/.bin/cdk
+synth: $(STAMP) node_modules/.installed check-node
+	$(CDK) synth --quiet --no-notices -c stage=$(STAGE)
 
 ## Style, strict types on the domain and the surfaces, and the dependency direction (import-linter).
 lint: $(STAMP)

@@ -1,5 +1,8 @@
 """The Groundlink CDK app: ``python -m infra.app`` (what ``cdk.json`` runs) or ``make synth``.
 
+One stack per stage: ``cdk deploy -c stage=prod`` deploys ``Groundlink-prod`` (default stage ``dev``; the
+stages and their settings are ``infra/stages.toml``).
+
 cdk-nag's AwsSolutions pack runs on every synth; an unacknowledged finding stops the synth.
 Offline and deterministic: no AWS credentials, no lookups, no Docker (``infra/build_assets.py``).
 """
@@ -14,8 +17,8 @@ from aws_cdk import App, Tags, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from infra.stack import GroundlinkStack
+from infra.stages import StageConfig, stage_from_context
 
-STACK_ID = "Groundlink"
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 
 
@@ -29,19 +32,27 @@ def build_app(
     *, context: dict[str, Any] | None = None, outdir: str | None = None, **stack_kwargs: Any
 ) -> tuple[App, GroundlinkStack]:
     app = App(context={**default_context(), **(context or {})}, outdir=outdir)
+    stage: StageConfig = stage_from_context(app.node)
     stack = GroundlinkStack(
         app,
-        STACK_ID,
-        description="Groundlink: open serverless ground-segment platform",
+        stage.stack_name,
+        stage=stage,
+        description=f"Groundlink ({stage.name}): open serverless ground-segment platform",
         **stack_kwargs,
     )
-    Tags.of(app).add("project", "groundlink")
+    for key, value in stage.tags.items():
+        Tags.of(app).add(key, value)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, stack
 
 
 def main() -> None:
-    app, _ = build_app()
+    from infra.stages import StageError
+
+    try:
+        app, _ = build_app()
+    except StageError as exc:  # one line naming the stage and the setting, not a jsii trace
+        raise SystemExit(f"groundlink: {exc}") from None
     app.synth()
 
 

@@ -1,17 +1,20 @@
 """``GroundlinkStack``: assembles the domain constructs, nothing else.
 
 Environment-agnostic and deterministic: no lookups, no AWS calls, no Docker; the specs in
-``shared.resources`` decide which tables, functions and routes exist.
+``shared.resources`` decide which tables, functions and routes exist, the stage (``infra/stages.py``) how
+they are kept, throttled and named. The stack's outputs (``infra/components/outputs.py``) are what the CLI
+reads to reach a deployed stage.
 """
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Aspects, RemovalPolicy, Stack
 from constructs import Construct
 
 from infra.components import (
     ApiConstruct,
     DataConstruct,
+    EventsConstruct,
     FunctionsConstruct,
     IdentityConstruct,
     JobsConstruct,
@@ -20,14 +23,8 @@ from infra.components import (
     SchedulesConstruct,
     StorageConstruct,
 )
-from infra.components.constants import (
-    CONTEXT_ALARM_EMAIL,
-    CONTEXT_API_THROTTLE,
-    CONTEXT_CORS_ORIGINS,
-    CONTEXT_REMOVAL_POLICY,
-    CONTEXT_RESERVED_CONCURRENCY,
-)
-from infra.cors import parse_origins
+from infra.components.outputs import declare_outputs
+from infra.stages import LogRetention, StageConfig, stage_from_context
 from shared.resources import (
     BUCKETS,
     FUNCTIONS,
@@ -55,10 +52,12 @@ class GroundlinkStack(Stack):
         buckets: tuple[BucketSpec, ...] = BUCKETS,
         queues: tuple[QueueSpec, ...] = QUEUES,
         state_machines: tuple[StateMachineSpec, ...] = STATE_MACHINES,
+        stage: StageConfig | None = None,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        removal_policy = self._removal_policy()
+        self.stage = stage or stage_from_context(self.node)
+        removal_policy = REMOVAL_POLICIES[self.stage.removal_policy]
 
         self.data = DataConstruct(self, "Data", tables=tables, removal_policy=removal_policy)
         self.storage = StorageConstruct(
@@ -77,8 +76,7 @@ class GroundlinkStack(Stack):
             storage=self.storage,
             functions=functions,
             removal_policy=removal_policy,
-            reserve_concurrency=str(self.node.try_get_context(CONTEXT_RESERVED_CONCURRENCY) or "true").lower()
-            != "false",
+            reserve_concurrency=self.stage.reserved_concurrency,
         )
         if "jwt_key_rotation" in self.functions.functions:
             self.identity.rotate_with(self.functions.functions["jwt_key_rotation"])
@@ -93,10 +91,19 @@ class GroundlinkStack(Stack):
         self.schedules = SchedulesConstruct(
             self, "Schedules", functions=self.functions.functions, specs=functions, removal_policy=removal_policy
         )
+        self.events = EventsConstruct(
+            self,
+            "Events",
+            functions=self.functions.functions,
+            specs=functions,
+            data=self.data,
+            storage=self.storage,
+            removal_policy=removal_policy,
+        )
         self.api = ApiConstruct(
             self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy,
-            cors_origins=parse_origins(self.node.try_get_context(CONTEXT_CORS_ORIGINS)),
-            throttle=self._api_throttle(),
+            cors_origins=self.stage.cors_origins,
+            throttle=self.stage.throttle,
         )
         self.monitoring = MonitoringConstruct(
             self,
@@ -105,23 +112,20 @@ class GroundlinkStack(Stack):
             functions=self.functions.functions,
             dead_letter_queues={**self.storage.dead_letter_queues, **self.schedules.dead_letter_queues},
             state_machines=self.jobs.state_machines,
-            alarm_email=self.node.try_get_context(CONTEXT_ALARM_EMAIL) or None,
+            alarm_email=self.stage.alarm_email or None,
             removal_policy=removal_policy,
         )
-
-    def _api_throttle(self) -> tuple[float, int]:
-        """The stage's default throttling, (requests per second, burst), from ``groundlink:apiThrottle``."""
-        text = str(self.node.try_get_context(CONTEXT_API_THROTTLE) or "200/400")
-        try:
-            rate, burst = text.split("/")
-            return float(rate), int(burst)
-        except ValueError:
-            raise ValueError(
-                f"context {CONTEXT_API_THROTTLE} must be 'rate/burst' (e.g. 200/400), not {text!r}"
-            ) from None
-
-    def _removal_policy(self) -> RemovalPolicy:
-        value = str(self.node.try_get_context(CONTEXT_REMOVAL_POLICY) or "retain").lower()
-        if value not in REMOVAL_POLICIES:
-            raise ValueError(f"context {CONTEXT_REMOVAL_POLICY} must be one of {sorted(REMOVAL_POLICIES)}")
-        return REMOVAL_POLICIES[value]
+        Aspects.of(self).add(LogRetention(self.stage.log_retention_days))
+        self.outputs = declare_outputs(
+            self,
+            stage=self.stage.name,
+            api_url=self.api.url,
+            jwt_secret_arn=self.identity.jwt_secret.secret_arn,
+            values={
+                "table": lambda key: self.data.table(key).table_name,
+                "bucket": lambda key: self.storage.bucket(key).bucket_name,
+                "queue": lambda key: self.storage.queue(key).queue_url,
+                "state_machine": lambda key: self.jobs.state_machine(key).state_machine_arn,
+                "event_bus": lambda key: self.events.bus.event_bus_name,  # the events construct, where present
+            },
+        )

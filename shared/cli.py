@@ -1,5 +1,8 @@
 """``groundlink`` — the operator's command line.
 
+  groundlink [--stack NAME [--region R] [--profile P]] COMMAND …     (a deployed stage; default: make run's)
+  groundlink admin bootstrap [--owner admin]                        (the first admin API token, printed once)
+  groundlink smoke [--url URL --token T]                            (end-to-end check of a running platform)
   groundlink token --subject SUB --scopes "SCOPE …" [--ttl 3600] [--service]
   groundlink import-tle FILE [--source NAME] [--uploaded-by WHO]   (TLE or 3LE text)
   groundlink import-omm FILE                                       (OMM JSON, CelesTrak/Space-Track)
@@ -7,9 +10,11 @@
   groundlink import-news FILE                                      (news articles, JSON list, by id)
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
   groundlink oauth-client create --scopes "…" [--name NAME] | list | revoke CLIENT_ID
+  groundlink webhook add --owner OWNER --url URL --event TYPE [--event TYPE …] | list [--owner O] | remove ID
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
-endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566). API tokens are printed
+endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566); with ``--stack NAME`` to
+the deployed stage's, found through its CloudFormation outputs (``shared/cli_stack.py``). API tokens are printed
 with the admin API's names (``tokenId``, ``createdAt``, ``revokedAt``). ``groundlink COMMAND --help`` documents
 each command's arguments, the scopes it can grant and an example; ``groundlink --version``.
 """
@@ -82,6 +87,7 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from shared.cli_stack import EXIT_STACK, StackProblem
     from shared.domain.errors import DomainError, Unavailable
 
     def unusable(reason: object) -> int:
@@ -92,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return _main(argv)
+    except StackProblem as exc:  # the stack cannot be used: one line, nothing written
+        print(f"groundlink: {exc}", file=sys.stderr)
+        return EXIT_STACK
     except Unavailable as exc:  # unreachable or throttled after the SDK's retries (the stores say so)
         return unusable(exc.message)
     except DomainError as exc:  # invalid input: the same message the API would give
@@ -108,22 +117,38 @@ def main(argv: list[str] | None = None) -> int:
 JWT_SCOPES = """\
 scopes (a scope grants every scope below it: 'contacts' grants 'contacts.view', 'passes' grants 'passes:read'):
   Space Go   contacts.view contacts.create contacts.cancel spacecraft.view sites.view tle.view tle.upload
-  orbapi     passes:read bookings:create bookings:cancel mission-profile:create
+  orbapi     passes:read bookings:create bookings:cancel mission-profile:create webhooks:manage
   pipeline   pipeline.pass-analysis pipeline.tasking      SSA  ssa      everything, every owner  admin"""
 
 API_TOKEN_SCOPES = """\
 scopes of an orbapi dsn_live_ token (a scope grants every scope below it: 'bookings' grants 'bookings:create'):
-  passes:read bookings:create bookings:cancel mission-profile:create   admin (every owner's resources)
+  passes:read bookings:create bookings:cancel mission-profile:create webhooks:manage
+  admin (every owner's resources)
   station — only, and exactly, for owner 'station-<gs_id>' (a ground station's poll and results)"""
 
 LOCAL_NOTE = """\
 Talks to the DynamoDB of the running platform: locally the embedded AWS of 'make run'
-(GROUNDLINK_AWS_ENDPOINT_URL, default http://127.0.0.1:4566, or http://127.0.0.1:$GROUNDLINK_MOTO_PORT)."""
+(GROUNDLINK_AWS_ENDPOINT_URL, default http://127.0.0.1:4566, or http://127.0.0.1:$GROUNDLINK_MOTO_PORT);
+with --stack NAME (before or after the command) to a deployed stage, e.g. --stack Groundlink-prod --region eu-west-1."""
+
+
+def _stack_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """--stack/--region/--profile: on the main parser (defaults None) and on every command (no default, so a
+    command's copy never hides the main parser's value)."""
+    parser.add_argument("--stack", default=default, metavar="NAME",
+                        help="a deployed stack (e.g. Groundlink-dev): every table, bucket and URL from its outputs")
+    parser.add_argument("--region", default=default, metavar="REGION",
+                        help="the stack's AWS region (default: AWS_REGION or the profile's)")
+    parser.add_argument("--profile", default=default, metavar="PROFILE",
+                        help="the AWS profile whose credentials reach the stack (default: AWS_PROFILE)")
 
 
 def _parser() -> argparse.ArgumentParser:
+    stack_options = argparse.ArgumentParser(add_help=False)
+    _stack_options(stack_options, argparse.SUPPRESS)
+
     def command(parent, name: str, summary: str, epilog: str):
-        return parent.add_parser(name, help=summary, description=summary, epilog=epilog,
+        return parent.add_parser(name, help=summary, description=summary, epilog=epilog, parents=[stack_options],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
 
     parser = argparse.ArgumentParser(
@@ -131,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Run 'groundlink COMMAND --help' for a command's arguments and an example.\n" + LOCAL_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"groundlink {_version()}")
+    _stack_options(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     tok = command(sub, "token", "print a bearer JWT this deployment accepts (signed with GROUNDLINK_JWT_SECRET)",
@@ -206,7 +232,56 @@ def _parser() -> argparse.ArgumentParser:
     ocr = command(oc_sub, "revoke", "revoke a client: it obtains no more tokens (revoking it again changes nothing)",
                   "example:\n  groundlink oauth-client revoke oauth-3f2c9a0e1b7d4c55aa01")
     ocr.add_argument("client_id", metavar="CLIENT_ID", help="the clientId printed by 'create' and 'list'")
+
+    from shared.cli_deploy import add_deploy_commands
+
+    add_deploy_commands(sub, command)
+
+    from shared.domain.webhooks.models import EVENT_TYPES
+
+    types = "event types: " + ", ".join(f"'{t}'" for t in EVENT_TYPES)
+    wh = command(sub, "webhook", "manage owners' webhooks (signed POSTs of their events)", types + "\n" + LOCAL_NOTE)
+    wh_sub = wh.add_subparsers(dest="action", required=True, metavar="ACTION")
+    wa = command(wh_sub, "add", "register a webhook for an owner; its signing secret is printed once (stored "
+                 "encrypted)", types + "\nhttps:// to a public address; locally (GROUNDLINK_ENVIRONMENT=local) also "
+                 "http:// to a loopback address.\n\nexample:\n  groundlink webhook add --owner client_123 "
+                 "--url https://hooks.example.org/groundlink --event 'File State Change' --event 'Job State Change'")
+    wa.add_argument("--owner", required=True, metavar="OWNER", help="the account whose events the webhook receives")
+    wa.add_argument("--url", required=True, metavar="URL", help="the endpoint the events are POSTed to")
+    wa.add_argument("--event", action="append", required=True, metavar="TYPE", dest="events",
+                    help="an event type to receive (repeat for several)")
+    wa.add_argument("--description", default=None, help="a label (optional)")
+    wl = command(wh_sub, "list", "list webhooks (never their secret): webhookId, owner, url, enabled, "
+                 "disabledReason …", "example:\n  groundlink webhook list --owner client_123")
+    wl.add_argument("--owner", metavar="OWNER", help="only this owner's webhooks (default: every webhook)")
+    wr = command(wh_sub, "remove", "remove a webhook: it receives nothing more",
+                 "example:\n  groundlink webhook remove wh_3f2c9a0e1b7d4c55aa0122bb")
+    wr.add_argument("webhook_id", metavar="WEBHOOK_ID", help="the webhookId printed by 'add' and 'list'")
     return parser
+
+
+def _webhook(args: argparse.Namespace) -> int:
+    from shared.domain.errors import NotFound
+    from shared.domain.identity import Principal
+    from shared.surfaces.orbapi.webhooks_schema import created_view, webhook_view
+    from shared.wiring.webhooks import webhook_service
+
+    service = webhook_service()
+    operator = Principal("groundlink-cli", kind="service")
+    if args.action == "add":
+        registered = service.register(args.owner, args.url, args.events, args.description)
+        print(json.dumps(created_view(registered).model_dump(), indent=2))
+        return 0
+    if args.action == "list":
+        print(json.dumps([webhook_view(w).model_dump() for w in service.listing(operator, args.owner)], indent=2))
+        return 0
+    try:
+        removed = service.remove(args.webhook_id, operator)
+    except NotFound:
+        print(f"groundlink: no webhook with id {args.webhook_id}", file=sys.stderr)
+        return 1
+    print(json.dumps({"webhookId": removed.id, "owner": removed.owner, "deleted": True}))
+    return 0
 
 
 def _oauth_client(args: argparse.Namespace) -> int:
@@ -234,6 +309,14 @@ def _oauth_client(args: argparse.Namespace) -> int:
 def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.stack:
+        from shared.cli_stack import use_stack
+
+        use_stack(args.stack, region=args.region, profile=args.profile)
+    elif args.region or args.profile:
+        print("groundlink: --region and --profile choose where a deployed stack is: give --stack NAME too",
+              file=sys.stderr)
+        return 2
 
     if args.command == "token":
         # The CLI's rule (see _local_defaults): outside AWS, an unset environment is the local one.
@@ -280,6 +363,12 @@ def _main(argv: list[str] | None) -> int:
 
     if args.command == "oauth-client":
         return _oauth_client(args)
+    if args.command in ("admin", "smoke"):
+        from shared.cli_deploy import run_deploy_command
+
+        return run_deploy_command(args)
+    if args.command == "webhook":
+        return _webhook(args)
 
     from shared.auth import api_tokens
     from shared.domain.errors import NotFound

@@ -8,9 +8,11 @@ from functools import lru_cache
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.domain.catalog.freshness import DEFAULT_MAX_AGE_DAYS, DEFAULT_WARN_AGE_DAYS, FreshnessPolicy
 from shared.resources import BUCKETS, TABLES, BucketSpec, TableSpec
 
 LOCAL_JWT_SECRET = "groundlink-local-development-signing-key-not-for-production"
+LOCAL_WEBHOOK_KEY = "groundlink-local-development-webhook-key-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -43,7 +45,25 @@ class Settings(BaseSettings):
     spacetrack_url: str = "https://www.space-track.org"
     spacetrack_timeout_s: float = 10.0
 
+    # Domain events and webhooks
+    event_bus_name: str = Field(default="groundlink-events")  # GROUNDLINK_EVENT_BUS_NAME (EVENT_BUS.env_var)
+    webhook_key: SecretStr | None = None  # local key encrypting webhook secrets; in AWS from Secrets Manager
+    webhook_key_arn: str | None = None
+    webhook_deliveries_queue: str | None = None  # the deliveries queue's URL (QueueSpec.env_var)
+    webhook_retry_base_s: int = 30  # first retry delay; doubles per attempt, at most 900 s
+    webhook_disable_after: int = 8  # consecutive failed attempts that disable a webhook
+    webhook_timeout_s: float = 10.0  # one POST's connect + read timeout
+
     catalog_cache_ttl_s: float = 5.0  # in-memory TTL for catalogue reads (0 disables)
+
+    # Element-set freshness (shared/domain/catalog/freshness.py): answers warn past the first age, bookings and
+    # contacts are refused past the second; the local runtime relaxes the second for its demo catalogue.
+    tle_warn_age_days: float = Field(default=DEFAULT_WARN_AGE_DAYS, gt=0)
+    tle_max_age_days: float = Field(default=DEFAULT_MAX_AGE_DAYS, gt=0)
+    tle_demo_max_age_days: float | None = Field(default=None, gt=0)
+
+    def freshness_policy(self) -> FreshnessPolicy:
+        return FreshnessPolicy.configured(self.tle_warn_age_days, self.tle_max_age_days, self.tle_demo_max_age_days)
 
     version: str = "1.0.0"
 

@@ -2,6 +2,7 @@
 
 from infra.components.api import ApiConstruct
 from infra.components.data import DataConstruct
+from infra.components.events import EventsConstruct
 from infra.components.functions import FunctionsConstruct
 from infra.components.identity import IdentityConstruct
 from infra.components.jobs import JobsConstruct
@@ -13,6 +14,7 @@ from infra.components.storage import StorageConstruct
 __all__ = [
     "ApiConstruct",
     "DataConstruct",
+    "EventsConstruct",
     "FunctionsConstruct",
     "IdentityConstruct",
     "JobsConstruct",

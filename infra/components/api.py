@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_lambda as lambda_
@@ -123,5 +123,4 @@ class ApiConstruct(Construct):
                     "routes (health, token endpoints) are public by design.",
                 )
 
-        self.url = self.http_api.api_endpoint
-        CfnOutput(self, "ApiUrl", value=self.http_api.api_endpoint, description="Groundlink HTTP API base URL")
+        self.url = self.http_api.api_endpoint  # the stack's ApiUrl output (infra/components/outputs.py)

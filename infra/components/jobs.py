@@ -80,7 +80,9 @@ class JobsConstruct(Construct):
             removal_policy=removal_policy,
         )
         self.log_groups[spec.key] = log_group
-        definition = Fn.sub(spec.definition_for("${" + WORKER_ARN + "}"), {WORKER_ARN: worker.function_arn})
+        # Fn::Sub binds the worker's ARN and the stack's partition (AWS::Partition: aws, aws-cn, aws-us-gov)
+        definition = Fn.sub(spec.definition_for("${" + WORKER_ARN + "}", partition="${AWS::Partition}"),
+                            {WORKER_ARN: worker.function_arn})
         machine = sfn.StateMachine(
             self,
             f"{name}StateMachine",

@@ -6,6 +6,8 @@ Python handlers in this process), seeds the demo data through the import code pa
 on one port, and runs an event pump that hands queued S3 events to the same worker handlers Lambda would call.
 Environment: GROUNDLINK_PORT (default 8000), GROUNDLINK_MOTO_PORT (default 4566). Both ports are claimed before
 anything starts: a port already in use ends the run at once with one line naming it and its variable.
+The demo element sets are months old: GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS (default 3650) relaxes the booking limit on
+element-set age for the demo catalogue, and the banner and every freshness warning say so.
 """
 
 from __future__ import annotations
@@ -16,9 +18,14 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.domain.catalog.freshness import FreshnessPolicy
 
 PORTS = (("GROUNDLINK_PORT", 8000, "the HTTP API"), ("GROUNDLINK_MOTO_PORT", 4566, "the embedded AWS"))
-DOCS = (("Space Go", "/api/v1/docs"), ("orbapi", "/orbapi/docs"), ("SSA", "/docs"), ("pipeline", "/pipeline/docs"))
+DOCS = (("Space Go", "/api/v1/docs"), ("orbapi", "/orbapi/docs"), ("SSA", "/docs"), ("pipeline", "/pipeline/docs"),
+        ("SatNOGS", "/satnogs/api/docs"))
 
 
 class PortError(Exception):
@@ -36,6 +43,11 @@ def configure_environment(moto_endpoint: str) -> None:
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Groundlink")
+    # the demo element sets are months old and cannot be refreshed offline: bookings on them stay possible
+    from shared.catalog.demo import DEMO_TLE_ENV
+
+    for name, value in DEMO_TLE_ENV.items():
+        os.environ.setdefault(name, value)
     # Locally no request carries a Lambda context, so idempotency cannot compute its in-progress expiry; in
     # Lambda the same warning would be a real fault and stays on.
     warnings.filterwarnings("ignore", message=".*register_lambda_context", category=UserWarning)
@@ -122,8 +134,22 @@ def cli_command() -> str:
     return str(relative)
 
 
+def freshness_lines(policy: FreshnessPolicy, deployment_max_days: float,
+                    ages: tuple[float, float] | None) -> list[str]:
+    """What the banner says about the element sets' age and the limits applied to them."""
+    held = f"the demo sets are {ages[0]:.0f}-{ages[1]:.0f} days old; " if ages else ""
+    lines = [f"element sets: {held}answers warn past {policy.warn_age_days:g} days"]
+    if policy.demo:
+        lines.append(f"  bookings and contacts: the age limit is RELAXED to {policy.max_age_days:g} days for the "
+                     f"demo catalogue (GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS; a deployment refuses sets older than "
+                     f"{deployment_max_days:g} days)")
+    else:
+        lines.append(f"  bookings and contacts are refused on element sets older than {policy.max_age_days:g} days")
+    return lines
+
+
 def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, pump, state_machine_arns: dict,
-                 jwt: str, api_token: str) -> None:
+                 jwt: str, api_token: str, ages: tuple[float, float] | None = None) -> None:
     from shared.resources import BUCKETS
     from shared.settings import get_settings
 
@@ -131,6 +157,8 @@ def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, p
     print(f"Groundlink local runtime — embedded AWS at {aws_endpoint} (demo data seeded in {seeded_s:.1f} s)")
     for r in reports:
         print(f"  demo {r.kind}: {r.stored} stored, {len(r.errors)} rejected")
+    for line in freshness_lines(get_settings().freshness_policy(), get_settings().tle_max_age_days, ages):
+        print(f"  {line}")
     print("API documentation (open in a browser; no token needed):")
     for name, path in DOCS:
         print(f"  {name:<9} {base}{path}")
@@ -143,6 +171,10 @@ def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, p
     for spec in BUCKETS:
         print(f"  {spec.key:<9} s3://{settings.bucket_name(spec.key)}")
     print("  event pump: " + ", ".join(f"{q.key} -> {w.name}" for q, _, w in pump.targets))
+    from shared.resources import EVENT_BUS
+
+    print(f"  event bus: {settings.event_bus_name} (outbox relayed every {EVENT_BUS.local_relay_every_s:g} s) -> "
+          f"{EVENT_BUS.queue} -> webhooks")
     print("State machines (Step Functions at the embedded AWS endpoint):")
     for key, arn in state_machine_arns.items():
         print(f"  {key:<9} {arn}")
@@ -177,14 +209,21 @@ def main() -> int:
         print(f"groundlink: {in_use_message('GROUNDLINK_MOTO_PORT', moto_port, {port, moto_port})}",
               file=sys.stderr, flush=True)
         return 1
-    pump = timers = None
+    pump = timers = relay = None
     stopping = False
     try:
         aws.run_state_machines()
         configure_environment(aws.endpoint)
         import uvicorn
 
-        from infra.local.emulation import create_resources, create_state_machines, create_storage, state_machine_env
+        from infra.local.emulation import (
+            create_event_bus,
+            create_resources,
+            create_state_machines,
+            create_storage,
+            queue_env,
+            state_machine_env,
+        )
         from infra.local.gateway import LocalGateway
         from infra.local.pump import EventPump
         from shared.adapters.dynamo.catalog import catalog_repository
@@ -196,13 +235,15 @@ def main() -> int:
         t0 = time.perf_counter()
         create_resources(client("dynamodb"))
         queue_urls = create_storage(client("s3"), client("sqs"))
+        os.environ.update(queue_env(queue_urls))
+        os.environ.update(create_event_bus(client("events"), client("sqs"), queue_urls))
         state_machine_arns = create_state_machines(client("lambda"), client("iam"), client("stepfunctions"))
         os.environ.update(state_machine_env(state_machine_arns))
         reset_clients()  # settings re-read: the functions that start state machines see their ARNs
         reports = seed_demo(catalog_repository())
         api_token, _ = create_api_token(
             owner="demo", name="demo token",
-            scopes=["passes:read", "bookings:create", "bookings:cancel", "mission-profile:create"],
+            scopes=["passes:read", "bookings:create", "bookings:cancel", "mission-profile:create", "webhooks:manage"],
         )
         seeded = time.perf_counter() - t0
         gateway = LocalGateway()
@@ -216,11 +257,20 @@ def main() -> int:
 
         timers = SweepTimers(STATE_MACHINES, FUNCTIONS, on_error=lambda exc: print(
             f"scheduled sweep: {exc!r}", file=sys.stderr, flush=True)).start()
+        from infra.local.timers import RelayTimer
+        from shared.resources import EVENT_BUS
 
-        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile pipeline ssa admin"
+        relay = RelayTimer(EVENT_BUS, FUNCTIONS,
+                           on_error=lambda exc: print(f"event relay: {exc!r}", file=sys.stderr, flush=True)).start()
+
+        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile webhooks pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"
+        from shared.catalog.demo import element_set_ages
+        from shared.timefmt import utcnow
+
         print_banner(base, aws.endpoint, seeded, reports, pump, state_machine_arns,
-                     issue_jwt("demo", all_scopes.split(), ttl_s=12 * 3600), api_token)
+                     issue_jwt("demo", all_scopes.split(), ttl_s=12 * 3600), api_token,
+                     element_set_ages(catalog_repository(), utcnow()))
 
         class AnnouncingServer(uvicorn.Server):
             async def startup(self, sockets=None) -> None:
@@ -251,6 +301,8 @@ def main() -> int:
             pump.stop()
         if timers is not None:
             timers.stop()
+        if relay is not None:
+            relay.stop()
         aws.stop()
         http_socket.close()
         print("Groundlink stopped.", flush=True)

@@ -1,8 +1,9 @@
-"""The local stand-in for EventBridge schedules: every ``StateMachineSpec.sweep_every_s`` the state machine's worker
-gets the "Scheduled Event" the CDK app's sweep rule sends it (the sweep of jobs left open past their bound), and
-every scheduled worker (``FunctionSpec.every_s``, e.g. the reservation lifecycle) gets it every
-``Settings.<local_every_setting>`` seconds (``GROUNDLINK_LIFECYCLE_TICK_S``: a few seconds, so reservations move
-on time locally). The execution-status rule has no local counterpart; the sweep covers what it would catch."""
+"""The local stand-in for EventBridge schedules: the outbox relay about every second (``RelayTimer``); every
+``StateMachineSpec.sweep_every_s`` the state machine's worker gets the "Scheduled Event" the CDK app's sweep rule
+sends it (the sweep of jobs left open past their bound); and every scheduled worker (``FunctionSpec.every_s``, e.g.
+the reservation lifecycle) gets it every ``Settings.<local_every_setting>`` seconds (``GROUNDLINK_LIFECYCLE_TICK_S``:
+a few seconds, so reservations move on time locally). The execution-status rule has no local counterpart; the
+sweep covers what it would catch."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import threading
 from collections.abc import Callable
 
 from infra.local.pump import FakeLambdaContext
-from shared.resources import FunctionSpec, StateMachineSpec
+from shared.resources import EventBusSpec, FunctionSpec, StateMachineSpec
 
 SCHEDULED_EVENT = {"version": "0", "source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
 
@@ -23,6 +24,40 @@ def local_period_s(spec: FunctionSpec) -> float:
 
         return float(getattr(get_settings(), spec.local_every_setting))
     return float(spec.every_s or 60)
+
+
+class RelayTimer:
+    """The outbox relay every ``EventBusSpec.local_relay_every_s`` (about 1 s): in AWS the events table's stream
+    and a one-minute schedule wake it; locally a short timer alone gives the same latency."""
+
+    def __init__(self, bus: EventBusSpec, functions: tuple[FunctionSpec, ...], *,
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
+        self.worker = {spec.name: spec for spec in functions}[bus.relay]
+        self.every_s = bus.local_relay_every_s
+        self.on_error = on_error
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> RelayTimer:
+        self.thread = threading.Thread(target=self._run, name="events-relay", daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        module, attr = self.worker.handler.rsplit(".", 1)
+        handler = getattr(importlib.import_module(module), attr)
+        while not self.stopping.wait(self.every_s):
+            try:
+                handler(dict(SCHEDULED_EVENT), FakeLambdaContext(self.worker.name, self.worker.memory_mb,
+                                                                 self.worker.timeout_s))
+            except Exception as exc:  # the events stay in the outbox; the next tick tries again
+                if self.on_error:
+                    self.on_error(exc)
 
 
 class SweepTimers:

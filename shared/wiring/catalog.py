@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from shared.domain.catalog.freshness import FreshnessPolicy
 from shared.domain.catalog.service import CatalogService
 from shared.domain.news.service import NewsService
 from shared.observability import logger
 
 
+def freshness_policy() -> FreshnessPolicy:
+    """The deployment's element-set freshness thresholds (``GROUNDLINK_TLE_*_AGE_DAYS``)."""
+    from shared.settings import get_settings
+
+    return get_settings().freshness_policy()
+
+
 def catalog_service() -> CatalogService:
     from shared.adapters.dynamo.catalog import catalog_repository
 
-    return CatalogService(catalog_repository())
+    return CatalogService(catalog_repository(), freshness_policy())
 
 
 def news_service() -> NewsService:

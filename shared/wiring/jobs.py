@@ -35,7 +35,7 @@ def _spacetrack_client(identity: str, password: str, url: str, timeout_s: float)
 def build_jobs_service(*, starter: JobStarter | None = None, clock: Clock | None = None) -> JobsService:
     """The production service; ``starter`` and ``clock`` may be replaced (tests run the worker inline)."""
     return JobsService(job_store(), catalog_repository(), starter or StepFunctionsJobStarter(),
-                       UserAccountDirectory(), clock, spacetrack_source())
+                       UserAccountDirectory(), clock, spacetrack_source(), freshness=get_settings().freshness_policy())
 
 
 def jobs_service() -> JobsService:

@@ -15,6 +15,7 @@ from shared.domain.files.service import FileService
 from shared.domain.ledger.lifecycle import Lifecycle
 from shared.domain.ledger.service import LedgerService, RecheckReport
 from shared.domain.stations.service import StationService
+from shared.wiring.catalog import freshness_policy
 
 if TYPE_CHECKING:  # the heavy modules are imported only by the functions that use them
     from shared.adapters.s3_payloads import S3PayloadStorage
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # the heavy modules are imported only by the functions that u
 def catalog_service() -> CatalogService:
     from shared.adapters.dynamo.catalog import catalog_repository
 
-    return CatalogService(catalog_repository())
+    return CatalogService(catalog_repository(), freshness_policy())
 
 
 def lifecycle() -> Lifecycle:
@@ -39,7 +40,7 @@ def ledger_service() -> LedgerService:
     from shared.domain.scheduling.passes import OrbitPasses
 
     return LedgerService(ledger_store(), catalog_repository(), OrbitPasses(), catalog_service(),
-                         file_service(), lifecycle=lifecycle())
+                         file_service(), freshness=freshness_policy(), lifecycle=lifecycle())
 
 
 def recheck_after_new_elements(norad_ids: Iterable[int]) -> RecheckReport:
@@ -90,4 +91,4 @@ def pass_search() -> PassSearch:
     from shared.adapters.dynamo.catalog import catalog_repository
     from shared.domain.scheduling.search import PassSearch
 
-    return PassSearch(catalog_repository())
+    return PassSearch(catalog_repository(), freshness_policy())

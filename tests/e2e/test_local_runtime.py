@@ -53,6 +53,9 @@ def test_banner_prints_urls_and_credentials(runtime):
     for docs in ("/api/v1/docs", "/orbapi/docs", "/docs", "/pipeline/docs"):  # where to start, no token needed
         assert f"{runtime.base}{docs}\n" in banner
     assert "Every API endpoint needs a bearer token" in banner
+    assert ("bookings and contacts: the age limit is RELAXED to 3650 days for the demo catalogue "
+            "(GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS; a deployment refuses sets older than 14 days)") in banner
+    assert "answers warn past 3 days" in banner
 
 
 def test_banner_cli_commands_work_as_printed(runtime):

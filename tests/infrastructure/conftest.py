@@ -1,7 +1,8 @@
 """Synthesize the Groundlink app once per session (a synth takes seconds) and share it.
 
-Two apps: the real one (``shared.resources`` as it is) and a probe whose function list adds specs
-that exercise what the real list does not use yet (orbit layer, a write grant, an indexed table).
+Three apps: the real one in its prod and dev stages (``shared.resources`` as it is) and a probe (dev stage)
+whose function list adds specs that exercise what the real list does not use yet (orbit layer, a write grant,
+an indexed table).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Synth:
 def _synth(tmp_path_factory: pytest.TempPathFactory, name: str, **stack_kwargs: Any) -> Synth:
     outdir = tmp_path_factory.mktemp(name)
     app, stack = build_app(outdir=str(outdir), **stack_kwargs)
+    stack_kwargs.pop("context", None)
     # cdk-nag runs as a validation plugin here: an unacknowledged finding raises.
     assembly = app.synth()
     return Synth(
@@ -79,7 +81,14 @@ def _synth(tmp_path_factory: pytest.TempPathFactory, name: str, **stack_kwargs: 
 
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    return _synth(tmp_path_factory, "groundlink")
+    """The production stage, as ``cdk synth -c stage=prod``."""
+    return _synth(tmp_path_factory, "groundlink", context={"stage": "prod"})
+
+
+@pytest.fixture(scope="session")
+def dev_synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    """The default stage (dev), as a plain ``cdk synth``."""
+    return _synth(tmp_path_factory, "groundlink-dev")
 
 
 @pytest.fixture(scope="session")

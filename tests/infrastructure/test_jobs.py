@@ -57,7 +57,9 @@ def test_one_state_machine_per_spec_running_the_spec_definition_on_its_worker(an
         template, variables = props["DefinitionString"]["Fn::Sub"]
         worker_arn = {"Fn::GetAtt": [_function_id(any_synth, function(spec.worker)), "Arn"]}
         assert variables == {"WorkerArn": worker_arn}
-        assert template == spec.definition_for("${WorkerArn}")  # what the local runtime executes
+        # what the local runtime executes, with the stack's partition instead of "aws"
+        assert template == spec.definition_for("${WorkerArn}", partition="${AWS::Partition}")
+        assert "arn:aws:" not in template
         definition = json.loads(template)
         assert definition["TimeoutSeconds"] == spec.timeout_s
         tasks = [s for s in definition["States"].values() if s["Type"] == "Task"]

@@ -52,7 +52,7 @@ def test_synth_without_credentials_or_docker(tmp_path: Path) -> None:
 
     # Then it synthesizes, cdk-nag is clean, and Docker was never called
     assert result.returncode == 0, result.stderr[-4000:]
-    assert (tmp_path / "cdk.out" / "Groundlink.template.json").exists()
+    assert (tmp_path / "cdk.out" / "Groundlink-dev.template.json").exists()
     report = json.loads((tmp_path / "cdk.out" / "validation-report.json").read_text())
     assert [(r["pluginName"], r["conclusion"]) for r in report["pluginReports"]] == [("AwsSolutions", "success")]
     assert not docker_log.exists(), docker_log.read_text()
@@ -64,3 +64,22 @@ def test_cdk_json_runs_the_app() -> None:
     package = json.loads((REPO_ROOT / "package.json").read_text())
     version = package["devDependencies"]["aws-cdk"]
     assert version[0].isdigit(), f"the CDK CLI must be pinned to an exact version, not {version!r}"
+
+
+def test_the_pinned_cdk_cli_synthesizes_with_no_network(tmp_path: Path) -> None:
+    """``make synth``'s command, once installed (npm ci, the Lambda assets under build/), in a network namespace
+    with no interface but loopback: nothing is fetched (no npx, no notices, no version check, no telemetry)."""
+    cdk = REPO_ROOT / "node_modules" / ".bin" / "cdk"
+    if not cdk.exists():
+        pytest.skip("the CDK CLI is not installed (make install runs npm ci)")
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
+        pytest.skip("cannot create a network namespace here (unshare -n)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}", CDK_DISABLE_VERSION_CHECK="1",
+               CDK_DISABLE_CLI_TELEMETRY="true", JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1")
+    result = subprocess.run(["unshare", "-n", str(cdk), "synth", "--quiet", "--no-notices", "-c", "stage=prod",
+                             "-o", str(tmp_path / "cdk.out")], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-4000:]
+    template = json.loads((tmp_path / "cdk.out" / "Groundlink-prod.template.json").read_text())
+    assert template["Outputs"]["GroundlinkStage"]["Value"] == "prod"

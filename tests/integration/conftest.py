@@ -3,6 +3,7 @@ seeded through the import code path, and helpers to call the FastAPI apps with r
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +13,11 @@ from infra.local.emulation import create_resources
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.auth import issue_jwt
 from shared.aws import client, reset_clients
-from shared.catalog.demo import seed_demo
+from shared.catalog.demo import DEMO_TLE_ENV, seed_demo
+
+# The demo element sets are months old: the tests that book on them run with the local runtime's relaxed limit
+# (tests/integration/test_tle_freshness.py applies the strict one).
+os.environ.update(DEMO_TLE_ENV)
 
 
 def _reset_caches() -> None:

@@ -68,8 +68,14 @@ def test_spacecraft_filters():
 def test_spacecraft_tle_is_the_satellites_current_element_set():
     sc = client.get("/api/v1/spacecraft", headers=OWNER).json()[0]
     tle = client.get(f"/api/v1/spacecraft/{sc['spacecraft_id']}/tle", headers=OWNER).json()
-    assert set(tle) == {"line1", "line2"}
+    assert set(tle) == {"line1", "line2", "tle_epoch", "tle_age_days", "tle_warning"}  # the demo sets are old
     assert tle["line1"].startswith(f"1 {sc['norad_id']:05d}") and len(tle["line2"]) == 69
+    from shared.adapters.dynamo.catalog import catalog_repository
+
+    stored = catalog_repository().get_satellite(sc["norad_id"]).tle
+    assert (tle["line1"], tle["line2"]) == (stored.line1, stored.line2)
+    assert tle["tle_epoch"] == stored.epoch.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stored.epoch.microsecond // 1000:03d}Z"
+    assert tle["tle_age_days"] > 3 and tle["tle_warning"].startswith(f"the element set's epoch {tle['tle_epoch']} is ")
 
 
 def test_service_configurations():

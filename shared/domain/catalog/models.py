@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.domain.catalog.freshness import Freshness
+
 AddOutcome = Literal["current", "history", "duplicate"]
 
 
@@ -172,7 +174,7 @@ class TrackPoint:
 class SatellitePosition:
     """A satellite's position now (``track[0]``) and its ground track on (WGS-84). ``error`` when it cannot
     be propagated now (then no track); ``warning`` when propagation fails before the horizon (the track
-    stops there)."""
+    stops there); ``freshness``: the epoch and age of the element set used."""
 
     norad_id: int
     name: str
@@ -181,6 +183,7 @@ class SatellitePosition:
     track: list[TrackPoint] = dc_field(default_factory=list)
     error: str | None = None
     warning: str | None = None
+    freshness: Freshness | None = None  # of the element set used (None without one)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import numpy as np
 from groundlink_orbit import SGP4_ERRORS, CurrentPositions, ElementSet, ElementSetError, current_positions, parse_tle
 
+from shared.domain.catalog.freshness import STRICT, FreshnessPolicy
 from shared.domain.catalog.models import Positions, Satellite, SatellitePosition, TrackPoint
 
 HORIZON_S = 5400.0  # the next 1.5 h
@@ -26,9 +27,10 @@ def sgp4_reason(code: int) -> str:
     return f"propagation failed: {SGP4_ERRORS.get(code, 'unknown error')} (SGP4 error {code})"
 
 
-def propagate(sats: Sequence[Satellite], now_unix_ms: int) -> Positions:
+def propagate(sats: Sequence[Satellite], now_unix_ms: int, freshness: FreshnessPolicy = STRICT) -> Positions:
     """Position at ``now_unix_ms`` and the track from then on every ``STEP_S`` for ``HORIZON_S`` (``now``
-    included: 91 points), in the order given."""
+    included: 91 points), in the order given; each with its element set's freshness at ``now_unix_ms``."""
+    now = datetime.fromtimestamp(now_unix_ms / 1000, UTC)
     entries: list[SatellitePosition] = []
     sets: list[ElementSet] = []
     rows: list[int] = []  # entry index of each element set
@@ -39,6 +41,7 @@ def propagate(sats: Sequence[Satellite], now_unix_ms: int) -> Positions:
             entry.error = "no element set is stored for this satellite"
             continue
         entry.epoch = sat.tle.epoch
+        entry.freshness = freshness.of(sat.tle.epoch, now)
         try:
             sets.append(parse_tle(sat.tle.line1, sat.tle.line2, sat.tle.name or sat.name))
         except ElementSetError as exc:

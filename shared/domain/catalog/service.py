@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from shared.domain.catalog.freshness import STRICT, FreshnessPolicy
 from shared.domain.catalog.models import (
     ElementSetRecord,
     ImportReport,
@@ -121,8 +122,9 @@ def element_set_record(es: ElementSet, *, source: str, uploaded_by: str) -> Elem
 
 
 class CatalogService:
-    def __init__(self, store: CatalogStore) -> None:
+    def __init__(self, store: CatalogStore, freshness: FreshnessPolicy = STRICT) -> None:
         self.store = store
+        self.freshness = freshness
 
     # -- satellites -----------------------------------------------------------------------------------
     def satellite(self, norad_id: int) -> Satellite | None:
@@ -215,10 +217,11 @@ class CatalogService:
         return [t for t in SATELLITE_TYPES if t in present]
 
     def positions(self, norad_ids: Sequence[int], now_unix_ms: int) -> Positions:
-        """Where the satellites are at ``now_unix_ms`` and their ground track for the next 1.5 h."""
+        """Where the satellites are at ``now_unix_ms`` and their ground track for the next 1.5 h, each with the
+        freshness of the element set used at that moment."""
         from shared.domain.catalog.position import propagate
 
-        return propagate(self.satellites_in_order(norad_ids), now_unix_ms)
+        return propagate(self.satellites_in_order(norad_ids), now_unix_ms, self.freshness)
 
     # -- element sets ---------------------------------------------------------------------------------
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:

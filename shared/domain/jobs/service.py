@@ -29,11 +29,13 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from shared.domain.catalog.freshness import STRICT, FreshnessPolicy
 from shared.domain.catalog.models import ElementSetRecord
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.analysis import AnalysisError
 from shared.domain.jobs.budget import check_work_budget
+from shared.domain.jobs.events import job_finished, maneuvers_detected
 from shared.domain.jobs.models import (
     FINISHED,
     Job,
@@ -126,8 +128,10 @@ class SystemClock:
 
 class JobsService:
     def __init__(self, jobs: JobStore, catalog: SatelliteCatalog, starter: JobStarter, accounts: AccountDirectory,
-                 clock: Clock | None = None, spacetrack: ElementSetSource | None = None) -> None:
+                 clock: Clock | None = None, spacetrack: ElementSetSource | None = None,
+                 freshness: FreshnessPolicy = STRICT) -> None:
         self.jobs = jobs
+        self.freshness = freshness
         self.spacetrack = spacetrack  # None: no Space-Track credentials in this deployment
         self.catalog = catalog
         self.starter = starter
@@ -170,7 +174,8 @@ class JobsService:
             self.starter.start(job.task_id)
         except Exception as exc:  # the job must not linger as pending when its execution never started
             logger.exception("could not start the job", extra={"task_id": job.task_id})
-            self.jobs.transition(job.task_id, "failed", error=REASON_NOT_STARTED)
+            self.jobs.transition(job.task_id, "failed", error=REASON_NOT_STARTED,
+                                 events=[job_finished(job, "failed", self.clock.now(), REASON_NOT_STARTED)])
             raise Unavailable("the analysis could not be started; please retry") from exc
         return job
 
@@ -193,15 +198,21 @@ class JobsService:
         try:
             result = self._analyse_passes(PassAnalysisRequest.model_validate(job.request))
         except AnalysisError as exc:  # recorded with its code; the state machine's failure step then changes nothing
-            self.jobs.transition(task_id, "failed", error=str(exc)[:1000], error_code=exc.code)
+            reason = str(exc)[:1000]
+            self.jobs.transition(task_id, "failed", error=reason, error_code=exc.code,
+                                 events=[job_finished(job, "failed", self.clock.now(), reason, "in_progress")])
             raise JobError(str(exc)) from None
-        self.jobs.transition(task_id, "completed", progress=1.0, result=result)
+        self.jobs.transition(task_id, "completed", progress=1.0, result=result,
+                             events=[job_finished(job, "completed", self.clock.now(), previous="in_progress")])
         return "completed"
 
     def record_failure(self, task_id: str, reason: str) -> bool:
         """The worker's failure step: the job becomes ``failed`` with ``reason`` (a sentence, at most 1000
         characters); False if it had already finished otherwise."""
-        changed = self.jobs.transition(task_id, "failed", error=reason[:1000])
+        job = self.jobs.get(task_id)
+        events = [job_finished(job, "failed", self.clock.now(), reason[:1000])] if job and job.status not in FINISHED \
+            else []
+        changed = self.jobs.transition(task_id, "failed", error=reason[:1000], events=events)
         logger.warning("job failed", extra={"task_id": task_id, "recorded": changed})
         return changed
 
@@ -217,7 +228,8 @@ class JobsService:
             return False
         if execution_id and job.execution_id and job.execution_id != execution_id:
             return False
-        changed = self.jobs.transition(task_id, "failed", error=reason)
+        changed = self.jobs.transition(task_id, "failed", error=reason,
+                                       events=[job_finished(job, "failed", self.clock.now(), reason)])
         logger.warning("job left open by its execution", extra={"task_id": task_id, "execution_status": status,
                                                                 "recorded": changed})
         return changed
@@ -225,9 +237,11 @@ class JobsService:
     def sweep(self, now: datetime | None = None) -> list[str]:
         """Fails every job still pending or in progress ``STUCK_AFTER`` after its submission (whatever became
         of its execution). Returns the task ids it failed."""
-        cutoff = (now or self.clock.now()) - STUCK_AFTER
+        at = now or self.clock.now()
+        cutoff = at - STUCK_AFTER
         failed = [job.task_id for job in self.jobs.open_jobs(cutoff)
-                  if self.jobs.transition(job.task_id, "failed", error=REASON_STUCK)]
+                  if self.jobs.transition(job.task_id, "failed", error=REASON_STUCK,
+                                          events=[job_finished(job, "failed", at, REASON_STUCK)])]
         if failed:
             logger.warning("stuck jobs failed by the sweep", extra={"task_ids": failed})
         return failed
@@ -238,14 +252,27 @@ class JobsService:
         from shared.domain.jobs.analysis.coverage import analyse
 
         sets = []
+        now = self.clock.now()
+        epochs: dict[str, str] = {}
+        ages: dict[str, float] = {}
+        warnings: dict[str, str] = {}
         for norad in request.norad_ids:
             sat = self.catalog.get_satellite(norad)
             if sat is None or sat.tle is None:
                 raise AnalysisError(f"no element set stored for NORAD {norad}", "NO-ELEMENT-SET")
             sets.append(parse_tle(sat.tle.line1, sat.tle.line2, sat.tle.name or sat.name))
+            fresh = self.freshness.of(sat.tle.epoch, now)
+            epochs[str(norad)], ages[str(norad)] = fresh.epoch_iso, fresh.age_days_rounded
+            if fresh.warning:
+                warnings[str(norad)] = fresh.warning
         start, end = request.date[0].timestamp(), request.date[-1].timestamp()
-        return analyse(sets, request.ground_location, start, end, request.min_elv_constraint,
-                       request.max_elv_constraint, request.time_resolution)
+        result = analyse(sets, request.ground_location, start, end, request.min_elv_constraint,
+                         request.max_elv_constraint, request.time_resolution)
+        # the element sets used, by NORAD id (the result's lists carry no per-satellite object)
+        result.update(tle_epoch=epochs, tle_age_days=ages)
+        if warnings:
+            result["tle_warning"] = warnings
+        return result
 
     # -- maneuver detection -------------------------------------------------------------------------
     def detect_maneuvers(self, request: ManeuverRequest, principal: Principal) -> Job:
@@ -278,7 +305,9 @@ class JobsService:
         result.update(_analysed_range(request.start_date, request.end_date, analysed_until, today))
         job = self._new_job("maneuver", principal, request.model_dump(mode="json"), request.name)
         job = job.model_copy(update={"status": "completed", "progress": 1.0, "result": result})
-        self.jobs.create(job)
+        now = self.clock.now()
+        self.jobs.create(job, events=[job_finished(job, "completed", now, previous="pending"),
+                                      *maneuvers_detected(job, now)])
         return job
 
     def _spacetrack_histories(self, request: ManeuverRequest,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.domain.catalog.freshness import STRICT, Freshness, FreshnessPolicy
 from shared.domain.catalog.models import Satellite, Spacecraft, Station
 from shared.domain.errors import Conflict, InvalidField, InvalidRequest, NotFound
 from shared.domain.files.models import FileRecord, key_problem
@@ -118,6 +119,7 @@ class RecheckReport:
 class Availability:
     status: str  # available | partial | unavailable
     best: Window | None
+    freshness: Freshness | None = None  # of the element set the passes were predicted from
 
 
 def _now() -> datetime:
@@ -127,14 +129,28 @@ def _now() -> datetime:
 class LedgerService:
     def __init__(self, store: LedgerStore, catalog: CatalogReader, passes: PassPredictor,
                  spacecraft: SpacecraftDirectory | None = None, files: FileMatcher | None = None,
-                 clock: Callable[[], datetime] | None = None, lifecycle: Lifecycle | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, freshness: FreshnessPolicy = STRICT,
+                 lifecycle: Lifecycle | None = None) -> None:
         self.store = store
         self.catalog = catalog
         self.passes = passes
         self.spacecraft_directory = spacecraft
         self.files = files
         self.clock = clock or _now
+        self.freshness = freshness
         self.lifecycle = lifecycle or Lifecycle()
+
+    def _bookable(self, sat: Satellite, field: str, subject: str) -> Freshness | None:
+        """A booking needs a current element set no older than the policy's limit (``InvalidField(field)``);
+        a satellite without one is refused where its passes are predicted."""
+        if sat.tle is None:
+            return None
+        return self.freshness.require_bookable(sat.tle.epoch, self.clock(), field=field, subject=subject)
+
+    def element_set_freshness(self, norad_id: int) -> Freshness | None:
+        """The freshness, now, of the satellite's current element set (None without one)."""
+        sat = self.catalog.get_satellite(norad_id)
+        return self.freshness.of(sat.tle.epoch, self.clock()) if sat is not None and sat.tle is not None else None
 
     # -- the one booking use case -------------------------------------------------------------------
     def _reserve(self, principal: Principal, *, norad_id: int, type: str, source: Source,
@@ -178,6 +194,7 @@ class LedgerService:
         sat = self.catalog.get_satellite(req.norad_id)
         if sat is None:
             raise NotFound(f"satellite {req.norad_id} not found")
+        self._bookable(sat, "norad_cat_id", f"satellite {req.norad_id}")
         now = self.clock()
         horizon = booking_horizon(now)
         found: list[PassWindow] = []
@@ -248,7 +265,9 @@ class LedgerService:
                                       f"({iso_minute(horizon)}): the spacecraft's registered horizon, at most "
                                       f"{PREDICTION_HORIZON.days} days (see booking_horizon in its contact service "
                                       "configuration)")
-        windows = self._passes(self._satellite_of(sc), site, req.start, req.end)
+        sat = self._satellite_of(sc)
+        self._bookable(sat, "spacecraft_id", f"spacecraft '{sc.spacecraft_id}' (NORAD {sat.norad_id})")
+        windows = self._passes(sat, site, req.start, req.end)
         inside = containing_pass(windows, req.start.timestamp(), req.end.timestamp(), CONTACT_EDGE_S)
         if inside is None:
             raise Conflict(f"the contact {iso_minute(req.start)}–{iso_minute(req.end)} at site '{site.id}' is not "
@@ -272,7 +291,10 @@ class LedgerService:
                                location="query")
         sc = self._spacecraft(spacecraft_id, principal, "query parameter 'spacecraft_id'")
         site, _ = self._site_and_service(sc, site_id, service_id, "query parameter 'service_config_id'")
-        windows = self._passes(self._satellite_of(sc), site, start, end)
+        sat = self._satellite_of(sc)
+        assert sat.tle is not None  # _satellite_of refused a satellite without one
+        freshness = self.freshness.of(sat.tle.epoch, self.clock())
+        windows = self._passes(sat, site, start, end)
         taken = [(r.start.timestamp(), r.end.timestamp()) for r in self.store.reservations(site.id, start, end)]
         free = []
         for a, b in free_intervals(windows, taken, start.timestamp(), end.timestamp()):
@@ -281,10 +303,10 @@ class LedgerService:
             if lo < hi:
                 free.append(Window(gs_id=site.id, start=lo, end=hi))
         if not free:
-            return Availability("unavailable", None)
+            return Availability("unavailable", None, freshness)
         whole = len(free) == 1 and free[0].start <= ceil_minute(start) and free[0].end >= floor_minute(end)
         best = max(free, key=lambda w: (w.end - w.start, -w.start.timestamp()))
-        return Availability("available" if whole else "partial", best)
+        return Availability("available" if whole else "partial", best, freshness)
 
     def contacts(self, principal: Principal, which: ContactFilter) -> list[Booking]:
         """The caller's contacts admitted by ``which``, in start order."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from groundlink_orbit import ElementSet, PassTable
 
+from shared.domain.catalog.freshness import STRICT, Freshness, FreshnessPolicy
 from shared.domain.catalog.models import Satellite, Station
 from shared.domain.errors import InvalidField, NotFound
 from shared.domain.ledger.policy import PREDICTION_HORIZON
@@ -55,6 +56,7 @@ class PassSearchResult:
     end: datetime
     generated_at: datetime
     warning: str | None
+    freshness: Freshness  # of the element set the passes were predicted from, at ``generated_at``
 
 
 def station_order(st: Station) -> tuple[int, str]:
@@ -62,9 +64,16 @@ def station_order(st: Station) -> tuple[int, str]:
     return (len(st.id), st.id)
 
 
+def _now() -> datetime:
+    return utcnow()  # looked up at each call: tests move the clock by patching this module's utcnow
+
+
 class PassSearch:
-    def __init__(self, catalog: StationCatalog) -> None:
+    def __init__(self, catalog: StationCatalog, freshness: FreshnessPolicy = STRICT,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.catalog = catalog
+        self.freshness = freshness
+        self.clock = clock or _now
 
     def stations(self, ids: Sequence[str] | None) -> list[Station]:
         if ids is None:
@@ -81,7 +90,7 @@ class PassSearch:
         return out
 
     def search(self, q: PassQuery) -> PassSearchResult:
-        now = utcnow()
+        now = self.clock()
         start = q.start or now
         end = q.end or start + timedelta(days=q.days)
         if end <= start:
@@ -110,4 +119,5 @@ class PassSearch:
         masks = [max(q.min_elevation_deg, s.min_elevation_deg) for s in stations]
         table = predict(es, stations, start.timestamp(), end.timestamp(), masks, carrier_hz=q.carrier_hz)
         return PassSearchResult(element_set=es, name=name, tle=tle, stations=stations, masks=masks, table=table,
-                                start=start, end=end, generated_at=now, warning=sgp4_warning(table))
+                                start=start, end=end, generated_at=now, warning=sgp4_warning(table),
+                                freshness=self.freshness.of(es.epoch_utc, now))

@@ -92,6 +92,10 @@ class StationService:
             raise NotFound(f"ground station {gs_id} not found")
         return station
 
+    def upcoming(self, gs_id: str) -> list[tuple[Booking, Slot]]:
+        """The station's contacts not yet over and not yet reported, in start order."""
+        return self._upcoming(gs_id)
+
     def _upcoming(self, gs_id: str) -> list[tuple[Booking, Slot]]:
         """(booking, slot) of the station's reservations not yet over and not yet reported, in start order,
         up to the ledger's horizon (every reservation that can exist)."""

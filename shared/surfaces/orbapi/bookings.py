@@ -82,6 +82,11 @@ class BookingCreated(BaseModel):
     bookingId: int  # noqa: N815 (seed's field names)
     missionId: int  # noqa: N815
     uplinkFile: FileOut | None  # noqa: N815
+    tleEpoch: str | None = Field(default=None, description="Epoch of the satellite's current element set, "  # noqa: N815
+                                 "which the slots were checked against")
+    tleAgeDays: float | None = Field(default=None, description="Its age at booking, in days")  # noqa: N815
+    tleWarning: str | None = Field(default=None, description="Present when it is older than the warning "  # noqa: N815
+                                   "threshold")
 
 
 STATUS_DOC = ("Pending (reserved), Confirmed (reserved; again after a review), InProgress (its window began), "
@@ -137,6 +142,10 @@ def booking_view(b: Booking) -> BookingOut:
 
 # -- routes ----------------------------------------------------------------------------------------------
 @router.post("/orbapi/bookings", status_code=201, response_model=BookingCreated, summary="Create Booking",
+             description="The satellite's current element set must be no older than the deployment's limit "
+                         "(`GROUNDLINK_TLE_MAX_AGE_DAYS`, 14 days by default): 400 naming its epoch and the limit "
+                         "otherwise. The answer names that set's epoch and age (`tleEpoch`, `tleAgeDays`) and "
+                         "warns past 3 days (`tleWarning`).",
              responses=error_responses("orbapi", 400, 401, 403, 404, 409, 422))
 def create_booking(
     request: BookingRequest,
@@ -148,8 +157,12 @@ def create_booking(
 ) -> dict[str, object]:
     def create() -> dict[str, object]:
         booking, file = ledger.book(request.intent(), principal)
-        return BookingCreated(status="success", bookingId=booking.id, missionId=booking.id,
-                              uplinkFile=file_view(file) if file else None).model_dump(mode="json")
+        fresh = ledger.element_set_freshness(booking.norad_id)
+        return BookingCreated(
+            status="success", bookingId=booking.id, missionId=booking.id, uplinkFile=file_view(file) if file else None,
+            tleEpoch=fresh.epoch_iso if fresh else None, tleAgeDays=fresh.age_days_rounded if fresh else None,
+            tleWarning=fresh.warning if fresh else None,
+        ).model_dump(mode="json")
 
     return run_idempotent("orbapi-bookings", idempotency_key, principal.subject, request.model_dump(mode="json"),
                           create, http.scope.get("aws.context"))

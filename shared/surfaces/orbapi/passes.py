@@ -124,6 +124,10 @@ class PassSearchResponse(BaseModel):
     generated_at: str
     window: dict[str, Any]
     warnings: list[str] | None = None
+    tleEpoch: str = Field(description="Epoch of the element set the passes were predicted from")  # noqa: N815
+    tleAgeDays: float = Field(description="Age of that element set at `generated_at`, in days")  # noqa: N815
+    tleWarning: str | None = Field(default=None, description="Present when the element set is older than the "  # noqa: N815
+                                   "warning threshold (also listed in `warnings`)")
 
 
 def pass_rows(r: PassSearchResult, step_s: int) -> list[dict[str, Any]]:
@@ -171,8 +175,13 @@ def search_view(r: PassSearchResult, req: PassSearchRequest) -> dict[str, Any]:
         "window": {"start": iso_ms(r.start), "end": iso_ms(r.end), "minElevationDeg": req.minElevationDeg,
                    "stepSeconds": req.stepSeconds},
     }
-    if r.warning:
-        body["warnings"] = [r.warning]
+    fresh = r.freshness
+    body.update(tleEpoch=fresh.epoch_iso, tleAgeDays=fresh.age_days_rounded)
+    warnings = [w for w in (r.warning, fresh.warning) if w]
+    if fresh.warning:
+        body["tleWarning"] = fresh.warning
+    if warnings:
+        body["warnings"] = warnings
     return body
 
 

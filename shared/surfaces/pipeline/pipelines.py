@@ -82,6 +82,16 @@ class PipelineResult(BaseModel):
 
     pipelineId: str  # noqa: N815 (seed's field name)
     status: PipelineStatusName
+    tleEpoch: dict[str, str] | None = Field(default=None, description="Pass analysis: the epoch of each "  # noqa: N815
+                                            "satellite's element set used, by NORAD id")
+    tleAgeDays: dict[str, float] | None = Field(default=None, description="Their ages when the analysis ran, "  # noqa: N815
+                                                "in days")
+    tleWarning: dict[str, str] | None = Field(default=None, description="A warning for each set older than "  # noqa: N815
+                                              "the warning threshold")
+
+
+# the result's element-set fields as this surface names them
+RESULT_FIELDS = {"tle_epoch": "tleEpoch", "tle_age_days": "tleAgeDays", "tle_warning": "tleWarning"}
 
 
 class PipelinePage(BaseModel):
@@ -145,7 +155,7 @@ def initiate(body: PassAnalyzerRequest, jobs: Jobs, principal: PassAnalysisCalle
     return {"pipelineId": job.task_id, "status": "NEW", "nextTry": NEXT_TRY_S["NEW"]}
 
 
-@router.post("/pipeline/pass-analysis/retrieve", response_model=PipelineResult,
+@router.post("/pipeline/pass-analysis/retrieve", response_model=PipelineResult, response_model_exclude_unset=True,
              summary="Retrieve a pass analysis", operation_id="pass_analysis_retrieve",
              responses=error_responses("pipeline", 401, 404, 409, 422, 424))
 def retrieve(body: PipelineRef, jobs: Jobs, principal: PassAnalysisCaller) -> dict[str, Any]:
@@ -157,7 +167,8 @@ def retrieve(body: PipelineRef, jobs: Jobs, principal: PassAnalysisCaller) -> di
     if status != "RESOLVED":
         raise Conflict(f"pipeline {job.task_id} is {status}: retry in {NEXT_TRY_S[status]} s",
                        code="PIPELINE-NOT-PROCESSED")
-    return {"pipelineId": job.task_id, "status": status, **(job.result or {})}
+    result = {RESULT_FIELDS.get(k, k): v for k, v in (job.result or {}).items()}
+    return {"pipelineId": job.task_id, "status": status, **result}
 
 
 STATUS_DESCRIPTION = ("Allowed with `pipeline.tasking`, or with the permission of the pipeline checked "

@@ -8,7 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared.domain.catalog.freshness import Freshness
 from shared.domain.errors import Conflict, InvalidRequest
+from shared.domain.files.models import FileRecord
+from shared.domain.files.service import FileService
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import CONTACT_STATES, Booking, ContactState, contact_state
 from shared.domain.ledger.policy import SPACEGO_CANCEL
@@ -24,6 +27,7 @@ router = APIRouter(tags=["Contacts"])
 
 DEFAULT_WINDOW = timedelta(days=7)
 Ledger = Annotated[LedgerService, Depends(wiring.ledger_service)]
+Files = Annotated[FileService, Depends(wiring.file_service)]
 ContactIdPath = Annotated[str, Path(min_length=1, max_length=64, description="Contact id")]
 
 
@@ -77,7 +81,23 @@ class ContactCreateRequest(BaseModel):
         return self
 
 
-class ContactId(BaseModel):
+class TleFreshness(BaseModel):
+    """The element set an answer was computed from (beyond seed 000)."""
+
+    tle_epoch: str | None = Field(default=None, description="Epoch of the spacecraft's current element set, which "
+                                  "the passes were predicted from")
+    tle_age_days: float | None = Field(default=None, description="Its age at the time of the answer, in days")
+    tle_warning: str | None = Field(default=None, description="Present when it is older than the warning "
+                                    "threshold")
+
+    @classmethod
+    def of(cls, fresh: Freshness | None) -> dict[str, Any]:
+        if fresh is None:
+            return {}
+        return {"tle_epoch": fresh.epoch_iso, "tle_age_days": fresh.age_days_rounded, "tle_warning": fresh.warning}
+
+
+class ContactId(TleFreshness):
     contact_id: str
 
 
@@ -94,7 +114,7 @@ class Contact(BaseModel):
     last_updated: str
 
 
-class GetAvailabilityResponse(BaseModel):
+class GetAvailabilityResponse(TleFreshness):
     availability_status: str
     available_time_slot: TimeSlot | None = None
 
@@ -103,6 +123,17 @@ class DataProductsSummary(BaseModel):
     data_products_created_count: int = 0
     data_products_delivered_count: int = 0
     data_products: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def data_products_summary(products: list[FileRecord]) -> DataProductsSummary:
+    """A contact's downlinked files as seed 000's data products (``DataProductStatus``)."""
+    return DataProductsSummary(
+        data_products_created_count=len(products),
+        data_products_delivered_count=sum(f.status == "delivered" for f in products),
+        data_products=[{"id": str(f.id), "name": f.s3_key, "status": f.status,
+                        "transfer_successful": f.status == "delivered",
+                        "last_transfer_attempt_at": iso_ms(f.updated_at)} for f in products],
+    )
 
 
 class PostContactReport(BaseModel):
@@ -172,11 +203,14 @@ def list_contacts(request: Request, ledger: Ledger, principal: Principal = calle
     return [contact_view(b) for b in ledger.contacts(principal, _contact_filter(query_lists(request)))]
 
 
-@router.post("/api/v1/contacts", status_code=201, response_model=ContactId, summary="Request a contact",
+@router.post("/api/v1/contacts", status_code=201, response_model=ContactId, response_model_exclude_none=True,
+             summary="Request a contact",
              description="The contact must lie inside one visibility pass of the spacecraft over the site, free of "
                          "other reservations (see `/contacts/availability`), last at most 24 hours and end within "
-                         "the spacecraft's booking horizon (at most 14 days from now); otherwise 400 naming the "
-                         "limit.",
+                         "the spacecraft's booking horizon (at most 14 days from now), and the spacecraft's current "
+                         "element set must be no older than the deployment's limit (`GROUNDLINK_TLE_MAX_AGE_DAYS`, "
+                         "14 days by default); otherwise 400 naming the limit. The answer names that set's epoch "
+                         "and age (`tle_epoch`, `tle_age_days`) and warns past 3 days (`tle_warning`).",
              responses=error_responses("spacego", 400, 401, 403))
 def create_contact(body: ContactCreateRequest, ledger: Ledger,
                    principal: Principal = caller("contacts.create")) -> ContactId:
@@ -189,7 +223,7 @@ def create_contact(body: ContactCreateRequest, ledger: Ledger,
         # seed 000 documents 201/400/401/403 for this operation: a window already reserved or outside every
         # visibility pass is an invalid request here (orbapi answers the same refusals with 409)
         raise InvalidRequest(refused.message) from None
-    return ContactId(contact_id=str(booking.id))
+    return ContactId(contact_id=str(booking.id), **TleFreshness.of(ledger.element_set_freshness(booking.norad_id)))
 
 
 @router.get("/api/v1/contacts/availability", response_model=GetAvailabilityResponse,
@@ -197,7 +231,8 @@ def create_contact(body: ContactCreateRequest, ledger: Ledger,
             summary="Get the availability for a specific spacecraft and service, site and time range",
             description="Required query parameters: `spacecraft_id`, `site_id`, `service_config_id`, `start` and "
                         f"`end` (ISO 8601 UTC). The range `start`–`end` may span at most {AVAILABILITY_SPAN.days} "
-                        "days (400 otherwise).",
+                        "days (400 otherwise). The answer names the epoch and age of the element set the passes "
+                        "were predicted from (`tle_epoch`, `tle_age_days`; `tle_warning` past 3 days).",
             responses=error_responses("spacego", 400, 401, 403))
 def availability(request: Request, ledger: Ledger,
                  principal: Principal = caller("contacts.view")) -> GetAvailabilityResponse:
@@ -212,7 +247,8 @@ def availability(request: Request, ledger: Ledger,
     a = ledger.availability(params["spacecraft_id"][-1], params["site_id"][-1], params["service_config_id"][-1],
                             start, end, principal)
     slot = TimeSlot(start=iso_minute(a.best.start), end=iso_minute(a.best.end)) if a.best else None
-    return GetAvailabilityResponse(availability_status=a.status, available_time_slot=slot)
+    return GetAvailabilityResponse(availability_status=a.status, available_time_slot=slot,
+                                   **TleFreshness.of(a.freshness))
 
 
 @router.get("/api/v1/contacts/{contact_id}", response_model=Contact, response_model_exclude_none=True,
@@ -235,9 +271,10 @@ def delete_contact(contact_id: ContactIdPath, ledger: Ledger,
 @router.get("/api/v1/post-contact-reports/{contact_id}", response_model=PostContactReport,
             summary="Get a complete post contact report by contact ID",
             responses=error_responses("spacego", 400, 401, 403, 404))
-def post_contact_report(contact_id: ContactIdPath, ledger: Ledger,
+def post_contact_report(contact_id: ContactIdPath, ledger: Ledger, files: Files,
                         principal: Principal = caller("contacts.view")) -> PostContactReport:
     r = ledger.post_contact_report(_contact_id(contact_id), principal)
+    products = files.listing(r.contact, "downlink")  # what the station downlinked, delivered to the client
     b, c, slot = r.contact, r.contact.contact, r.contact.slots[0]
     assert c is not None
     name = r.spacecraft.name if r.spacecraft else None
@@ -247,5 +284,5 @@ def post_contact_report(contact_id: ContactIdPath, ledger: Ledger,
         contact_service_config_id=c.service.id, contact_service_config_name=c.service.name,
         contact_service_config_description=c.service.description, start=iso_minute(slot.start),
         end=iso_minute(slot.end), channels=[] if r.aborted else c.channels, antenna_metrics=c.antenna_metrics,
-        aborted=r.aborted, data_products_summary=DataProductsSummary(),
+        aborted=r.aborted, data_products_summary=data_products_summary(products),
     )

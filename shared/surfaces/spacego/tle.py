@@ -16,7 +16,7 @@ from shared.http import IdPath, caller
 from shared.surfaces.catalog_service import Catalog
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.spacego.views import Tle, tle_view
-from shared.timefmt import iso_ms
+from shared.timefmt import iso_ms, utcnow
 from shared.wiring import ledger as ledger_wiring
 
 view_router = APIRouter()
@@ -42,12 +42,23 @@ class TleAccepted(BaseModel):
     duplicate: bool
 
 
-@view_router.get("/api/v1/spacecraft/{spacecraft_id}/tle", response_model=Tle,
+class CurrentTle(Tle):
+    """Seed 000 ``TLE``, with its epoch and age (beyond the seed)."""
+
+    tle_epoch: str = Field(description="Epoch of this element set")
+    tle_age_days: float = Field(description="Its age now, in days")
+    tle_warning: str | None = Field(default=None, description="Present when it is older than the warning threshold")
+
+
+@view_router.get("/api/v1/spacecraft/{spacecraft_id}/tle", response_model=CurrentTle, response_model_exclude_none=True,
                  responses=error_responses("spacego", 400, 401, 403, 404), tags=["Tle"],
                  summary="Get the current TLE for the spacecraft", operation_id="get_tle")
 def get_spacecraft_tle(spacecraft_id: IdPath, catalog: Catalog,
                        principal: Annotated[Principal, caller("tle.view")]) -> dict[str, object]:
-    return tle_view(catalog.current_element_set(spacecraft_id, principal))
+    es = catalog.current_element_set(spacecraft_id, principal)
+    fresh = catalog.freshness.of(es.epoch, utcnow())
+    return {**tle_view(es), "tle_epoch": fresh.epoch_iso, "tle_age_days": fresh.age_days_rounded,
+            "tle_warning": fresh.warning}
 
 
 @upload_router.post("/api/v1/spacecraft/{spacecraft_id}/tle", status_code=201, response_model=TleAccepted,

@@ -163,7 +163,13 @@ class TaskStatus(BaseModel):
     task_id: str
     status: Literal["pending", "in_progress", "completed", "failed"]
     progress: float
-    result: dict[str, Any] | None
+    result: dict[str, Any] | None = Field(description=(
+        "A pass analysis: `Access_norad`, `duration_norad`, `timestamp`, `blindstamp`, and the element sets it "
+        "used by NORAD id — `tle_epoch` (epoch), `tle_age_days` (age when the analysis ran, days) and "
+        "`tle_warning` (sets older than the warning threshold)."), json_schema_extra={"properties": {
+            "tle_epoch": {"type": "object", "additionalProperties": {"type": "string"}},
+            "tle_age_days": {"type": "object", "additionalProperties": {"type": "number"}},
+            "tle_warning": {"type": "object", "additionalProperties": {"type": "string"}}}})
     error: str | None
     name: str | None
     created_at: str

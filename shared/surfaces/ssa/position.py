@@ -12,7 +12,8 @@ The trajectory starts at ``timestamp`` and runs every 60 s for the next 1.5 h (9
 in request order. Unknown ids: ``404 {"detail": "satellite(s) not found: 1, 2", "status_code": 404}``.
 A satellite that cannot be propagated now (SGP4 error, no element set) has ``"error": "<reason>"``
 instead of the numbers; one whose propagation fails within the 1.5 h keeps the points before it and a
-``"warning"``.
+``"warning"``. Every satellite with an element set carries ``tle_age_days`` (the age of the set named by
+``epoch`` at ``timestamp``) and, past the warning threshold, ``tle_warning``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ class SatellitePositionBody(BaseModel):
     trajectory: list[TrajectoryPoint] | None = None
     error: str | None = None
     warning: str | None = None
+    tle_age_days: float | None = Field(default=None, description="Age of the element set used (its `epoch`) at "
+                                       "`timestamp`, in days")
+    tle_warning: str | None = Field(default=None, description="Present when that element set is older than the "
+                                    "warning threshold")
 
 
 class CurrentPositions(BaseModel):
@@ -79,6 +84,10 @@ class CurrentPositions(BaseModel):
 def position_view(pos: SatellitePosition) -> dict[str, Any]:
     entry: dict[str, Any] = {"norad_id": pos.norad_id, "name": pos.name,
                              "epoch": iso_ms(pos.epoch) if pos.epoch is not None else None}
+    if pos.freshness is not None:
+        entry["tle_age_days"] = pos.freshness.age_days_rounded
+        if pos.freshness.warning:
+            entry["tle_warning"] = pos.freshness.warning
     if pos.error is not None:
         entry["error"] = pos.error
         return entry

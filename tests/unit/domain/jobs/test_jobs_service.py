@@ -410,3 +410,16 @@ def test_maneuver_requests_out_of_range_name_the_field(world, start, end, norad,
     with pytest.raises(InvalidField) as err:
         service.detect_maneuvers(ManeuverRequest(norad_ids=[norad], start_date=start, end_date=end), ALICE)
     assert err.value.field == field and store.list("user-1") == []
+
+
+def test_a_pass_analysis_names_the_epoch_and_age_of_each_element_set_it_used(world):
+    service, store, _, catalog = world
+    catalog.add(43013, "NOAA 20", [_record(43013, NOAA20, datetime(2026, 4, 10, 6, tzinfo=UTC))])  # 9.75 days
+    job = service.submit_pass_analysis(analysis(), ALICE)
+    assert service.run(job.task_id, "exec-1") == "completed"
+    result = store.get(job.task_id).result
+    assert result["tle_epoch"] == {"25544": "2026-04-17T04:00:00.000Z", "43013": "2026-04-10T06:00:00.000Z"}
+    assert result["tle_age_days"] == {"25544": 2.833, "43013": 9.75}  # at the service's clock, NOW
+    assert result["tle_warning"] == {"43013": (
+        "the element set's epoch 2026-04-10T06:00:00.000Z is 9.8 days old (more than 3 days): SGP4 predictions "
+        "drift by roughly 1-3 km a day along-track in low Earth orbit; import a current element set")}

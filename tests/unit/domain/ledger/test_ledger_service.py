@@ -220,3 +220,29 @@ def test_a_post_contact_report_exists_once_the_contact_ended_or_was_aborted(ledg
     assert not r.aborted and r.spacecraft is not None and r.site is not None and r.site.id == "1"
     with pytest.raises(NotFound):
         ledger.post_contact_report(c.id, BOB)
+
+
+def test_a_satellite_whose_current_set_is_past_the_limit_is_not_booked_through_either_api(ledger, clock):
+    from shared.domain.catalog.freshness import FreshnessPolicy
+
+    ledger.catalog.satellites[25544].tle.epoch = NOW - timedelta(days=14, hours=12)  # 14.5 days at NOW
+    with pytest.raises(InvalidField) as orbapi:
+        ledger.book(BookingRequest(25544, "data", [slot()]), ALICE)
+    assert orbapi.value.field == "norad_cat_id" and orbapi.value.message == (
+        "norad_cat_id: the current element set of satellite 25544 has epoch 2027-02-15T00:00:00.000Z, 14.5 days old: "
+        "older than the 14-day limit for bookings; import a current element set first")
+    with pytest.raises(InvalidField) as spacego:
+        ledger.book_contact(contact(), ALICE)
+    assert spacego.value.field == "spacecraft_id" and spacego.value.reason.startswith(
+        "the current element set of spacecraft 'sc-iss' (NORAD 25544) has epoch 2027-02-15T00:00:00.000Z, 14.5 days")
+    assert ledger.store.reservations("1", PASS[0], PASS[1]) == []
+
+    # reading still answers, naming the set; a relaxed limit books it
+    a = ledger.availability("sc-iss", "1", "svc-s", PASS[0], PASS[1], ALICE)
+    assert a.status == "available" and a.freshness is not None and a.freshness.age_days == 14.5
+    assert a.freshness.warning is not None and a.freshness.warning.endswith("bookings are refused beyond 14 days")
+    ledger.freshness = FreshnessPolicy.configured(3, 14, demo_max_age_days=30)
+    booking, _ = ledger.book(BookingRequest(25544, "data", [slot()]), ALICE)
+    fresh = ledger.element_set_freshness(booking.norad_id)
+    assert fresh is not None and fresh.warning is not None and fresh.warning.endswith(
+        "the booking limit is relaxed to 30 days for the demo catalogue")

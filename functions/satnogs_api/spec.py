@@ -1,0 +1,18 @@
+"""Deployment spec of this function group (read by the CDK app and the local runtime)."""
+
+from shared.resources import FunctionSpec, routes
+
+SPEC = FunctionSpec(
+    name="satnogs_api",
+    surface="satnogs",
+    description="SatNOGS-compatible station API: jobs (poll = heartbeat) and observation uploads (satnogs-client)",
+    routes=routes(
+        "GET /satnogs/api/jobs",
+        "PUT /satnogs/api/observations/{id}",
+    ),
+    # ledger: reservations and their final states; profiles and catalog: element sets and radio settings;
+    # stations: heartbeats; downlink: the uploaded files (delivered by file_events from there)
+    tables={"catalog": "read", "identity": "read", "ledger": "write", "stations": "write", "profiles": "read",
+            "ratelimit": "write"},
+    buckets={"downlink": "write"},
+)
