@@ -20,6 +20,7 @@ from infra.components import (
     JobsConstruct,
     LayersConstruct,
     MonitoringConstruct,
+    SchedulesConstruct,
     StorageConstruct,
 )
 from infra.components.constants import CONTEXT_REFRESH_SOURCES, CONTEXT_SPACETRACK_SECRET
@@ -89,6 +90,9 @@ class GroundlinkStack(Stack):
             state_machines=state_machines,
             removal_policy=removal_policy,
         )
+        self.schedules = SchedulesConstruct(
+            self, "Schedules", functions=self.functions.functions, specs=functions, removal_policy=removal_policy
+        )
         self.events = EventsConstruct(
             self,
             "Events",
@@ -120,7 +124,7 @@ class GroundlinkStack(Stack):
             "Monitoring",
             http_api=self.api.http_api,
             functions=self.functions.functions,
-            dead_letter_queues=dead_letter_queues,
+            dead_letter_queues={**dead_letter_queues, **self.schedules.dead_letter_queues},
             state_machines=self.jobs.state_machines,
             alarm_email=self.stage.alarm_email or None,
             removal_policy=removal_policy,

@@ -54,7 +54,8 @@ LEDGER = TableSpec(
     key="ledger",
     partition_key="pk",
     sort_key="sk",
-    indexes=(Index("by_owner", "owner", "owner_sort"),),
+    # by_due: the sparse time index, only reservations time will still move (due / <due time>#<booking id>)
+    indexes=(Index("by_owner", "owner", "owner_sort"), Index("by_due", "due", "due_sort")),
 )
 IDENTITY = TableSpec(key="identity", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration")
@@ -314,10 +315,16 @@ class FunctionSpec:
     # Concurrent executions reserved for (and capping) a heavy function, so a burst on it cannot take the
     # account's whole concurrency; None: the account's unreserved pool.
     reserved_concurrency: int | None = None
+    # A scheduled worker: an EventBridge rule sends it a "Scheduled Event" every ``every_s`` (whole minutes), with
+    # a dead-letter queue for events it failed; the local runtime every ``Settings.<local_every_setting>`` seconds.
+    every_s: int | None = None
+    local_every_setting: str | None = None
 
     def __post_init__(self) -> None:
         if self.queue and self.routes:
             raise ValueError(f"{self.name}: a queue worker has no HTTP routes")
+        if self.every_s is not None and (self.routes or self.every_s % 60 or self.every_s <= 0):
+            raise ValueError(f"{self.name}: a scheduled worker has no routes and runs every whole minute")
 
     @property
     def handler(self) -> str:

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     jobs_state_machine_arn: str | None = None
 
     station_online_threshold_s: float = 120.0  # a station polled the broker within this long: online
+    # Reservation lifecycle: a station may report a contact up to this long after its window ended (then it is
+    # FAIL); the local runtime moves reservations every lifecycle_tick_s (AWS: the one-minute sweep rule).
+    report_grace_s: float = Field(default=900.0, ge=0)
+    lifecycle_tick_s: float = Field(default=5.0, gt=0)
+    orbit_recheck_deadline_s: float = Field(default=10.0, gt=0)  # an element-set upload waits this long at most
     presigned_url_ttl_s: int = 3600  # uplink GET URLs handed to stations
 
     jwt_secret: str | None = None  # local signing key; in AWS the key comes from Secrets Manager

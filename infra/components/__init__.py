@@ -8,6 +8,7 @@ from infra.components.identity import IdentityConstruct
 from infra.components.jobs import JobsConstruct
 from infra.components.layers import LayersConstruct
 from infra.components.monitoring import MonitoringConstruct
+from infra.components.schedules import SchedulesConstruct
 from infra.components.storage import StorageConstruct
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "JobsConstruct",
     "LayersConstruct",
     "MonitoringConstruct",
+    "SchedulesConstruct",
     "StorageConstruct",
 ]

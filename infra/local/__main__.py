@@ -257,8 +257,8 @@ def main() -> int:
         from infra.local.timers import SweepTimers
         from shared.resources import STATE_MACHINES
 
-        timers = SweepTimers(STATE_MACHINES, FUNCTIONS,
-                             on_error=lambda exc: print(f"job sweep: {exc!r}", file=sys.stderr, flush=True)).start()
+        timers = SweepTimers(STATE_MACHINES, FUNCTIONS, on_error=lambda exc: print(
+            f"scheduled sweep: {exc!r}", file=sys.stderr, flush=True)).start()
         from infra.local.timers import RefreshTimer, RelayTimer
         from shared.resources import EVENT_BUS
         from shared.resources import function as function_spec

@@ -24,12 +24,23 @@ def catalog_service() -> CatalogService:
 
 
 def after_new_elements(norad_ids: set[int]) -> None:
-    """THE call site for what depends on orbits once element sets advanced (CLI imports, the scheduled
-    refresh, demo seeding all pass through here). Nothing may print here: the CLI's stdout is its report.
+    """What depends on orbits once element sets advanced (CLI imports, the scheduled refresh and demo seeding all
+    pass through here): the future reservations of those satellites, predicted again in one call for the whole
+    import. Reservations moved to review are named on stderr (the CLI's stdout is its report)."""
+    import sys
 
-    MERGE: call ``shared.wiring.ledger.recheck_after_new_elements(norad_ids)`` here (it re-checks booked
-    contacts against the new orbits; written on another branch). Until then this only logs."""
-    logger.debug("element sets advanced", extra={"satellites": len(norad_ids)})
+    from shared.wiring.ledger import recheck_after_new_elements
+
+    if not norad_ids:
+        return
+    done = recheck_after_new_elements(norad_ids)
+    logger.info("element sets advanced; reservations rechecked", extra={
+        "satellites": len(norad_ids), "review": len(done.review), "confirmed": len(done.confirmed),
+        "unchecked": done.unchecked})
+    if done.review or done.confirmed or done.unchecked:
+        print(f"groundlink: reservations rechecked against the new element sets: {len(done.review)} moved to "
+              f"review {done.review}, {len(done.confirmed)} confirmed again, {done.unchecked} left unchecked",
+              file=sys.stderr)
 
 
 def catalog_ingestion() -> CatalogIngestion:

@@ -458,7 +458,8 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
     # function, one on each dead-letter queue (the catalogue refresh's included), two per state machine
     refresh_dlq = 1 if any_synth.stack.refresh else 0
     assert len(alarms) == (2 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
-                           + refresh_dlq + 2 * len(any_synth.stack.jobs.state_machines))
+                           + refresh_dlq + len(any_synth.stack.schedules.dead_letter_queues)
+                           + 2 * len(any_synth.stack.jobs.state_machines))
     [unavailable] = [a for a in alarms if a["Properties"].get("MetricName") == "AwsUnavailable"]
     assert unavailable["Properties"]["Namespace"] == METRICS_NAMESPACE
     assert unavailable["Properties"]["Dimensions"] == [{"Name": "service", "Value": "groundlink"}]

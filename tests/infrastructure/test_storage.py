@@ -77,7 +77,8 @@ def test_buckets_are_private_encrypted_versioned_logged_and_ssl_only(synth: Synt
 
 def test_every_queue_has_an_encrypted_ssl_only_dead_letter_queue(synth: Synth) -> None:
     queues = _of_type(synth, "AWS::SQS::Queue")
-    assert len(queues) == 2 * len(QUEUES) + 1  # and the catalogue refresh's dead-letter queue (test_refresh.py)
+    # and the catalogue refresh's dead-letter queue (test_refresh.py), the schedules' dead-letter queues
+    assert len(queues) == 2 * len(QUEUES) + 1 + len(synth.stack.schedules.dead_letter_queues)
     refresh_dlq = synth.stack.refresh.dead_letter_queue
     assert queues[synth.logical_id(refresh_dlq)]["Properties"]["SqsManagedSseEnabled"] is True
     assert _denies_insecure_transport(_queue_policy_statements(synth, refresh_dlq))

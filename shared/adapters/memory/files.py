@@ -29,6 +29,19 @@ class MemoryFileStore:
             self._files[key] = record
             return True
 
+    def lock(self) -> threading.RLock:
+        """Held by the ledger while it writes a booking's change with the files it causes (one write)."""
+        return self._lock
+
+    def replace(self, before: FileRecord, after: FileRecord) -> bool:
+        """Store ``after`` if the file is still exactly ``before`` (the ledger's conditional file write)."""
+        with self._lock:
+            key = (before.booking_id, before.id)
+            if self._files.get(key) != before:
+                return False
+            self._files[key] = after
+            return True
+
     def get(self, booking_id: int, file_id: int) -> FileRecord | None:
         with self._lock:
             return self._files.get((booking_id, file_id))

@@ -147,6 +147,7 @@ class ImportReport:
     current: int = 0
     duplicates: int = 0
     errors: list[str] = dc_field(default_factory=list)
+    became_current: set[int] = dc_field(default_factory=set)  # NORAD ids whose current element set changed
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "stored": self.stored, "current": self.current,
@@ -161,6 +162,7 @@ class TleUploaded:
     line2: str
     epoch: datetime
     outcome: AddOutcome
+    norad_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -275,7 +275,8 @@ class CatalogService:
 
         done = CatalogIngestion(self.store).ingest_parsed(parsed, source=source, uploaded_by=uploaded_by)
         return ImportReport("element_sets", stored=done.stored, current=len(done.advanced),
-                            duplicates=done.unchanged, errors=[str(r) for r in done.rejected])
+                            duplicates=done.unchanged, errors=[str(r) for r in done.rejected],
+                            became_current=set(done.advanced))
 
     def import_tle_text(self, text: str, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
         """2-line and 3-line element sets (classic and Alpha-5); bad sets reported, good ones stored."""
@@ -392,7 +393,7 @@ class CatalogService:
                                  f"(NORAD {sc.norad_id})")
         outcome = self.store.add_element_set(
             element_set_record(es, source="spacego-upload", uploaded_by=principal.subject))
-        return TleUploaded(line1=es.line1, line2=es.line2, epoch=es.epoch_utc, outcome=outcome)
+        return TleUploaded(line1=es.line1, line2=es.line2, epoch=es.epoch_utc, outcome=outcome, norad_id=es.norad_id)
 
     def services(self, spacecraft_id: str, service_type: str, principal: Principal,
                  names: Sequence[str] | None = None) -> list[ServiceConfig]:
