@@ -2,7 +2,9 @@
 the runtime's own lifecycle timer (``GROUNDLINK_LIFECYCLE_TICK_S``, 5 s by default) — an orbapi booking with an
 uplink file Pending → InProgress → AwaitingReport → Completed with its file consumed, and a Space Go contact
 CONFIRMED → ONGOING → POST_CONTACT → SUCCESS — the station reporting through the command broker. Each window is
-one minute inside a pass, so the test takes about three minutes."""
+one minute inside a pass, so the test takes about three minutes. Both owners have a webhook on a receiver on a
+loopback port that refuses its first request: each receives every transition of its own reservation (and the
+client its file's ``consumed``), signed, exactly once by event id, the refused delivery included later."""
 
 from __future__ import annotations
 
@@ -21,9 +23,11 @@ from pathlib import Path
 import pytest
 
 from infra.local.emulation import FAKE_CREDENTIALS
+from shared.domain.webhooks.models import verify_signature
 from shared.resources import UPLINK
 from shared.timefmt import iso_minute, iso_ms
 from tests.e2e.runtime import start_runtime
+from tests.e2e.test_webhooks_flow import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -31,7 +35,12 @@ PAYLOAD = os.urandom(64 * 1024)
 LEO = (25544, 43013, 37849, 38771, 25994, 27424, 39084, 39634, 42063, 41335, 20580, 43689)
 LEAD = timedelta(seconds=75)  # the first window starts this long after the search: booking and setup fit before it
 
-runtime = pytest.fixture(scope="module")(start_runtime)
+RETRY_BASE_S = 1
+
+
+@pytest.fixture(scope="module")
+def runtime():
+    yield from start_runtime({"GROUNDLINK_WEBHOOK_RETRY_BASE_S": str(RETRY_BASE_S)})
 
 
 def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
@@ -121,6 +130,16 @@ def test_reservations_move_in_real_time_to_success_with_the_uplink_file_consumed
         "services": [{"id": "svc-lce2e", "type": "contact", "name": "S-band", "description": "e2e"}]}]))
     _cli(runtime, "import-spacecraft", str(registration))
 
+    receiver = Receiver(refuse=1).__enter__()
+    hooks = {}
+    for owner, jwt, types in (("client", issue_jwt("client_lifecycle", ["webhooks:manage"]),
+                               ["Reservation State Change", "File State Change"]),
+                              ("operator", issue_jwt("ops_lifecycle", ["webhooks:manage"]),
+                               ["Reservation State Change"])):
+        status, hooks[owner] = call("POST", f"{base}/orbapi/webhooks", jwt,
+                                    {"url": f"{receiver.url}/{owner}", "eventTypes": types})
+        assert status == 201, hooks[owner]
+
     key = "clients/client_lifecycle/lifecycle.bin"
     sha = hashlib.sha256(PAYLOAD).hexdigest()
     status, booked = call("POST", f"{base}/orbapi/bookings", client, {
@@ -194,3 +213,34 @@ def test_reservations_move_in_real_time_to_success_with_the_uplink_file_consumed
     assert (done["state"], done["state_msg"]) == ("SUCCESS", "all frames received")
     print(f"booking Pending → Completed in {(datetime.now(UTC) - w.start).total_seconds():.0f} s from its "
           "window's start (a one-minute window)")
+
+    # every transition reached its owner's webhook, signed, once by event id (the first request was refused)
+    def received(path: str) -> list[dict]:
+        return [json.loads(r["body"]) for r in receiver.accepted if r["path"] == path]
+
+    def states(path: str, reservation: int) -> list[str]:
+        return [e["detail"]["state"] for e in received(path) if e["detail-type"] == "Reservation State Change"
+                and e["detail"]["bookingId"] == reservation]
+
+    wait_for(lambda: states("/operator", int(cid)), lambda s: "SUCCESS" in s, 30)
+    wait_for(lambda: received("/client"), lambda evs: any(e["detail"].get("state") == "consumed" for e in evs), 30)
+    time.sleep(3 * RETRY_BASE_S + 1)  # room for a duplicate to show up
+    receiver.__exit__(None, None, None)
+    assert receiver.requests[0] not in receiver.accepted  # the first delivery was refused ...
+    refused_id = {k.lower(): v for k, v in receiver.requests[0]["headers"].items()}["groundlink-event-id"]
+    accepted_ids = [json.loads(r["body"])["id"] for r in receiver.accepted]
+    assert refused_id in accepted_ids  # ... and delivered later
+    assert len(accepted_ids) == len(set(accepted_ids))  # exactly once by event id
+    assert sorted(states("/operator", int(cid)), key=["CONFIRMED", "ONGOING", "POST_CONTACT", "SUCCESS"].index) == [
+        "CONFIRMED", "ONGOING", "POST_CONTACT", "SUCCESS"]
+    assert sorted(states("/client", bid), key=["CONFIRMED", "ONGOING", "POST_CONTACT", "SUCCESS"].index) == [
+        "CONFIRMED", "ONGOING", "POST_CONTACT", "SUCCESS"]
+    assert {e["owner"] for e in received("/operator")} == {"ops_lifecycle"}
+    assert {e["owner"] for e in received("/client")} == {"client_lifecycle"}
+    files = [e["detail"]["state"] for e in received("/client") if e["detail-type"] == "File State Change"]
+    assert sorted(files) == ["available", "consumed"]
+    for request in receiver.accepted:
+        headers = {k.lower(): v for k, v in request["headers"].items()}
+        owner = request["path"].strip("/")
+        assert verify_signature(hooks[owner]["secret"], headers["groundlink-timestamp"], request["body"],
+                                headers["groundlink-signature"]), request["path"]

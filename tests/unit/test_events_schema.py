@@ -48,6 +48,25 @@ def test_the_producers_events_validate() -> None:
                         old="CONFIRMED", new="ONGOING"))
 
 
+def test_the_lifecycles_events_validate() -> None:
+    """The ledger's own producer: a reservation's state change and the uplink file it consumed."""
+    from shared.domain.ledger.lifecycle import file_events, reservation_event
+    from shared.domain.ledger.models import Booking, Slot
+
+    slot = Slot(id=1, gs_id="3", start=AT, end=AT.replace(minute=40), status="Confirmed")
+    before = Booking(id=9, owner="alice", owner_type="jwt", norad_id=43013, type="data", status="Confirmed",
+                     requested_at=AT, updated_at=AT, slots=[slot])
+    after = before.model_copy(update={"status": "InProgress", "state_msg": "the window began"})
+    event = reservation_event(before, after, AT)
+    _valid(event)
+    assert (event.detail["previousState"], event.detail["state"]) == ("CONFIRMED", "ONGOING")
+    f = FileRecord(id=3, booking_id=9, owner="alice", direction="uplink", s3_key="clients/alice/x", status="available",
+                   created_at=AT, updated_at=AT)
+    [consumed] = file_events(f, f.model_copy(update={"status": "consumed"}), AT)
+    _valid(consumed)
+    assert consumed.detail["state"] == "consumed" and consumed.detail["key"] == "clients/alice/x"
+
+
 def test_a_wrong_event_does_not_validate() -> None:
     f = FileRecord(id=3, booking_id=9, owner="alice", direction="uplink", s3_key="k", created_at=AT, updated_at=AT)
     [event] = file_transition(f, "available", None, AT)

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.domain.events.models import FILE_STATE_CHANGE, RESERVATION_STATE_CHANGE, Event, state_change
+from shared.domain.events.models import RESERVATION_STATE_CHANGE, Event, state_change
+from shared.domain.files.events import file_transition
 from shared.domain.files.models import FileRecord
 from shared.domain.ledger.models import (
     CLOSED,
@@ -124,7 +125,7 @@ class Lifecycle:
         if after.status in FINAL and (before is None or before.status not in FINAL):
             files = uplink_outcome(after, uplinks, now)
         events = [reservation_event(before, after, now)] if before is None or _state(before) != _state(after) else []
-        events += [file_event(old, new, now) for old, new in files]
+        events += [e for old, new in files for e in file_events(old, new, now)]
         return Change(booking=after, files=files, events=events)
 
 
@@ -169,8 +170,6 @@ def reservation_event(before: Booking | None, after: Booking, now: datetime) -> 
                         reason=after.state_msg)
 
 
-def file_event(old: FileRecord, new: FileRecord, now: datetime) -> Event:
-    resource = {"fileId": new.id, "bookingId": new.booking_id, "missionId": new.booking_id,
-                "direction": new.direction, "s3Key": new.s3_key}
-    return state_change("groundlink.files", FILE_STATE_CHANGE, owner=new.owner, at=now, resource=resource,
-                        old=old.status, new=new.status, reason=new.reason)
+def file_events(old: FileRecord, new: FileRecord, now: datetime) -> list[Event]:
+    """The uplink file's outcome, announced as every file transition is (``files.events``, one shape)."""
+    return file_transition(old, new.status, new.reason, now)
