@@ -169,7 +169,8 @@ def test_api_gateway_may_invoke_each_routed_function(any_synth: Synth) -> None:
             if p["Properties"]["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}
             and p["Properties"]["Principal"] == "apigateway.amazonaws.com"
         ]
-        # one permission per routed function, scoped to this API's routes (<api>/*/*/*: any stage, method, path), none for a worker
+        # one permission per routed function, scoped to this API (<api>/*/*/*: any stage, method, path); none for
+        # a worker
         assert len(grants) == (1 if spec.routes else 0), spec.name
         for grant in grants:
             source = grant["Properties"]["SourceArn"]["Fn::Join"][1]
