@@ -173,7 +173,7 @@ def test_an_orbapi_booking_moves_in_step_and_its_uplink_file_is_consumed(platfor
     file_events = events_of(bid, FILE_STATE_CHANGE)  # the verification's `available`, then the contact's
     [fe] = [e for e in file_events if e["state"] == "consumed"]
     assert file_events[-1] == fe
-    assert (fe["previousState"], fe["state"], fe["s3Key"]) == ("available", "consumed", "clients/demo/lifecycle.bin")
+    assert (fe["previousState"], fe["state"], fe["key"]) == ("available", "consumed", "clients/demo/lifecycle.bin")
 
 
 def test_no_report_in_the_grace_period_fails_the_contact_and_its_file(platform, clock):
