@@ -10,6 +10,7 @@
   groundlink import-news FILE                                      (news articles, JSON list, by id)
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
   groundlink oauth-client create --scopes "…" [--name NAME] | list | revoke CLIENT_ID
+  groundlink station run --config FILE [--max-contacts N]          (the station agent, on Hamlib)
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
 endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566); with ``--stack NAME`` to
@@ -218,8 +219,10 @@ def _parser() -> argparse.ArgumentParser:
     ocr.add_argument("client_id", metavar="CLIENT_ID", help="the clientId printed by 'create' and 'list'")
 
     from shared.cli_deploy import add_deploy_commands
+    from shared.station_agent.cli import add_station_command
 
     add_deploy_commands(sub, command)
+    add_station_command(sub, command)
     return parser
 
 
@@ -265,6 +268,11 @@ def _main(argv: list[str] | None) -> int:
         print(issue_jwt(args.subject, args.scopes.split(), ttl_s=args.ttl,
                         kind="service" if args.service else "user"))
         return 0
+
+    if args.command == "station":  # a remote client of the broker's HTTP API: no AWS settings
+        from shared.station_agent.cli import run_station_command
+
+        return run_station_command(args)
 
     _local_defaults()
     if args.command.startswith("import-"):
