@@ -5,6 +5,7 @@ local demo where Hamlib is not installed and for tests: a slewing mount within i
 
 from __future__ import annotations
 
+import socket
 import socketserver
 import threading
 import time
@@ -15,6 +16,7 @@ class _Handler(socketserver.StreamRequestHandler):
     server: SimulatedDaemon
 
     def handle(self) -> None:
+        self.server.connections.append(self.connection)
         for raw in self.rfile:
             line = raw.decode(errors="replace").strip()
             if not line:
@@ -42,6 +44,7 @@ class SimulatedDaemon(socketserver.ThreadingTCPServer):
         self.state: dict[str, Any] = {"freq": 145_000_000, "mode": "FM", "passband": 15000, "split": 0,
                                       "tx_freq": 145_000_000}
         self.log: list[str] = []
+        self.connections: list[Any] = []
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
@@ -53,8 +56,15 @@ class SimulatedDaemon(socketserver.ThreadingTCPServer):
         return self
 
     def stop(self) -> None:
+        """Stop like a killed daemon: the listener and every open connection closed."""
         self.shutdown()
         self.server_close()
+        for conn in self.connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+            except OSError:
+                pass
 
     def _advance(self) -> None:
         now = time.monotonic()

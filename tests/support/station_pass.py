@@ -61,7 +61,7 @@ def synthetic_pass(line1: str, line2: str, lat: float, lon: float, alt: float, r
     want = now + rise_in_s
     for _ in range(6):
         l1, l2 = _with_elements(line1, line2, now, raan, mean_anomaly)
-        rise, end, _, _ = rise_and_peak(l1, l2, lat, lon, alt, now - 60)
+        rise, end, _, _ = rise_and_peak(l1, l2, lat, lon, alt, min(now, want) - 60)
         if abs(rise - want) < 2:
             return l1, l2, rise, end
         mean_anomaly += (rise - want) * n_deg_s  # later rise: move the satellite ahead along its orbit
