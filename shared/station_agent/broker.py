@@ -74,7 +74,8 @@ class BrokerClient:
 
 def put_file(url: str, data: bytes, timeout_s: float = 120.0) -> None:
     """Upload through a presigned PUT URL; BrokerUnavailable when it cannot be done now."""
-    req = urllib.request.Request(url, data=data, method="PUT")
+    # an explicit type: urllib's default (form-encoded) makes some S3 front ends parse the body away
+    req = urllib.request.Request(url, data=data, method="PUT", headers={"Content-Type": "application/octet-stream"})
     try:
         with urllib.request.urlopen(req, timeout=timeout_s) as resp:
             resp.read()

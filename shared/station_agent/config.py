@@ -54,6 +54,9 @@ class AgentConfig(BaseModel):
     work_dir: Path = Path("station-work")
     poll_interval_s: float = Field(default=30.0, gt=0, le=3600)
     update_interval_s: float = Field(default=0.5, gt=0, le=1.0, description="rotator/radio update period")
+    rotator_step_deg: float = Field(default=0.1, ge=0, le=5, description=(
+        "a new position is sent once it differs this much from the last one sent (a rotator restarts its move "
+        "on every command)"))
     prepare_lead_s: float = Field(default=30.0, ge=0, description="point at the AOS position this early")
     default_downlink_hz: float | None = Field(default=None, description="when the satellite has no transmitter")
     default_mode: str = "FM"

@@ -162,9 +162,11 @@ def fly(prepared: Prepared, config: AgentConfig, rotator: Rotator, radio: Radio,
     p, limits = prepared, config.rotator
     az0, el0, _ = p.track.at(p.start)
     previous: float | None = None
+    sent: tuple[float, float] | None = None
     try:
         previous, el_cmd = p.plan.command(az0, max(el0, limits.el_min), None, limits)
         rotator.set_position(previous, el_cmd)
+        sent = (previous, el_cmd)
     except HamlibError as exc:
         flight.error("rotctld", str(exc))
     try:
@@ -182,10 +184,13 @@ def fly(prepared: Prepared, config: AgentConfig, rotator: Rotator, radio: Radio,
             cmd_az, cmd_el = p.plan.command(az, el, previous, limits)
             previous = cmd_az
             s = Sample(now, cmd_az, cmd_el)
-            try:
-                rotator.set_position(cmd_az, cmd_el)
+            try:  # read first (where the last command got the mount), then command the new position
                 s.rep_az, s.rep_el = rotator.position()
+                if sent is None or abs(sent[0] - cmd_az) + abs(sent[1] - cmd_el) >= config.rotator_step_deg:
+                    rotator.set_position(cmd_az, cmd_el)
+                    sent = (cmd_az, cmd_el)
             except HamlibError as exc:
+                sent = None  # re-sent once the daemon answers again
                 flight.error("rotctld", str(exc))
             if p.downlink_hz:
                 try:

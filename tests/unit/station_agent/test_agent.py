@@ -119,7 +119,8 @@ def test_a_contact_is_flown_recorded_uploaded_and_reported(tmp_path, daemons):
     [flight] = agent.flights
     assert len(flight.samples) >= 6  # 4 s at 2 Hz
     # every update commanded the mount and the radio and read both back
-    assert sum(1 for line in rot.log if line.startswith("P ")) >= len(flight.samples)
+    assert sum(1 for line in rot.log if line == "p") >= len(flight.samples)
+    assert sum(1 for line in rot.log if line.startswith("P ")) >= len(flight.samples) // 2  # moved >= 0.1 deg
     assert sum(1 for line in rig.log if line.startswith("F ")) == len(flight.samples)
     assert all(s.down_rep_hz == s.down_cmd_hz for s in flight.samples)
     assert rig.state["mode"] == "BPSK"
