@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared.domain.catalog.freshness import Freshness
 from shared.domain.errors import Conflict, InvalidRequest
+from shared.domain.files.models import FileRecord
+from shared.domain.files.service import FileService
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import CONTACT_STATES, Booking, ContactState, contact_state
 from shared.domain.ledger.policy import SPACEGO_CANCEL
@@ -25,6 +27,7 @@ router = APIRouter(tags=["Contacts"])
 
 DEFAULT_WINDOW = timedelta(days=7)
 Ledger = Annotated[LedgerService, Depends(wiring.ledger_service)]
+Files = Annotated[FileService, Depends(wiring.file_service)]
 ContactIdPath = Annotated[str, Path(min_length=1, max_length=64, description="Contact id")]
 
 
@@ -139,6 +142,16 @@ class PostContactReport(BaseModel):
     antenna_metrics: list[Any]
     aborted: bool
     data_products_summary: DataProductsSummary
+
+
+def data_products_summary(files: list[FileRecord]) -> DataProductsSummary:
+    """The contact's downlinked files (dropped by its station, delivered to the client) as seed 000 data products."""
+    return DataProductsSummary(
+        data_products_created_count=len(files),
+        data_products_delivered_count=sum(1 for f in files if f.status == "delivered"),
+        data_products=[{"id": str(f.id), "name": f.s3_key, "status": f.status,
+                        "transfer_successful": f.status == "delivered",
+                        "last_transfer_attempt_at": iso_ms(f.updated_at)} for f in files])
 
 
 def contact_view(b: Booking) -> Contact:
@@ -257,7 +270,7 @@ def delete_contact(contact_id: ContactIdPath, ledger: Ledger,
 @router.get("/api/v1/post-contact-reports/{contact_id}", response_model=PostContactReport,
             summary="Get a complete post contact report by contact ID",
             responses=error_responses("spacego", 400, 401, 403, 404))
-def post_contact_report(contact_id: ContactIdPath, ledger: Ledger,
+def post_contact_report(contact_id: ContactIdPath, ledger: Ledger, files: Files,
                         principal: Principal = caller("contacts.view")) -> PostContactReport:
     r = ledger.post_contact_report(_contact_id(contact_id), principal)
     b, c, slot = r.contact, r.contact.contact, r.contact.slots[0]
@@ -269,5 +282,5 @@ def post_contact_report(contact_id: ContactIdPath, ledger: Ledger,
         contact_service_config_id=c.service.id, contact_service_config_name=c.service.name,
         contact_service_config_description=c.service.description, start=iso_minute(slot.start),
         end=iso_minute(slot.end), channels=[] if r.aborted else c.channels, antenna_metrics=c.antenna_metrics,
-        aborted=r.aborted, data_products_summary=DataProductsSummary(),
+        aborted=r.aborted, data_products_summary=data_products_summary(files.listing(b, "downlink")),
     )
