@@ -207,3 +207,14 @@ def test_an_out_of_range_command_raises_with_the_daemon_code():
             Rotator("127.0.0.1", rot.port).set_position(400, 10)
     finally:
         rot.stop()
+
+
+def test_the_command_refuses_a_bad_config_naming_the_field(tmp_path, capsys):
+    from shared.cli import main
+
+    bad = tmp_path / "station.toml"
+    bad.write_text('broker_url = "http://127.0.0.1:8000"\ntoken = "t"\nstation_id = "3"\n'
+                   '[rotator]\naz_min = 0\naz_max = 200\n')
+    assert main(["station", "run", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "station.toml" in err and "az_max - az_min must be between 360 and 540 degrees" in err
