@@ -245,6 +245,9 @@ def test_the_agent_flies_contacts_with_the_hamlib_daemons(runtime, daemons, tmp_
     assert channel["metrics"]["frequency_update_rate_hz"] >= 1.0
     assert channel["metrics"]["data_product"]["transfer_successful"] is True
     assert channel["metrics"]["pointing_error_deg"]["max"] == pytest.approx(errors.max(), abs=1e-3)
+    products = pcr["data_products_summary"]
+    assert products["data_products_created_count"] == products["data_products_delivered_count"] == 1
+    assert products["data_products"][0]["name"] == key and products["data_products"][0]["transfer_successful"]
 
     # And contact B, whose rotator went away for 15 s: reconnected, and reported PARTIAL_SUCCESS with the reason
     assert fb["errors"]["rotctld"] and any(s["repAz"] is not None for s in fb["samples"][-10:])
