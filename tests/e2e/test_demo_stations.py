@@ -15,8 +15,7 @@ import pytest
 from infra.local.emulation import FAKE_CREDENTIALS
 from shared.resources import DELIVERY
 from tests.e2e.runtime import LocalRuntime
-from tests.support.station_pass import synthetic_pass
-from tests.unit.station_agent.test_tracking import AO73, ESRANGE
+from tests.support.station_pass import AO73, ESRANGE, synthetic_pass
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 

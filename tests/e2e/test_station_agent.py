@@ -33,13 +33,10 @@ import pytest
 from infra.local.emulation import FAKE_CREDENTIALS, free_port
 from shared.resources import DELIVERY
 from tests.e2e.runtime import start_runtime
-from tests.support.station_pass import rise_and_peak, synthetic_pass
+from tests.support.station_pass import AO73, ESRANGE, rise_and_peak, synthetic_pass
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-AO73 = ("1 39444U 13066AE  26106.65557582  .00005674  00000+0  36089-3 0  9998",
-        "2 39444  97.8238  76.8736 0038541  54.9890 305.4945 15.08603541670383")
-ESRANGE = (67.89335, 21.064341, 341.0)  # station 3 of the demo catalogue
 DOWNLINK_HZ = 145_935_000  # AO-73's demo transmitter
 RECORDER = [sys.executable, "-c",
             "import json, sys; open(sys.argv[1], 'w').write(json.dumps(sys.argv[2:]) + '\\n' + 'x' * 4096)",

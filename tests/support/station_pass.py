@@ -13,6 +13,11 @@ from groundlink_orbit import look_angles, parse_tle
 from sgp4.api import jday
 from sgp4.propagation import gstime
 
+# AO-73 (FUNcube-1) as the demo catalogue holds it, and Esrange (demo station 3), where the tests fly it
+AO73 = ("1 39444U 13066AE  26106.65557582  .00005674  00000+0  36089-3 0  9998",
+        "2 39444  97.8238  76.8736 0038541  54.9890 305.4945 15.08603541670383")
+ESRANGE = (67.89335, 21.064341, 341.0)
+
 
 def _checksum(line: str) -> str:
     total = sum(int(c) if c.isdigit() else (1 if c == "-" else 0) for c in line[:68])

@@ -18,8 +18,7 @@ from shared.station_agent.config import AgentConfig
 from shared.station_agent.contact import iso
 from shared.station_agent.hamlib import HamlibError, Rotator
 from shared.station_agent.simulator import SimulatedDaemon
-from tests.support.station_pass import synthetic_pass
-from tests.unit.station_agent.test_tracking import AO73, ESRANGE
+from tests.support.station_pass import AO73, ESRANGE, synthetic_pass
 
 RECORDER = [sys.executable, "-c", "import sys; open(sys.argv[1], 'w').write(' '.join(sys.argv[2:]))",
             "{output}", "{booking_id}", "{norad_id}", "{downlink_hz}", "{mode}"]

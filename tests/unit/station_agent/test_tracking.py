@@ -10,11 +10,7 @@ import pytest
 from shared.station_agent.config import RotatorLimits
 from shared.station_agent.contact import separation_deg
 from shared.station_agent.tracking import Track, compute_track, downlink_hz, plan_mount, uplink_hz
-from tests.support.station_pass import synthetic_pass
-
-AO73 = ("1 39444U 13066AE  26106.65557582  .00005674  00000+0  36089-3 0  9998",
-        "2 39444  97.8238  76.8736 0038541  54.9890 305.4945 15.08603541670383")
-ESRANGE = (67.89335, 21.064341, 341.0)
+from tests.support.station_pass import AO73, ESRANGE, synthetic_pass
 
 
 def test_doppler_receding_is_heard_lower_and_uplink_precompensated():
