@@ -72,9 +72,13 @@ class StationAgent:
                     self.schedule[key].uplink_files = list(cmd.get("uplinkFiles") or [])  # fresh URLs
                     continue
                 norad = int(cmd["satellite"]["noradId"])
-                self.schedule[key] = prepare(cmd, self.station, self.broker.element_set(norad),
-                                             self.broker.transmitters(norad), self.config)
-                p = self.schedule[key]
+                try:
+                    p = prepare(cmd, self.station, self.broker.element_set(norad), self.broker.transmitters(norad),
+                                self.config)
+                except (BrokerRefused, KeyError, ValueError, TypeError) as exc:  # tried again at the next poll
+                    log.error("contact %s/%s cannot be prepared: %s", *key, exc)
+                    continue
+                self.schedule[key] = p
                 log.info("contact %s/%s of NORAD %s scheduled %s..%s, mount %s, downlink %s Hz", *key, norad,
                          cmd["start"], cmd["end"], p.plan.mode, p.downlink_hz)
         except BrokerUnavailable as exc:
@@ -127,7 +131,11 @@ class StationAgent:
             item.upload_error, item.upload_done = f"no upload URL: {exc}", True
             return
         data = f.recording.read_bytes()
-        self.upload(target["url"], data)
+        try:
+            self.upload(target["url"], data)
+        except BrokerRefused as exc:  # the storage refused it: retrying the same upload will not help
+            item.upload_error, item.upload_done = f"upload refused: {exc}", True
+            return
         item.uploaded, item.upload_done = {"s3Key": target["s3Key"], "size": len(data)}, True
         log.info("recording of contact %s/%s uploaded to %s (%d bytes)", *f.prepared.key, target["s3Key"], len(data))
 

@@ -73,13 +73,16 @@ class BrokerClient:
 
 
 def put_file(url: str, data: bytes, timeout_s: float = 120.0) -> None:
-    """Upload through a presigned PUT URL; BrokerUnavailable when it cannot be done now."""
+    """Upload through a presigned PUT URL; BrokerUnavailable when it cannot be done now (retried with a fresh
+    URL), BrokerRefused when the storage refuses it for good."""
     # an explicit type: urllib's default (form-encoded) makes some S3 front ends parse the body away
     req = urllib.request.Request(url, data=data, method="PUT", headers={"Content-Type": "application/octet-stream"})
     try:
         with urllib.request.urlopen(req, timeout=timeout_s) as resp:
             resp.read()
     except urllib.error.HTTPError as err:
+        if 400 <= err.code < 500 and err.code not in (403, 408, 429):  # 403: an expired URL, fetched anew
+            raise BrokerRefused(err.code, err.read().decode(errors="replace")[:300]) from err
         raise BrokerUnavailable(f"upload answered HTTP {err.code}") from err
     except (urllib.error.URLError, OSError) as err:
         raise BrokerUnavailable(f"upload failed: {err}") from err

@@ -217,3 +217,36 @@ def test_the_command_refuses_a_bad_config_naming_the_field(tmp_path, capsys):
     assert main(["station", "run", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "station.toml" in err and "az_max - az_min must be between 360 and 540 degrees" in err
+
+
+def test_an_upload_the_storage_refuses_is_reported_with_the_reason_never_completed(tmp_path, daemons):
+    from shared.station_agent.broker import BrokerRefused
+
+    rot, rig = daemons
+    agent, broker = _agent(tmp_path, rot, rig, duration_s=2.0)
+
+    def refuse(url: str, data: bytes) -> None:
+        raise BrokerRefused(400, "EntityTooLarge")
+
+    agent.upload = refuse
+    _run(agent)
+    [result] = broker.reports
+    assert result["status"] == "failed" and "upload refused: HTTP 400: EntityTooLarge" in result["message"]
+    assert result["channels"][0]["unrecoverable_error"] is True
+    assert result["channels"][0]["metrics"]["data_product"]["transfer_successful"] is False
+
+
+def test_a_contact_that_cannot_be_prepared_is_skipped_and_tried_again(tmp_path, daemons):
+    from shared.station_agent.broker import BrokerRefused
+
+    rot, rig = daemons
+    agent, broker = _agent(tmp_path, rot, rig)
+    lines = broker.lines
+
+    def missing(norad_id: int) -> dict:
+        raise BrokerRefused(404, {"error": "no element set"})
+
+    broker.element_set = missing  # type: ignore[method-assign]
+    assert agent.poll() is True and agent.schedule == {}
+    broker.element_set = lambda norad_id: {"tle1": lines[0], "tle2": lines[1]}  # type: ignore[method-assign]
+    assert agent.poll() is True and list(agent.schedule) == [(7, 1)]
