@@ -4,6 +4,7 @@
 * ``orbapi``   — ``{"error": "..."}``
 * ``ssa``      — ``{"detail": "...", "status_code": N}``; validation ``{"detail": [{loc, msg, type}]}`` (422)
 * ``pipeline`` — ``{"error": "CODE", "errorMessage": "..."}``
+* ``satnogs``  — the SatNOGS Network API's (Django REST framework) ``{"detail": "..."}``; validation 400
 
 Every 503 carries ``Retry-After`` (whole seconds, from ``Unavailable.retry_after_s``). An AWS SDK error that
 reaches here raw (a client other than DynamoDB's, whose store already converts) and is throttling or transient
@@ -126,6 +127,8 @@ class ErrorRenderer:
             return JSONResponse({"error": message}, status, headers=headers)
         if self.surface == "ssa":
             return JSONResponse({"detail": message, "status_code": status}, status, headers=headers)
+        if self.surface == "satnogs":
+            return JSONResponse({"detail": message}, status, headers=headers)
         return JSONResponse({"error": code, "errorMessage": message}, status, headers=headers)
 
     def validation(self, request: Request, errors: Sequence[dict[str, Any]]) -> JSONResponse:

@@ -25,7 +25,10 @@ from shared.ratelimit import enforce_rate_limit
 # --- request body bounds ---------------------------------------------------------------------------
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 # Per-surface body limits (bytes); a surface not named here gets DEFAULT_MAX_BODY_BYTES.
-MAX_BODY_BYTES: dict[str, int] = {"pipeline": 64 * 1024}  # seed 004: 413 PAYLOAD-TOO-LARGE beyond 64 KiB
+MAX_BODY_BYTES: dict[str, int] = {
+    "pipeline": 64 * 1024,  # seed 004: 413 PAYLOAD-TOO-LARGE beyond 64 KiB
+    "satnogs": 64 * 1024 * 1024,  # a SatNOGS observation's audio, waterfall or frames (API Gateway caps it lower)
+}
 # No request any surface documents nests deeper than a GeoJSON polygon inside a Feature (6 levels) or a
 # stored free-form JSON value (shared.jsonsafe: 10 levels) inside its wrapper.
 MAX_JSON_DEPTH = 32

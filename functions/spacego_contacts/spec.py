@@ -14,8 +14,8 @@ SPEC = FunctionSpec(
         "DELETE /api/v1/contacts/{contact_id}",
         "GET /api/v1/post-contact-reports/{contact_id}",
     ),
-    # files: the post-contact report's data products (the contact's downlinked files)
-    tables={"catalog": "read", "identity": "read", "ledger": "write", "ratelimit": "write", "files": "read"},
+    tables={"catalog": "read", "identity": "read", "ledger": "write", "events": "write", "ratelimit": "write",
+            "files": "read"},  # a post-contact report's data products: the contact's downlinked files
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: CPU-bound orbit work
     reserved_concurrency=15,  # heavy: bounded so a burst cannot starve the other functions

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from shared.http import create_app
 from shared.surfaces.docs import docs_router, paths
 
-SURFACES = ("spacego", "orbapi", "ssa", "pipeline")
+SURFACES = ("spacego", "orbapi", "ssa", "pipeline", "satnogs")
 
 
 def surface_app(surface: str) -> FastAPI:

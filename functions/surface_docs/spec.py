@@ -4,7 +4,7 @@ from shared.resources import FunctionSpec, routes
 
 SPEC = FunctionSpec(
     name="surface_docs",
-    surface="ssa",  # its routes span the four surfaces; each answers errors in its own surface's format
+    surface="ssa",  # its routes span the five surfaces; each answers errors in its own surface's format
     description="OpenAPI documents and Swagger UI pages (assets from an installed package) of every surface",
     # shared.surfaces.docs.route_table(surface) for each surface: a test keeps the two equal
     routes=routes(
@@ -21,6 +21,9 @@ SPEC = FunctionSpec(
         "GET /pipeline/openapi.json",
         "GET /pipeline/docs",
         "GET /pipeline/docs-assets/{name}",
+        "GET /satnogs/api/openapi.json",
+        "GET /satnogs/api/docs",
+        "GET /satnogs/api/docs-assets/{name}",
     ),
     needs_jwt_secret=False,  # public pages: no caller is authenticated
 )

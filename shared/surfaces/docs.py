@@ -1,13 +1,14 @@
 """Each surface's OpenAPI document and interactive docs page (Swagger UI), under the surface's base path:
 
-=========  ==========================  =====================  ==============================
-surface    document                    page                   Swagger UI's files
-=========  ==========================  =====================  ==============================
-spacego    ``/api/v1/openapi.json``    ``/api/v1/docs``       ``/api/v1/docs-assets/{name}``
-orbapi     ``/orbapi/openapi.json``    ``/orbapi/docs``       ``/orbapi/docs-assets/{name}``
-ssa        ``/openapi.json``           ``/docs``              ``/docs-assets/{name}``
-pipeline   ``/pipeline/openapi.json``  ``/pipeline/docs``     ``/pipeline/docs-assets/{name}``
-=========  ==========================  =====================  ==============================
+=========  =============================  ======================  =================================
+surface    document                       page                    Swagger UI's files
+=========  =============================  ======================  =================================
+spacego    ``/api/v1/openapi.json``       ``/api/v1/docs``        ``/api/v1/docs-assets/{name}``
+orbapi     ``/orbapi/openapi.json``       ``/orbapi/docs``        ``/orbapi/docs-assets/{name}``
+ssa        ``/openapi.json``              ``/docs``               ``/docs-assets/{name}``
+pipeline   ``/pipeline/openapi.json``     ``/pipeline/docs``      ``/pipeline/docs-assets/{name}``
+satnogs    ``/satnogs/api/openapi.json``  ``/satnogs/api/docs``   ``/satnogs/api/docs-assets/{name}``
+=========  =============================  ======================  =================================
 
 Swagger UI's JavaScript, CSS and icon come from the installed ``fastapi-offline`` package (pinned in
 ``pyproject.toml``), never from a CDN: the pages work with no internet access. Each surface serves its own

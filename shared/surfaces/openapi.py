@@ -84,11 +84,18 @@ class PipelineError(BaseModel):
     errorMessage: str  # noqa: N815 (seed's field name)
 
 
+class SatnogsError(BaseModel):
+    """SatNOGS station API (the SatNOGS Network API's Django REST framework errors)."""
+
+    detail: str
+
+
 ERROR_MODELS: dict[str, type[BaseModel]] = {
     "spacego": ProblemDescription,
     "orbapi": OrbapiError,
     "ssa": SsaError,
     "pipeline": PipelineError,
+    "satnogs": SatnogsError,
 }
 
 
@@ -114,6 +121,7 @@ SURFACE_PACKAGES: dict[str, tuple[str, ...]] = {
     "orbapi": ("orbapi", "admin"),
     "ssa": ("ssa",),
     "pipeline": ("pipeline",),
+    "satnogs": ("satnogs",),
 }
 
 _SPACEGO_SCOPES = {
@@ -133,7 +141,8 @@ _ORBAPI_SCOPES = {
     "bookings:create": "Create bookings and attach uplink files",
     "bookings:cancel": "Cancel bookings",
     "mission-profile:create": "Create, read, and delete mission profiles",
-    "admin": "Administer API tokens (the /admin endpoints)",
+    "webhooks:manage": "Register, list, re-enable and remove webhooks receiving the owner's events",
+    "admin": "Administer API tokens and webhooks (the /admin endpoints)",
 }
 
 
@@ -216,8 +225,12 @@ SURFACES: dict[str, SurfaceInfo] = {
             "status and delivery state.\n\n"
             "All request and response bodies are JSON; timestamps are ISO 8601 UTC. Errors are "
             '`{"error": "Human-readable error message"}`. A resource that is not the caller\'s answers 404.\n\n'
-            "Also documented here: the station command broker (`/stations/v1`, station API tokens) and the "
-            "administration of API tokens (`/admin/api-tokens`, scope `admin`)."
+            "Also documented here: the station command broker (`/stations/v1`, station API tokens), the "
+            "administration of API tokens (`/admin/api-tokens`, scope `admin`), and owners' webhooks "
+            "(`/orbapi/webhooks`, scope `webhooks:manage`; `/admin/webhooks`, scope `admin`): signed HTTP POSTs of the "
+            "owner's events (`Groundlink-Signature: v1=<hex HMAC-SHA256 of \"<timestamp>.<body>\">`, "
+            "`Groundlink-Timestamp`, `Groundlink-Event-Id`), whose JSON Schema is docs/events.schema.json in the "
+            "repository."
             + _freshness_note("tleEpoch", "tleAgeDays", "tleWarning", _REFUSED)
         ),
         base_path="/orbapi",
@@ -272,6 +285,30 @@ SURFACES: dict[str, SurfaceInfo] = {
                 "bearerFormat": "JWT",
                 "description": "JWT sent in the `Authorization` header after the `Bearer` keyword. Permissions "
                 "are dot-separated (`pipeline` grants `pipeline.pass-analysis`).",
+            },
+        },
+    ),
+    "satnogs": SurfaceInfo(
+        title="Groundlink SatNOGS station API",
+        description=(
+            "The SatNOGS Network API as a SatNOGS station's client (`satnogs-client`) uses it, so a volunteer station "
+            "flies Groundlink's contacts unchanged: `GET jobs/` lists the station's upcoming observations (the poll "
+            "is its heartbeat), `PUT observations/{id}/` uploads an observation's audio (`payload`), `waterfall` and "
+            "demodulated frames (`demoddata`), delivered to the booking's client; the audio completes the contact. "
+            "Point the client's `SATNOGS_NETWORK_API_URL` at `<host>/satnogs/api/` (with the trailing slash).\n\n"
+            "Errors are `{\"detail\": \"...\"}`; a 400 names the query parameter or the upload part. Uploads: at "
+            "most 64 MiB per request here; in AWS, API Gateway (10 MB) and Lambda's 6 MB invocation payload (the body "
+            "base64-encoded) bound a request to about 4.4 MB of files."
+        ),
+        base_path="/satnogs/api",
+        security_schemes={
+            "stationToken": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Authorization: Token dsn_live_...`: the station's own API token (scope `station`, "
+                "owner `station-<ground station id>`; `groundlink api-token create --owner station-3 --scopes "
+                "station`).",
             },
         },
     ),

@@ -20,6 +20,7 @@ PUBLISHED = [
     ("/orbapi/openapi.json", "/orbapi/docs", "Decentralized Space Network API"),
     ("/openapi.json", "/docs", "SSA Backend API"),
     ("/pipeline/openapi.json", "/pipeline/docs", "Groundlink Pipelines API"),
+    ("/satnogs/api/openapi.json", "/satnogs/api/docs", "Groundlink SatNOGS station API"),
 ]
 
 

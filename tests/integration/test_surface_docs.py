@@ -24,12 +24,14 @@ PUBLISHED = [
     ("orbapi", "/orbapi/openapi.json", "/orbapi/docs"),
     ("ssa", "/openapi.json", "/docs"),
     ("pipeline", "/pipeline/openapi.json", "/pipeline/docs"),
+    ("satnogs", "/satnogs/api/openapi.json", "/satnogs/api/docs"),
 ]
 NOT_FOUND_BODY = {
     "spacego": lambda b: set(b) == {"title", "detail", "trace_id"},
     "orbapi": lambda b: set(b) == {"error"},
     "ssa": lambda b: b.get("status_code") == 404 and "detail" in b,
     "pipeline": lambda b: set(b) == {"error", "errorMessage"},
+    "satnogs": lambda b: set(b) == {"detail"},
 }
 
 

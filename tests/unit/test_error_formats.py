@@ -65,7 +65,16 @@ def test_pipeline_error_code_shape():
     assert r.json() == {"error": "NOT-FOUND", "errorMessage": "thing 7 not found"}
 
 
-@pytest.mark.parametrize("surface", ["spacego", "orbapi", "pipeline"])
+def test_satnogs_error_is_the_django_rest_framework_detail():
+    c = make("satnogs")
+    assert (c.get("/conflict").status_code, c.get("/conflict").json()) == (
+        409, {"detail": "station 3 is booked 10:00-10:10"})
+    r = c.get("/paged?start=-1")
+    assert r.status_code == 400 and set(r.json()) == {"detail"}
+    assert r.json()["detail"].startswith("query parameter 'start': ")
+
+
+@pytest.mark.parametrize("surface", ["spacego", "orbapi", "pipeline", "satnogs"])
 def test_validation_is_400_naming_the_parameter(surface):
     r = make(surface).get("/paged?start=abc")
     assert r.status_code == 400
@@ -73,7 +82,7 @@ def test_validation_is_400_naming_the_parameter(surface):
     assert "query parameter 'start'" in text and "valid integer" in text
 
 
-@pytest.mark.parametrize("surface", ["spacego", "orbapi", "ssa", "pipeline"])
+@pytest.mark.parametrize("surface", ["spacego", "orbapi", "ssa", "pipeline", "satnogs"])
 def test_unexpected_errors_are_500_without_internals(surface):
     r = make(surface).get("/boom")
     assert r.status_code == 500

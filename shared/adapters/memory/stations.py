@@ -19,3 +19,15 @@ class MemoryHeartbeatStore:
     def last_seen(self, gs_id: str) -> datetime | None:
         with self._lock:
             return self._seen.get(gs_id)
+
+
+class MemoryDownlinkDrop:
+    """Dropped downlink objects in memory: key -> (body, content type)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.objects: dict[str, tuple[bytes, str | None]] = {}
+
+    def drop(self, key: str, body: bytes, content_type: str | None) -> None:
+        with self._lock:
+            self.objects[key] = (body, content_type)

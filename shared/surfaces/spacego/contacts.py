@@ -125,6 +125,17 @@ class DataProductsSummary(BaseModel):
     data_products: list[dict[str, Any]] = Field(default_factory=list)
 
 
+def data_products_summary(products: list[FileRecord]) -> DataProductsSummary:
+    """A contact's downlinked files as seed 000's data products (``DataProductStatus``)."""
+    return DataProductsSummary(
+        data_products_created_count=len(products),
+        data_products_delivered_count=sum(f.status == "delivered" for f in products),
+        data_products=[{"id": str(f.id), "name": f.s3_key, "status": f.status,
+                        "transfer_successful": f.status == "delivered",
+                        "last_transfer_attempt_at": iso_ms(f.updated_at)} for f in products],
+    )
+
+
 class PostContactReport(BaseModel):
     contact_id: str
     mission_id: str
@@ -144,16 +155,6 @@ class PostContactReport(BaseModel):
     data_products_summary: DataProductsSummary
 
 
-def data_products_summary(files: list[FileRecord]) -> DataProductsSummary:
-    """The contact's downlinked files (dropped by its station, delivered to the client) as seed 000 data products."""
-    return DataProductsSummary(
-        data_products_created_count=len(files),
-        data_products_delivered_count=sum(1 for f in files if f.status == "delivered"),
-        data_products=[{"id": str(f.id), "name": f.s3_key, "status": f.status,
-                        "transfer_successful": f.status == "delivered",
-                        "last_transfer_attempt_at": iso_ms(f.updated_at)} for f in files])
-
-
 def contact_view(b: Booking) -> Contact:
     slot, c = b.slots[0], b.contact
     assert c is not None, "a Space Go contact has its contact part"
@@ -161,7 +162,7 @@ def contact_view(b: Booking) -> Contact:
         id=str(b.id), spacecraft_id=c.spacecraft_id, start=iso_minute(slot.start), end=iso_minute(slot.end),
         site_id=slot.gs_id, service=ContactServiceConfiguration(**c.service.model_dump()), state=contact_state(b),
         customizations=ContactCustomizations.model_validate(c.customizations) if c.customizations else None,
-        state_msg=c.state_msg, last_updated=iso_ms(b.updated_at),
+        state_msg=b.state_msg, last_updated=iso_ms(b.updated_at),
     )
 
 
@@ -273,6 +274,7 @@ def delete_contact(contact_id: ContactIdPath, ledger: Ledger,
 def post_contact_report(contact_id: ContactIdPath, ledger: Ledger, files: Files,
                         principal: Principal = caller("contacts.view")) -> PostContactReport:
     r = ledger.post_contact_report(_contact_id(contact_id), principal)
+    products = files.listing(r.contact, "downlink")  # what the station downlinked, delivered to the client
     b, c, slot = r.contact, r.contact.contact, r.contact.slots[0]
     assert c is not None
     name = r.spacecraft.name if r.spacecraft else None
@@ -282,5 +284,5 @@ def post_contact_report(contact_id: ContactIdPath, ledger: Ledger, files: Files,
         contact_service_config_id=c.service.id, contact_service_config_name=c.service.name,
         contact_service_config_description=c.service.description, start=iso_minute(slot.start),
         end=iso_minute(slot.end), channels=[] if r.aborted else c.channels, antenna_metrics=c.antenna_metrics,
-        aborted=r.aborted, data_products_summary=data_products_summary(files.listing(b, "downlink")),
+        aborted=r.aborted, data_products_summary=data_products_summary(products),
     )
