@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench synth install layer lint clean check-node
+.PHONY: run test test-fast bench synth install layer lint clean check-node hamlib
 
 # The first install downloads a few hundred MB (CDK library, moto, numpy, FastAPI…): pip shows each package.
 $(STAMP): pyproject.toml
@@ -34,8 +34,19 @@ install: $(STAMP) node_modules/.installed
 run: $(STAMP)
 	$(BIN)/python -m infra.local
 
+## Hamlib's rotctld/rigctld (Debian libhamlib-utils) for the station agent's end-to-end test: installed when
+## missing and apt-get can (root, non-interactive); otherwise that test skips and says why.
+hamlib:
+	@if command -v rotctld >/dev/null && command -v rigctld >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  echo "==> Installing libhamlib-utils (rotctld, rigctld) for the station agent's end-to-end test"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libhamlib-utils >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libhamlib-utils >/dev/null 2>&1; } || \
+	  echo "==> libhamlib-utils could not be installed: the Hamlib end-to-end test will skip"; \
+	else echo "==> rotctld/rigctld missing and no apt-get as root: the Hamlib end-to-end test will skip"; fi
+
 ## Run every test: unit, integration (moto), infrastructure (CDK), end-to-end (local runtime).
-test: $(STAMP)
+test: $(STAMP) hamlib
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 ## The fast tier: the domain on in-memory adapters, the orbit core, the error formats (no AWS emulation).

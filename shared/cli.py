@@ -12,6 +12,7 @@
   groundlink api-token create --owner OWNER --scopes "…" [--name NAME] | list [--owner O] | revoke TOKEN_ID
   groundlink oauth-client create --scopes "…" [--name NAME] | list | revoke CLIENT_ID
   groundlink webhook add --owner OWNER --url URL --event TYPE [--event TYPE …] | list [--owner O] | remove ID
+  groundlink station run --config FILE [--max-contacts N]          (the station agent, on Hamlib)
 
 Import and api-token commands talk to the DynamoDB configured by GROUNDLINK_* settings (locally the
 endpoint printed by ``make run``: GROUNDLINK_AWS_ENDPOINT_URL=http://127.0.0.1:4566); with ``--stack NAME`` to
@@ -214,6 +215,7 @@ def _parser() -> argparse.ArgumentParser:
     ocr.add_argument("client_id", metavar="CLIENT_ID", help="the clientId printed by 'create' and 'list'")
 
     from shared.cli_deploy import add_deploy_commands
+    from shared.station_agent.cli import add_station_command
 
     add_deploy_commands(sub, command)
 
@@ -237,6 +239,7 @@ def _parser() -> argparse.ArgumentParser:
     wr = command(wh_sub, "remove", "remove a webhook: it receives nothing more",
                  "example:\n  groundlink webhook remove wh_3f2c9a0e1b7d4c55aa0122bb")
     wr.add_argument("webhook_id", metavar="WEBHOOK_ID", help="the webhookId printed by 'add' and 'list'")
+    add_station_command(sub, command)
     return parser
 
 
@@ -306,6 +309,11 @@ def _main(argv: list[str] | None) -> int:
         print(issue_jwt(args.subject, args.scopes.split(), ttl_s=args.ttl,
                         kind="service" if args.service else "user"))
         return 0
+
+    if args.command == "station":  # a remote client of the broker's HTTP API: no AWS settings
+        from shared.station_agent.cli import run_station_command
+
+        return run_station_command(args)
 
     _local_defaults()
     if args.command in ("import-tle", "import-omm", "import-satcat"):

@@ -9,11 +9,13 @@ SPEC = FunctionSpec(
     routes=routes(
         "GET /stations/v1/commands",
         "POST /stations/v1/contacts/{bookingId}/result",
+        "POST /stations/v1/contacts/{bookingId}/downlink-url",
         "GET /orbapi/gs/id/{id}/status",
     ),
     # ledger: reservations, bookings and their final states; files: adopt and list uplink files, consumed/failed
     # with the contact; events: the outbox, in the report's transaction
     tables={"catalog": "read", "identity": "read", "ledger": "write", "stations": "write", "files": "write",
             "events": "write", "ratelimit": "write"},
-    buckets={"uplink": "read"},  # presigned GET URLs of verified uplink objects
+    # presigned GET URLs of verified uplink objects, presigned PUT URLs of a contact's downlink objects
+    buckets={"uplink": "read", "downlink": "write"},
 )

@@ -8,6 +8,8 @@ Environment: GROUNDLINK_PORT (default 8000), GROUNDLINK_MOTO_PORT (default 4566)
 anything starts: a port already in use ends the run at once with one line naming it and its variable.
 The demo element sets are months old: GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS (default 3650) relaxes the booking limit on
 element-set age for the demo catalogue, and the banner and every freshness warning say so.
+GROUNDLINK_STATION_AGENTS=all (or a list of station ids, e.g. 3,6) also starts simulated station agents
+(``infra/local/stations.py``): booked contacts are flown, reported and their recordings delivered.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ def main() -> int:
         print(f"groundlink: {in_use_message('GROUNDLINK_MOTO_PORT', moto_port, {port, moto_port})}",
               file=sys.stderr, flush=True)
         return 1
-    pump = timers = relay = refresher = None
+    pump = timers = relay = refresher = stations = None
     stopping = False
     try:
         aws.run_state_machines()
@@ -279,6 +281,12 @@ def main() -> int:
         print_banner(base, aws.endpoint, seeded, reports, pump, state_machine_arns,
                      issue_jwt("demo", all_scopes.split(), ttl_s=12 * 3600), api_token,
                      element_set_ages(catalog_repository(), utcnow()))
+        from infra.local.stations import ENV, start_stations, wanted
+
+        agents = wanted(os.environ.get(ENV, ""), [s.id for s in catalog_repository().list_stations()])
+        if agents:
+            stations = start_stations(base, agents)
+            print(f"Simulated station agents ({ENV}): {stations.description}")
 
         class AnnouncingServer(uvicorn.Server):
             async def startup(self, sockets=None) -> None:
@@ -309,6 +317,8 @@ def main() -> int:
             pump.stop()
         if timers is not None:
             timers.stop()
+        if stations is not None:
+            stations.stop()
         if relay is not None:
             relay.stop()
         if refresher is not None:

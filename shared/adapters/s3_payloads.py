@@ -21,8 +21,10 @@ def _version_args(event: ObjectEvent, if_match: str) -> dict[str, str]:
 
 
 class S3PayloadStorage:
-    def __init__(self, s3: Any, uplink_bucket: str, delivery_bucket: str, url_ttl_s: int) -> None:
+    def __init__(self, s3: Any, uplink_bucket: str, delivery_bucket: str, url_ttl_s: int,
+                 downlink_bucket: str | None = None) -> None:
         self.s3 = s3
+        self.downlink_bucket = downlink_bucket
         self.uplink_bucket = uplink_bucket
         self.delivery_bucket = delivery_bucket
         self.url_ttl_s = url_ttl_s
@@ -61,4 +63,11 @@ class S3PayloadStorage:
         if version_id:
             params["VersionId"] = version_id
         url = self.s3.generate_presigned_url("get_object", Params=params, ExpiresIn=self.url_ttl_s)
+        return str(url), self.url_ttl_s
+
+    def downlink_upload_url(self, key: str) -> tuple[str, int]:
+        if self.downlink_bucket is None:
+            raise RuntimeError("no downlink bucket configured")
+        url = self.s3.generate_presigned_url("put_object", Params={"Bucket": self.downlink_bucket, "Key": key},
+                                             ExpiresIn=self.url_ttl_s)
         return str(url), self.url_ttl_s

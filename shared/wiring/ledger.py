@@ -74,7 +74,7 @@ def payload_storage() -> S3PayloadStorage:
 
     s = get_settings()
     return S3PayloadStorage(client("s3"), s.bucket_name("uplink"), s.bucket_name("delivery"),
-                           s.presigned_url_ttl_s)
+                           s.presigned_url_ttl_s, downlink_bucket=s.bucket_name("downlink"))
 
 
 def station_service() -> StationService:

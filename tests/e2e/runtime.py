@@ -22,6 +22,7 @@ class LocalRuntime:
     def __init__(self, extra_env: dict[str, str] | None = None) -> None:
         self.port, self.moto_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
+        env.update(extra_env or {})
         env.update(PYTHONUNBUFFERED="1", GROUNDLINK_PORT=str(self.port), GROUNDLINK_MOTO_PORT=str(self.moto_port))
         env.update(DEMO_TLE_ENV)  # as `make run`: the months-old demo element sets stay bookable
         env.update(extra_env or {})

@@ -108,7 +108,7 @@ def test_version_and_every_command_documents_arguments_scopes_and_an_example(cap
     assert done.value.code == 0 and capsys.readouterr().out.strip().startswith("groundlink ")
     commands = [["token"], ["import-tle"], ["import-omm"], ["import-stations"], ["import-transmitters"],
                 ["import-spacecraft"], ["import-satellites"], ["import-news"], ["api-token", "create"],
-                ["api-token", "list"], ["api-token", "revoke"]]
+                ["api-token", "list"], ["api-token", "revoke"], ["station", "run"]]
     for command in commands:
         with pytest.raises(SystemExit):
             main([*command, "--help"])

@@ -96,7 +96,8 @@ def test_transmitters_of_a_norad_id_the_catalogue_lacks_are_listed_not_404():
         r = get("/orbapi/transmitters/id/99001")
         assert r.status_code == 200
         assert r.json() == {"data": [{"uuid": "tx-orphan", "norad_cat_id": 99001, "description": "Beacon",
-                                      "mode": "LoRa", "mode_id": 89, "gs_id": None, "status": "active"}],
+                                      "mode": "LoRa", "mode_id": 89, "gs_id": None, "status": "active",
+                                      "downlink_low_hz": None, "uplink_low_hz": None}],
                             "total": 1}
         assert get("/orbapi/transmitters/id/99001/mode/lora").json()["total"] == 1
         r = get("/orbapi/transmitters/id/99002")

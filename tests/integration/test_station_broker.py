@@ -171,3 +171,45 @@ def test_a_station_may_call_a_contact_off_before_it_begins(platform):
     r = api.post(f"/stations/v1/contacts/{b.id}/result", headers=station_headers("5"),
                  json={"status": "failed", "message": "antenna maintenance"})
     assert r.status_code == 200 and r.json()["bookingStatus"] == "Failed"
+
+
+def test_a_station_gets_a_presigned_put_of_its_contacts_downlink(platform):
+    from urllib.parse import unquote
+
+    from shared.resources import DOWNLINK
+
+    b = make_booking("alice", gs_id="3")
+    r = api.post(f"/stations/v1/contacts/{b.id}/downlink-url", headers=station_headers("3"),
+                 json={"name": "recording-1.dat"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["s3Key"] == f"downlink/{b.id}/recording-1.dat" and body["method"] == "PUT"
+    assert DOWNLINK.local_name in body["url"] and unquote(body["url"]).count(body["s3Key"]) == 1
+    assert "Signature" in body["url"] and body["expiresAt"].endswith("Z")
+
+
+def test_a_downlink_url_for_another_stations_contact_is_404_and_a_bad_name_400(platform):
+    b = make_booking("alice", gs_id="5")
+    r = api.post(f"/stations/v1/contacts/{b.id}/downlink-url", headers=station_headers("6"), json={"name": "x.dat"})
+    assert (r.status_code, r.json()) == (404, {"error": f"booking {b.id} has no contact at ground station 6"})
+    r = api.post(f"/stations/v1/contacts/{b.id}/downlink-url", headers=station_headers("5"),
+                 json={"name": "../x.dat"})
+    assert r.status_code == 400 and "name" in r.json()["error"], r.text
+
+
+def test_a_contacts_delivered_downlink_is_a_data_product_of_its_post_contact_report(platform):
+    from functions.spacego_contacts.app import app as contacts_app
+    from shared.resources import DOWNLINK
+
+    b = make_booking("alice", gs_id="3", source="spacego", starts_in=timedelta(minutes=-30))  # over
+    platform.s3.put_object(Bucket=DOWNLINK.local_name, Key=f"downlink/{b.id}/recording-1.dat", Body=b"iq" * 100)
+    platform.deliver()
+    r = TestClient(contacts_app).get(f"/api/v1/post-contact-reports/{b.id}",
+                                     headers=bearer("alice", "contacts.view"))
+    assert r.status_code == 200, r.text
+    summary = r.json()["data_products_summary"]
+    [product] = summary["data_products"]
+    assert summary["data_products_created_count"] == 1 and summary["data_products_delivered_count"] == 1
+    assert product["name"] == f"clients/alice/downlink/booking-{b.id}/recording-1.dat"
+    assert product["status"] == "delivered" and product["transfer_successful"] is True
+    assert product["last_transfer_attempt_at"].endswith("Z")

@@ -77,3 +77,7 @@ class PayloadStorage(Protocol):
     def download_url(self, key: str, version_id: str | None) -> tuple[str, int]:
         """A time-limited GET URL of an uplink object version, and its lifetime in seconds."""
         ...
+
+    def downlink_upload_url(self, key: str) -> tuple[str, int]:
+        """A time-limited PUT URL of an object of the downlink bucket, and its lifetime in seconds."""
+        ...

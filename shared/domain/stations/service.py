@@ -187,6 +187,19 @@ class StationService:
             raise NotFound(f"booking {booking_id} not found")
         return booking, station
 
+    def downlink_upload(self, booking_id: int, name: str, principal: Principal) -> tuple[str, str, datetime]:
+        """A presigned PUT of ``downlink/<bookingId>/<name>`` for a station with a slot in the booking (the S3
+        event then records and delivers it): (key, url, expiry)."""
+        station = self.station_of(principal)
+        booking = self.ledger.get(booking_id)
+        if booking is None or not any(s.gs_id == station.id for s in booking.slots):
+            raise NotFound(f"booking {booking_id} has no contact at ground station {station.id}")
+        if self.storage is None:
+            raise RuntimeError("the command broker needs the payload storage to take downlink files")
+        key = f"downlink/{booking_id}/{name}"
+        url, ttl_s = self.storage.downlink_upload_url(key)
+        return key, url, self.clock() + timedelta(seconds=ttl_s)
+
     # -- operator side --------------------------------------------------------------------------------
     def status(self, gs_id: str) -> StationStatus:
         station = self.catalog.get_station(gs_id)

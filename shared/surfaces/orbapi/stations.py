@@ -46,6 +46,18 @@ class ContactResult(BaseModel):
         return None if value is None else check_storable(value)
 
 
+class DownlinkUploadIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                      description="the object's name under downlink/<bookingId>/")
+
+
+class DownlinkUploadOut(BaseModel):
+    s3Key: str  # noqa: N815
+    url: str
+    method: Literal["PUT"]
+    expiresAt: str  # noqa: N815
+
+
 class StationRef(BaseModel):
     id: str
     description: str | None
@@ -144,6 +156,15 @@ def contact_result(bookingId: BookingId, result: ContactResult, stations: Statio
                           result=result.status, bookingStatus=booking.status,
                           slots=[SlotResultOut(id=s.id, gsId=s.gs_id, status=s.status) for s in booking.slots
                                  if s.gs_id == station.id])
+
+
+@router.post("/stations/v1/contacts/{bookingId}/downlink-url", response_model=DownlinkUploadOut,
+             summary="A presigned upload URL of a contact's downlinked data",
+             responses=error_responses("orbapi", 400, 401, 403, 404))
+def downlink_url(bookingId: BookingId, body: DownlinkUploadIn, stations: Stations,  # noqa: N803
+                 principal: Principal = caller()) -> DownlinkUploadOut:
+    key, url, expires = stations.downlink_upload(bookingId, body.name, principal)
+    return DownlinkUploadOut(s3Key=key, url=url, method="PUT", expiresAt=iso_ms(expires))
 
 
 @router.get("/orbapi/gs/id/{id}/status", response_model=StationStatusOut, summary="Ground station status",

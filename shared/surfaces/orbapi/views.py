@@ -43,6 +43,8 @@ class TransmitterItem(BaseModel):
     mode_id: int | None
     gs_id: str | None
     status: str
+    downlink_low_hz: int | None = None  # beyond seed 001: what a station tunes its radio to
+    uplink_low_hz: int | None = None
 
 
 def station_view(st: Station) -> dict[str, object]:
@@ -80,4 +82,6 @@ def transmitter_view(tx: Transmitter) -> dict[str, object]:
         "mode_id": tx.mode_id,
         "gs_id": tx.gs_id,
         "status": tx.status,
+        "downlink_low_hz": tx.downlink_low_hz,
+        "uplink_low_hz": tx.uplink_low_hz,
     }

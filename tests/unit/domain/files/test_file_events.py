@@ -48,6 +48,9 @@ class CountingStorage:
     def download_url(self, key: str, version_id: str | None) -> tuple[str, int]:
         return "", 0
 
+    def downlink_upload_url(self, key: str) -> tuple[str, int]:
+        return "", 0
+
 
 class Ledger:
     def next_ids(self, counter: str, count: int = 1) -> list[int]:
