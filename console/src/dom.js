@@ -37,9 +37,10 @@ export function statusLine() {
 }
 
 /** A freshness note for a prediction: the element set's epoch and age, and the platform's warning if any. */
-export function freshness(epoch, ageDays, warning) {
+export function freshness(epoch, ageDays, warning, compact = false) {
   if (epoch === undefined && ageDays === undefined) return h("p", { class: "freshness" }, "element set age: not given");
   const age = typeof ageDays === "number" ? `${ageDays.toFixed(1)} days old` : "age unknown";
-  return h("p", { class: `freshness${warning ? " stale" : ""}`, "data-age-days": ageDays },
-    h("strong", {}, "Element set: "), `epoch ${epoch} — ${age}`, warning ? h("span", { class: "warning" }, ` ⚠ ${warning}`) : "");
+  const note = !warning ? "" : compact ? h("span", { class: "warning", title: warning }, " ⚠ stale: predictions drift") : h("span", { class: "warning" }, ` ⚠ ${warning}`);
+  return h("p", { class: `freshness${warning ? " stale" : ""}`, "data-age-days": ageDays, title: warning || null },
+    h("strong", {}, "Element set: "), `epoch ${epoch} — ${age}`, note);
 }

@@ -1,6 +1,7 @@
 """One construct per domain; ``infra/stack.py`` only assembles them."""
 
 from infra.components.api import ApiConstruct
+from infra.components.console import ConsoleConstruct
 from infra.components.data import DataConstruct
 from infra.components.functions import FunctionsConstruct
 from infra.components.identity import IdentityConstruct
@@ -11,6 +12,7 @@ from infra.components.storage import StorageConstruct
 
 __all__ = [
     "ApiConstruct",
+    "ConsoleConstruct",
     "DataConstruct",
     "FunctionsConstruct",
     "IdentityConstruct",

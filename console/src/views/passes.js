@@ -74,6 +74,7 @@ export function passesView(ctx) {
     "aria-label": "Satellite name or NORAD id" });
   const matches = h("div", { class: "matches", id: "sat-matches" });
   const stationBox = h("fieldset", { class: "stations-pick" }, h("legend", {}, "Stations"));
+  const stationSummary = h("summary", {}, "Stations");
   const days = h("input", { id: "pass-days", type: "number", min: 1, max: 14, value: 2, "aria-label": "Days" });
   const minEl = h("input", { id: "pass-min-el", type: "number", min: 0, max: 90, value: 10, "aria-label": "Minimum elevation" });
   const searchBtn = h("button", { id: "pass-search", type: "submit", disabled: true }, "Search passes");
@@ -85,9 +86,13 @@ export function passesView(ctx) {
 
   async function loadStations() {
     const stations = await ctx.stations();
+    const count = () => {
+      stationSummary.textContent = `Stations: ${stationBox.querySelectorAll(".station-check:checked").length} of ${stations.length} selected`;
+    };
     put(stationBox, h("legend", {}, "Stations"), ...stations.map((st) =>
-      h("label", {}, h("input", { type: "checkbox", value: st.id, checked: true, class: "station-check" }),
+      h("label", {}, h("input", { type: "checkbox", value: st.id, checked: true, class: "station-check", onchange: count }),
         ` ${st.id} ${st.description}`)));
+    count();
   }
 
   async function find(event) {
@@ -126,7 +131,7 @@ export function passesView(ctx) {
         noradId: satellite.norad_cat_id, days: Number(days.value), minElevationDeg: Number(minEl.value),
         ...(ids.length ? { groundStationIds: ids } : {}),
       });
-      put(fresh, freshness(result.tleEpoch, result.tleAgeDays, result.tleWarning));
+      put(fresh, freshness(result.tleEpoch, result.tleAgeDays, result.tleWarning, true));
       renderList();
       put(detail);
       status.say(`${result.total} passes of ${result.satellite.name} over ${result.groundStations.length} station(s)`, "ok");
@@ -141,13 +146,13 @@ export function passesView(ctx) {
 
   function renderList() {
     const rows = result.passes.map((p, i) => h("tr", { class: "pass-row", "data-index": i },
-      h("td", {}, h("button", { type: "button", class: "pass-open", onclick: () => open(i) }, utc(p.aos))),
+      h("td", {}, h("button", { type: "button", class: "pass-open", onclick: () => open(i) }, utc(p.aos).slice(5))),
       h("td", {}, stationOf(p.groundStationId)?.description || p.groundStationId),
       h("td", { class: "num" }, `${p.max_elevation.toFixed(1)}°`),
       h("td", { class: "num" }, `${Math.round(p.duration_s / 60)} min`),
       h("td", {}, utc(p.los).slice(11))));
     put(list, h("table", {}, h("caption", {}, `Passes of ${result.satellite.name} (NORAD ${result.satellite.noradId})`),
-      h("thead", {}, h("tr", {}, ...["AOS (UTC)", "Station", "Max el", "Length", "LOS"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, ...["AOS (UTC, mm-dd)", "Station", "Max el", "Length", "LOS"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, ...rows)));
   }
 
@@ -207,7 +212,7 @@ export function passesView(ctx) {
   const root = h("section", { id: "view-passes", "aria-labelledby": "tab-passes" },
     h("form", { class: "row", onsubmit: find }, h("label", {}, "Satellite ", query), h("button", { type: "submit", id: "sat-find" }, "Find")),
     matches,
-    h("form", { class: "search", onsubmit: search }, stationBox,
+    h("form", { class: "search", onsubmit: search }, h("details", {}, stationSummary, stationBox),
       h("div", { class: "row" }, h("label", {}, "Days ", days), h("label", {}, "Min elevation ", minEl), searchBtn)),
     status, fresh, h("div", { class: "passes-layout" }, list, detail));
   return { root, show: () => loadStations().catch((err) => status.say(err.message, "error")) };

@@ -14,7 +14,8 @@ export function scheduleView(ctx) {
   const { api } = ctx;
   const status = statusLine();
   const span = h("select", { id: "schedule-span", "aria-label": "Time span", onchange: () => refresh() },
-    ...[["1", "24 hours"], ["3", "3 days"], ["7", "7 days"], ["14", "14 days"]].map(([v, t]) => h("option", { value: v, selected: v === "3" }, t)));
+    ...[["0.25", "6 hours"], ["0.5", "12 hours"], ["1", "24 hours"], ["3", "3 days"], ["7", "7 days"], ["14", "14 days"]]
+      .map(([v, t]) => h("option", { value: v, selected: v === "0.5" }, t)));
   const chart = h("div", { id: "timeline", class: "timeline" });
   const table = h("div", { id: "schedule-table" });
   const updated = h("span", { class: "updated" });
@@ -34,12 +35,14 @@ export function scheduleView(ctx) {
 
   function render(stations, reservations) {
     const now = Date.now();
-    const start = now - 3 * 3600000;
-    const end = now + Number(span.value) * 86400000;
+    const spanMs = Number(span.value) * 86400000;
+    const start = now - spanMs / 8;
+    const end = now + spanMs;
     const rows = stations.map((st) => st.id);
     const height = 30 + rows.length * ROW_H;
     const svg = s("svg", { viewBox: `0 0 ${LABEL_W + TRACK_W + 10} ${height}`, class: "timeline-svg", role: "group", "aria-label": "Reservations per station over time" });
-    const step = Number(span.value) <= 1 ? 3 * 3600000 : Number(span.value) <= 3 ? 6 * 3600000 : 86400000;
+    const hour = 3600000;
+    const step = spanMs <= 6 * hour ? hour : spanMs <= 12 * hour ? 2 * hour : spanMs <= 24 * hour ? 3 * hour : spanMs <= 3 * 24 * hour ? 6 * hour : 24 * hour;
     for (const t of ticks(start, end, step)) {
       const x = LABEL_W + timeToX(t, start, end, TRACK_W);
       svg.append(s("line", { x1: x, x2: x, y1: 20, y2: height, class: "tick" }));
@@ -53,7 +56,9 @@ export function scheduleView(ctx) {
     });
     const nowX = LABEL_W + timeToX(now, start, end, TRACK_W);
     svg.append(s("line", { x1: nowX, x2: nowX, y1: 20, y2: height, class: "now" }));
-    for (const r of reservations) {
+    // cancelled reservations first, so that a live one in the same window is drawn over them
+    const order = [...reservations].sort((a, b) => (stateClass(b.state) === "cancelled") - (stateClass(a.state) === "cancelled"));
+    for (const r of order) {
       const row = rows.indexOf(r.station);
       if (row < 0 || r.end < start || r.start > end) continue;
       const x1 = LABEL_W + timeToX(r.start, start, end, TRACK_W);

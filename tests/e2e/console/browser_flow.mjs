@@ -31,7 +31,10 @@ page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text(
 page.on("pageerror", (e) => consoleErrors.push(String(e)));
 const outside = [];
 page.on("request", (r) => { if (!r.url().startsWith(new URL(url).origin)) outside.push(r.url()); });
-const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
+const shot = async (name) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
+};
 
 try {
   // 1. sign in: the SSA account, then an OAuth client for the operations APIs
@@ -62,8 +65,10 @@ try {
   report.freshness = await page.textContent("#pass-freshness");
   step("passes listed");
 
-  // 3. open the first pass starting at least three minutes from now, by keyboard
-  const index = search.passes.findIndex((p) => Date.parse(p.aos) > Date.now() + 180000);
+  // 3. open the first pass starting at least three minutes from now (and culminating at least GL_MIN_MAX_ELEVATION
+  //    degrees up), by keyboard
+  const minMax = Number(env("GL_MIN_MAX_ELEVATION", "0"));
+  const index = search.passes.findIndex((p) => Date.parse(p.aos) > Date.now() + 180000 && p.max_elevation >= minMax);
   const pass = search.passes[index];
   await page.focus(`tr.pass-row[data-index="${index}"] button.pass-open`);
   await page.keyboard.press("Enter");
