@@ -102,7 +102,7 @@ class GroundlinkStack(Stack):
             alarm_email=self.stage.alarm_email or None,
             removal_policy=removal_policy,
         )
-        self.console = ConsoleConstruct(self, "Console", api_url=self.api.url, access_logs=self.storage.access_logs, removal_policy=removal_policy)
+        self.console = ConsoleConstruct(self, "Console", api_url=self.api.url, removal_policy=removal_policy)
         Aspects.of(self).add(LogRetention(self.stage.log_retention_days))
         self.outputs = declare_outputs(
             self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnCondition, CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
@@ -29,15 +29,27 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
                            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
                            "object-src 'none'")
 LOG_DAYS = 90
+CHINA_REGIONS = ("cn-north-1", "cn-northwest-1")
 
 
 class ConsoleConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, api_url: str, access_logs: s3.IBucket,
+    def __init__(self, scope: Construct, construct_id: str, *, api_url: str,
                  removal_policy: RemovalPolicy = RemovalPolicy.RETAIN, dist: Path = CONSOLE_DIST) -> None:
         super().__init__(scope, construct_id)
         if not (dist / "index.html").is_file():
             raise FileNotFoundError(f"{dist}/index.html is missing: build the console first (`make console`)")
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
+        # the console's logs: CloudFront's standard logs (delivered with an ACL: this bucket lets the object writer
+        # own them) and the site bucket's server access logs
+        self.logs = s3.Bucket(
+            self, "LogsBucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
+            lifecycle_rules=[s3.LifecycleRule(id="expire-cdn-logs", expiration=Duration.days(LOG_DAYS))],
+            removal_policy=removal_policy,
+        )
         self.bucket = s3.Bucket(
             self, "SiteBucket",
             encryption=s3.BucketEncryption.S3_MANAGED,
@@ -45,21 +57,10 @@ class ConsoleConstruct(Construct):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             versioned=True,
-            lifecycle_rules=[s3.LifecycleRule(id="expire-old-versions", noncurrent_version_expiration=Duration.days(30))],
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="console/",
-            removal_policy=removal_policy,
-        )
-        # CloudFront's standard logs are delivered with an ACL: this bucket alone lets the object writer own them
-        self.cdn_logs = s3.Bucket(
-            self, "CdnLogsBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
-            lifecycle_rules=[s3.LifecycleRule(id="expire-cdn-logs", expiration=Duration.days(LOG_DAYS))],
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="console-cdn-logs/",
+            lifecycle_rules=[s3.LifecycleRule(id="expire-old-versions",
+                                              noncurrent_version_expiration=Duration.days(30))],
+            server_access_logs_bucket=self.logs,
+            server_access_logs_prefix="site-access/",
             removal_policy=removal_policy,
         )
         self.headers = cloudfront.ResponseHeadersPolicy(
@@ -111,7 +112,7 @@ class ConsoleConstruct(Construct):
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             enable_logging=True,
-            log_bucket=self.cdn_logs,
+            log_bucket=self.logs,
             log_file_prefix="cloudfront/",
         )
         self.url = f"https://{self.distribution.distribution_domain_name}/"
@@ -131,6 +132,15 @@ class ConsoleConstruct(Construct):
             memory_limit=256,
         )
         self._acknowledge(deploy_role)
+        # CloudFront's origin access control is not offered in the China regions (cdk.json also targets aws-cn):
+        # there the stack is deployed without the console
+        condition = CfnCondition(self, "Offered", expression=Fn.condition_not(Fn.condition_or(
+            *(Fn.condition_equals(Aws.REGION, region) for region in CHINA_REGIONS))))
+        for node in [*self.node.find_all(), *self.handler.node.find_all()]:
+            if isinstance(node, CfnResource):
+                node.cfn_options.condition = condition
+        CfnOutput(Stack.of(self), "ConsoleUrl", value=self.url, condition=condition,
+                  description="the operator console (CloudFront), calling the API on its own origin")
 
     def _acknowledge(self, deploy_role: iam.Role) -> None:
         acknowledge(self.distribution, "AwsSolutions-CFR1",
@@ -142,9 +152,9 @@ class ConsoleConstruct(Construct):
         acknowledge(self.distribution, "AwsSolutions-CFR4",
                     "The distribution uses the default *.cloudfront.net certificate (no custom domain), which "
                     "cannot pin a minimum viewer TLS version; a stage with its own certificate sets TLSv1.2_2021.")
-        acknowledge(self.cdn_logs, "AwsSolutions-S1",
-                    "Server access logs of the CloudFront log bucket go to the stack's access-log bucket already; "
-                    "this finding is raised because log delivery here uses the object-writer ACL.")
+        acknowledge(self.logs, "AwsSolutions-S1",
+                    "This is the console's log bucket (CloudFront logs, the site bucket's access logs); logging its "
+                    "own access into itself would log every log delivery (a feedback loop).")
         copy_job = ("The CDK BucketDeployment handler copies every object of its asset (the CDK staging bucket) into "
                     "the console bucket and prunes the old ones: the CDK's grant on those two buckets only.")
         stack = Stack.of(self)
@@ -156,7 +166,7 @@ class ConsoleConstruct(Construct):
                         copy_job if finding != "Resource::*" else
                         "CloudFront invalidations (cloudfront:CreateInvalidation/GetInvalidation) are granted on "
                         "'*' by the CDK BucketDeployment; the action cannot be scoped by the CDK's grant.")
-        handler = next(c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment"))
-        acknowledge(handler, "AwsSolutions-L1",
+        self.handler = next(c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment"))
+        acknowledge(self.handler, "AwsSolutions-L1",
                     "The runtime of the CDK BucketDeployment handler is chosen by the CDK library version pinned in "
                     "pyproject.toml; it is a deploy-time copy job, not a request path.")

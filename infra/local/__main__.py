@@ -273,8 +273,8 @@ def main() -> int:
         from infra.local.console import with_console
         from infra.local.cors import with_cors
 
-        config = uvicorn.Config(with_cors(with_console(gateway)), host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=5)
+        config = uvicorn.Config(with_cors(with_console(gateway)), host="127.0.0.1", port=port, log_level="warning",
+                                lifespan="off", access_log=False, timeout_graceful_shutdown=5)
         try:
             AnnouncingServer(config).run(sockets=[http_socket])
         except KeyboardInterrupt:  # uvicorn re-raises the captured Ctrl-C after a graceful shutdown

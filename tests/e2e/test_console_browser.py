@@ -69,7 +69,8 @@ def flow(runtime):
     if reason:
         pytest.skip(reason)
     admin = demo_jwt(runtime)
-    call(runtime, "POST", "/auth/register", body={"email": "console@example.org", "name": "Console Ops", "password": PASSWORD})
+    call(runtime, "POST", "/auth/register",
+         body={"email": "console@example.org", "name": "Console Ops", "password": PASSWORD})
     client = call(runtime, "POST", "/admin/oauth-clients", admin,
                   {"name": "console e2e", "scopes": ["passes:read", "bookings", "contacts", "spacecraft", "sites"]})
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
@@ -125,7 +126,8 @@ def test_the_booking_is_made_refused_twice_found_on_the_timeline_and_cancelled(r
     booking_id = report["bookingId"]
     assert booking_id > 0 and f"booking {booking_id}" in report["bookingAnswer"]
     assert "days old" in report["bookingAnswer"]  # the element set's age, next to the booking
-    assert "409" in report["conflict"] and f"ground station {report['pass']['station']} is already reserved" in report["conflict"]
+    assert "409" in report["conflict"]
+    assert f"ground station {report['pass']['station']} is already reserved" in report["conflict"]
     assert report["timelineState"] != "Cancelled" and report["cancelledState"] == "Cancelled"
     assert report["cancelStatus"] == f"Booking {booking_id} cancelled"
     bookings = call(runtime, "GET", "/orbapi/bookings", token)["bookings"]
