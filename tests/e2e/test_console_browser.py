@@ -101,7 +101,8 @@ def test_the_banner_names_the_console_and_it_is_served_with_security_headers(run
 
 def test_sign_in_search_and_the_sky_plot_is_drawn_from_the_apis_track(flow):
     report, _ = flow
-    assert report["steps"] == ["signed in", "passes listed", "sky plot drawn", "booked", "cancelled", "stations shown"]
+    assert report["steps"] == ["signed in", "passes listed", "sky plot drawn", "booked", "cancelled", "stations shown",
+                               "analyses shown"]
     assert "SSA account console@example.org" in report["who"] and "OAuth client oauth-" in report["who"]
     assert report["satellite"] == "NOAA 20 (43013)"
     assert report["passRows"] == report["apiPasses"] > 0
@@ -146,3 +147,16 @@ def test_the_station_map_shows_every_demo_station(runtime, flow):
     assert report["stationRows"] == len(ids)
     for name in ("passes-skyplot", "schedule-timeline", "schedule-cancelled", "stations-map"):
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10000
+
+
+def test_a_pass_analysis_over_a_drawn_polygon_and_a_maneuver_plot(flow):
+    report, _ = flow
+    analysis = report["analysis"]
+    assert analysis["drawn"].endswith("Z")  # the typed triangle, closed
+    [(norad, access, windows)] = analysis["rows"]
+    api = report["analysisApi"]
+    assert norad == "25544" and access == f"{api['access']} / {api['points']}" and int(windows) == api["windows"]
+    assert api["points"] > 50 and analysis["tiles"] == api["points"]  # one coverage tile per ground point
+    maneuver, api = report["maneuver"], report["maneuverApi"]
+    assert maneuver["smaPoints"] == maneuver["incPoints"] == api["epochs"] >= 1  # one point per element set
+    assert maneuver["burns"] == api["maneuvers"]  # each detected burn marked

@@ -40,7 +40,7 @@ export function skyPlot(pass, station) {
     const { x, y } = azElToXY(point.azimuth, point.elevation, R, C, C);
     svg.append(s("g", { class: `mark mark-${label.toLowerCase()}` },
       s("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 5 }),
-      s("text", { x: (x + 7).toFixed(1), y: (y - 6).toFixed(1), class: "mark-label" },
+      s("text", { x: (x > C ? x - 7 : x + 7).toFixed(1), y: (y - 6).toFixed(1), class: "mark-label", "text-anchor": x > C ? "end" : "start" },
         `${label} ${utc(point.time).slice(11, 19)}`)));
   }
   return svg;

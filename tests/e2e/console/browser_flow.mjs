@@ -123,6 +123,41 @@ try {
   report.stationRows = await page.locator("#station-table tbody tr").count();
   await shot("stations-map");
   step("stations shown");
+
+  // 7. analyses (the SSA account's token): a pass analysis over a typed triangle, a maneuver detection
+  await page.click("#tab-analyses");
+  await page.selectOption("#geom-kind", "Polygon");
+  for (const [lon, lat] of [[5, 45], [25, 45], [25, 60]]) {
+    await page.fill("#geom-lon", String(lon));
+    await page.fill("#geom-lat", String(lat));
+    await page.keyboard.press("Enter");
+  }
+  const statuses = [];
+  page.on("response", async (r) => {
+    if (r.url().includes("/v1/pass_analyzer_callback/")) statuses.push(await r.json().catch(() => null));
+  });
+  await page.click("#analysis-run");
+  await page.waitForSelector(".analysis-table", { timeout: 90000 });
+  const done = statuses.find((b) => b?.status === "completed").result;
+  report.analysisApi = { points: done.ground_points.length, access: done.Access_norad[0].filter(Boolean).length,
+    windows: done.timestamp[0].length };
+  report.analysis = await page.evaluate(() => ({
+    drawn: document.querySelector("#analysis-map .drawn")?.getAttribute("d") ?? null,
+    tiles: document.querySelectorAll("#analysis-map rect.cov").length,
+    rows: [...document.querySelectorAll(".analysis-table tbody tr")].map((tr) => [...tr.cells].slice(0, 3).map((c) => c.textContent)),
+  }));
+  const detected = page.waitForResponse((r) => r.url().endsWith("/v1/manuaver/"));
+  await page.click("#maneuver-run");
+  const maneuvers = await (await detected).json();
+  report.maneuverApi = { epochs: maneuvers.time_series_plot_data["25544"].epochs.length, maneuvers: maneuvers.maneuvers.length };
+  await page.waitForSelector(".chart.sma .series-point");
+  report.maneuver = await page.evaluate(() => ({
+    smaPoints: document.querySelectorAll(".chart.sma .series-point").length,
+    incPoints: document.querySelectorAll(".chart.inc .series-point").length,
+    burns: document.querySelectorAll(".chart.sma .burn").length,
+  }));
+  await shot("analyses");
+  step("analyses shown");
 } catch (err) {
   report.error = String(err?.stack || err);
   await shot("failure").catch(() => {});
