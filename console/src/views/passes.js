@@ -38,10 +38,12 @@ export function skyPlot(pass, station) {
   }
   for (const { label, point } of passMarks(track)) {
     const { x, y } = azElToXY(point.azimuth, point.elevation, R, C, C);
+    // the culmination is labelled with the pass's own maximum (between track samples), drawn at the highest sample
+    const when = label === "MAX" && pass.max_elevation_time ? pass.max_elevation_time : point.time;
     svg.append(s("g", { class: `mark mark-${label.toLowerCase()}` },
       s("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 5 }),
       s("text", { x: (x > C ? x - 7 : x + 7).toFixed(1), y: (y - 6).toFixed(1), class: "mark-label", "text-anchor": x > C ? "end" : "start" },
-        `${label} ${utc(point.time).slice(11, 19)}`)));
+        `${label} ${utc(when).slice(11, 19)}${label === "MAX" && typeof pass.max_elevation === "number" ? ` ${pass.max_elevation.toFixed(0)}°` : ""}`)));
   }
   return svg;
 }
