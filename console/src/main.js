@@ -84,8 +84,8 @@ async function main() {
       ...Object.entries(labels).map(([k, t]) => h("button", { type: "button", role: "tab", id: `tab-${k}`, "aria-controls": `view-${k}`, onclick: () => select(k) }, t)));
     const header = h("header", {}, h("h1", {}, "Groundlink console"), tabs,
       h("div", { class: "who" }, h("span", { id: "who" }, who), " ",
-        h("button", { type: "button", id: "add-credential", onclick: () => put(app, header, signInView(api, render)) }, "Add sign-in"),
-        h("button", { type: "button", id: "sign-out", onclick: () => { api.signOut(); render(); } }, "Sign out")));
+        h("button", { type: "button", id: "add-credential", onclick: () => { views[current]?.hide?.(); put(app, header, signInView(api, render)); } }, "Add sign-in"),
+        h("button", { type: "button", id: "sign-out", onclick: () => { views[current]?.hide?.(); api.signOut(); render(); } }, "Sign out")));
     if (!api.signedIn) {
       put(app, h("header", {}, h("h1", {}, "Groundlink console")), signInView(api, render));
       return;
