@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@echo "==> Installing Groundlink and its dependencies into $(VENV) (first time only: a minute or two)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --progress-bar on -e ".[infra,dev]"
+	$(BIN)/python -m pip install --progress-bar on -e ".[infra,dev,cli]"
 	touch $(STAMP)
 	@echo "==> $(VENV) is ready: the CLI is $(BIN)/groundlink (or 'source $(BIN)/activate', then 'groundlink')"
 

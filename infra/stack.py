@@ -15,14 +15,18 @@ from infra.components import (
     ApiConstruct,
     ConsoleConstruct,
     DataConstruct,
+    EventsConstruct,
     FunctionsConstruct,
     IdentityConstruct,
     JobsConstruct,
     LayersConstruct,
     MonitoringConstruct,
+    SchedulesConstruct,
     StorageConstruct,
 )
+from infra.components.constants import CONTEXT_REFRESH_SOURCES, CONTEXT_SPACETRACK_SECRET
 from infra.components.outputs import declare_outputs
+from infra.components.refresh import CatalogRefreshConstruct
 from infra.stages import LogRetention, StageConfig, stage_from_context
 from shared.resources import (
     BUCKETS,
@@ -87,6 +91,30 @@ class GroundlinkStack(Stack):
             state_machines=state_machines,
             removal_policy=removal_policy,
         )
+        self.schedules = SchedulesConstruct(
+            self, "Schedules", functions=self.functions.functions, specs=functions, removal_policy=removal_policy
+        )
+        self.events = EventsConstruct(
+            self,
+            "Events",
+            functions=self.functions.functions,
+            specs=functions,
+            data=self.data,
+            storage=self.storage,
+            removal_policy=removal_policy,
+        )
+        self.refresh: CatalogRefreshConstruct | None = None
+        if "catalog_refresh" in self.functions.functions:
+            self.refresh = CatalogRefreshConstruct(
+                self, "CatalogRefresh", function=self.functions.functions["catalog_refresh"],
+                hours=self.stage.refresh_hours,
+                sources=self.node.try_get_context(CONTEXT_REFRESH_SOURCES) or None,
+                spacetrack_secret=self.node.try_get_context(CONTEXT_SPACETRACK_SECRET) or None,
+                removal_policy=removal_policy,
+            )
+        dead_letter_queues = dict(self.storage.dead_letter_queues)
+        if self.refresh is not None:
+            dead_letter_queues["catalog_refresh"] = self.refresh.dead_letter_queue
         self.api = ApiConstruct(
             self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy,
             cors_origins=self.stage.cors_origins,
@@ -97,7 +125,7 @@ class GroundlinkStack(Stack):
             "Monitoring",
             http_api=self.api.http_api,
             functions=self.functions.functions,
-            dead_letter_queues=self.storage.dead_letter_queues,
+            dead_letter_queues={**dead_letter_queues, **self.schedules.dead_letter_queues},
             state_machines=self.jobs.state_machines,
             alarm_email=self.stage.alarm_email or None,
             removal_policy=removal_policy,

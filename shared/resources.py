@@ -30,6 +30,7 @@ class TableSpec:
     sort_key: str | None = None
     indexes: tuple[Index, ...] = ()
     ttl_attribute: str | None = None
+    stream: bool = False  # a DynamoDB stream (keys only) that triggers a function (EventBusSpec.relay)
 
     @property
     def env_var(self) -> str:
@@ -53,7 +54,8 @@ LEDGER = TableSpec(
     key="ledger",
     partition_key="pk",
     sort_key="sk",
-    indexes=(Index("by_owner", "owner", "owner_sort"),),
+    # by_due: the sparse time index, only reservations time will still move (due / <due time>#<booking id>)
+    indexes=(Index("by_owner", "owner", "owner_sort"), Index("by_due", "due", "due_sort")),
 )
 IDENTITY = TableSpec(key="identity", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
 IDEMPOTENCY = TableSpec(key="idempotency", partition_key="id", ttl_attribute="expiration")
@@ -92,10 +94,15 @@ RATELIMIT = TableSpec(key="ratelimit", partition_key="pk", ttl_attribute="expire
 
 # Domain events waiting to be published (the outbox): OUTBOX / <time>#<id>; written in the transaction of the
 # change each describes, removed by the relay once the event bus took it.
-EVENTS = TableSpec(key="events", partition_key="pk", sort_key="sk")
+# Its stream wakes the relay as soon as an event is written.
+EVENTS = TableSpec(key="events", partition_key="pk", sort_key="sk", stream=True)
+
+# Owners' webhooks: WEBHOOK#<id> / META (GSI by_owner), WEBHOOK#<id> / DELIVERED#<event id> (expires: TTL).
+WEBHOOKS = TableSpec(key="webhooks", partition_key="pk", sort_key="sk",
+                     indexes=(Index("by_owner", "owner", "owner_sort"),), ttl_attribute="expires_at")
 
 TABLES: tuple[TableSpec, ...] = (CATALOG, LEDGER, IDENTITY, IDEMPOTENCY, PROFILES, FILES, STATIONS, JOBS, NEWS,
-                                 RATELIMIT, EVENTS)
+                                 RATELIMIT, EVENTS, WEBHOOKS)
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,42 @@ FILE_EVENTS = QueueSpec(
     sources=("uplink", "downlink"),
 )
 
-QUEUES: tuple[QueueSpec, ...] = (FILE_EVENTS,)
+# Every groundlink event on the bus (its rule's target), for the webhook fan-out.
+WEBHOOK_EVENTS = QueueSpec(key="webhook_events", description="groundlink events from the event bus, for the "
+                           "webhook fan-out", visibility_timeout_s=180)
+# One message per (event, webhook); a failed POST comes back delayed (exponential backoff, at most 900 s).
+WEBHOOK_DELIVERIES = QueueSpec(key="webhook_deliveries", description="signed webhook deliveries, retried with "
+                               "exponential backoff", visibility_timeout_s=360, batch_size=5)
+
+QUEUES: tuple[QueueSpec, ...] = (FILE_EVENTS, WEBHOOK_EVENTS, WEBHOOK_DELIVERIES)
+
+
+@dataclass(frozen=True)
+class EventBusSpec:
+    """The EventBridge bus of Groundlink's domain events. ``relay`` drains the outbox table (``outbox``) onto
+    it, woken by the table's stream and every ``relay_every_s`` (the safety net); one rule sends every event of
+    ``sources`` to ``queue`` (the webhook fan-out's)."""
+
+    key: str
+    relay: str  # FunctionSpec.name
+    outbox: str  # TableSpec.key
+    queue: str  # QueueSpec.key
+    sources: tuple[str, ...]
+    relay_every_s: int = 60
+    local_relay_every_s: float = 1.0  # the local runtime's timer
+
+    @property
+    def env_var(self) -> str:
+        return "GROUNDLINK_EVENT_BUS_NAME"
+
+    @property
+    def local_name(self) -> str:
+        return f"groundlink-{self.key}"
+
+
+EVENT_BUS = EventBusSpec(key="events", relay="events_relay", outbox="events", queue="webhook_events",
+                         sources=("groundlink.ledger", "groundlink.files", "groundlink.jobs", "groundlink.maneuvers",
+                                  "groundlink.catalog"))
 
 
 @dataclass(frozen=True)
@@ -268,13 +310,21 @@ class FunctionSpec:
     buckets: dict[str, Access] = field(default_factory=dict)  # read: get objects; write: read + put (no delete)
     queue: str | None = None  # a worker triggered by this queue (QueueSpec.key), partial batch failures
     starts: tuple[str, ...] = ()  # StateMachineSpec keys this function may start executions of
+    sends: tuple[str, ...] = ()  # QueueSpec keys this function sends messages to (URL in QueueSpec.env_var)
+    needs_webhook_key: bool = False  # encrypts or decrypts webhook signing secrets
     # Concurrent executions reserved for (and capping) a heavy function, so a burst on it cannot take the
     # account's whole concurrency; None: the account's unreserved pool.
     reserved_concurrency: int | None = None
+    # A scheduled worker: an EventBridge rule sends it a "Scheduled Event" every ``every_s`` (whole minutes), with
+    # a dead-letter queue for events it failed; the local runtime every ``Settings.<local_every_setting>`` seconds.
+    every_s: int | None = None
+    local_every_setting: str | None = None
 
     def __post_init__(self) -> None:
         if self.queue and self.routes:
             raise ValueError(f"{self.name}: a queue worker has no HTTP routes")
+        if self.every_s is not None and (self.routes or self.every_s % 60 or self.every_s <= 0):
+            raise ValueError(f"{self.name}: a scheduled worker has no routes and runs every whole minute")
 
     @property
     def handler(self) -> str:

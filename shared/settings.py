@@ -12,6 +12,7 @@ from shared.domain.catalog.freshness import DEFAULT_MAX_AGE_DAYS, DEFAULT_WARN_A
 from shared.resources import BUCKETS, TABLES, BucketSpec, TableSpec
 
 LOCAL_JWT_SECRET = "groundlink-local-development-signing-key-not-for-production"
+LOCAL_WEBHOOK_KEY = "groundlink-local-development-webhook-key-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,11 @@ class Settings(BaseSettings):
     jobs_state_machine_arn: str | None = None
 
     station_online_threshold_s: float = 120.0  # a station polled the broker within this long: online
+    # Reservation lifecycle: a station may report a contact up to this long after its window ended (then it is
+    # FAIL); the local runtime moves reservations every lifecycle_tick_s (AWS: the one-minute sweep rule).
+    report_grace_s: float = Field(default=900.0, ge=0)
+    lifecycle_tick_s: float = Field(default=5.0, gt=0)
+    orbit_recheck_deadline_s: float = Field(default=10.0, gt=0)  # an element-set upload waits this long at most
     presigned_url_ttl_s: int = 3600  # uplink GET URLs handed to stations
 
     jwt_secret: str | None = None  # local signing key; in AWS the key comes from Secrets Manager
@@ -38,6 +44,21 @@ class Settings(BaseSettings):
     spacetrack_password: SecretStr | None = None
     spacetrack_url: str = "https://www.space-track.org"
     spacetrack_timeout_s: float = 10.0
+
+    # Domain events and webhooks
+    event_bus_name: str = Field(default="groundlink-events")  # GROUNDLINK_EVENT_BUS_NAME (EVENT_BUS.env_var)
+    webhook_key: SecretStr | None = None  # local key encrypting webhook secrets; in AWS from Secrets Manager
+    webhook_key_arn: str | None = None
+    webhook_deliveries_queue: str | None = None  # the deliveries queue's URL (QueueSpec.env_var)
+    webhook_retry_base_s: int = 30  # first retry delay; doubles per attempt, at most 900 s
+    webhook_disable_after: int = 8  # consecutive failed attempts that disable a webhook
+    webhook_timeout_s: float = 10.0  # one POST's connect + read timeout
+
+    # The scheduled catalogue refresh: whitespace/comma-separated "<kind>:<url>" (kind tle, omm or satcat) and
+    # "spacetrack:gp"; Space-Track's credentials in AWS come from the secret (JSON {"identity", "password"}).
+    refresh_sources: str = "omm:https://celestrak.org/NORAD/elements/gp.php?GROUP=active&FORMAT=json"
+    spacetrack_secret_arn: str | None = None
+    refresh_every_s: float = 0.0  # the local runtime's refresh timer; 0: off (in AWS an EventBridge schedule)
 
     catalog_cache_ttl_s: float = 5.0  # in-memory TTL for catalogue reads (0 disables)
 

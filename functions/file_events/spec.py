@@ -7,7 +7,7 @@ SPEC = FunctionSpec(
     surface="pipeline",
     description="S3 object events: uplink sha256 verification, downlink delivery to the client bucket",
     # ledger: read bookings (owner, files attached at creation) and allocate downlink file ids (COUNTER/file)
-    tables={"ledger": "write", "files": "write"},
+    tables={"ledger": "write", "files": "write", "events": "write"},
     buckets={"uplink": "read", "downlink": "read", "delivery": "write"},
     queue="file_events",
     needs_jwt_secret=False,

@@ -11,7 +11,9 @@ SPEC = FunctionSpec(
         "GET /orbapi/bookings",
         "DELETE /orbapi/bookings/{bookingId}",
     ),
-    tables={"catalog": "read", "identity": "read", "ledger": "write", "idempotency": "write", "ratelimit": "write"},
+    # files: a booking's uplink file is written in the booking's transaction; events: the outbox, likewise
+    tables={"catalog": "read", "identity": "read", "ledger": "write", "files": "write", "events": "write",
+            "idempotency": "write", "ratelimit": "write"},
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: CPU-bound orbit work
     reserved_concurrency=15,  # heavy: bounded so a burst cannot starve the other functions

@@ -12,5 +12,5 @@ SPEC = FunctionSpec(
         "GET /orbapi/bookings/{bookingId}/downlink-files",
     ),
     # ledger: read bookings (ownership, files attached at creation) and allocate file ids (COUNTER/file)
-    tables={"identity": "read", "ledger": "write", "files": "write", "ratelimit": "write"},
+    tables={"identity": "read", "ledger": "write", "files": "write", "ratelimit": "write", "events": "write"},
 )

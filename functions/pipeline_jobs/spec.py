@@ -17,7 +17,7 @@ SPEC = FunctionSpec(
         "ANY /pipeline/{proxy+}",
         "ANY /tasking/{proxy+}",
     ),
-    tables={"catalog": "read", "identity": "read", "jobs": "write", "ratelimit": "write"},
+    tables={"catalog": "read", "identity": "read", "jobs": "write", "ratelimit": "write", "events": "write"},
     needs_orbit_layer=True,  # validates GeoJSON ground locations with the orbit core before queueing
     starts=("jobs",),
 )

@@ -12,7 +12,9 @@ SPEC = FunctionSpec(
     ),
     # ledger: reservations and their final states; profiles and catalog: element sets and radio settings;
     # stations: heartbeats; downlink: the uploaded files (delivered by file_events from there)
+    # files + events: an observation's audio completes the contact, its uplink files consumed and the events
+    # written in the same transaction (the reservation lifecycle)
     tables={"catalog": "read", "identity": "read", "ledger": "write", "stations": "write", "profiles": "read",
-            "ratelimit": "write"},
+            "files": "write", "events": "write", "ratelimit": "write"},
     buckets={"downlink": "write"},
 )

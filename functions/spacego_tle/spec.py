@@ -9,6 +9,8 @@ SPEC = FunctionSpec(
     routes=routes(
         "POST /api/v1/spacecraft/{spacecraft_id}/tle",
     ),
-    tables={"catalog": "write", "identity": "read", "ratelimit": "write"},
+    # ledger + events: a new current element set moves the satellite's future reservations out of their passes
+    # to review (the orbit recheck), each with its event
+    tables={"catalog": "write", "identity": "read", "ledger": "write", "events": "write", "ratelimit": "write"},
     needs_orbit_layer=True,
 )

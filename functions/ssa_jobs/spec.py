@@ -16,7 +16,7 @@ SPEC = FunctionSpec(
         "PUT /v1/query_history/alert",
         "PUT /v1/query_history/{history_id}/alert",
     ),
-    tables={"catalog": "read", "identity": "read", "jobs": "write", "ratelimit": "write"},
+    tables={"catalog": "read", "identity": "read", "jobs": "write", "ratelimit": "write", "events": "write"},
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: maneuver detection propagates element sets
     reserved_concurrency=15,  # heavy: bounded so a burst cannot starve the other functions

@@ -11,8 +11,9 @@ SPEC = FunctionSpec(
         "POST /stations/v1/contacts/{bookingId}/result",
         "GET /orbapi/gs/id/{id}/status",
     ),
-    # ledger: reservations, bookings and their final states; files: adopt and list uplink files
+    # ledger: reservations, bookings and their final states; files: adopt and list uplink files, consumed/failed
+    # with the contact; events: the outbox, in the report's transaction
     tables={"catalog": "read", "identity": "read", "ledger": "write", "stations": "write", "files": "write",
-            "ratelimit": "write"},
+            "events": "write", "ratelimit": "write"},
     buckets={"uplink": "read"},  # presigned GET URLs of verified uplink objects
 )

@@ -22,3 +22,10 @@ ENV_REGION = "GROUNDLINK_REGION"
 ENV_JWT_SECRET_ARN = "GROUNDLINK_JWT_SECRET_ARN"
 ENV_FUNCTION_TIMEOUT = "GROUNDLINK_FUNCTION_TIMEOUT_S"  # sizes the SDK's retries and timeouts (shared/aws.py)
 UNAVAILABLE_METRIC = "AwsUnavailable"  # shared.aws.UNAVAILABLE_METRIC: AWS errors that outlasted the SDK's retries
+
+# The scheduled catalogue refresh (infra/components/refresh.py).
+CONTEXT_REFRESH_HOURS = "groundlink:refreshHours"  # every N hours (default 6; at least 1: Space-Track's GP limit)
+CONTEXT_REFRESH_SOURCES = "groundlink:refreshSources"  # GROUNDLINK_REFRESH_SOURCES ("omm:<url> … spacetrack:gp")
+CONTEXT_SPACETRACK_SECRET = "groundlink:spaceTrackSecret"  # name or ARN of an existing secret {"identity","password"}
+ENV_REFRESH_SOURCES = "GROUNDLINK_REFRESH_SOURCES"
+ENV_SPACETRACK_SECRET_ARN = "GROUNDLINK_SPACETRACK_SECRET_ARN"

@@ -43,6 +43,7 @@ class DataConstruct(Construct):
                 encryption=dynamodb.TableEncryption.AWS_MANAGED,
                 time_to_live_attribute=spec.ttl_attribute,
                 deletion_protection=removal_policy == RemovalPolicy.RETAIN,
+                stream=dynamodb.StreamViewType.KEYS_ONLY if spec.stream else None,
                 removal_policy=removal_policy,
             )
             for index in spec.indexes:

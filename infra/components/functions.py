@@ -102,7 +102,7 @@ class FunctionsConstruct(Construct):
                 cfn_function = self.functions[spec.name].node.default_child
                 assert isinstance(cfn_function, lambda_.CfnFunction)
                 cfn_function.reserved_concurrent_executions = spec.reserved_concurrency
-            if spec.buckets or spec.queue:
+            if spec.buckets or spec.queue or spec.sends:
                 if storage is None:
                     raise ValueError(f"{spec.name} uses buckets or a queue but the stack has no storage construct")
                 self._storage(spec, self.functions[spec.name], storage)
@@ -208,6 +208,10 @@ class FunctionsConstruct(Construct):
                 raise ValueError(f"{spec.name}: unknown access {access!r} to bucket {key!r}")
             for finding, why in _BUCKET_FINDINGS[access]:
                 acknowledge(role, finding.format(bucket=arn_ref(bucket)), f"{why} ({key} bucket, {spec.name}).")
+        for key in spec.sends:  # SendMessage on exactly these queues, their URLs in QueueSpec.env_var
+            queue = storage.queue(key)
+            queue.grant_send_messages(function)
+            function.add_environment(storage.queue_specs[key].env_var, queue.queue_url)
         if spec.queue:
             queue_spec = storage.queue_specs[spec.queue]
             if queue_spec.visibility_timeout_s < 6 * spec.timeout_s:

@@ -175,6 +175,10 @@ def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, p
     for spec in BUCKETS:
         print(f"  {spec.key:<9} s3://{settings.bucket_name(spec.key)}")
     print("  event pump: " + ", ".join(f"{q.key} -> {w.name}" for q, _, w in pump.targets))
+    from shared.resources import EVENT_BUS
+
+    print(f"  event bus: {settings.event_bus_name} (outbox relayed every {EVENT_BUS.local_relay_every_s:g} s) -> "
+          f"{EVENT_BUS.queue} -> webhooks")
     print("State machines (Step Functions at the embedded AWS endpoint):")
     for key, arn in state_machine_arns.items():
         print(f"  {key:<9} {arn}")
@@ -209,14 +213,21 @@ def main() -> int:
         print(f"groundlink: {in_use_message('GROUNDLINK_MOTO_PORT', moto_port, {port, moto_port})}",
               file=sys.stderr, flush=True)
         return 1
-    pump = timers = None
+    pump = timers = relay = refresher = None
     stopping = False
     try:
         aws.run_state_machines()
         configure_environment(aws.endpoint)
         import uvicorn
 
-        from infra.local.emulation import create_resources, create_state_machines, create_storage, state_machine_env
+        from infra.local.emulation import (
+            create_event_bus,
+            create_resources,
+            create_state_machines,
+            create_storage,
+            queue_env,
+            state_machine_env,
+        )
         from infra.local.gateway import LocalGateway
         from infra.local.pump import EventPump
         from shared.adapters.dynamo.catalog import catalog_repository
@@ -228,13 +239,17 @@ def main() -> int:
         t0 = time.perf_counter()
         create_resources(client("dynamodb"))
         queue_urls = create_storage(client("s3"), client("sqs"))
+        os.environ.update(queue_env(queue_urls))
+        os.environ.update(create_event_bus(client("events"), client("sqs"), queue_urls))
         state_machine_arns = create_state_machines(client("lambda"), client("iam"), client("stepfunctions"))
         os.environ.update(state_machine_env(state_machine_arns))
         reset_clients()  # settings re-read: the functions that start state machines see their ARNs
-        reports = seed_demo(catalog_repository())
+        from shared.wiring.catalog import after_new_elements
+
+        reports = seed_demo(catalog_repository(), on_advanced=after_new_elements)
         api_token, _ = create_api_token(
             owner="demo", name="demo token",
-            scopes=["passes:read", "bookings:create", "bookings:cancel", "mission-profile:create"],
+            scopes=["passes:read", "bookings:create", "bookings:cancel", "mission-profile:create", "webhooks:manage"],
         )
         seeded = time.perf_counter() - t0
         gateway = LocalGateway()
@@ -246,10 +261,21 @@ def main() -> int:
         from infra.local.timers import SweepTimers
         from shared.resources import STATE_MACHINES
 
-        timers = SweepTimers(STATE_MACHINES, FUNCTIONS,
-                             on_error=lambda exc: print(f"job sweep: {exc!r}", file=sys.stderr, flush=True)).start()
+        timers = SweepTimers(STATE_MACHINES, FUNCTIONS, on_error=lambda exc: print(
+            f"scheduled sweep: {exc!r}", file=sys.stderr, flush=True)).start()
+        from infra.local.timers import RefreshTimer, RelayTimer
+        from shared.resources import EVENT_BUS
+        from shared.resources import function as function_spec
+        from shared.settings import get_settings
 
-        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile pipeline ssa admin"
+        refresher = RefreshTimer(get_settings().refresh_every_s, function_spec("catalog_refresh"),
+                                 on_error=lambda exc: print(f"catalogue refresh failed: {exc}", file=sys.stderr,
+                                                            flush=True)).start()
+
+        relay = RelayTimer(EVENT_BUS, FUNCTIONS,
+                           on_error=lambda exc: print(f"event relay: {exc!r}", file=sys.stderr, flush=True)).start()
+
+        all_scopes = "contacts spacecraft sites tle passes bookings mission-profile webhooks pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"
         from shared.catalog.demo import element_set_ages
         from shared.timefmt import utcnow
@@ -288,6 +314,10 @@ def main() -> int:
             pump.stop()
         if timers is not None:
             timers.stop()
+        if relay is not None:
+            relay.stop()
+        if refresher is not None:
+            refresher.stop()
         aws.stop()
         http_socket.close()
         print("Groundlink stopped.", flush=True)

@@ -9,11 +9,13 @@ from typing import Any
 
 from shared.resources import (
     BUCKETS,
+    EVENT_BUS,
     FUNCTIONS,
     QUEUES,
     STATE_MACHINES,
     TABLES,
     BucketSpec,
+    EventBusSpec,
     FunctionSpec,
     QueueSpec,
     StateMachineSpec,
@@ -101,6 +103,28 @@ def create_storage(s3: Any, sqs: Any, prefix: str = "groundlink", *, buckets: tu
                 "QueueConfigurations": [{"Id": f"{q.key}", "QueueArn": arns[q.key], "Events": ["s3:ObjectCreated:*"]}
                                         for q in targets]})
     return urls
+
+
+def queue_env(queue_urls: dict[str, str], queues: tuple[QueueSpec, ...] = QUEUES) -> dict[str, str]:
+    """The queue URL variables (``QueueSpec.env_var``) of the functions that send to a queue."""
+    return {spec.env_var: queue_urls[spec.key] for spec in queues if spec.key in queue_urls}
+
+
+def create_event_bus(events: Any, sqs: Any, queue_urls: dict[str, str], spec: EventBusSpec = EVENT_BUS,
+                     prefix: str = "groundlink") -> dict[str, str]:
+    """What EventsConstruct deploys: the bus and its rule sending every groundlink event to the fan-out queue
+    (moto delivers EventBridge → SQS targets, so the local path is the one AWS takes). Returns the bus
+    variable (``EventBusSpec.env_var`` → bus name)."""
+    import json
+
+    name = f"{prefix}-{spec.key}"
+    events.create_event_bus(Name=name)
+    events.put_rule(Name=f"{name}-all", EventBusName=name, State="ENABLED",
+                    EventPattern=json.dumps({"source": list(spec.sources)}))
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_urls[spec.queue],
+                                         AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_targets(Rule=f"{name}-all", EventBusName=name, Targets=[{"Id": spec.queue, "Arn": queue_arn}])
+    return {spec.env_var: name}
 
 
 def create_resources(dynamodb: Any, prefix: str = "groundlink") -> None:

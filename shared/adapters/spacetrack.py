@@ -68,6 +68,27 @@ class SpaceTrackClient:
             raise Unavailable(UNREACHABLE, retry_after_s=RETRY_AFTER_S) from None
         return self._parse(text)
 
+    # -- the current catalogue (the scheduled refresh) -------------------------------------------------
+    GP_PATH = ("/basicspacedata/query/class/gp/decay_date/null-val/epoch/%3Enow-30"
+               "/orderby/norad_cat_id/format/json")
+    """Space-Track's recommended query for the current catalogue: every object on orbit with an element set of the
+    last 30 days, newest set each, as OMM JSON — one request (their limits: 30 a minute, 300 an hour; the GP
+    class at most once an hour)."""
+
+    def gp_document(self) -> bytes:
+        try:
+            return self._query(self.GP_PATH).encode()
+        except _LoginRefused:
+            logger.warning("Space-Track refused the login")
+            raise Unavailable(REFUSED, retry_after_s=RETRY_AFTER_S) from None
+        except urllib.error.HTTPError as exc:
+            logger.warning("Space-Track answered an error", extra={"status": exc.code})
+            raise Unavailable(f"{BUSY if exc.code == 429 else UNREACHABLE} (HTTP {exc.code})",
+                              retry_after_s=RETRY_AFTER_S) from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            logger.warning("Space-Track unreachable", extra={"error": type(exc).__name__})
+            raise Unavailable(UNREACHABLE, retry_after_s=RETRY_AFTER_S) from None
+
     # -- transport ----------------------------------------------------------------------------------
     def _history_path(self, norad_ids: Sequence[int], start: datetime, end: datetime) -> str:
         ids = ",".join(str(n) for n in norad_ids)

@@ -1,5 +1,6 @@
-"""Demo data: real stations, real TLEs and real news metadata, loaded through the same import use cases
-as the CLI (``CatalogService``)."""
+"""Demo data: real stations, real TLEs and real news metadata, loaded through the same use cases as the CLI:
+element sets and SATCAT records through the catalogue's ingestion (``CatalogIngestion``), the rest through
+``CatalogService``'s imports."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from shared.catalog.importer import import_news
+from shared.domain.catalog.documents import read_element_sets, read_satcat
+from shared.domain.catalog.ingestion import CatalogIngestion, OnAdvanced
 from shared.domain.catalog.models import ImportReport
-from shared.domain.catalog.ports import CatalogStore
+from shared.domain.catalog.ports import BulkCatalogStore
 from shared.domain.catalog.service import CatalogService
 from shared.domain.news.ports import NewsStore
 
@@ -23,8 +26,8 @@ DEMO_TLE_MAX_AGE_DAYS = 3650.0
 DEMO_TLE_ENV = {"GROUNDLINK_TLE_DEMO_MAX_AGE_DAYS": f"{DEMO_TLE_MAX_AGE_DAYS:g}"}
 
 
-def seed_demo(repo: CatalogStore, directory: Path = DEMO_DIR,
-              news_repo: NewsStore | None = None) -> list[ImportReport]:
+def seed_demo(repo: BulkCatalogStore, directory: Path = DEMO_DIR, news_repo: NewsStore | None = None, *,
+              on_advanced: OnAdvanced | None = None) -> list[ImportReport]:
     """``news_repo`` defaults to the configured news repository (the same DynamoDB as ``repo``)."""
     if news_repo is None:
         from shared.adapters.dynamo.news import news_repository
@@ -35,9 +38,20 @@ def seed_demo(repo: CatalogStore, directory: Path = DEMO_DIR,
         return json.loads((directory / name).read_text())
 
     catalog = CatalogService(repo)
+    ingestion = CatalogIngestion(repo, on_advanced=on_advanced)
+    tle_path, satcat_path = directory / "satellites.tle", directory / "satcat.csv"
+    document = read_element_sets("tle", str(tle_path), tle_path.read_bytes())
+    sets = ingestion.ingest_parsed(document.parsed, source="celestrak-snapshot", labels=document.labels)
+    satcat = ingestion.ingest_satcat(read_satcat(str(satcat_path), satcat_path.read_bytes()), source="satcat")
+
+    def reported(done: Any) -> ImportReport:
+        return ImportReport(done.kind, stored=done.stored, current=len(done.advanced), duplicates=done.unchanged,
+                            errors=[str(r) for r in done.rejected])
+
     return [
         catalog.import_stations(read("stations.json")),
-        catalog.import_tle_text((directory / "satellites.tle").read_text(), source="celestrak-snapshot"),
+        reported(sets),
+        reported(satcat),
         catalog.import_satellites(read("satellite_catalog.json")),
         catalog.import_transmitters(read("transmitters.json")),
         catalog.import_spacecraft(read("spacecraft.json")),
@@ -45,7 +59,7 @@ def seed_demo(repo: CatalogStore, directory: Path = DEMO_DIR,
     ]
 
 
-def element_set_ages(repo: CatalogStore, now: datetime) -> tuple[float, float] | None:
+def element_set_ages(repo: BulkCatalogStore, now: datetime) -> tuple[float, float] | None:
     """The youngest and oldest age, in days, of the current element sets in the catalogue (None without any)."""
     ages = [(now - s.tle.epoch).total_seconds() / 86_400 for s in repo.list_satellites() if s.tle is not None]
     return (min(ages), max(ages)) if ages else None

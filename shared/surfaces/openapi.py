@@ -141,7 +141,8 @@ _ORBAPI_SCOPES = {
     "bookings:create": "Create bookings and attach uplink files",
     "bookings:cancel": "Cancel bookings",
     "mission-profile:create": "Create, read, and delete mission profiles",
-    "admin": "Administer API tokens (the /admin endpoints)",
+    "webhooks:manage": "Register, list, re-enable and remove webhooks receiving the owner's events",
+    "admin": "Administer API tokens and webhooks (the /admin endpoints)",
 }
 
 
@@ -224,8 +225,12 @@ SURFACES: dict[str, SurfaceInfo] = {
             "status and delivery state.\n\n"
             "All request and response bodies are JSON; timestamps are ISO 8601 UTC. Errors are "
             '`{"error": "Human-readable error message"}`. A resource that is not the caller\'s answers 404.\n\n'
-            "Also documented here: the station command broker (`/stations/v1`, station API tokens) and the "
-            "administration of API tokens (`/admin/api-tokens`, scope `admin`)."
+            "Also documented here: the station command broker (`/stations/v1`, station API tokens), the "
+            "administration of API tokens (`/admin/api-tokens`, scope `admin`), and owners' webhooks "
+            "(`/orbapi/webhooks`, scope `webhooks:manage`; `/admin/webhooks`, scope `admin`): signed HTTP POSTs of the "
+            "owner's events (`Groundlink-Signature: v1=<hex HMAC-SHA256 of \"<timestamp>.<body>\">`, "
+            "`Groundlink-Timestamp`, `Groundlink-Event-Id`), whose JSON Schema is docs/events.schema.json in the "
+            "repository."
             + _freshness_note("tleEpoch", "tleAgeDays", "tleWarning", _REFUSED)
         ),
         base_path="/orbapi",

@@ -6,11 +6,14 @@ them (``app.dependency_overrides``) with services built on the in-memory adapter
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from shared.domain.catalog.service import CatalogService
 from shared.domain.files.service import FileService
-from shared.domain.ledger.service import LedgerService
+from shared.domain.ledger.lifecycle import Lifecycle
+from shared.domain.ledger.service import LedgerService, RecheckReport
 from shared.domain.stations.service import StationService
 from shared.wiring.catalog import freshness_policy
 
@@ -25,13 +28,36 @@ def catalog_service() -> CatalogService:
     return CatalogService(catalog_repository(), freshness_policy())
 
 
+def lifecycle() -> Lifecycle:
+    from shared.settings import get_settings
+
+    return Lifecycle(report_grace=timedelta(seconds=get_settings().report_grace_s))
+
+
 def ledger_service() -> LedgerService:
     from shared.adapters.dynamo.catalog import catalog_repository
     from shared.adapters.dynamo.ledger import ledger_store
     from shared.domain.scheduling.passes import OrbitPasses
 
     return LedgerService(ledger_store(), catalog_repository(), OrbitPasses(), catalog_service(),
-                         file_service(), freshness=freshness_policy())
+                         file_service(), freshness=freshness_policy(), lifecycle=lifecycle())
+
+
+def recheck_after_new_elements(norad_ids: Iterable[int]) -> RecheckReport:
+    """Every future reservation of these satellites predicted again from their (new) current element sets: the
+    one call after a Space Go TLE upload, a CLI import or a refresh, however many sets it stored. Bounded by
+    ``GROUNDLINK_ORBIT_RECHECK_DEADLINE_S``."""
+    from shared.observability import logger
+    from shared.settings import get_settings
+
+    ids = sorted(set(norad_ids))
+    if not ids:
+        return RecheckReport()
+    report = ledger_service().recheck_orbits(ids, deadline_s=get_settings().orbit_recheck_deadline_s)
+    logger.info("orbit recheck", extra={"norad_ids": len(ids), "checked": report.checked,
+                                        "review": report.review, "confirmed": report.confirmed,
+                                        "unchecked": report.unchecked})
+    return report
 
 
 def file_service() -> FileService:
@@ -58,7 +84,7 @@ def station_service() -> StationService:
     from shared.settings import get_settings
 
     return StationService(catalog_repository(), ledger_store(), heartbeat_store(), file_service(), payload_storage(),
-                          get_settings().station_online_threshold_s)
+                          get_settings().station_online_threshold_s, lifecycle=lifecycle())
 
 
 def pass_search() -> PassSearch:

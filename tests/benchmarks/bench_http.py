@@ -1,10 +1,16 @@
 """HTTP benchmark of the local runtime: cold-start import of one function group, warm p50 per endpoint.
 
-Usage: python tests/benchmarks/bench_http.py [N]
+Usage: python tests/benchmarks/bench_http.py [N] [--whole-sky OBJECTS]
 Starts ``python -m infra.local`` on free ports, mints a token, calls each endpoint N times, and prints
 the p50/p90 of the server time (``Server-Timing: app;dur=…``, the function group's own time) and of
 the client round trip. The reference run is the same request to a route-less 404 in the same process,
 so the ratio shows what the endpoint adds over the bare stack.
+
+With ``--whole-sky OBJECTS`` (30000: CelesTrak's full GP catalogue) it first imports that many objects
+(``tests/benchmarks/bench_ingest.py``'s generated 3LE file) with ``groundlink import-tle``, then measures the
+catalogue reads at that scale: the cold first answer of each (a fresh interpreter imports the function group
+and answers one request against the runtime's DynamoDB: a Lambda cold start, snapshot load included) and the
+warm p50 over the local runtime.
 """
 
 from __future__ import annotations
@@ -63,12 +69,74 @@ def timed(url: str, token: str | None, n: int, method: str = "GET", body: dict |
     return sorted(server), sorted(client)
 
 
+CATALOGUE_READS = (  # (function group, method, path, body)
+    ("orbapi_catalog", "GET", "/orbapi/satellites?limit=20", None),
+    ("orbapi_catalog", "GET", "/orbapi/satellites/name/ISS", None),
+    ("orbapi_catalog", "GET", "/orbapi/tles/name/NOAA", None),
+    ("ssa_catalog", "GET", "/v1/satellites/?search=noaa", None),
+    ("ssa_catalog", "POST", "/v1/norad_db", {"country_operator": ["USA"], "attributes": ["id", "satellite_name"]}),
+    ("ssa_catalog", "POST", "/v1/search", {"search_text": "NOAA 20", "attributes": ["id", "satellite_name"],
+                                           "search_field": "current_official_name_of_satellite"}),
+)
+COLD = """
+import json, sys, time
+t0 = time.perf_counter()
+from starlette.testclient import TestClient
+from functions.{group}.app import app
+t1 = time.perf_counter()
+client = TestClient(app)
+r = client.request({method!r}, {path!r}, json={body!r}, headers={{"Authorization": "Bearer {token}"}})
+t2 = time.perf_counter()
+print(json.dumps({{"import_ms": (t1 - t0) * 1000, "first_ms": (t2 - t1) * 1000, "status": r.status_code,
+                  "bytes": len(r.content)}}))
+"""
+
+
+def cold_first_answer(group: str, method: str, path: str, body, token: str, moto: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
+    env.update(GROUNDLINK_ENVIRONMENT="local", GROUNDLINK_AWS_ENDPOINT_URL=moto, AWS_ACCESS_KEY_ID="testing",
+               AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1", POWERTOOLS_TRACE_DISABLED="true",
+               POWERTOOLS_METRICS_DISABLED="true")
+    code = COLD.format(group=group, method=method, path=path, body=body, token=token)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def whole_sky(base: str, moto_port: int, token: str, objects: int, n: int) -> None:
+    sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+    import tempfile
+
+    from bench_ingest import whole_sky as generate
+
+    path = Path(tempfile.mkdtemp(prefix="groundlink-bench-")) / "whole-sky.tle"
+    path.write_text(generate(objects))
+    moto = f"http://127.0.0.1:{moto_port}"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "shared.cli", "import-tle", str(path), "--source", "bench"], cwd=ROOT,
+                   env={**os.environ, "GROUNDLINK_AWS_ENDPOINT_URL": moto}, capture_output=True, check=True)
+    print(f"\n{objects} objects imported in {time.perf_counter() - started:.0f} s; catalogue reads at that scale (ms):")
+    print(f"  {'endpoint':44s} {'cold import':>11s} {'cold 1st':>9s} {'server p50':>10s} {'p90':>7s} "
+          f"{'client p50':>10s} {'bytes':>7s}")
+    for group, method, path_q, body in CATALOGUE_READS:
+        cold = cold_first_answer(group, method, path_q, body, token, moto)
+        assert cold["status"] == 200, (path_q, cold)
+        s, c = timed(base + path_q, token, n, method, body)
+        print(f"  {method + ' ' + path_q:44s} {cold['import_ms']:11.0f} {cold['first_ms']:9.0f} {pct(s, .5):10.2f} "
+              f"{pct(s, .9):7.2f} {pct(c, .5):10.2f} {cold['bytes']:7d}")
+
+
 def pct(xs, p):
     return xs[min(len(xs) - 1, int(p * len(xs)))]
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    args = sys.argv[1:]
+    objects = 0
+    if "--whole-sky" in args:
+        at = args.index("--whole-sky")
+        objects = int(args[at + 1])
+        del args[at:at + 2]
+    n = int(args[0]) if args else 200
     print("cold-start import (median of 5 fresh interpreters):")
     for module in (
         "functions.orbapi_catalog.handler",
@@ -102,7 +170,7 @@ def main() -> None:
                 "--subject",
                 "demo",
                 "--scopes",
-                "passes sites.view spacecraft.view",
+                "passes sites.view spacecraft.view ssa",
             ],
             cwd=ROOT,
             capture_output=True,
@@ -133,6 +201,8 @@ def main() -> None:
         s, c = timed(f"{base}/orbapi/passes/search", token, max(20, n // 5), "POST", search)
         print(f"  {'POST /orbapi/passes/search (ISS, 14 d, all)':44s} {pct(s, .5):10.2f} {pct(s, .9):7.2f} "
               f"{pct(c, .5):10.2f} {pct(s, .5) / max(pct(ref_server, .5), 1e-6):7.1f}")
+        if objects:
+            whole_sky(base, moto_port, token, objects, n)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)

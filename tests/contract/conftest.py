@@ -20,6 +20,7 @@ class Stores:
     ledger: Any
     files: Any
     heartbeats: Any
+    outbox: Any = None  # the event outbox the ledger writes its events into
 
 
 def _memory() -> Iterator[Stores]:
@@ -28,7 +29,8 @@ def _memory() -> Iterator[Stores]:
     from shared.adapters.memory.stations import MemoryHeartbeatStore
 
     files = MemoryFileStore()
-    yield Stores(MemoryLedgerStore(files), files, MemoryHeartbeatStore())
+    ledger = MemoryLedgerStore(files)
+    yield Stores(ledger, files, MemoryHeartbeatStore(), ledger.outbox)
 
 
 def _dynamo() -> Iterator[Stores]:
@@ -37,9 +39,10 @@ def _dynamo() -> Iterator[Stores]:
         create_resources(client("dynamodb"))
         from shared.adapters.dynamo.files import DynamoFileStore
         from shared.adapters.dynamo.ledger import DynamoLedgerStore
+        from shared.adapters.dynamo.outbox import DynamoEventOutbox
         from shared.adapters.dynamo.stations import DynamoHeartbeatStore
 
-        yield Stores(DynamoLedgerStore(), DynamoFileStore(), DynamoHeartbeatStore())
+        yield Stores(DynamoLedgerStore(), DynamoFileStore(), DynamoHeartbeatStore(), DynamoEventOutbox())
     _reset_caches()
 
 

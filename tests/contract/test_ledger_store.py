@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.domain.errors import Conflict, InvalidRequest
+from shared.domain.events.models import RESERVATION_STATE_CHANGE, Event, state_change
 from shared.domain.files.models import FileRecord
 from shared.domain.ledger.errors import SlotTaken
 from shared.domain.ledger.models import Booking, ContactPart, ServiceRef, Slot
+from shared.domain.ledger.ports import Change
 
 T0 = datetime(2027, 3, 1, 12, tzinfo=UTC)
 
@@ -134,3 +136,96 @@ def test_reserving_the_identical_booking_again_is_a_retry_that_succeeds(stores):
     with pytest.raises(Conflict):
         stores.ledger.reserve(b.model_copy(update={"owner": "mallory"}))
     assert stores.ledger.get(b.id) == b
+
+
+# -- the time index, and changes written with their files and events ------------------------------------------
+def _due(b: Booking, minutes: float) -> Booking:
+    return b.model_copy(update={"due_at": T0 + timedelta(minutes=minutes)})
+
+
+def _event(b: Booking, new: str, at: datetime = T0) -> Event:
+    return state_change("groundlink.ledger", RESERVATION_STATE_CHANGE, owner=b.owner, at=at, resource={
+        "bookingId": b.id}, old=None, new=new)
+
+
+def test_scheduled_lists_only_reservations_with_a_due_time_in_due_order(stores):
+    late = _due(booking(stores, ("1", 0, 10)), 30)
+    early = _due(booking(stores, ("2", 0, 10)), 5)
+    never = booking(stores, ("3", 0, 10))  # no pending transition: not in the index
+    for b in (late, early, never):
+        stores.ledger.reserve(b)
+    assert [b.id for b in stores.ledger.scheduled()] == [early.id, late.id]
+    assert stores.ledger.scheduled()[0] == early  # the whole booking, as stored
+    assert [b.id for b in stores.ledger.scheduled(until=T0 + timedelta(minutes=5))] == [early.id]  # inclusive
+    assert [b.id for b in stores.ledger.scheduled(since=T0 + timedelta(minutes=5))] == [late.id]  # exclusive
+    assert stores.ledger.scheduled(since=T0 + timedelta(minutes=5), until=T0 + timedelta(minutes=29)) == []
+    assert [b.id for b in stores.ledger.scheduled(limit=1)] == [early.id]
+
+
+def test_an_update_moves_or_removes_the_index_entry(stores):
+    b = _due(booking(stores, ("1", 0, 10)), 5)
+    stores.ledger.reserve(b)
+    stores.ledger.update(b.id, lambda cur: _due(cur.model_copy(update={"status": "InProgress",
+                                                                        "updated_at": T0 + timedelta(minutes=5)}), 10))
+    assert [(x.id, x.due_at) for x in stores.ledger.scheduled()] == [(b.id, T0 + timedelta(minutes=10))]
+    stores.ledger.update(b.id, lambda cur: cur.model_copy(update={"status": "Failed", "due_at": None,
+                                                                  "updated_at": T0 + timedelta(minutes=11)}))
+    assert stores.ledger.scheduled() == [] and stores.ledger.get(b.id).status == "Failed"
+
+
+def test_the_index_reads_many_pages(stores):
+    made = []
+    for i in range(60):
+        b = _due(booking(stores, (f"s{i}", 0, 10)), i)
+        stores.ledger.reserve(b)
+        made.append(b.id)
+    assert [b.id for b in stores.ledger.scheduled()] == made
+    assert [b.id for b in stores.ledger.scheduled(limit=45)] == made[:45]
+
+
+def test_a_change_writes_its_files_and_events_with_the_booking(stores):
+    b = booking(stores, ("1", 0, 10))
+    f = FileRecord(id=stores.ledger.next_ids("file")[0], booking_id=b.id, owner="alice", direction="uplink",
+                   s3_key="clients/alice/x.bin", status="available", created_at=T0, updated_at=T0)
+    stores.ledger.reserve(b, [f], [_event(b, "CONFIRMED")])
+    assert [e.detail["state"] for e in stores.outbox.pending()] == ["CONFIRMED"]
+    later = T0 + timedelta(minutes=20)
+    consumed = f.model_copy(update={"status": "consumed", "updated_at": later})
+    done = b.model_copy(update={"status": "Completed", "updated_at": later})
+    stored = stores.ledger.update(b.id, lambda cur: Change(done, files=[(f, consumed)],
+                                                         events=[_event(b, "SUCCESS", later)]))
+    assert stored == done == stores.ledger.get(b.id)
+    assert stores.files.get(b.id, f.id) == consumed
+    assert [e.detail["state"] for e in stores.outbox.pending()] == ["CONFIRMED", "SUCCESS"]
+
+
+def test_a_change_whose_file_moved_meanwhile_is_reapplied_on_the_current_file(stores):
+    if not hasattr(stores.outbox, "table"):
+        pytest.skip("in memory the change holds the file store's lock throughout: no file can move meanwhile")
+    b = booking(stores, ("1", 0, 10))
+    f = FileRecord(id=stores.ledger.next_ids("file")[0], booking_id=b.id, owner="alice", direction="uplink",
+                   s3_key="clients/alice/x.bin", status="pending", created_at=T0, updated_at=T0)
+    stores.ledger.reserve(b, [f])
+    verified = f.model_copy(update={"status": "available", "updated_at": T0 + timedelta(minutes=1)})
+    seen: list[str] = []
+    later = T0 + timedelta(minutes=20)
+
+    def finish(cur: Booking) -> Change:
+        current = stores.files.get(b.id, f.id)
+        if not seen:  # the file is verified between this read and the write (an S3 event, concurrently)
+            _put_file(verified)
+        seen.append(current.status)
+        new = current.model_copy(update={"status": "consumed" if current.status == "available" else "failed",
+                                         "updated_at": later})
+        return Change(cur.model_copy(update={"status": "Completed", "updated_at": later}), files=[(current, new)])
+
+    stores.ledger.update(b.id, finish)
+    assert seen == ["pending", "available"]  # the first write was refused, the transform re-ran on the new file
+    assert stores.files.get(b.id, f.id).status == "consumed"
+
+
+def _put_file(record: FileRecord) -> None:
+    from shared.adapters.dynamo.base import ddb, serialize, table_name
+    from shared.adapters.dynamo.files import file_item
+
+    ddb().put_item(TableName=table_name("files"), Item=serialize(file_item(record)))

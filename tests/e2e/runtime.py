@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class LocalRuntime:
-    def __init__(self) -> None:
+    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
         self.port, self.moto_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
         env.update(PYTHONUNBUFFERED="1", GROUNDLINK_PORT=str(self.port), GROUNDLINK_MOTO_PORT=str(self.moto_port))
         env.update(DEMO_TLE_ENV)  # as `make run`: the months-old demo element sets stay bookable
+        env.update(extra_env or {})
         self.proc = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
@@ -80,9 +81,10 @@ class LocalRuntime:
         return self.proc.returncode, "".join(self.lines)
 
 
-def start_runtime():
-    """Generator for a module-scoped pytest fixture."""
-    runtime = LocalRuntime()
+def start_runtime(extra_env: dict[str, str] | None = None):
+    """Generator for a module-scoped pytest fixture (``extra_env``: settings for this runtime, e.g. shorter
+    retry delays)."""
+    runtime = LocalRuntime(extra_env)
     try:
         runtime.wait_ready()
     except RuntimeError as exc:

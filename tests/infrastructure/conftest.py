@@ -99,7 +99,8 @@ def probe_synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         tables=TABLES,
         functions=FUNCTIONS + (PROBE_ORBIT, PROBE_WORKER),
         context={"groundlink:removalPolicy": "destroy",
-                 "groundlink:corsOrigins": "https://console.example.org, http://localhost:5173"},
+                 "groundlink:corsOrigins": "https://console.example.org, http://localhost:5173",
+                 "groundlink:refreshHours": "3", "groundlink:spaceTrackSecret": "groundlink/spacetrack"},
     )
 
 

@@ -23,7 +23,7 @@ from infra.components.constants import (  # noqa: E402
     ENV_REGION,
     METRICS_NAMESPACE,
 )
-from shared.resources import TABLES, FunctionSpec  # noqa: E402
+from shared.resources import EVENT_BUS, TABLES, FunctionSpec  # noqa: E402
 
 if TYPE_CHECKING:
     from conftest import Synth
@@ -88,6 +88,9 @@ QUEUE_CONSUME_ACTIONS = {
     "sqs:GetQueueUrl",
     "sqs:ReceiveMessage",
 }
+
+
+QUEUE_SEND_ACTIONS = {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}
 
 
 def _bucket_of_resource(synth: Synth, resource) -> str | None:
@@ -235,6 +238,11 @@ def test_function_code_is_shared_and_functions_only(synth: Synth) -> None:
 
 def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
     secret_ref = {"Ref": any_synth.logical_id(any_synth.stack.identity.jwt_secret)}
+    webhook_key_ref = {"Ref": any_synth.logical_id(any_synth.stack.events.webhook_key)}
+    bus_arn = {"Fn::GetAtt": [any_synth.logical_id(any_synth.stack.events.bus), "Arn"]}
+    refresh = any_synth.stack.refresh
+    refresh_dlq = {"Fn::GetAtt": [any_synth.logical_id(refresh.dead_letter_queue), "Arn"]} if refresh else None
+    spacetrack = ":secret:groundlink/spacetrack" if refresh and refresh.secret else None  # the probe's context
     for spec in any_synth.functions:
         function = any_synth.stack.functions.function(spec.name)
         own_logs = {"Fn::GetAtt": [any_synth.logical_id(function.log_group), "Arn"]}
@@ -245,7 +253,9 @@ def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
                 if resource == "*":
                     # the rotation schedule also grants its function secretsmanager:GetRandomPassword (no resource)
                     wildcard = WILDCARD_ACTION_PREFIXES + (
-                        ("secretsmanager:GetRandomPassword",) if spec.name == "jwt_key_rotation" else ())
+                        ("secretsmanager:GetRandomPassword",) if spec.name == "jwt_key_rotation" else ()) + (
+                        # the stream trigger's ListStreams has no resource-level permission either
+                        ("dynamodb:ListStreams",) if spec.name == EVENT_BUS.relay else ())
                     assert all(a.startswith(wildcard) for a in actions), (spec.name, actions)
                 elif resource == own_logs:
                     assert set(actions) <= {"logs:CreateLogStream", "logs:PutLogEvents"}
@@ -255,15 +265,28 @@ def test_each_function_has_only_the_grants_it_needs(any_synth: Synth) -> None:
                     if spec.name == "jwt_key_rotation":  # the rotation schedule's grants, on this key only
                         allowed |= {"secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"}
                     assert set(actions) <= allowed, (spec.name, actions)
+                elif spacetrack is not None and spacetrack in str(resource):
+                    assert spec.name == "catalog_refresh", (spec.name, resource)  # the Space-Track secret, read only
+                    assert set(actions) <= {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+                elif resource == refresh_dlq:  # its failed runs go to its dead-letter queue (on-failure destination)
+                    assert spec.name == "catalog_refresh", (spec.name, resource)
+                    assert set(actions) <= {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}
                 elif _bucket_of_resource(any_synth, resource):
                     assert _bucket_of_resource(any_synth, resource) in spec.buckets, (spec.name, resource)
                     assert all(a.startswith("s3:") for a in actions)
                 elif _state_machine_of_resource(any_synth, resource):
                     assert _state_machine_of_resource(any_synth, resource) in spec.starts, (spec.name, resource)
                     assert actions == ["states:StartExecution"], (spec.name, actions)
+                elif resource == webhook_key_ref:
+                    assert spec.needs_webhook_key, f"{spec.name} may read the webhook key without needing it"
+                    assert set(actions) <= {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+                elif resource == bus_arn:
+                    assert spec.name == EVENT_BUS.relay and actions == ["events:PutEvents"], (spec.name, actions)
                 elif _queue_of_resource(any_synth, resource):
-                    assert _queue_of_resource(any_synth, resource) == spec.queue, (spec.name, resource)
-                    assert set(actions) == QUEUE_CONSUME_ACTIONS, (spec.name, actions)
+                    queue = _queue_of_resource(any_synth, resource)
+                    allowed = (QUEUE_CONSUME_ACTIONS if queue == spec.queue else set()) | (
+                        QUEUE_SEND_ACTIONS if queue in spec.sends else set())
+                    assert allowed and set(actions) <= allowed, (spec.name, resource, actions)
                 else:
                     key = _table_of_resource(any_synth, resource)
                     assert key in spec.tables, f"{spec.name}: unexpected resource {resource} for {actions}"
@@ -433,8 +456,10 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
     topic_id = any_synth.logical_id(any_synth.stack.monitoring.topic)
     alarms = _of_type(any_synth, "AWS::CloudWatch::Alarm").values()
     # one on API 5xx, one on AWS errors beyond the SDK's retries, one on errors and one on throttles per
-    # function, one on each dead-letter queue, two per state machine
+    # function, one on each dead-letter queue (the catalogue refresh's included), two per state machine
+    refresh_dlq = 1 if any_synth.stack.refresh else 0
     assert len(alarms) == (2 + 2 * len(any_synth.functions) + len(any_synth.stack.storage.dead_letter_queues)
+                           + refresh_dlq + len(any_synth.stack.schedules.dead_letter_queues)
                            + 2 * len(any_synth.stack.jobs.state_machines))
     [unavailable] = [a for a in alarms if a["Properties"].get("MetricName") == "AwsUnavailable"]
     assert unavailable["Properties"]["Namespace"] == METRICS_NAMESPACE

@@ -14,7 +14,7 @@ pytest.importorskip("aws_cdk")
 from infra.app import build_app  # noqa: E402
 from infra.stages import OVERRIDES, StageError, load_stage, stage_sections  # noqa: E402
 from shared.resources import BUCKETS, QUEUES, STATE_MACHINES, TABLES  # noqa: E402
-from shared.stack_outputs import stack_outputs  # noqa: E402
+from shared.stack_outputs import pascal, stack_outputs  # noqa: E402
 
 if TYPE_CHECKING:
     from conftest import Synth
@@ -125,12 +125,12 @@ def test_outputs_name_every_resource_the_cli_needs(any_synth: Synth) -> None:
         return {"Ref": any_synth.logical_id(construct)}
 
     for spec in TABLES:
-        assert outputs[f"{''.join(p.capitalize() for p in spec.key.split('_'))}Table"]["Value"] == ref(
+        assert outputs[f"{pascal(spec.key)}Table"]["Value"] == ref(
             stack.data.table(spec.key))
     for spec in BUCKETS:
         assert outputs[f"{spec.key.capitalize()}Bucket"]["Value"] == ref(stack.storage.bucket(spec.key))
     for spec in QUEUES:
-        [(key, output)] = [(k, v) for k, v in outputs.items() if k.endswith("Queue")]
+        output = outputs[f"{pascal(spec.key)}Queue"]
         assert output["Value"] == ref(stack.storage.queue(spec.key))  # an SQS queue's Ref is its URL
     for spec in STATE_MACHINES:
         assert outputs[f"{spec.key.capitalize()}StateMachine"]["Value"] == ref(stack.jobs.state_machine(spec.key))

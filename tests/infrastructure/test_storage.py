@@ -77,7 +77,11 @@ def test_buckets_are_private_encrypted_versioned_logged_and_ssl_only(synth: Synt
 
 def test_every_queue_has_an_encrypted_ssl_only_dead_letter_queue(synth: Synth) -> None:
     queues = _of_type(synth, "AWS::SQS::Queue")
-    assert len(queues) == 2 * len(QUEUES)
+    # and the catalogue refresh's dead-letter queue (test_refresh.py), the schedules' dead-letter queues
+    assert len(queues) == 2 * len(QUEUES) + 1 + len(synth.stack.schedules.dead_letter_queues)
+    refresh_dlq = synth.stack.refresh.dead_letter_queue
+    assert queues[synth.logical_id(refresh_dlq)]["Properties"]["SqsManagedSseEnabled"] is True
+    assert _denies_insecure_transport(_queue_policy_statements(synth, refresh_dlq))
     for spec in QUEUES:
         queue, dlq = synth.stack.storage.queue(spec.key), synth.stack.storage.dead_letter_queues[spec.key]
         props = queues[synth.logical_id(queue)]["Properties"]
@@ -92,7 +96,7 @@ def test_every_queue_has_an_encrypted_ssl_only_dead_letter_queue(synth: Synth) -
 
 
 def test_source_buckets_notify_their_queue_and_only_they_may_send(synth: Synth) -> None:
-    for spec in QUEUES:
+    for spec in (q for q in QUEUES if q.sources):  # the bus rule's queue: tests/infrastructure/test_events.py
         queue = synth.stack.storage.queue(spec.key)
         arn = {"Fn::GetAtt": [synth.logical_id(queue), "Arn"]}
         for key in spec.sources:
@@ -111,7 +115,9 @@ def test_source_buckets_notify_their_queue_and_only_they_may_send(synth: Synth) 
 
 
 def test_queue_workers_have_an_event_source_with_partial_batch_failures(synth: Synth) -> None:
-    mappings = list(_of_type(synth, "AWS::Lambda::EventSourceMapping").values())
+    queue_arns = [{"Fn::GetAtt": [synth.logical_id(q), "Arn"]} for q in synth.stack.storage.queues.values()]
+    mappings = [m for m in _of_type(synth, "AWS::Lambda::EventSourceMapping").values()
+                if m["Properties"]["EventSourceArn"] in queue_arns]  # (the relay's stream: test_events.py)
     workers = [spec for spec in synth.functions if spec.queue]
     assert workers and len(mappings) == len(workers)
     for spec in workers:

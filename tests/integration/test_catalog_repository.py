@@ -44,3 +44,14 @@ def test_bad_element_sets_are_reported_and_good_ones_still_stored(aws):
     report = CatalogService(repo).import_tle_text(broken + good)
     assert report.stored == 1 and len(report.errors) == 1
     assert report.errors[0].startswith("line 3: checksum ")  # the file's line 3: the broken set's line 2
+
+
+def test_demo_data_loads_through_the_ingestion_with_its_satcat_records(demo):
+    reports = {r.kind: r for r in demo}
+    sets = reports["element_sets"]
+    assert (sets.stored, sets.current, sets.errors) == (35, 35, [])
+    assert (reports["satcat"].stored, reports["satcat"].errors) == (35, [])
+    listing = {s.norad_id: s for s in catalog_repository().list_satellites()}  # the published snapshot
+    iss, ao7 = listing[25544], listing[7530]
+    assert (iss.cospar_id, iss.object_type, iss.status, iss.tle is not None) == ("1998-067A", "PAY", "alive", True)
+    assert (ao7.cospar_id, ao7.class_of_orbit, ao7.name) == ("1974-089B", "LEO", "AO-7")  # curated name kept

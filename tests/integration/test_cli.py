@@ -2,6 +2,7 @@
 
 import json
 
+import shared.observability  # noqa: F401  (its logger binds stdout when imported: here, not inside a capsys test)
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.auth import decode_jwt
 from shared.cli import main
@@ -27,9 +28,13 @@ def test_import_tle_reports_bad_sets_and_stores_good_ones(aws, tmp_path, capsys,
     monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")  # no local-endpoint default: moto intercepts
     path = tmp_path / "sets.tle"
     path.write_text(BAD + GOOD)
-    assert main(["import-tle", str(path), "--source", "celestrak", "--uploaded-by", "ops"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["stored"] == 1 and report["errors"] == ["line 3: checksum 4 != 3"]
+    assert main(["import-tle", str(path), "--source", "celestrak", "--uploaded-by", "ops"]) == 1  # one rejected
+    out = capsys.readouterr()
+    report = json.loads(out.out)
+    assert report["stored"] == 1 and report["errors"] == ["line 3 (NORAD 43013, BROKEN): checksum 4 != 3"]
+    assert (report["unchanged"], report["rejected"], report["current"]) == (0, 1, 1)
+    assert f"{path}: done: 2 element sets read, 1 stored (1 became current), 0 unchanged, 1 rejected" in out.err
+    assert "rejected line 3 (NORAD 43013, BROKEN): checksum 4 != 3" in out.err
     [history] = catalog_repository().element_set_history(43013)
     assert (history.source, history.uploaded_by) == ("celestrak", "ops")
 
@@ -138,3 +143,31 @@ def test_api_token_create_validates_like_the_api(aws, capsys, monkeypatch):
     assert "field 'owner'" in capsys.readouterr().err
     assert main(["api-token", "create", "--owner", "c", "--scopes", "Passes:READ admin!!"]) == 2
     assert "field 'scopes'" in capsys.readouterr().err
+
+
+ISS = """ISS (ZARYA)
+1 25544U 98067A   26107.50000000  .00016717  00000+0  30164-3 0  9999
+2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.50000000 12340
+"""
+
+
+def test_an_element_set_import_rechecks_the_reservations_once_for_every_satellite(aws, tmp_path, capsys,
+                                                                                 monkeypatch):
+    monkeypatch.setenv("GROUNDLINK_ENVIRONMENT", "test")
+    import shared.wiring.ledger as wiring
+    from shared.domain.ledger.service import RecheckReport
+
+    calls: list[set[int]] = []
+
+    def recheck(norad_ids):
+        calls.append(set(norad_ids))
+        return RecheckReport(checked=2, review=[7])
+
+    monkeypatch.setattr(wiring, "recheck_after_new_elements", recheck)
+    path = tmp_path / "two.tle"
+    path.write_text(GOOD + ISS)
+    assert main(["import-tle", str(path)]) == 0
+    assert calls == [{43013, 25544}]  # one call for the whole import, with every satellite whose set became current
+    assert "1 moved to review [7]" in capsys.readouterr().err
+    assert main(["import-tle", str(path)]) == 0  # nothing new became current: no recheck
+    assert calls == [{43013, 25544}]

@@ -65,6 +65,8 @@ def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
                 values[output.key] = queues[output.spec_key]
             elif output.kind == "state_machine":
                 values[output.key] = f"arn:aws:states:{REGION}:123456789012:stateMachine:{PREFIX}-{output.spec_key}"
+            elif output.kind == "event_bus":
+                values[output.key] = f"{PREFIX}-{output.spec_key}"
         cfn = boto3.client("cloudformation", region_name=REGION)
         cfn.create_stack(StackName=STACK, TemplateBody=_template(values),
                          Tags=[{"Key": "groundlink:stage", "Value": "qa"}, {"Key": "project", "Value": "groundlink"}])

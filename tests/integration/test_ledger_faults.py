@@ -70,10 +70,10 @@ class RecordingStore(DynamoLedgerStore):
         self.attempted: dict[int, Booking] = {}
         self._lock = threading.Lock()
 
-    def reserve(self, booking, files=()):  # type: ignore[no-untyped-def]
+    def reserve(self, booking, files=(), events=()):  # type: ignore[no-untyped-def]
         with self._lock:
             self.attempted[booking.id] = booking
-        return super().reserve(booking, files)
+        return super().reserve(booking, files, events)
 
 
 @dataclass
@@ -174,7 +174,8 @@ def check(store: RecordingStore, out: Outcomes) -> dict[str, int]:
     for bid, booking in out.booked.items():
         got = stored.get(bid)
         if got is None or got.model_copy(update={"status": booking.status, "updated_at": booking.updated_at,
-                                                 "slots": booking.slots}) != booking:
+                                                 "slots": booking.slots, "state_msg": booking.state_msg,
+                                                 "due_at": booking.due_at}) != booking:
             bad["success not stored"] += 1
     for kind, bid in out.failed_books:
         if bid is not None and bid in stored:

@@ -133,6 +133,9 @@ def test_maneuver_detection_answers_and_records():
                                                                          "end_date": "2026-04-19"}
     assert out["maneuvers"] == [] and out["total_maneuvers"] == 0 and out["Maneuver_magnitude"] == []
     assert set(out["time_series_plot_data"]) == {"25544", "43013"}
+    # ... and says that nothing could be found, rather than that nothing happened
+    assert set(out["insufficient_history"]) == {"25544", "43013"}
+    assert all("at least 4 usable sets are needed" in why for why in out["insufficient_history"].values())
     entry = client.get("/v1/query_history/", headers=ALICE).json()["history"][0]
     assert entry["type"] == "maneuver" and entry["status"] == "completed"
     assert entry["response_body"]["result"]["total_maneuvers"] == 0

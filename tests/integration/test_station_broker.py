@@ -127,7 +127,7 @@ def test_failed_result_and_spacego_contact_state(platform, monkeypatch):
                  json={"status": "failed", "message": "antenna fault", "channels": []})
     assert r.status_code == 200 and r.json()["bookingStatus"] == "Failed"
     stored = ledger_store().get(b.id)
-    assert contact_state(stored) == "FAIL" and stored.contact.state_msg == "antenna fault"
+    assert contact_state(stored) == "FAIL" and stored.state_msg == "antenna fault"
 
 
 def test_result_for_another_stations_contact_is_404(platform):

@@ -14,12 +14,15 @@ commit whose answer was lost succeeds as the first try did (DynamoDB's 10-minute
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
+from shared.adapters.dynamo.outbox import outbox_item
+from shared.domain.events.models import Event
 from shared.domain.files.models import VERIFIABLE, FileRecord, FileStatus, ObjectState
 from shared.domain.files.ports import FileStore
 from shared.timefmt import iso_ms, utcnow
@@ -114,10 +117,11 @@ class DynamoFileStore:
 
     def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
                      allowed: tuple[FileStatus, ...] = VERIFIABLE, *, touch: bool = True,
-                     **fields: Any) -> FileRecord | None:
+                     events: Sequence[Event] = (), **fields: Any) -> FileRecord | None:
         """Move ``f`` to ``status`` for object version ``obj``, only if the file is in one of ``allowed`` and no
-        newer (or the same) event was applied before; ``touch=False`` keeps ``updated_at``. Returns the stored
-        file, or None when nothing changed."""
+        newer (or the same) event was applied before; ``touch=False`` keeps ``updated_at``. With ``events`` the
+        update and the events' outbox items are one ``TransactWriteItems``. Returns the stored file, or None when
+        nothing changed."""
         updates: dict[str, Any] = {
             "status": status, "reason": reason, "order": obj.order, "size": obj.size, "etag": obj.etag,
             "version_id": obj.version_id, **({"updated_at": iso_ms(utcnow())} if touch else {}), **fields,
@@ -131,18 +135,33 @@ class DynamoFileStore:
         names["#st"], names["#ord"] = "status", "order"
         values[":new"] = value(obj.order)
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        update = {"TableName": self.table, "Key": _key(f.booking_id, f.id), "UpdateExpression": expression,
+                  "ConditionExpression": f"attribute_exists(pk) AND #st IN ({', '.join(allowed_names)}) "
+                                         "AND (attribute_not_exists(#ord) OR #ord < :new)",
+                  "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
+        if events:
+            return self._apply_with_events(f, update, events)
         try:
-            resp = ddb().update_item(
-                TableName=self.table, Key=_key(f.booking_id, f.id), UpdateExpression=expression,
-                ConditionExpression=f"attribute_exists(pk) AND #st IN ({', '.join(allowed_names)}) "
-                                    "AND (attribute_not_exists(#ord) OR #ord < :new)",
-                ExpressionAttributeNames=names, ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
-            )
+            resp = ddb().update_item(**update, ReturnValues="ALL_NEW")
         except ClientError as exc:
             if _conditional_failed(exc):
                 return None
             raise
         return FileRecord.model_validate(deserialize(resp["Attributes"]))
+
+    def _apply_with_events(self, f: FileRecord, update: dict[str, Any], events: Sequence[Event]) -> FileRecord | None:
+        """The status change and its events in one transaction (named by the events: a retried commit whose
+        answer was lost is answered as the first one was)."""
+        token = str(uuid.uuid5(_TOKENS, "apply:" + ",".join(e.id for e in events)))
+        try:
+            ddb().transact_write_items(ClientRequestToken=token,
+                                       TransactItems=[{"Update": update}, *(outbox_item(e) for e in events)])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException" and \
+                    cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"]:
+                return None
+            raise
+        return self.get(f.booking_id, f.id)
 
     def claim_downlink(self, record: FileRecord, name: str) -> FileRecord:
         """The one file record of downlink object ``name`` of a booking: ``record`` if this call created it,

@@ -21,13 +21,16 @@ import base64
 import gzip
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
+from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
+from shared.adapters.dynamo.outbox import outbox_item
+from shared.domain.events.models import Event
 from shared.domain.jobs.models import OPEN, Job, JobStatus
 
 _TOKENS = uuid.UUID("5b0c8f4e-8a53-4d0e-9a51-2f7c1f0e6a10")  # namespace of the jobs' ClientRequestTokens
@@ -72,7 +75,7 @@ class DynamoJobStore:
                                  ExpressionAttributeValues={":one": value(1)}, ReturnValues="UPDATED_NEW")
         return int(resp["Attributes"]["n"]["N"])
 
-    def create(self, job: Job) -> None:
+    def create(self, job: Job, events: Sequence[Event] = ()) -> None:
         token = str(uuid.uuid5(_TOKENS, f"create:{job.task_id}:{job.history_id}"))
         try:
             ddb().transact_write_items(ClientRequestToken=token, TransactItems=[
@@ -82,6 +85,7 @@ class DynamoJobStore:
                          "Item": serialize({"pk": f"HISTORY#{job.history_id:012d}", "sk": "META",
                                             "task_id": job.task_id}),
                          "ConditionExpression": "attribute_not_exists(pk)"}},
+                *(outbox_item(e) for e in events),
             ])
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException" or not self._stored_as(job):
@@ -109,8 +113,9 @@ class DynamoJobStore:
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
                    result: dict[str, Any] | None = None, error: str | None = None,
-                   error_code: str | None = None) -> bool:
-        """Move a job forward; False (and no change) if it is already past that point."""
+                   error_code: str | None = None, events: Sequence[Event] = ()) -> bool:
+        """Move a job forward; False (and no change) if it is already past that point. With ``events`` the update
+        and the events' outbox items are one ``TransactWriteItems``."""
         names = {"#s": "status", "#u": "updated_at"}
         values = {":s": value(status), ":u": value(datetime.now(UTC).isoformat())}
         sets = ["#s = :s", "#u = :u"]
@@ -134,13 +139,22 @@ class DynamoJobStore:
         for i, s in enumerate(allowed):
             values[f":a{i}"] = value(s)
         condition = "attribute_exists(pk) AND #s IN (" + ", ".join(f":a{i}" for i in range(len(allowed))) + ")"
+        update = {"TableName": self.table, "Key": {"pk": value(f"JOB#{task_id}"), "sk": value("META")},
+                  "UpdateExpression": expression, "ConditionExpression": condition,
+                  "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
         try:
-            ddb().update_item(TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
-                              UpdateExpression=expression, ConditionExpression=condition,
-                              ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+            if events:
+                token = str(uuid.uuid5(_TOKENS, f"transition:{task_id}:" + ",".join(e.id for e in events)))
+                ddb().transact_write_items(ClientRequestToken=token,
+                                           TransactItems=[{"Update": update}, *(outbox_item(e) for e in events)])
+            else:
+                ddb().update_item(**update)
             return True
         except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            code = exc.response["Error"]["Code"]
+            refused = code == "ConditionalCheckFailedException" or (
+                code == "TransactionCanceledException" and cancellation_reasons(exc)[:1] == ["ConditionalCheckFailed"])
+            if not refused:
                 raise
         # Not applied: already past that point, or this very change was applied by an earlier try whose answer
         # was lost (the caller's own write: a success).

@@ -2,8 +2,14 @@
 
   STATION#<gs>   / LOCK                           version counter of the station's reservations
   STATION#<gs>   / RES#<start>#<booking>#<slot>   one row per reserved window (deleted when freed)
-  BOOKING#<id:012d> / META                        the booking/contact with its slots; GSI by_owner
+  BOOKING#<id:012d> / META                        the booking/contact with its slots; GSI by_owner; while time
+                                                  will move it also ``due = "DUE"``, ``due_sort = <due_at>#<id>``:
+                                                  the sparse time index by_due (only reservations with a pending
+                                                  transition are in it; nothing to delete on cancel or at the end)
   COUNTER        / booking|slot|file              atomic id allocation
+
+A change's files (table ``files``, each conditioned on being as read) and events (table ``events``, the outbox)
+go into the same TransactWriteItems as the booking.
 
 Reserving reads the station's LOCK version, then the reservations that could overlap, and commits in one
 TransactWriteItems that (a) bumps every touched station's LOCK *conditioned on the version it read*,
@@ -36,15 +42,18 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
 from shared.adapters.dynamo.files import file_item
+from shared.adapters.dynamo.outbox import outbox_item
 from shared.domain.errors import Conflict, Unavailable
+from shared.domain.events.models import Event
 from shared.domain.files.models import FileRecord
 from shared.domain.ledger.errors import SlotTaken, check_windows
 from shared.domain.ledger.models import Booking, Reservation, Slot, Window
 from shared.domain.ledger.policy import MAX_WINDOW
-from shared.domain.ledger.ports import LedgerStore, Transform
+from shared.domain.ledger.ports import Change, LedgerStore, Transform
 from shared.timefmt import iso_ms
 
 MAX_ATTEMPTS = 25
+DUE_PARTITION = "DUE"
 _RETRYABLE = ("TransactionCanceledException", "TransactionConflictException")
 
 
@@ -121,15 +130,48 @@ class DynamoLedgerStore:
         return [Booking.model_validate(i) for i in items]
 
     # -- writing ------------------------------------------------------------------------------------
+    def scheduled(self, since: datetime | None = None, until: datetime | None = None,
+                  limit: int | None = None) -> list[Booking]:
+        """One query of the sparse time index (eventually consistent: writers re-read through ``update``)."""
+        lo = f"{iso_ms(since)}#~" if since is not None else None  # '~' sorts after every id: strictly after since
+        hi = f"{iso_ms(until)}#~" if until is not None else None
+        cond, values = "#d = :d", {":d": value(DUE_PARTITION)}
+        if lo is not None and hi is not None:
+            cond += " AND #s BETWEEN :lo AND :hi"
+            values.update({":lo": value(lo), ":hi": value(hi)})
+        elif lo is not None:
+            cond += " AND #s > :lo"
+            values[":lo"] = value(lo)
+        elif hi is not None:
+            cond += " AND #s <= :hi"
+            values[":hi"] = value(hi)
+        out: list[Booking] = []
+        names = {"#d": "due", **({"#s": "due_sort"} if lo is not None or hi is not None else {})}
+        kwargs: dict[str, Any] = {"TableName": self.table, "IndexName": "by_due", "KeyConditionExpression": cond,
+                                  "ExpressionAttributeNames": names,
+                                  "ExpressionAttributeValues": values}
+        while limit is None or len(out) < limit:
+            if limit is not None:
+                kwargs["Limit"] = limit - len(out)
+            resp = ddb().query(**kwargs)
+            out += [Booking.model_validate(deserialize(i)) for i in resp.get("Items", [])]
+            if "LastEvaluatedKey" not in resp:
+                break
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return out
+
     def _booking_item(self, booking: Booking) -> dict[str, Any]:
         body = booking.model_dump(mode="json")
-        return {**body, "pk": f"BOOKING#{booking.id:012d}", "sk": "META", "owner_sort": f"{booking.id:012d}"}
+        item = {**body, "pk": f"BOOKING#{booking.id:012d}", "sk": "META", "owner_sort": f"{booking.id:012d}"}
+        if booking.due_at is not None:  # in the time index only while time will move it
+            item.update(due=DUE_PARTITION, due_sort=f"{iso_ms(booking.due_at)}#{booking.id:012d}")
+        return item
 
     def _stored_as(self, booking: Booking) -> bool:
         """Whether the stored booking is exactly ``booking`` (this call's own write, committed earlier)."""
         return self.get(booking.id) == booking
 
-    def reserve(self, booking: Booking, files: Sequence[FileRecord] = ()) -> None:
+    def reserve(self, booking: Booking, files: Sequence[FileRecord] = (), events: Sequence[Event] = ()) -> None:
         """Reserve every slot of ``booking`` and store it with its files, all or nothing. Raises SlotTaken.
         Reserving the identical booking again (a retry whose first response was lost) succeeds and changes
         nothing."""
@@ -169,6 +211,7 @@ class DynamoLedgerStore:
             for f in files:
                 items.append({"Put": {"TableName": self.files_table, "Item": serialize(file_item(f)),
                                       "ConditionExpression": "attribute_not_exists(pk)"}})
+            items += [outbox_item(e) for e in events]
             items.append({"Put": {"TableName": self.table, "Item": serialize(self._booking_item(booking)),
                                   "ConditionExpression": "attribute_not_exists(pk)"}})
             try:
@@ -203,9 +246,11 @@ class DynamoLedgerStore:
                 return None
             if tried is not None and booking == tried:
                 return tried  # our write, committed by a try whose response was lost
-            updated = tried = transform(booking)
-            if updated is None:
+            result = transform(booking)
+            if result is None:
                 return booking
+            change = result if isinstance(result, Change) else Change(result)
+            updated = tried = change.booking
             before = booking.model_dump(mode="json")
             items: list[dict[str, Any]] = [{"Put": {
                 "TableName": self.table,
@@ -219,6 +264,16 @@ class DynamoLedgerStore:
                 if s.status == "Cancelled" and s.id in was_live:
                     key = {"pk": value(f"STATION#{s.gs_id}"), "sk": value(_res_sk(s, booking.id, s.id))}
                     items.append({"Delete": {"TableName": self.table, "Key": key}})
+            for old, new in change.files:  # each only if no object event moved it since it was read
+                items.append({"Put": {
+                    "TableName": self.files_table, "Item": serialize(file_item(new)),
+                    "ConditionExpression": "#s = :s AND " + ("#o = :o" if old.order is not None
+                                                               else "attribute_not_exists(#o)"),
+                    "ExpressionAttributeNames": {"#s": "status", "#o": "order"},
+                    "ExpressionAttributeValues": {":s": value(old.status),
+                                                  **({":o": value(old.order)} if old.order is not None else {})},
+                }})
+            items += [outbox_item(e) for e in change.events]
             try:
                 ddb().transact_write_items(TransactItems=items,
                                            ClientRequestToken=_token("update", booking_id, items, attempt))

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from typing import Any
 
+from shared.domain.catalog.ingestion import cospar_id, element_set_key
 from shared.domain.catalog.models import AddOutcome, ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
 
 
@@ -44,22 +45,48 @@ class InMemoryCatalogStore:
         return [self._satellite(self._satellites[k]) for k in sorted(self._satellites)]
 
     def add_element_set(self, record: ElementSetRecord) -> AddOutcome:
-        digest = hashlib.sha256(f"{record.line1}\n{record.line2}".encode()).hexdigest()[:16]
-        key = f"{record.epoch.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{digest}"
+        key = element_set_key(record)
         history = self._history.setdefault(record.norad_id, {})
         if key in history:
             return "duplicate"
         history[key] = record.model_copy(deep=True)
+        return "current" if self._ensure_satellite(record, advance=True) else "history"
+
+    def _ensure_satellite(self, record: ElementSetRecord, *, advance: bool) -> bool:
         item = self._satellites.setdefault(record.norad_id, {})
         name = record.name or str(record.norad_id)
         item["norad_id"] = record.norad_id
-        for attribute, default in (("name", name), ("names", name), ("status", "alive")):
-            item.setdefault(attribute, default)
+        for attribute, default in (("name", name), ("names", name), ("status", "alive"),
+                                   ("cospar_id", cospar_id(record.line1))):
+            if item.get(attribute) is None:
+                item[attribute] = default
         current: ElementSetRecord | None = item.get("tle")
-        if current is None or current.epoch < record.epoch:
+        if advance and (current is None or current.epoch < record.epoch):
             item["tle"] = record.model_copy(deep=True)
-            return "current"
-        return "history"
+            return True
+        return False
+
+    # -- bulk ingestion ---------------------------------------------------------------------------------
+    def load_current(self) -> dict[int, str]:
+        return {n: element_set_key(item["tle"]) if item.get("tle") else "" for n, item in self._satellites.items()}
+
+    def stored_history_keys(self, records: Sequence[ElementSetRecord]) -> set[tuple[int, str]]:
+        keys = ((r.norad_id, element_set_key(r)) for r in records)
+        return {(n, k) for n, k in keys if k in self._history.get(n, {})}
+
+    def put_history(self, records: Sequence[ElementSetRecord]) -> None:
+        for record in records:
+            self._history.setdefault(record.norad_id, {})[element_set_key(record)] = record.model_copy(deep=True)
+
+    def advance_current(self, records: Sequence[ElementSetRecord]) -> set[int]:
+        return {r.norad_id for r in records if self._ensure_satellite(r, advance=True)}
+
+    def upsert_satellites(self, satellites: Sequence[Satellite]) -> None:
+        for satellite in satellites:
+            self.upsert_satellite(satellite)
+
+    def publish_snapshot(self) -> None:
+        """Listings are always read from memory: nothing to publish."""
 
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         history = self._history.get(norad_id, {})

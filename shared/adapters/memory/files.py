@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import builtins
 import threading
+from collections.abc import Sequence
 from typing import Any
 
+from shared.adapters.memory.outbox import MemoryEventOutbox
+from shared.domain.events.models import Event
 from shared.domain.files.models import VERIFIABLE, FileRecord, FileStatus, ObjectState
 from shared.timefmt import utcnow
 
 
 class MemoryFileStore:
-    def __init__(self) -> None:
+    def __init__(self, outbox: MemoryEventOutbox | None = None) -> None:
+        self.outbox = outbox or MemoryEventOutbox()  # events are added under its lock, with the change
         self._lock = threading.RLock()
         self._files: dict[tuple[int, int], FileRecord] = {}
         self._objects: dict[tuple[str, str], ObjectState] = {}
@@ -23,6 +27,19 @@ class MemoryFileStore:
             if key in self._files:
                 return False
             self._files[key] = record
+            return True
+
+    def lock(self) -> threading.RLock:
+        """Held by the ledger while it writes a booking's change with the files it causes (one write)."""
+        return self._lock
+
+    def replace(self, before: FileRecord, after: FileRecord) -> bool:
+        """Store ``after`` if the file is still exactly ``before`` (the ledger's conditional file write)."""
+        with self._lock:
+            key = (before.booking_id, before.id)
+            if self._files.get(key) != before:
+                return False
+            self._files[key] = after
             return True
 
     def get(self, booking_id: int, file_id: int) -> FileRecord | None:
@@ -52,8 +69,8 @@ class MemoryFileStore:
 
     def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
                      allowed: tuple[FileStatus, ...] = VERIFIABLE, *, touch: bool = True,
-                     **fields: Any) -> FileRecord | None:
-        with self._lock:
+                     events: Sequence[Event] = (), **fields: Any) -> FileRecord | None:
+        with self._lock, self.outbox.lock:
             current = self._files.get((f.booking_id, f.id))
             if current is None or current.status not in allowed:
                 return None
@@ -64,6 +81,7 @@ class MemoryFileStore:
                 "version_id": obj.version_id, "updated_at": utcnow() if touch else current.updated_at, **fields,
             })
             self._files[(f.booking_id, f.id)] = updated
+            self.outbox.add(events)
             return updated
 
     def claim_downlink(self, record: FileRecord, name: str) -> FileRecord:

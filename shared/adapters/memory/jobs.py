@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.adapters.memory.outbox import MemoryEventOutbox
+from shared.domain.events.models import Event
 from shared.domain.jobs.models import OPEN, Job, JobStatus
 
 _ALLOWED_FROM: dict[JobStatus, tuple[JobStatus, ...]] = {
@@ -22,7 +24,8 @@ class DuplicateJob(Exception):
 
 
 class InMemoryJobStore:
-    def __init__(self) -> None:
+    def __init__(self, outbox: MemoryEventOutbox | None = None) -> None:
+        self.outbox = outbox or MemoryEventOutbox()  # events are added under its lock, with the change
         self._jobs: dict[str, Job] = {}
         self._by_history: dict[int, str] = {}
         self._counter = 0
@@ -33,14 +36,15 @@ class InMemoryJobStore:
             self._counter += 1
             return self._counter
 
-    def create(self, job: Job) -> None:
-        with self._lock:
+    def create(self, job: Job, events: Sequence[Event] = ()) -> None:
+        with self._lock, self.outbox.lock:
             if self._jobs.get(job.task_id) == job and self._by_history.get(job.history_id) == job.task_id:
                 return  # the same job again: a retried write
             if job.task_id in self._jobs or job.history_id in self._by_history:
                 raise DuplicateJob(job.task_id)
             self._jobs[job.task_id] = job.model_copy(deep=True)
             self._by_history[job.history_id] = job.task_id
+            self.outbox.add(events)
 
     def get(self, task_id: str) -> Job | None:
         job = self._jobs.get(task_id)
@@ -55,8 +59,8 @@ class InMemoryJobStore:
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
                    result: dict[str, Any] | None = None, error: str | None = None,
-                   error_code: str | None = None) -> bool:
-        with self._lock:
+                   error_code: str | None = None, events: Sequence[Event] = ()) -> bool:
+        with self._lock, self.outbox.lock:
             job = self._jobs.get(task_id)
             if job is None:
                 return False
@@ -73,6 +77,7 @@ class InMemoryJobStore:
                 return all(getattr(job, k) == v for k, v in update.items())  # already this very change
             update["updated_at"] = datetime.now(UTC)
             self._jobs[task_id] = job.model_copy(update=update, deep=True)
+            self.outbox.add(events)
             return True
 
     def claim(self, task_id: str, execution_id: str) -> bool:

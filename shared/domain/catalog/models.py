@@ -77,6 +77,9 @@ class Satellite(BaseModel):
     sensor_gsd_pan_m: float | None = None
     sensor_gsd_ms_m: float | None = None
     sensor_swath_km: float | None = None
+    # from the SATCAT record (CelesTrak): PAY, R/B, DEB, UNK; the decay (re-entry) date, YYYY-MM-DD
+    object_type: str | None = None
+    decay_date: str | None = None
     tle: ElementSetRecord | None = None  # the current (latest-epoch) element set
 
     @field_validator("known_mass", "expected_lifetime", mode="before")
@@ -144,6 +147,7 @@ class ImportReport:
     current: int = 0
     duplicates: int = 0
     errors: list[str] = dc_field(default_factory=list)
+    became_current: set[int] = dc_field(default_factory=set)  # NORAD ids whose current element set changed
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "stored": self.stored, "current": self.current,
@@ -158,6 +162,7 @@ class TleUploaded:
     line2: str
     epoch: datetime
     outcome: AddOutcome
+    norad_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ to the same behaviour."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from shared.domain.catalog.models import AddOutcome, ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
@@ -44,3 +45,55 @@ class CatalogStore(Protocol):
     def put_spacecraft(self, spacecraft: Spacecraft) -> None: ...
     def get_spacecraft(self, spacecraft_id: str) -> Spacecraft | None: ...
     def list_spacecraft(self) -> list[Spacecraft]: ...
+
+
+class BulkCatalogStore(CatalogStore, Protocol):
+    """The catalogue store as bulk ingestion (CLI imports, the scheduled refresh, demo seeding) uses it: a
+    cost linear in the number of records, never a transaction per record.
+
+    ``load_current`` reads every satellite's current element set once; ``put_history`` writes history rows
+    (idempotent keys: NORAD id + epoch + digest of the lines); ``advance_current`` makes each record its
+    satellite's current set only while the stored current epoch is still older (a conditional write per
+    satellite, so a concurrent newer set is never overwritten). ``publish_snapshot`` rewrites the compact
+    copy of the satellite listing that reads at catalogue scale use."""
+
+    def load_current(self) -> dict[int, str]:
+        """NORAD id -> key (``<epoch>#<digest>``) of its current element set; satellites without one are
+        listed with an empty key."""
+        ...
+
+    def stored_history_keys(self, records: Sequence[ElementSetRecord]) -> set[tuple[int, str]]:
+        """Which of ``records`` are already in their satellite's history, as (NORAD id, key)."""
+        ...
+
+    def put_history(self, records: Sequence[ElementSetRecord]) -> None: ...
+
+    def advance_current(self, records: Sequence[ElementSetRecord]) -> set[int]:
+        """One record per satellite; the NORAD ids whose current set became the record (creating the
+        satellite, named after the set, when unknown)."""
+        ...
+
+    def upsert_satellites(self, satellites: Sequence[Satellite]) -> None:
+        """``upsert_satellite`` for many: descriptive fields only, the current element set untouched."""
+        ...
+
+    def publish_snapshot(self) -> None: ...
+
+
+class CatalogueSource(Protocol):
+    """A document the scheduled refresh pulls: a CelesTrak GP group by URL, Space-Track's GP class…"""
+
+    @property
+    def name(self) -> str:
+        """How reports and metrics name it (a URL, ``spacetrack:gp``)."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """``tle``, ``omm`` or ``satcat`` (``shared.domain.catalog.documents``)."""
+        ...
+
+    def fetch(self) -> bytes:
+        """The document; raises ``shared.domain.errors.DomainError`` (Unavailable, DependencyFailed…) naming
+        the source when it cannot be had."""
+        ...

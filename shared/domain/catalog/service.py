@@ -26,7 +26,7 @@ from shared.domain.catalog.models import (
     TleUploaded,
     Transmitter,
 )
-from shared.domain.catalog.ports import CatalogStore
+from shared.domain.catalog.ports import BulkCatalogStore
 from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.identity import Principal
 
@@ -121,8 +121,48 @@ def element_set_record(es: ElementSet, *, source: str, uploaded_by: str) -> Elem
     )
 
 
+class Listing:
+    """The satellite listing with what the searches read precomputed (folded names and attributes), built once
+    per listing the store hands out: at catalogue scale (tens of thousands of satellites) a search is one pass
+    over prepared strings, not a case-fold of every name on every request."""
+
+    SEPARATOR = "\x00"  # between the names of one satellite: no needle spans two of them
+
+    def __init__(self, satellites: Sequence[Satellite]) -> None:
+        ordered = all(a.norad_id < b.norad_id for a, b in zip(satellites, satellites[1:], strict=False))
+        self.satellites = list(satellites) if ordered else sorted(satellites, key=lambda s: s.norad_id)
+        sep = self.SEPARATOR
+        self.names = [f"{s.name}{sep}{s.names}".casefold() for s in self.satellites]
+        self.official_names = [f"{official_name(s)}{sep}{s.name}{sep}{s.names}{sep}{s.satellite_name_official or ''}"
+                               .casefold() for s in self.satellites]
+        self._folded: dict[str, list[str | None]] = {}
+
+    def folded(self, attribute: str) -> list[str | None]:
+        column = self._folded.get(attribute)
+        if column is None:
+            values = (getattr(s, attribute, None) for s in self.satellites)
+            column = [None if v is None else _fold(v) for v in values]
+            self._folded[attribute] = column
+        return column
+
+
+_LISTING: tuple[Sequence[Satellite], Listing] | None = None
+
+
+def listing_of(satellites: Sequence[Satellite]) -> Listing:
+    """The :class:`Listing` of what the store returned, reused while the store returns the same list object (the
+    DynamoDB store hands out one list per published snapshot; the in-memory store a new one each call)."""
+    global _LISTING
+    cached = _LISTING
+    if cached is not None and cached[0] is satellites:
+        return cached[1]
+    built = Listing(satellites)
+    _LISTING = (satellites, built)
+    return built
+
+
 class CatalogService:
-    def __init__(self, store: CatalogStore, freshness: FreshnessPolicy = STRICT) -> None:
+    def __init__(self, store: BulkCatalogStore, freshness: FreshnessPolicy = STRICT) -> None:
         self.store = store
         self.freshness = freshness
 
@@ -136,10 +176,16 @@ class CatalogService:
             raise NotFound(f"satellite {norad_id} not found")
         return sat
 
+    def _listing(self) -> Listing:
+        return listing_of(self.store.list_satellites())
+
     def satellites(self, name: str | None = None) -> list[Satellite]:
         """By NORAD id; ``name``: case-insensitive substring of the name or the full name."""
-        sats = sorted(self.store.list_satellites(), key=lambda s: s.norad_id)
-        return [s for s in sats if name is None or _contains(name, s.name, s.names)]
+        found = self._listing()
+        if name is None:
+            return list(found.satellites)
+        needle = _fold(name)
+        return [s for s, text in zip(found.satellites, found.names, strict=True) if needle in text]
 
     def satellites_with_element_sets(self, name: str | None = None) -> list[Satellite]:
         return [s for s in self.satellites(name) if s.tle is not None]
@@ -164,47 +210,43 @@ class CatalogService:
         """``search``: name substring (any name, case-insensitive) or exact NORAD id; ``constellation``
         and ``country`` case-insensitive exact (``country``: operator country, UN-registry country or
         operator). Blank filters do not filter."""
-        sats = self.satellites()
+        found = self._listing()
+        keep = list(range(len(found.satellites)))
         if search is not None and search.strip():
             needle = _fold(search)
             exact_id = int(needle) if needle.isascii() and needle.isdigit() else None
-            sats = [
-                s for s in sats
-                if s.norad_id == exact_id
-                or any(needle in _fold(n) for n in (s.name, s.names, s.satellite_name_official) if n)
-            ]  # fmt: skip
+            texts, sats = found.official_names, found.satellites
+            keep = [i for i in keep if needle in texts[i] or sats[i].norad_id == exact_id]
         if constellation is not None and constellation.strip():
-            same = _one_of([constellation])
-            sats = [s for s in sats if same(s.constellation_name)]
+            wanted, values = _fold(constellation), found.folded("constellation_name")
+            keep = [i for i in keep if values[i] == wanted]
         if country is not None and country.strip():
-            same = _one_of([country])
-            sats = [s for s in sats if same(s.country_operator) or same(s.country_org_un_registry) or same(s.operator)]
-        return sats
+            wanted = _fold(country)
+            columns = [found.folded(a) for a in ("country_operator", "country_org_un_registry", "operator")]
+            keep = [i for i in keep if any(column[i] == wanted for column in columns)]
+        return [found.satellites[i] for i in keep]
 
     def satellites_of_countries(self, country_operator: Sequence[str], *,
                                 detailed_purpose: Sequence[str] | None = None,
                                 constellation_name: Sequence[str] | None = None) -> list[Satellite]:
         """Each filter matches case-insensitively and exactly any item of its list; an omitted or empty
         filter does not filter."""
-        country, purpose = _one_of(country_operator), _one_of(detailed_purpose)
-        constellation = _one_of(constellation_name)
-        return [
-            s for s in self.satellites()
-            if country(s.country_operator) and purpose(s.detailed_purpose) and constellation(s.constellation_name)
-        ]  # fmt: skip
+        found = self._listing()
+        keep: Sequence[int] = range(len(found.satellites))
+        for attribute, values in (("country_operator", country_operator), ("detailed_purpose", detailed_purpose),
+                                  ("constellation_name", constellation_name)):
+            wanted = {_fold(v) for v in values or ()}
+            if wanted:
+                column = found.folded(attribute)
+                keep = [i for i in keep if column[i] in wanted]
+        return [found.satellites[i] for i in keep]
 
     def find_satellites_by_text(self, text: str, attribute: str) -> list[Satellite]:
         """Case-insensitive substring of one descriptive attribute (``OFFICIAL_NAME``: any of the names)."""
         needle = _fold(text)
-        found = []
-        for sat in self.satellites():
-            if attribute == OFFICIAL_NAME:
-                candidates: list[object] = [official_name(sat), sat.name, sat.names]
-            else:
-                candidates = [getattr(sat, attribute, None)]
-            if any(c is not None and needle in _fold(c) for c in candidates):
-                found.append(sat)
-        return found
+        found = self._listing()
+        texts = found.official_names if attribute == OFFICIAL_NAME else found.folded(attribute)
+        return [s for s, t in zip(found.satellites, texts, strict=True) if t is not None and needle in t]
 
     def constellations(self, country_operator: Sequence[str]) -> list[str]:
         return _sorted_unique(s.constellation_name for s in self.satellites_of_countries(country_operator))
@@ -227,29 +269,25 @@ class CatalogService:
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         return self.store.element_set_history(norad_id)
 
-    def _store_element_sets(self, parsed: ParseReport, source: str, uploaded_by: str) -> ImportReport:
-        report = ImportReport("element_sets")
-        for err in parsed.errors:
-            report.errors.append(err.message)  # "line 6: checksum 3 != 5" / "item 2: …"
-        for es in parsed.element_sets:
-            outcome = self.store.add_element_set(element_set_record(es, source=source, uploaded_by=uploaded_by))
-            if outcome == "duplicate":
-                report.duplicates += 1
-            else:
-                report.stored += 1
-                report.current += outcome == "current"
-        return report
+    def _ingest(self, parsed: ParseReport, source: str, uploaded_by: str) -> ImportReport:
+        """Through the bulk ingestion use case (``ingestion.CatalogIngestion``), reported the importers' way."""
+        from shared.domain.catalog.ingestion import CatalogIngestion
+
+        done = CatalogIngestion(self.store).ingest_parsed(parsed, source=source, uploaded_by=uploaded_by)
+        return ImportReport("element_sets", stored=done.stored, current=len(done.advanced),
+                            duplicates=done.unchanged, errors=[str(r) for r in done.rejected],
+                            became_current=set(done.advanced))
 
     def import_tle_text(self, text: str, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
         """2-line and 3-line element sets (classic and Alpha-5); bad sets reported, good ones stored."""
         from groundlink_orbit import parse_tle_text
 
-        return self._store_element_sets(parse_tle_text(text), source, uploaded_by)
+        return self._ingest(parse_tle_text(text), source, uploaded_by)
 
     def import_omm_json(self, data: Any, *, source: str = "import", uploaded_by: str = "system") -> ImportReport:
         from groundlink_orbit import parse_omm
 
-        return self._store_element_sets(parse_omm(data), source, uploaded_by)
+        return self._ingest(parse_omm(data), source, uploaded_by)
 
     # -- stations (= sites) ---------------------------------------------------------------------------
     def station(self, gs_id: str) -> Station | None:
@@ -355,7 +393,7 @@ class CatalogService:
                                  f"(NORAD {sc.norad_id})")
         outcome = self.store.add_element_set(
             element_set_record(es, source="spacego-upload", uploaded_by=principal.subject))
-        return TleUploaded(line1=es.line1, line2=es.line2, epoch=es.epoch_utc, outcome=outcome)
+        return TleUploaded(line1=es.line1, line2=es.line2, epoch=es.epoch_utc, outcome=outcome, norad_id=es.norad_id)
 
     def services(self, spacecraft_id: str, service_type: str, principal: Principal,
                  names: Sequence[str] | None = None) -> list[ServiceConfig]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from typing import Any, Protocol
 
+from shared.domain.events.models import Event
 from shared.domain.files.models import VERIFIABLE, FileRecord, FileStatus, ObjectState
 
 
@@ -30,10 +32,11 @@ class FileStore(Protocol):
 
     def apply_object(self, f: FileRecord, obj: ObjectState, status: FileStatus, reason: str | None,
                      allowed: tuple[FileStatus, ...] = VERIFIABLE, *, touch: bool = True,
-                     **fields: Any) -> FileRecord | None:
+                     events: Sequence[Event] = (), **fields: Any) -> FileRecord | None:
         """Move ``f`` to ``status`` for object version ``obj`` if the file is in one of ``allowed`` and no newer
         (or the same) event was applied before. ``touch=False`` keeps ``updated_at`` (the object version moved on,
-        nothing a client sees changed). Returns the stored file, or None when nothing changed."""
+        nothing a client sees changed). ``events`` go into the event outbox in the same write (not at all when
+        nothing changed). Returns the stored file, or None when nothing changed."""
         ...
 
     def claim_downlink(self, record: FileRecord, name: str) -> FileRecord:

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Protocol
 
 from shared.domain.errors import Conflict, InvalidRequest
+from shared.domain.files.events import file_transition
 from shared.domain.files.models import Direction, FileRecord, FileStatus, ObjectState, delivery_key, key_problem
 from shared.domain.files.ports import FileStore, ObjectEvent, PayloadStorage
 from shared.domain.ledger.models import Booking
@@ -70,7 +71,8 @@ class FileService:
             return f
         status, reason = verdict(f.sha256, obj)
         unchanged = (status, reason, obj.sha256, obj.size) == (f.status, f.reason, f.actual_sha256, f.size)
-        return self.files.apply_object(f, obj, status, reason, touch=not unchanged, actual_sha256=obj.sha256) or f
+        return self.files.apply_object(f, obj, status, reason, touch=not unchanged, actual_sha256=obj.sha256,
+                                       events=file_transition(f, status, reason, self.clock())) or f
 
     def attach(self, booking: Booking, key: str, sha256: str | None) -> FileRecord:
         if booking.status in CLOSED:
@@ -156,4 +158,5 @@ class FileService:
         obj = ObjectState(bucket="downlink", key=event.key, order=event.order, sha256=sha, size=size,
                           etag=event.etag, version_id=event.version_id)
         return self.files.apply_object(record, obj, "delivered", None, allowed=("pending", "delivered", "failed"),
-                                       sha256=sha, actual_sha256=sha)
+                                       sha256=sha, actual_sha256=sha,
+                                       events=file_transition(record, "delivered", None, self.clock()))

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from shared.domain.catalog.models import ElementSetRecord, Satellite
+from shared.domain.events.models import Event
 from shared.domain.jobs.models import Job, JobStatus
 
 
@@ -20,10 +21,10 @@ class JobStore(Protocol):
         """A fresh query-history id (unique, increasing)."""
         ...
 
-    def create(self, job: Job) -> None:
-        """Stores a new job (its task id and history id must both be new). Storing the very same job again (a
-        retried write whose first answer was lost) is a success that changes nothing; another job under a taken
-        task id or history id raises."""
+    def create(self, job: Job, events: Sequence[Event] = ()) -> None:
+        """Stores a new job (its task id and history id must both be new), and ``events`` into the event outbox
+        in the same write. Storing the very same job again (a retried write whose first answer was lost) is a
+        success that changes nothing; another job under a taken task id or history id raises."""
         ...
 
     def get(self, task_id: str) -> Job | None: ...
@@ -36,10 +37,11 @@ class JobStore(Protocol):
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
                    result: dict[str, Any] | None = None, error: str | None = None,
-                   error_code: str | None = None) -> bool:
+                   error_code: str | None = None, events: Sequence[Event] = ()) -> bool:
         """Moves a job forward to ``status`` (from pending or in_progress only); False, and no change, if the
         job is unknown or already finished. A job already holding exactly this change (the caller's own write,
-        retried after a lost answer) answers True. ``error_code`` is the failure's machine code, when it has one."""
+        retried after a lost answer) answers True. ``error_code`` is the failure's machine code, when it has one.
+        ``events`` go into the event outbox in the same write, only if this call changes the job."""
         ...
 
     def claim(self, task_id: str, execution_id: str) -> bool:

@@ -35,6 +35,7 @@ from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.analysis import AnalysisError
 from shared.domain.jobs.budget import check_work_budget
+from shared.domain.jobs.events import job_finished, maneuvers_detected
 from shared.domain.jobs.models import (
     FINISHED,
     Job,
@@ -173,7 +174,8 @@ class JobsService:
             self.starter.start(job.task_id)
         except Exception as exc:  # the job must not linger as pending when its execution never started
             logger.exception("could not start the job", extra={"task_id": job.task_id})
-            self.jobs.transition(job.task_id, "failed", error=REASON_NOT_STARTED)
+            self.jobs.transition(job.task_id, "failed", error=REASON_NOT_STARTED,
+                                 events=[job_finished(job, "failed", self.clock.now(), REASON_NOT_STARTED)])
             raise Unavailable("the analysis could not be started; please retry") from exc
         return job
 
@@ -196,15 +198,21 @@ class JobsService:
         try:
             result = self._analyse_passes(PassAnalysisRequest.model_validate(job.request))
         except AnalysisError as exc:  # recorded with its code; the state machine's failure step then changes nothing
-            self.jobs.transition(task_id, "failed", error=str(exc)[:1000], error_code=exc.code)
+            reason = str(exc)[:1000]
+            self.jobs.transition(task_id, "failed", error=reason, error_code=exc.code,
+                                 events=[job_finished(job, "failed", self.clock.now(), reason, "in_progress")])
             raise JobError(str(exc)) from None
-        self.jobs.transition(task_id, "completed", progress=1.0, result=result)
+        self.jobs.transition(task_id, "completed", progress=1.0, result=result,
+                             events=[job_finished(job, "completed", self.clock.now(), previous="in_progress")])
         return "completed"
 
     def record_failure(self, task_id: str, reason: str) -> bool:
         """The worker's failure step: the job becomes ``failed`` with ``reason`` (a sentence, at most 1000
         characters); False if it had already finished otherwise."""
-        changed = self.jobs.transition(task_id, "failed", error=reason[:1000])
+        job = self.jobs.get(task_id)
+        events = [job_finished(job, "failed", self.clock.now(), reason[:1000])] if job and job.status not in FINISHED \
+            else []
+        changed = self.jobs.transition(task_id, "failed", error=reason[:1000], events=events)
         logger.warning("job failed", extra={"task_id": task_id, "recorded": changed})
         return changed
 
@@ -220,7 +228,8 @@ class JobsService:
             return False
         if execution_id and job.execution_id and job.execution_id != execution_id:
             return False
-        changed = self.jobs.transition(task_id, "failed", error=reason)
+        changed = self.jobs.transition(task_id, "failed", error=reason,
+                                       events=[job_finished(job, "failed", self.clock.now(), reason)])
         logger.warning("job left open by its execution", extra={"task_id": task_id, "execution_status": status,
                                                                 "recorded": changed})
         return changed
@@ -228,9 +237,11 @@ class JobsService:
     def sweep(self, now: datetime | None = None) -> list[str]:
         """Fails every job still pending or in progress ``STUCK_AFTER`` after its submission (whatever became
         of its execution). Returns the task ids it failed."""
-        cutoff = (now or self.clock.now()) - STUCK_AFTER
+        at = now or self.clock.now()
+        cutoff = at - STUCK_AFTER
         failed = [job.task_id for job in self.jobs.open_jobs(cutoff)
-                  if self.jobs.transition(job.task_id, "failed", error=REASON_STUCK)]
+                  if self.jobs.transition(job.task_id, "failed", error=REASON_STUCK,
+                                          events=[job_finished(job, "failed", at, REASON_STUCK)])]
         if failed:
             logger.warning("stuck jobs failed by the sweep", extra={"task_ids": failed})
         return failed
@@ -294,7 +305,9 @@ class JobsService:
         result.update(_analysed_range(request.start_date, request.end_date, analysed_until, today))
         job = self._new_job("maneuver", principal, request.model_dump(mode="json"), request.name)
         job = job.model_copy(update={"status": "completed", "progress": 1.0, "result": result})
-        self.jobs.create(job)
+        now = self.clock.now()
+        self.jobs.create(job, events=[job_finished(job, "completed", now, previous="pending"),
+                                      *maneuvers_detected(job, now)])
         return job
 
     def _spacetrack_histories(self, request: ManeuverRequest,

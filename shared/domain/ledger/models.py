@@ -2,8 +2,9 @@
 
 An orbapi *booking* holds one or more slots; a Space Go *contact* holds one slot and a typed ``contact`` part
 (spacecraft, service configuration, customizations). Both are stored as ``Booking`` records, with one status
-of record (``status``); the Space Go contact state is derived from it (``contact_state``), never stored
-beside it."""
+of record (``status``, seed 001's style) and one ``state_msg`` saying why; the Space Go contact state is
+derived from the status (``contact_state``), never stored beside it. How the status moves in time is
+``lifecycle.py``."""
 
 from __future__ import annotations
 
@@ -12,9 +13,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-BookingStatus = Literal["Pending", "Confirmed", "Cancelled", "Completed", "Failed"]
+# orbapi's status of a booking and of each slot (seed 001's style). Pending: reserved (the seed's status of a new
+# booking); Confirmed: reserved (records of earlier versions, and a reservation back from Review); InProgress:
+# its window began; AwaitingReport: its window ended, the station's report is awaited; Completed / Failed: the
+# station reported (or no report came within the grace period: Failed); Cancelled; Review: a newer element set
+# moved the pass away from the window.
+BookingStatus = Literal["Pending", "Confirmed", "InProgress", "AwaitingReport", "Completed", "Failed", "Cancelled",
+                        "Review"]
+BOOKING_STATUSES: tuple[str, ...] = BookingStatus.__args__  # type: ignore[attr-defined]
 Source = Literal["orbapi", "spacego"]
 FINAL: tuple[BookingStatus, ...] = ("Completed", "Failed")
+NOT_STARTED: tuple[BookingStatus, ...] = ("Pending", "Confirmed")
+CLOSED: tuple[BookingStatus, ...] = ("Completed", "Failed", "Cancelled")  # nothing moves any more
 Outcome = Literal["completed", "failed", "partial"]
 
 
@@ -24,6 +34,10 @@ class Slot(BaseModel):
     start: datetime
     end: datetime
     status: BookingStatus = "Pending"
+    # the predicted pass the window was booked inside (absent on records of earlier versions): an orbit change
+    # names its shift against it
+    pass_start: datetime | None = None
+    pass_end: datetime | None = None
 
 
 class Window(BaseModel):
@@ -84,18 +98,28 @@ class Booking(BaseModel):
     slots: list[Slot]
     contact: ContactPart | None = None
     station_results: dict[str, StationResult] = Field(default_factory=dict)
+    state_msg: str | None = None  # why the booking is in its status (the last transition's reason)
+    due_at: datetime | None = None  # when time next moves it (the time index); None once nothing will
 
     @model_validator(mode="before")
     @classmethod
     def _from_untyped_details(cls, data: Any) -> Any:
-        """Records written before the contact part was typed kept it in a ``details`` dict: read them."""
-        if not isinstance(data, dict) or "details" not in data:
+        """Records written before the contact part was typed kept it in a ``details`` dict, and before the
+        lifecycle the state message in the contact part: read them."""
+        if not isinstance(data, dict):
+            return data
+        contact = data.get("contact")
+        if data.get("state_msg") is None and isinstance(contact, dict) and contact.get("state_msg"):
+            data = {**data, "state_msg": contact["state_msg"]}
+        if "details" not in data:
             return data
         data = dict(data)
         details = data.pop("details") or {}
         if "contact" not in data and "spacecraft_id" in details:
             data["contact"] = {k: details[k] for k in ("spacecraft_id", "service", "customizations", "state_msg",
                                                        "channels", "antenna_metrics") if details.get(k) is not None}
+            if data.get("state_msg") is None and details.get("state_msg"):
+                data["state_msg"] = details["state_msg"]
         if "station_results" not in data and details.get("stationResults"):
             data["station_results"] = {
                 gs: {"status": r["status"], "reported_at": r["reportedAt"], "message": r.get("message"),
@@ -108,6 +132,13 @@ class Booking(BaseModel):
     def is_final(self) -> bool:
         return self.status in FINAL
 
+    def live_slots(self) -> list[Slot]:
+        return [s for s in self.slots if s.status != "Cancelled"]
+
+    @property
+    def first_start(self) -> datetime:
+        return min(s.start for s in self.slots)
+
     def windows(self) -> list[Window]:
         return [Window(gs_id=s.gs_id, start=s.start, end=s.end) for s in self.slots]
 
@@ -117,11 +148,16 @@ ContactState = Literal["NEW", "PENDING", "CONFIRMED", "CANCELLED", "REJECTED", "
 CONTACT_STATES: tuple[str, ...] = ContactState.__args__  # type: ignore[attr-defined]
 
 
+SPACEGO_STATE: dict[BookingStatus, ContactState] = {
+    "Pending": "CONFIRMED", "Confirmed": "CONFIRMED", "InProgress": "ONGOING", "AwaitingReport": "POST_CONTACT",
+    "Failed": "FAIL", "Cancelled": "CANCELLED", "Review": "REVIEW",
+}  # Completed: SUCCESS or PARTIAL_SUCCESS by the station results
+
+
 def contact_state(booking: Booking) -> ContactState:
-    """The Space Go state of a contact (seed 000 ``BookingStates``), derived from the one status of record."""
-    if booking.status == "Completed":
-        partial = any(r.status == "partial" for r in booking.station_results.values())
+    """The Space Go state of a reservation (seed 000 ``BookingStates``), derived from the one status of record."""
+    if booking.status == "Completed":  # partly: a station reported partial, or another's part failed
+        partial = any(r.status == "partial" for r in booking.station_results.values()) or \
+            any(s.status == "Failed" for s in booking.slots)
         return "PARTIAL_SUCCESS" if partial else "SUCCESS"
-    states: dict[BookingStatus, ContactState] = {"Pending": "CONFIRMED", "Confirmed": "CONFIRMED",
-                                                 "Cancelled": "CANCELLED", "Failed": "FAIL"}
-    return states[booking.status]
+    return SPACEGO_STATE[booking.status]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from shared.domain.errors import NotFound
+from shared.domain.errors import Conflict, DomainError, InvalidRequest, NotFound
 from shared.domain.ledger.models import Booking, BookingStatus, Source, contact_state
 
 # Pass predictions further ahead than this are not reliable: pass search looks this far, bookings and
@@ -25,7 +25,8 @@ def booking_horizon(now: datetime, registered_days: int | None = None) -> dateti
 @dataclass(frozen=True)
 class CancelPolicy:
     """What a surface lets its callers cancel — reservations in one of ``cancellable`` statuses and, when
-    ``before_start``, only while they have not begun — and how its refusals name things."""
+    ``before_start``, only while they have not begun — and how its refusals name things (``refused``: the
+    error a refusal raises)."""
 
     source: Source  # the API whose reservations these are: another API's are not found
     cancellable: tuple[BookingStatus, ...]
@@ -34,6 +35,7 @@ class CancelPolicy:
     missing: str  # "{noun} not found"
     verb: str = "cancelled"
     state: Callable[[Booking], str] = lambda b: b.status
+    refused: Callable[[str], DomainError] = InvalidRequest
 
     def refusal(self, booking: Booking, now: datetime) -> Literal["status", "started"] | None:
         """Why ``booking`` may not be cancelled now: its status, or its start having passed (None: it may)."""
@@ -50,10 +52,12 @@ class CancelPolicy:
         return NotFound(self.missing.format(noun=self.name(booking_id)))
 
 
-# orbapi (seed 001): a booking may be cancelled whatever it is, as long as it is not cancelled already.
-ORBAPI_CANCEL = CancelPolicy(source="orbapi", cancellable=("Pending", "Confirmed", "Completed", "Failed"),
-                             before_start=False, noun="booking {id}", missing="{noun} not found")
-# Space Go (seed 000): only a contact that has not started and is still confirmed may be deleted.
-SPACEGO_CANCEL = CancelPolicy(source="spacego", cancellable=("Pending", "Confirmed"), before_start=True,
+BEFORE_START: tuple[BookingStatus, ...] = ("Pending", "Confirmed", "Review")
+# orbapi (seed 001): a booking that has not begun may be cancelled; one that started, ended or failed is refused
+# with 409 naming its status.
+ORBAPI_CANCEL = CancelPolicy(source="orbapi", cancellable=BEFORE_START, before_start=True, noun="booking {id}",
+                             missing="{noun} not found", refused=Conflict)
+# Space Go (seed 000): only a contact that has not started may be deleted; a refusal is a 400 naming its state.
+SPACEGO_CANCEL = CancelPolicy(source="spacego", cancellable=BEFORE_START, before_start=True,
                               noun="contact '{id}'", missing="{noun} does not exist", verb="deleted",
                               state=contact_state)

@@ -1,11 +1,14 @@
 """The ledger's use cases, written once for both APIs: reserve windows inside passes (an orbapi booking of
 one or more slots, a Space Go contact of one), list and read what the caller owns, cancel by a surface's
-policy, and the free time of a site."""
+policy, the free time of a site, and time and orbit changes moving reservations (``tick``, ``recheck_orbits``;
+the rules are in ``lifecycle.py`` and ``orbits.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import builtins
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,9 +17,18 @@ from shared.domain.catalog.models import Satellite, Spacecraft, Station
 from shared.domain.errors import Conflict, InvalidField, InvalidRequest, NotFound
 from shared.domain.files.models import FileRecord, key_problem
 from shared.domain.identity import Principal
+from shared.domain.ledger.lifecycle import Lifecycle
 from shared.domain.ledger.models import Booking, ContactPart, ServiceRef, Slot, Source, Window, contact_state
+from shared.domain.ledger.orbits import RECHECKABLE, SlotCheck, check_slot, revised
 from shared.domain.ledger.policy import PREDICTION_HORIZON, SPACEGO_CANCEL, CancelPolicy, booking_horizon
-from shared.domain.ledger.ports import CatalogReader, FileMatcher, LedgerStore, PassPredictor, SpacecraftDirectory
+from shared.domain.ledger.ports import (
+    CatalogReader,
+    Change,
+    FileMatcher,
+    LedgerStore,
+    PassPredictor,
+    SpacecraftDirectory,
+)
 from shared.domain.scheduling import PassWindow, containing_pass, free_intervals
 from shared.timefmt import ceil_minute, floor_minute, iso_minute, iso_ms, utcnow
 
@@ -89,6 +101,20 @@ class PostContactReport:
     aborted: bool
 
 
+@dataclass
+class TickReport:
+    moved: int = 0  # reservations time moved
+    seen: int = 0  # reservations the time index named as due
+
+
+@dataclass
+class RecheckReport:
+    checked: int = 0  # future reservations of the satellites predicted again
+    review: list[int] = field(default_factory=list)  # moved to Review
+    confirmed: list[int] = field(default_factory=list)  # back from Review
+    unchecked: int = 0  # left for lack of time (the deadline passed)
+
+
 @dataclass(frozen=True)
 class Availability:
     status: str  # available | partial | unavailable
@@ -103,7 +129,8 @@ def _now() -> datetime:
 class LedgerService:
     def __init__(self, store: LedgerStore, catalog: CatalogReader, passes: PassPredictor,
                  spacecraft: SpacecraftDirectory | None = None, files: FileMatcher | None = None,
-                 clock: Callable[[], datetime] | None = None, freshness: FreshnessPolicy = STRICT) -> None:
+                 clock: Callable[[], datetime] | None = None, freshness: FreshnessPolicy = STRICT,
+                 lifecycle: Lifecycle | None = None) -> None:
         self.store = store
         self.catalog = catalog
         self.passes = passes
@@ -111,6 +138,7 @@ class LedgerService:
         self.files = files
         self.clock = clock or _now
         self.freshness = freshness
+        self.lifecycle = lifecycle or Lifecycle()
 
     def _bookable(self, sat: Satellite, field: str, subject: str) -> Freshness | None:
         """A booking needs a current element set no older than the policy's limit (``InvalidField(field)``);
@@ -126,24 +154,30 @@ class LedgerService:
 
     # -- the one booking use case -------------------------------------------------------------------
     def _reserve(self, principal: Principal, *, norad_id: int, type: str, source: Source,
-                 windows: Sequence[SlotRequest], contact: ContactPart | None = None,
+                 windows: Sequence[SlotRequest], passes: Sequence[PassWindow], state_msg: str,
+                 contact: ContactPart | None = None,
                  uplink: UplinkRequest | None = None) -> tuple[Booking, FileRecord | None]:
-        """Allocate ids, build the record (and its uplink file), reserve it all in one write."""
+        """Allocate ids, build the record (and its uplink file), reserve it all in one write with its event."""
         now = self.clock()
         [booking_id] = self.store.next_ids("booking")
         slot_ids = self.store.next_ids("slot", len(windows))
         booking = Booking(
             id=booking_id, owner=principal.subject, owner_type=principal.owner_type, norad_id=norad_id, type=type,
-            source=source, requested_at=now, updated_at=now, contact=contact,
-            slots=[Slot(id=i, gs_id=w.gs_id, start=w.start, end=w.end) for i, w in zip(slot_ids, windows, strict=True)],
+            source=source, requested_at=now, updated_at=now, contact=contact, state_msg=state_msg,
+            slots=[Slot(id=i, gs_id=w.gs_id, start=w.start, end=w.end,
+                        pass_start=datetime.fromtimestamp(p.rise_unix_s, UTC),
+                        pass_end=datetime.fromtimestamp(p.set_unix_s, UTC))
+                   for i, w, p in zip(slot_ids, windows, passes, strict=True)],
         )
+        change = self.lifecycle.settle(None, booking, now)
+        booking = change.booking
         file = None
         if uplink is not None:
             [file_id] = self.store.next_ids("file")
             file = FileRecord(id=file_id, booking_id=booking_id, owner=principal.subject, direction="uplink",
                               s3_key=uplink.key, sha256=uplink.sha256.lower() if uplink.sha256 else None,
                               created_at=now, updated_at=now)
-        self.store.reserve(booking, [file] if file else [])
+        self.store.reserve(booking, [file] if file else [], change.events)
         if file is not None and self.files is not None:
             file = self.files.match(file)  # its object may have arrived before the booking
         return booking, file
@@ -163,6 +197,7 @@ class LedgerService:
         self._bookable(sat, "norad_cat_id", f"satellite {req.norad_id}")
         now = self.clock()
         horizon = booking_horizon(now)
+        found: list[PassWindow] = []
         for slot in req.slots:
             if slot.start < now:
                 raise InvalidRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} starts in the past")
@@ -174,7 +209,8 @@ class LedgerService:
             if station is None:
                 raise NotFound(f"ground station {slot.gs_id} not found")
             windows = self._passes(sat, station, slot.start, slot.end)
-            if containing_pass(windows, slot.start.timestamp(), slot.end.timestamp()) is None:
+            inside = containing_pass(windows, slot.start.timestamp(), slot.end.timestamp())
+            if inside is None:
                 start_s = slot.start.timestamp()
                 near = min(windows, key=lambda w: abs(w.rise_unix_s - start_s), default=None)
                 hint = (f"; the nearest pass is {iso_ms(near.rise_unix_s)}–{iso_ms(near.set_unix_s)}"
@@ -183,8 +219,10 @@ class LedgerService:
                     f"slot {iso_ms(slot.start)}–{iso_ms(slot.end)} at ground station {slot.gs_id} is not inside a "
                     f"predicted pass of satellite {req.norad_id} above {station.min_elevation_deg:g}°{hint}"
                 )
+            found.append(inside)
+        stations = ", ".join(sorted({s.gs_id for s in req.slots}))
         return self._reserve(principal, norad_id=req.norad_id, type=req.type, source="orbapi", windows=req.slots,
-                             uplink=req.uplink)
+                             passes=found, state_msg=f"reserved at ground station {stations}", uplink=req.uplink)
 
     # -- Space Go contacts ---------------------------------------------------------------------------------
     def _spacecraft(self, spacecraft_id: str, principal: Principal, field: str) -> Spacecraft:
@@ -230,15 +268,16 @@ class LedgerService:
         sat = self._satellite_of(sc)
         self._bookable(sat, "spacecraft_id", f"spacecraft '{sc.spacecraft_id}' (NORAD {sat.norad_id})")
         windows = self._passes(sat, site, req.start, req.end)
-        if containing_pass(windows, req.start.timestamp(), req.end.timestamp(), CONTACT_EDGE_S) is None:
+        inside = containing_pass(windows, req.start.timestamp(), req.end.timestamp(), CONTACT_EDGE_S)
+        if inside is None:
             raise Conflict(f"the contact {iso_minute(req.start)}–{iso_minute(req.end)} at site '{site.id}' is not "
                            f"inside a visibility pass of spacecraft '{sc.spacecraft_id}' above "
                            f"{site.min_elevation_deg:g}° (use /contacts/availability)")
         assert sc.norad_id is not None  # _satellite_of found its satellite
-        contact = ContactPart(spacecraft_id=sc.spacecraft_id, service=service, customizations=req.customizations,
-                              state_msg=f"site {site.id} reserved")
+        contact = ContactPart(spacecraft_id=sc.spacecraft_id, service=service, customizations=req.customizations)
         booking, _ = self._reserve(principal, norad_id=sc.norad_id, type="contact", source="spacego",
-                                   windows=[SlotRequest(site.id, req.start, req.end)], contact=contact)
+                                   windows=[SlotRequest(site.id, req.start, req.end)], passes=[inside],
+                                   state_msg=f"site {site.id} reserved", contact=contact)
         return booking
 
     def availability(self, spacecraft_id: str, site_id: str, service_id: str, start: datetime, end: datetime,
@@ -301,31 +340,117 @@ class LedgerService:
 
     # -- cancelling -----------------------------------------------------------------------------------------
     def cancel(self, booking_id: int, principal: Principal, policy: CancelPolicy) -> Booking:
-        """Cancel by ``policy``: every window freed and the booking ``Cancelled`` in one write. A retried
-        cancel changes nothing."""
+        """Cancel by ``policy``: every window freed and the booking ``Cancelled`` in one write, with its event.
+        A reservation that has begun, ended or failed is refused, naming its state (the clock decides, even
+        before the timer moved it). A retried cancel changes nothing."""
         if self.owned(booking_id, principal, policy.source) is None:
             raise policy.not_found(booking_id)
         noun = policy.name(booking_id)
 
-        def cancelled(current: Booking) -> Booking | None:
+        def cancelled(current: Booking) -> Change | None:
             if current.status == "Cancelled":
                 return None
             now = self.clock()
-            refusal = policy.refusal(current, now)
-            if refusal == "status":
-                raise InvalidRequest(f"{noun} is {policy.state(current)} and can no longer be {policy.verb}")
-            if refusal == "started":
-                first = min(s.start for s in current.slots)
-                raise InvalidRequest(f"{noun} started at {iso_minute(first)} and can no longer be {policy.verb}")
-            contact = current.contact
-            if contact is not None:
-                contact = contact.model_copy(update={"state_msg": f"{policy.verb} by {principal.subject}"})
-            return current.model_copy(update={
-                "status": "Cancelled", "updated_at": now, "contact": contact,
+            moved = self.lifecycle.advance(current, now) or current
+            refusal = policy.refusal(moved, now)
+            if refusal is not None:
+                began = (f": it started at {iso_minute(moved.first_start)}" if moved.first_start <= now else "")
+                raise policy.refused(f"{noun} is {policy.state(moved)}{began} and can no longer be {policy.verb}")
+            after = current.model_copy(update={
+                "status": "Cancelled", "updated_at": now, "state_msg": f"{policy.verb} by {principal.subject}",
                 "slots": [s.model_copy(update={"status": "Cancelled"}) for s in current.slots],
             })
+            return self.lifecycle.settle(current, after, now)
 
         stored = self.store.update(booking_id, cancelled)
         if stored is None:
             raise policy.not_found(booking_id)
         return stored
+
+    # -- time and orbits ---------------------------------------------------------------------------------
+    def _uplinks(self, b: Booking) -> builtins.list[FileRecord]:
+        return self.files.listing(b, "uplink") if self.files is not None else []
+
+    def advance(self, booking_id: int, now: datetime | None = None) -> Booking | None:
+        """Move one reservation by the clock: a conditional write of every step due by ``now``; a late or
+        repeated call finds nothing due and changes nothing. Returns the stored booking (None if unknown)."""
+        at = now or self.clock()
+
+        def moved(current: Booking) -> Change | None:
+            after = self.lifecycle.advance(current, at)
+            if after is None:
+                due = self.lifecycle.due(current)  # nothing due (the grace setting changed): re-index only
+                return None if due == current.due_at else Change(current.model_copy(update={"due_at": due}))
+            return self.lifecycle.settle(current, after, at, self._uplinks(after))
+
+        return self.store.update(booking_id, moved)
+
+    def tick(self, now: datetime | None = None, limit: int = 500) -> TickReport:
+        """Every reservation due by ``now`` (the time index), moved: the sweep's one use case."""
+        at = now or self.clock()
+        report = TickReport()
+        for b in self.store.scheduled(until=at, limit=limit):
+            report.seen += 1
+            after = self.advance(b.id, at)
+            if after is not None and (after.status != b.status or after.slots != b.slots):
+                report.moved += 1
+        return report
+
+    def recheck_orbits(self, norad_ids: Iterable[int], now: datetime | None = None,
+                       deadline_s: float | None = None) -> RecheckReport:
+        """Predict every future reservation of these satellites again from their current element sets (one
+        read of the time index, filtered by satellite): windows no longer inside a pass go to Review, reviewed
+        ones inside passes again are Confirmed; the others are left as they were. Stops once ``deadline_s``
+        seconds have passed, counting what it left."""
+        ids = set(norad_ids)
+        at = now or self.clock()
+        report = RecheckReport()
+        if not ids:
+            return report
+        started = time.monotonic()
+        future = [b for b in self.store.scheduled(since=at)
+                  if b.norad_id in ids and b.status in RECHECKABLE and b.first_start > at]
+        satellites: dict[int, Satellite | None] = {}
+        stations: dict[str, Station | None] = {}
+        for n, b in enumerate(future):
+            if deadline_s is not None and time.monotonic() - started > deadline_s:
+                report.unchecked = len(future) - n
+                break
+            if b.norad_id not in satellites:
+                satellites[b.norad_id] = self.catalog.get_satellite(b.norad_id)
+            sat = satellites[b.norad_id]
+            if sat is None or sat.tle is None:
+                continue
+            checks = []
+            for slot in b.live_slots():
+                if slot.gs_id not in stations:
+                    stations[slot.gs_id] = self.catalog.get_station(slot.gs_id)
+                station = stations[slot.gs_id]
+                if station is None:
+                    continue
+                edge = CONTACT_EDGE_S if b.source == "spacego" else 0.0
+                checks.append(check_slot(slot, self._passes(sat, station, slot.start, slot.end), edge))
+            report.checked += 1
+            moved_to = self._revise(b.id, checks, sat, at)
+            if moved_to == "Review":
+                report.review.append(b.id)
+            elif moved_to is not None:
+                report.confirmed.append(b.id)
+        return report
+
+    def _revise(self, booking_id: int, checks: builtins.list[SlotCheck], sat: Satellite,
+                at: datetime) -> str | None:
+        """The status the recheck moved the booking to, or None when it left it as it was."""
+        epoch = sat.tle.epoch if sat.tle is not None else None
+        written: builtins.list[Booking] = []
+
+        def revise(current: Booking) -> Change | None:
+            after = revised(current, checks, epoch, at)
+            if after is None:
+                return None
+            change = self.lifecycle.settle(current, after, at)
+            written.append(change.booking)
+            return change
+
+        stored = self.store.update(booking_id, revise)
+        return stored.status if stored is not None and written and stored == written[-1] else None

@@ -17,9 +17,10 @@ from shared.domain.files.models import FileRecord
 from shared.domain.files.ports import PayloadStorage
 from shared.domain.files.service import FileService
 from shared.domain.identity import Principal
+from shared.domain.ledger.lifecycle import Lifecycle, aggregate
 from shared.domain.ledger.models import FINAL, Booking, BookingStatus, Outcome, Slot, StationResult
 from shared.domain.ledger.policy import PREDICTION_HORIZON
-from shared.domain.ledger.ports import CatalogReader, LedgerStore
+from shared.domain.ledger.ports import CatalogReader, Change, LedgerStore
 from shared.domain.stations.ports import HeartbeatStore
 from shared.timefmt import iso_ms, utcnow
 
@@ -70,7 +71,7 @@ def _now() -> datetime:
 class StationService:
     def __init__(self, catalog: CatalogReader, ledger: LedgerStore, heartbeats: HeartbeatStore, files: FileService,
                  storage: PayloadStorage | None = None, online_threshold_s: float = 120.0,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, lifecycle: Lifecycle | None = None) -> None:
         self.catalog = catalog
         self.ledger = ledger
         self.heartbeats = heartbeats
@@ -78,6 +79,7 @@ class StationService:
         self.storage = storage
         self.online_threshold_s = online_threshold_s
         self.clock = clock or _now
+        self.lifecycle = lifecycle or Lifecycle()
 
     # -- who is calling -----------------------------------------------------------------------------
     def station_of(self, principal: Principal) -> Station:
@@ -104,7 +106,7 @@ class StationService:
             if r.booking_id not in cache:
                 cache[r.booking_id] = self.ledger.get(r.booking_id)
             b = cache[r.booking_id]
-            if b is None or b.status == "Cancelled":
+            if b is None or b.status in ("Cancelled", "Review"):  # under review: the window is outside every pass
                 continue
             slot = next((s for s in b.slots if s.id == r.slot_id), None)
             if slot is not None and slot.status not in FINAL and slot.status != "Cancelled":
@@ -133,34 +135,38 @@ class StationService:
 
     def report(self, booking_id: int, report: ContactReport, principal: Principal) -> tuple[Booking, Station]:
         """A station's result of its part of a booking: its slots become final (the booking too once every
-        live slot is), a contact gets its final state and post-contact data. A retried report changes
-        nothing; a different second report is refused."""
+        live slot is: SUCCESS / PARTIAL_SUCCESS / FAIL, its uplink files consumed or failed), a contact gets its
+        post-contact data. The clock moves the booking first, so a report after the grace period finds it
+        failed and is refused, whichever of the two is written first. A retried report changes nothing; a
+        different second report is refused."""
         station = self.station_of(principal)
         final = OUTCOME_STATUS[report.status]
 
-        def finish(current: Booking) -> Booking | None:
+        def finish(stored: Booking) -> Change | None:
+            now = self.clock()
+            current = self.lifecycle.advance(stored, now) or stored
             mine = [s for s in current.slots if s.gs_id == station.id]
             if not mine:
                 raise NotFound(f"booking {booking_id} has no contact at ground station {station.id}")
             if current.status == "Cancelled" or all(s.status == "Cancelled" for s in mine):
                 raise Conflict(f"booking {booking_id} was cancelled")
-            first = min(s.start for s in mine if s.status != "Cancelled")
-            if report.status != "failed" and first > self.clock():  # a station may call a contact off beforehand
-                raise Conflict(f"booking {booking_id}'s contact at ground station {station.id} starts at "
-                               f"{iso_ms(first)}: a result can only be reported once it has begun")
             done = current.station_results.get(station.id)
             if done is not None:
                 if done.status == report.status:
                     return None  # a retried report changes nothing
                 raise Conflict(f"booking {booking_id} was already reported {done.status} by ground station "
                                f"{station.id}")
-            now = self.clock()
+            if any(s.status in FINAL for s in mine if s.status != "Cancelled"):
+                raise Conflict(f"booking {booking_id}'s contact at ground station {station.id} is already "
+                               f"{current.status}: {current.state_msg}")
+            if current.status == "Review" and report.status != "failed":
+                raise Conflict(f"booking {booking_id} is under review and was not attempted: {current.state_msg}")
+            first = min(s.start for s in mine if s.status != "Cancelled")
+            if report.status != "failed" and first > now:  # a station may call a contact off beforehand
+                raise Conflict(f"booking {booking_id}'s contact at ground station {station.id} starts at "
+                               f"{iso_ms(first)}: a result can only be reported once it has begun")
             slots = [s.model_copy(update={"status": final}) if s.gs_id == station.id and s.status != "Cancelled"
                      else s for s in current.slots]
-            live = [s for s in slots if s.status != "Cancelled"]
-            status = current.status
-            if all(s.status in FINAL for s in live):
-                status = "Completed" if any(s.status == "Completed" for s in live) else "Failed"
             results = {**current.station_results, station.id: StationResult(
                 status=report.status, reported_at=now, message=report.message, metrics=report.metrics,
                 channels=report.channels)}
@@ -169,10 +175,12 @@ class StationService:
                 contact = contact.model_copy(update={
                     "channels": report.channels or [],
                     "antenna_metrics": report.metrics if isinstance(report.metrics, list) else [],
-                    **({"state_msg": report.message} if report.message else {}),
                 })
-            return current.model_copy(update={"status": status, "slots": slots, "station_results": results,
-                                              "contact": contact, "updated_at": now})
+            why = report.message or f"ground station {station.id} reported the contact {report.status}"
+            after = current.model_copy(update={"status": aggregate(current.status, slots), "slots": slots,
+                                               "station_results": results, "contact": contact, "updated_at": now,
+                                               "state_msg": why})
+            return self.lifecycle.settle(stored, after, now, self.files.listing(after, "uplink"))
 
         booking = self.ledger.update(booking_id, finish)
         if booking is None:

@@ -89,13 +89,19 @@ class BookingCreated(BaseModel):
                                    "threshold")
 
 
+STATUS_DOC = ("Pending (reserved), Confirmed (reserved; again after a review), InProgress (its window began), "
+              "AwaitingReport (its window ended, the station's report is awaited), Completed, Failed (reported "
+              "failed, or no report within the grace period), Cancelled, Review (a newer element set moved the "
+              "pass away from the window)")
+
+
 class SlotOut(BaseModel):
     id: int
     missionId: int  # noqa: N815
     gsId: str  # noqa: N815
     start: str
     end: str
-    status: BookingStatus
+    status: BookingStatus = Field(description=STATUS_DOC)
 
 
 class BookingOut(BaseModel):
@@ -106,7 +112,8 @@ class BookingOut(BaseModel):
     ownerType: str  # noqa: N815
     noradId: str  # noqa: N815
     type: str
-    status: BookingStatus
+    status: BookingStatus = Field(description=STATUS_DOC)
+    statusMessage: str | None = Field(default=None, description="Why the booking is in its status")  # noqa: N815
     requestedAt: str  # noqa: N815
     updatedAt: str  # noqa: N815
     slots: list[SlotOut]
@@ -126,7 +133,8 @@ class BookingCancelled(BaseModel):
 def booking_view(b: Booking) -> BookingOut:
     return BookingOut(
         id=b.id, bookingId=b.id, missionId=b.id, ownerId=b.owner, ownerType=b.owner_type, noradId=str(b.norad_id),
-        type=b.type, status=b.status, requestedAt=iso_ms(b.requested_at), updatedAt=iso_ms(b.updated_at),
+        type=b.type, status=b.status, statusMessage=b.state_msg, requestedAt=iso_ms(b.requested_at),
+        updatedAt=iso_ms(b.updated_at),
         slots=[SlotOut(id=s.id, missionId=b.id, gsId=s.gs_id, start=iso_ms(s.start), end=iso_ms(s.end),
                        status=s.status) for s in b.slots],
     )
@@ -168,7 +176,9 @@ def list_bookings(ledger: Ledger, principal: Principal = caller()) -> BookingLis
 
 
 @router.delete("/orbapi/bookings/{bookingId}", response_model=BookingCancelled, summary="Cancel Booking",
-               responses=error_responses("orbapi", 400, 401, 403, 404))
+               description="A booking whose first window has begun (or that ended, failed or was cancelled) is "
+                           "refused with 409 naming its status.",
+               responses=error_responses("orbapi", 400, 401, 403, 404, 409))
 def cancel_booking(bookingId: BookingId, ledger: Ledger,  # noqa: N803
                    principal: Principal = caller("bookings:cancel")) -> BookingCancelled:
     b = ledger.cancel(bookingId, principal, ORBAPI_CANCEL)

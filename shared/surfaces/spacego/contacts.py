@@ -162,7 +162,7 @@ def contact_view(b: Booking) -> Contact:
         id=str(b.id), spacecraft_id=c.spacecraft_id, start=iso_minute(slot.start), end=iso_minute(slot.end),
         site_id=slot.gs_id, service=ContactServiceConfiguration(**c.service.model_dump()), state=contact_state(b),
         customizations=ContactCustomizations.model_validate(c.customizations) if c.customizations else None,
-        state_msg=c.state_msg, last_updated=iso_ms(b.updated_at),
+        state_msg=b.state_msg, last_updated=iso_ms(b.updated_at),
     )
 
 

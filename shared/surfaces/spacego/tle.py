@@ -17,6 +17,7 @@ from shared.surfaces.catalog_service import Catalog
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.spacego.views import Tle, tle_view
 from shared.timefmt import iso_ms, utcnow
+from shared.wiring import ledger as ledger_wiring
 
 view_router = APIRouter()
 upload_router = APIRouter()
@@ -66,5 +67,8 @@ def get_spacecraft_tle(spacecraft_id: IdPath, catalog: Catalog,
 def upload_tle(spacecraft_id: IdPath, body: TleUpload, catalog: Catalog,
                principal: Annotated[Principal, caller("tle.upload")]) -> dict[str, object]:
     done = catalog.upload_tle(spacecraft_id, body.line1, body.line2, principal)
+    if done.outcome == "current" and done.norad_id is not None:
+        # the satellite's future reservations, predicted again from the new set (bounded; see README "Lifecycle")
+        ledger_wiring.recheck_after_new_elements([done.norad_id])
     return {"line1": done.line1, "line2": done.line2, "epoch": iso_ms(done.epoch),
             "current": done.outcome == "current", "duplicate": done.outcome == "duplicate"}

@@ -182,19 +182,41 @@ class OrbitalElements(BaseModel):
     inclination: float
 
 
+class GaussDeltaV(BaseModel):
+    along_track: float = Field(description="m/s, signed: v·Δa/(2a) from the semi-major-axis level shift")
+    cross_track: float = Field(description="m/s: v·√(Δi² + (sin i·ΔΩ)²) from the inclination and "
+                                           "drift-corrected RAAN level shifts")
+
+
 class DetectedManeuver(BaseModel):
     norad_id: int  # beyond the seed: which of the requested satellites maneuvered
-    date: str
-    delta_v: float
-    maneuver_type: str
+    date: str = Field(description="The maneuver time (UTC), as maneuver_time_utc")
+    delta_v: float = Field(description="Δv (m/s) by Gauss's variational equations from the level shifts of the "
+                                       "element sets on either side (robust levels over several sets): the "
+                                       "along- and cross-track parts that are significant (ml), the along-track "
+                                       "part (sma) or the cross-track part (inc)")
+    maneuver_type: str = Field(description="sma: in-plane (semi-major axis); inc: plane change (inclination "
+                                           "and/or RAAN)")
     orbital_elements_before: OrbitalElements
     orbital_elements_after: OrbitalElements
-    sgp4_delta_v_mps: float
-    maneuver_time_utc: str
-    position_error_m: float
-    dv_vector_kmps: list[float]
-    time_series_data: dict[str, Any]
-    probability: float
+    sgp4_delta_v_mps: float = Field(description="|dv_vector_kmps| in m/s: the velocity difference where the two "
+                                                "SGP4 trajectories (the sets either side, at their levels) come "
+                                                "closest; agrees with delta_v for an impulsive burn")
+    maneuver_time_utc: str = Field(description="Where the two trajectories come closest (an in-plane burn: the "
+                                               "revolution with no along-track drift; a plane change, which "
+                                               "meets the old plane twice a revolution: the relative node "
+                                               "nearest the middle of the gap between the two sets)")
+    position_error_m: float = Field(description="The miss distance (m) of that closest approach: how far the two "
+                                                "trajectories still are at the maneuver point")
+    dv_vector_kmps: list[float] = Field(description="The velocity difference after − before at the closest "
+                                                    "approach, km/s, TEME frame (x, y, z)")
+    time_series_data: dict[str, Any] = Field(description="epoch_before / epoch_after: the element sets either "
+                                                         "side of the maneuver")
+    probability: float = Field(description="Calibrated probability that the maneuver is real (learned model "
+                                           "over per-gap features; reliability table in the README)")
+    dv_rtn_mps: list[float] = Field(description="dv_vector_kmps in m/s in the RTN frame at the maneuver point "
+                                                "(radial, along-track, cross-track)")
+    gve_delta_v_mps: GaussDeltaV = Field(description="The Gauss's-equations components delta_v is made of")
 
 
 class DateRange(BaseModel):
@@ -221,6 +243,11 @@ class ManeuverDetection(BaseModel):
                                             "end_date is after today")
     message: str | None = Field(description="Why fewer days than asked for were analysed (an end_date after "
                                             "today); null when the whole range was")
+    insufficient_history: dict[str, str] = Field(
+        default_factory=dict,
+        description="NORAD id → why nothing could be detected for it: too few element sets in the window (at "
+                    "least 4 usable ones are needed, the sets of the 5 days either side count). A satellite "
+                    "listed here has no maneuvers because it could not have any found, not because it made none")
 
 
 class HistoryEntry(BaseModel):

@@ -1,27 +1,18 @@
 """Maneuver detection from a satellite's element-set history (the SSA maneuver-detection job).
 
-Element sets are independent fits with noise (a few tens of metres in semi-major axis, ~0.001° in
-inclination, occasionally a bad set), and drag lowers the orbit steadily. A burn shows as a lasting
-*level shift*; noise does not last. So, per satellite:
-
-1. semi-major axis *a* from the mean motion (Kepler's third law) and inclination *i*, detrended by the
-   series' robust drag rate (median of Δa/Δt);
-2. steps between consecutive sets with a robust z-score (against the MAD of the first differences, with
-   a physical floor for inclination) of at least ``Z_THRESHOLD``;
-3. kept only when the level lasts: the median of the next sets differs from the median of the previous
-   ``WINDOW`` sets by at least half the step, in the same direction (a lone bad set reverts); a step back
-   right after a maneuver is the fits settling, not a second burn; the step used for Δv is the smaller of
-   the single step and the lasting shift (fits overshoot just after a burn); a step within two sets of a
-   ten times larger one is part of that burn's transient;
-4. Δv of an in-plane burn ``v·|Δa|/(2a)`` (a tangential burn changes *a* by 2a·Δv/v), of a plane change
-   ``2·v·sin(|Δi|/2)``, kept when within [mindv, maxdv];
-5. SGP4 consistency, reported per maneuver: the set before propagated to the set after's epoch against
-   that set's own state — position error (m) and velocity difference (``sgp4_delta_v_mps``,
-   ``dv_vector_kmps``).
-
-Methods (seed 002): ``sma`` looks at *a* only, ``inc`` at *i* only, ``ml`` at both and keeps the stronger
-explanation. ``ml`` is a statistical detector (robust z-scores), not a trained model; ``probability`` is
-``1 − exp(−(z/Z_THRESHOLD)²)``.
+1. ``level_shifts``: the history as series (semi-major axis detrended by the drag the history itself shows,
+   inclination, RAAN drift-corrected as a cross-track angle), outlier sets rejected, change points found as
+   lasting level shifts between robust levels over several sets either side of a gap.
+2. Δv from the level shifts by Gauss's variational equations (near-circular): along-track ``v·Δa/(2a)``,
+   cross-track ``v·√(Δi² + (sin i·ΔΩ)²)``; ``delta_v`` is the norm of the significant components (the
+   method's own component for ``sma``/``inc``) and the type the larger of the two.
+3. ``closest_approach``: the two element sets either side (at their side's levels) propagated with SGP4;
+   where the trajectories come closest is the maneuver time, the velocity difference there is
+   ``dv_vector_kmps`` (TEME) / ``dv_rtn_mps`` and its norm ``sgp4_delta_v_mps``, the miss distance there
+   ``position_error_m``.
+4. ``maneuver_model``: a logistic model over per-gap features gives ``probability``; method ``ml`` keeps a gap
+   when it is at least 0.5, ``sma`` and ``inc`` are the physical detectors (a level shift of at least
+   ``Z_PHYSICAL`` standard errors on their own elements only).
 """
 
 from __future__ import annotations
@@ -35,117 +26,169 @@ from typing import Any
 
 import numpy as np
 from groundlink_orbit import ElementSet, parse_tle
-from groundlink_orbit.propagation import propagate_teme
 
 from shared.domain.catalog.models import ElementSetRecord
+from shared.domain.errors import NotFound
+from shared.domain.jobs.analysis import maneuver_model
+from shared.domain.jobs.analysis.closest_approach import closest_approach, level_set
+from shared.domain.jobs.analysis.level_shifts import (
+    MU_KM3_S2,
+    Gap,
+    Series,
+    build_series,
+    change_points,
+    semi_major_axis_km,
+)
 
-MU_KM3_S2 = 398600.4418
-Z_THRESHOLD = 8.0
-WINDOW = 3
-INC_FLOOR_DEG = 0.0015  # inclination scatter between independent fits: smaller steps are not burns
+__all__ = ["MU_KM3_S2", "METHODS", "Candidate", "Maneuver", "candidates", "detect", "maneuver_report",
+           "semi_major_axis_km"]
+
 METHODS = ("ml", "inc", "sma")
+Z_CANDIDATE = 5.5  # level shifts the learned model looks at
+Z_PHYSICAL = 6.0  # level shifts the physical detectors (sma, inc) report
+Z_COMPONENT = 3.0  # a Δv component counts when its own shift is at least this significant
+MIN_SETS = 4  # fewer good sets than this: nothing can be detected (two levels of two sets)
+EDGE_MARGIN = timedelta(days=5)  # sets outside the window used to judge its edges
+_KEYS = {"ml": ("a", "i", "raan"), "sma": ("a",), "inc": ("i", "raan")}
 
 
-def semi_major_axis_km(mean_motion_rev_per_day: float | Sequence[float] | np.ndarray) -> np.ndarray:
-    n = np.asarray(mean_motion_rev_per_day) * 2 * math.pi / 86400.0
-    return (MU_KM3_S2 / n**2) ** (1.0 / 3.0)
+@dataclass(frozen=True)
+class Candidate:
+    gap: Gap
+    before: ElementSet
+    after: ElementSet
+    maneuver_type: str  # "sma" (in-plane) or "inc" (plane change)
+    dv_mps: float  # Gauss's equations on the level shifts, all significant components
+    dv_along_mps: float
+    dv_cross_mps: float
+    time_unix: float
+    sgp4_delta_v_mps: float
+    position_error_m: float
+    dv_vector_kmps: tuple[float, float, float]
+    dv_rtn_mps: tuple[float, float, float]
+    features: list[float]
+    probability: float
 
 
 @dataclass(frozen=True)
 class Maneuver:
     before: ElementSet
     after: ElementSet
-    maneuver_type: str  # "sma" (in-plane) or "inc" (plane change)
+    maneuver_type: str
     delta_v_mps: float
+    time_unix: float
     sgp4_delta_v_mps: float
     position_error_m: float
     dv_vector_kmps: tuple[float, float, float]
+    dv_rtn_mps: tuple[float, float, float]
+    gve_dv_along_mps: float
+    gve_dv_cross_mps: float
     probability: float
 
 
-def _noise(x: np.ndarray) -> float:
-    """Set-to-set noise: robust spread (MAD) of the first differences."""
-    d = np.diff(x)
-    return float(np.median(np.abs(d - np.median(d))) * 1.4826) if len(d) else 0.0
+def _level(s: Series, key: str, sides: Sequence[int], at: int) -> float:
+    """The robust level of series ``key`` over ``sides`` carried to set ``at`` (un-detrended)."""
+    med = float(np.mean(s.x[key][list(sides)]))
+    dt = float(s.t[at] - s.t[0])
+    if key == "a":
+        return med + s.a_rate * dt
+    if key == "raan":
+        return med + s.raan_rate * dt
+    return med
 
 
-def _steps(x: np.ndarray, floor: float) -> list[tuple[int, float, float]]:
-    """Lasting steps of a series: (gap k, step size used for Δv, z)."""
-    d = np.diff(x)
-    sigma = max(_noise(x), floor)
-    out: list[tuple[int, float, float]] = []
-    for k in np.flatnonzero(np.abs(d) >= Z_THRESHOLD * sigma).tolist():
-        before = np.median(x[max(0, k + 1 - WINDOW) : k + 1])
-        after = np.median(x[k + 1 : k + 1 + 2 * WINDOW - 1])
-        shift = after - before
-        if np.sign(shift) != np.sign(d[k]) or abs(shift) < 0.5 * abs(d[k]):
-            continue  # a lone bad set: the level does not last
-        if out and k - out[-1][0] <= 2 and np.sign(d[k]) != np.sign(d[out[-1][0]]):
-            continue  # the fits settling right after a maneuver, not a second one
-        out.append((k, float(min(abs(d[k]), abs(shift))), float(abs(d[k]) / sigma)))
-    return out
+def _rough_dv(s: Series, gap: Gap) -> float:
+    a = float(s.a[gap.right[0]])
+    v = math.sqrt(MU_KM3_S2 / a) * 1000.0
+    return math.hypot(v * gap.shift["a"] / (2 * a), v * gap.shift["i"], v * gap.shift["raan"])
+
+
+def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbour_dv: float) -> Candidate:
+    b, f = gap.left[-1], gap.right[0]
+    a_mid = 0.5 * (s.a[b] + s.a[f])
+    v = math.sqrt(MU_KM3_S2 / a_mid) * 1000.0
+    along = v * gap.shift["a"] / (2 * a_mid)
+    cross_i, cross_o = v * gap.shift["i"], v * gap.shift["raan"]
+    cross = math.hypot(cross_i, cross_o)
+    z_plane = math.hypot(gap.z["i"], gap.z["raan"])
+    sig_along, sig_cross = abs(gap.z["a"]) >= Z_COMPONENT, z_plane >= Z_COMPONENT
+    if sig_along != sig_cross:  # only one component is above the noise: that is the burn's type
+        kind = "sma" if sig_along else "inc"
+    else:
+        kind = "sma" if abs(along) >= cross else "inc"
+    parts = [along if sig_along or kind == "sma" else 0.0, cross if sig_cross or kind == "inc" else 0.0]
+    dv = math.hypot(*parts)
+
+    def leveled(at: int, sides: Sequence[int]) -> Any:
+        inc = _level(s, "i", sides, at)
+        raan = math.radians(s.sets[0].raan_deg) + float(s.raan_drift[at]) + _level(s, "raan", sides, at) / math.sin(
+            max(inc, 1e-3))
+        return level_set(s.sets[at].satrec(), _level(s, "a", sides, at), inc, raan)
+
+    t_lo, t_hi = float(s.t[b]), float(s.t[f])  # the burn is between the two sets
+    ca = closest_approach(leveled(b, gap.left), leveled(f, gap.right), t_lo, t_hi, plane_change=kind == "inc",
+                          within=within)
+    sgp4_dv = float(np.linalg.norm(ca.dv_teme_kmps)) * 1000.0
+    near = int(np.count_nonzero(~s.good[max(0, b - 3) : f + 4]))
+    feats = maneuver_model.features(gap.z["a"], z_plane, dv, len(gap.left), len(gap.right), gap.spread, gap.edge,
+                                    float(s.t[f] - s.t[b]), sgp4_dv, ca.miss_km, near, neighbour_dv)
+    return Candidate(gap, s.sets[b], s.sets[f], kind, dv, along, cross, ca.t_unix, sgp4_dv, ca.miss_km * 1000.0,
+                     ca.dv_teme_kmps, tuple(x * 1000.0 for x in ca.dv_rtn_kmps),  # type: ignore[arg-type]
+                     feats, round(maneuver_model.probability(feats), 3))
+
+
+def candidates(history: Sequence[ElementSet] | Series, keys: Sequence[str] = ("a", "i", "raan"),
+               z_min: float = Z_CANDIDATE, within: tuple[float, float] | None = None) -> list[Candidate]:
+    """Every level shift of at least ``z_min`` on ``keys``, oldest first, scored; ``within`` (unix s) is the
+    analysed window, where a plane change whose gap straddles its edge is timed."""
+    s = history if isinstance(history, Series) else build_series(history)
+    if int(np.count_nonzero(s.good)) < MIN_SETS:
+        return []
+    gaps = change_points(s, keys, z_min)
+    rough = [_rough_dv(s, g) for g in gaps]
+    found = []
+    for k, g in enumerate(gaps):  # the largest other change within 1.5 days (a burn's settling fits)
+        near = [rough[j] for j, h in enumerate(gaps) if j != k and abs(s.t[h.right[0]] - s.t[g.right[0]]) < 1.5 * 86400]
+        found.append(_candidate(s, g, within, max(near, default=0.0)))
+    return sorted(found, key=lambda c: c.time_unix)
+
+
+def _as_maneuver(c: Candidate, method: str) -> Maneuver:
+    kind = c.maneuver_type if method == "ml" else method
+    dv = c.dv_mps if method == "ml" else abs(c.dv_along_mps) if method == "sma" else c.dv_cross_mps
+    return Maneuver(c.before, c.after, kind, dv, c.time_unix, c.sgp4_delta_v_mps, c.position_error_m,
+                    c.dv_vector_kmps, c.dv_rtn_mps, c.dv_along_mps, c.dv_cross_mps, c.probability)
 
 
 def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: float = 0.01,
-           maxdv_mps: float = 50.0) -> tuple[list[Maneuver], dict[str, Any]]:
-    """Maneuvers in ONE satellite's history (sorted here; duplicate epochs keep the first set), plus the
-    time series used (epochs, a, i) for plotting."""
+           maxdv_mps: float = 50.0, within: tuple[float, float] | None = None) -> tuple[list[Maneuver], dict[str, Any]]:
+    """Maneuvers in ONE satellite's history, plus the time series used (epochs, a, i) for plotting; the
+    series says ``insufficient_history`` when fewer than ``MIN_SETS`` usable sets leave nothing detectable."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
-    sets = sorted(history, key=lambda s: s.epoch_unix_s)
-    sets = [s for i, s in enumerate(sets) if i == 0 or s.epoch_unix_s > sets[i - 1].epoch_unix_s]
-    series = {
-        "epochs": [s.epoch_utc.strftime("%Y-%m-%dT%H:%M:%SZ") for s in sets],
-        "semi_major_axis_km": semi_major_axis_km([s.mean_motion_rev_per_day for s in sets]).round(4).tolist(),
-        "inclination_deg": [round(s.inclination_deg, 5) for s in sets],
+    s = build_series(history)
+    series: dict[str, Any] = {
+        "epochs": [x.epoch_utc.strftime("%Y-%m-%dT%H:%M:%SZ") for x in s.sets],
+        "semi_major_axis_km": s.a.round(4).tolist(),
+        "inclination_deg": [round(x.inclination_deg, 5) for x in s.sets],
+        "outlier_epochs": [x.epoch_utc.strftime("%Y-%m-%dT%H:%M:%SZ") for x, ok in zip(s.sets, s.good, strict=True)
+                           if not ok],
+        "insufficient_history": int(np.count_nonzero(s.good)) < MIN_SETS,
     }
-    if len(sets) < 3:
-        return [], series
-
-    t = np.array([s.epoch_unix_s for s in sets])
-    a = semi_major_axis_km([s.mean_motion_rev_per_day for s in sets])
-    inc = np.radians([s.inclination_deg for s in sets])
-    trend = float(np.median(np.diff(a) / np.diff(t)))
-    a_d = a - trend * (t - t[0])
-    v = np.sqrt(MU_KM3_S2 / a)
-
-    candidates: list[tuple[int, str, float, float]] = []  # (gap, kind, dv, z)
-    for kind, x, floor in (("sma", a_d, 1e-4), ("inc", inc, math.radians(INC_FLOOR_DEG))):
-        if method not in (kind, "ml"):
-            continue
-        for k, size, zk in _steps(x, floor):
-            if kind == "sma":
-                dv = v[k + 1] * size / (2 * a[k + 1]) * 1000.0
-            else:
-                dv = 2 * v[k + 1] * abs(math.sin(size / 2)) * 1000.0
-            if mindv_mps <= dv <= maxdv_mps:
-                candidates.append((k, kind, float(dv), zk))
-
-    best: dict[int, tuple[str, float, float]] = {}
-    for k, kind, dv, zk in candidates:  # one maneuver per gap: the stronger explanation
-        if k not in best or zk > best[k][2]:
-            best[k] = (kind, dv, zk)
-    # transients next to a burn (the fits settling) are not maneuvers of their own
-    keep = [k for k in best if not any(abs(j - k) <= 2 and best[k][1] < 0.1 * best[j][1] for j in best if j != k)]
-    found = []
-    for k in sorted(keep):
-        kind, dv, zk = best[k]
-        when = np.array([t[k + 1]])
-        _, r0, v0 = propagate_teme([sets[k].satrec()], when)
-        _, r1, v1 = propagate_teme([sets[k + 1].satrec()], when)
-        dvec = [float(x) for x in (v1[0, 0] - v0[0, 0]).tolist()]
-        found.append(Maneuver(
-            before=sets[k], after=sets[k + 1], maneuver_type=kind, delta_v_mps=dv,
-            sgp4_delta_v_mps=float(np.linalg.norm(dvec) * 1000.0),
-            position_error_m=float(np.linalg.norm(r1[0, 0] - r0[0, 0]) * 1000.0),
-            dv_vector_kmps=(dvec[0], dvec[1], dvec[2]),
-            probability=round(min(1.0 - math.exp(-((zk / Z_THRESHOLD) ** 2)), 0.999), 3),
-        ))
-    return found, series
+    if method == "ml":
+        found = [c for c in candidates(s, within=within) if c.probability >= maneuver_model.ML_THRESHOLD]
+    else:
+        found = candidates(s, _KEYS[method], Z_PHYSICAL, within)
+    out = [_as_maneuver(c, method) for c in found]
+    return [m for m in out if mindv_mps <= m.delta_v_mps <= maxdv_mps], series
 
 
 def _utc_text(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc(t_unix: float) -> str:
+    return _utc_text(datetime.fromtimestamp(t_unix, UTC))
 
 
 def maneuver_report(norad_ids: Sequence[int], start_date: date, end_date: date,
@@ -153,25 +196,39 @@ def maneuver_report(norad_ids: Sequence[int], start_date: date, end_date: date,
                     mindv_mps: float = 0.01, maxdv_mps: float = 50.0, name: str | None = None) -> dict[str, Any]:
     """The maneuver-detection result document (seed 002's answer, recorded as the job's result) for the UTC
     days ``start_date``..``end_date`` (both included) of each satellite's element-set history (oldest first).
-    The last set before the window anchors the first comparison."""
+    Sets up to ``EDGE_MARGIN`` outside the window judge its edges (a bad set at the window's edge is an outlier
+    against them, a burn just inside is seen); only maneuvers timed inside the window are reported. A satellite
+    with no element set at all is refused (``NotFound`` naming it); one with too few sets in the window is listed
+    in ``insufficient_history`` with the reason."""
     start = datetime.combine(start_date, datetime.min.time(), UTC)
     end = datetime.combine(end_date, datetime.min.time(), UTC) + timedelta(days=1)
+    if start < end:
+        empty = [n for n in norad_ids if not histories.get(n)]
+        if empty:
+            raise NotFound(f"no element-set history for NORAD id(s) {', '.join(map(str, empty))}")
     maneuvers: list[dict[str, Any]] = []
     plots: dict[str, Any] = {}
+    insufficient: dict[str, str] = {}
     for norad in norad_ids:
         history = histories.get(norad, ())
-        before = [h for h in history if h.epoch < start]
-        inside = [h for h in history if start <= h.epoch < end]
-        sets = [parse_tle(h.line1, h.line2, h.name) for h in before[-1:] + inside]
-        found, series = detect(sets, method=method, mindv_mps=mindv_mps, maxdv_mps=maxdv_mps)
+        used = [h for h in history if start - EDGE_MARGIN <= h.epoch < end + EDGE_MARGIN]
+        inside = sum(1 for h in used if start <= h.epoch < end)
+        sets = [parse_tle(h.line1, h.line2, h.name) for h in used]
+        found, series = detect(sets, method=method, mindv_mps=mindv_mps, maxdv_mps=maxdv_mps,
+                               within=(start.timestamp(), end.timestamp()))
         plots[str(norad)] = series
+        if series["insufficient_history"] or inside < 2:
+            insufficient[str(norad)] = (f"{inside} element set(s) in the window ({len(used)} with the "
+                                        f"{EDGE_MARGIN.days} days either side): at least {MIN_SETS} usable sets "
+                                        "are needed to detect a maneuver")
         for m in found:
+            if not start.timestamp() <= m.time_unix < end.timestamp():
+                continue
             a0 = float(semi_major_axis_km(m.before.mean_motion_rev_per_day))
             a1 = float(semi_major_axis_km(m.after.mean_motion_rev_per_day))
-            when = datetime.fromtimestamp((m.before.epoch_unix_s + m.after.epoch_unix_s) / 2, UTC)
             maneuvers.append({
                 "norad_id": norad,
-                "date": _utc_text(when),
+                "date": _utc(m.time_unix),
                 "delta_v": round(m.delta_v_mps, 4),
                 "maneuver_type": m.maneuver_type,
                 "orbital_elements_before": {"semi_major_axis": round(a0, 3), "eccentricity": m.before.eccentricity,
@@ -179,9 +236,12 @@ def maneuver_report(norad_ids: Sequence[int], start_date: date, end_date: date,
                 "orbital_elements_after": {"semi_major_axis": round(a1, 3), "eccentricity": m.after.eccentricity,
                                            "inclination": m.after.inclination_deg},
                 "sgp4_delta_v_mps": round(m.sgp4_delta_v_mps, 4),
-                "maneuver_time_utc": _utc_text(when),
+                "maneuver_time_utc": _utc(m.time_unix),
                 "position_error_m": round(m.position_error_m, 1),
                 "dv_vector_kmps": [round(x, 7) for x in m.dv_vector_kmps],
+                "dv_rtn_mps": [round(x, 4) for x in m.dv_rtn_mps],
+                "gve_delta_v_mps": {"along_track": round(m.gve_dv_along_mps, 4),
+                                    "cross_track": round(m.gve_dv_cross_mps, 4)},
                 "time_series_data": {"epoch_before": _utc_text(m.before.epoch_utc),
                                      "epoch_after": _utc_text(m.after.epoch_utc)},
                 "probability": m.probability,
@@ -201,4 +261,5 @@ def maneuver_report(norad_ids: Sequence[int], start_date: date, end_date: date,
         "Epoch_end": [m["time_series_data"]["epoch_after"] for m in maneuvers],
         "Maneuver_type": types.most_common(1)[0][0] if types else None,
         "probability": [m["probability"] for m in maneuvers],
+        "insufficient_history": insufficient,
     }

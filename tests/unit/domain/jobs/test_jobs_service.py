@@ -344,7 +344,7 @@ def test_alerts_name_one_visible_entry(world):
 # -- maneuver detection -------------------------------------------------------------------------------------
 def _burn_history(norad: int, burn_at: int, da_km: float) -> list[ElementSetRecord]:
     """24 element sets every 12 h from 2026-04-01 with drag decay and an in-plane burn before set ``burn_at``
-    (detected halfway between the sets around it)."""
+    (detected between the sets around it)."""
     out = []
     a0 = float(semi_major_axis_km(14.195))
     start = datetime(2026, 4, 1, tzinfo=UTC)
@@ -371,7 +371,8 @@ def test_a_burn_is_detected_recorded_and_fits_the_seed_schema(world):
     result = job.result
     assert result["total_maneuvers"] == 1 and result["Maneuver_type"] == "sma"
     [m] = result["maneuvers"]
-    assert m["norad_id"] == 43013 and m["date"] == "2026-04-06T18:00:00Z" and 0.5 < m["delta_v"] < 0.6
+    assert m["norad_id"] == 43013 and "2026-04-06T12:00:00Z" <= m["date"] <= "2026-04-07T00:00:00Z"
+    assert 0.5 < m["delta_v"] < 0.6 and list(result["insufficient_history"]) == ["25544"]  # one set only
     assert result["Maneuver_magnitude"] == [m["delta_v"]] and set(result["time_series_plot_data"]) == {"43013",
                                                                                                         "25544"}
     assert (job.status, job.kind, job.progress, job.owner_email) == ("completed", "maneuver", 1.0,
@@ -379,6 +380,13 @@ def test_a_burn_is_detected_recorded_and_fits_the_seed_schema(world):
     assert store.get(job.task_id) == job and starter.started == []
     # the response model neither rejects nor changes the answer
     assert ManeuverDetection.model_validate(result).model_dump(mode="json") == result
+
+
+def test_a_satellite_without_any_element_set_is_not_found_by_name(world):
+    service, store, _, _ = world
+    request = ManeuverRequest(norad_ids=[25544, 70000], start_date=date(2026, 4, 1), end_date=date(2026, 4, 19))
+    with pytest.raises(NotFound, match="no element-set history for NORAD id\\(s\\) 70000"):
+        service.detect_maneuvers(request, ALICE)
 
 
 def test_an_end_date_after_today_is_analysed_up_to_now_and_says_so(world):

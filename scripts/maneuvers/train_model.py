@@ -1,0 +1,85 @@
+"""Trains the maneuver scorer (method ``"ml"``) on generated histories and writes
+``shared/domain/jobs/analysis/maneuver_model.json``.
+
+    PYTHONPATH=.:layers/orbit python -m scripts.maneuvers.train_model [--train 400] [--seed 101]
+
+Every candidate level shift (``candidates``, z ≥ 4 on any element) of the training histories is labelled
+real when it matches a generated burn, and a logistic regression (numpy, Newton's method with a small L2
+penalty) is fitted on the standardised features. Validation histories (another seed) print a reliability
+table and the Brier score; the benchmark (``scripts.maneuvers.benchmark``) uses a third seed neither saw."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from scripts.maneuvers.evaluate import in_window, matches
+from scripts.maneuvers.scenarios import scenarios
+from shared.domain.jobs.analysis import maneuver_model
+from shared.domain.jobs.analysis.maneuvers import candidates
+
+
+def dataset(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    xs: list[list[float]] = []
+    ys: list[float] = []
+    for sc in scenarios(seed, count):
+        found = [c for c in candidates(sc.sets, within=sc.window) if in_window(sc, c.time_unix)]
+        for c, burn in matches(sc, found):
+            xs.append(c.features)  # type: ignore[union-attr]
+            ys.append(1.0 if burn is not None else 0.0)
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -40, 40)))
+        grad = z.T @ (p - y) + l2 * np.r_[w[:-1], 0.0]
+        hess = (z * (p * (1 - p))[:, None]).T @ z + l2 * np.diag(np.r_[np.ones(len(w) - 1), 0.0])
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return mean, scale, w[:-1], float(w[-1])
+
+
+def reliability(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] = (0, .1, .3, .5, .7, .9, .97, 1.0001)) -> str:
+    rows = ["  p range      n   mean p  observed"]
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        sel = (p >= lo) & (p < hi)
+        if sel.any():
+            rows.append(f"  {lo:4.2f}-{min(hi, 1):4.2f}  {sel.sum():5d}   {p[sel].mean():5.3f}   {y[sel].mean():5.3f}")
+    rows.append(f"  Brier score {np.mean((p - y) ** 2):.4f} over {len(p)} candidates")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--train", type=int, default=400)
+    ap.add_argument("--validate", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=101)
+    args = ap.parse_args()
+    t0 = time.time()
+    width = len(maneuver_model.FEATURES)  # scoring needs a model of the current features while the data is made
+    maneuver_model.save(maneuver_model.MODEL_PATH, np.zeros(width), np.ones(width), np.zeros(width), 0.0, {})
+    x, y = dataset(args.seed, args.train)
+    print(f"training: {len(y)} candidates ({int(y.sum())} real) from {args.train} histories, {time.time() - t0:.0f} s")
+    mean, scale, w, b = fit(x, y)
+    maneuver_model.save(maneuver_model.MODEL_PATH, mean, scale, w, b,
+                        {"trained_on": f"scripts/maneuvers/scenarios.py seed {args.seed}, {args.train} histories, "
+                                       f"{len(y)} candidates"})
+    for name, weight in zip(maneuver_model.FEATURES, w, strict=True):
+        print(f"  {name:14s} {weight:+.3f}")
+    xv, yv = dataset(args.seed + 1, args.validate)
+    pv = np.array([maneuver_model.probability(row) for row in xv])
+    print(f"validation (seed {args.seed + 1}, {args.validate} histories):")
+    print(reliability(pv, yv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The burn between two element sets: where the two SGP4 trajectories come closest.
+
+An impulsive burn leaves the position unchanged and the velocity changed by Δv, so the trajectory of a set
+before the burn and that of a set after it meet at the burn. Same-time distance |r₁(t) − r₀(t)| is smallest
+there (before and after it the along-track drift of the changed period grows): that picks the revolution. Within
+it, the maneuver time is where the after-trajectory passes closest to the before-trajectory, each point
+compared with the *nearest point* of the other trajectory (not the same instant), so an along-track offset
+between the two fits does not masquerade as Δv; that distance is the miss distance (``position_error_m``) and
+the velocity difference there the Δv vector. A plane change alone has no along-track drift: its trajectories
+meet at the two relative nodes of every revolution, so the revolution nearest the middle of the gap is taken.
+
+The sets used are the nearest good sets on either side, with their semi-major axis, inclination and RAAN set
+to the robust levels of their side (``level_set``), so one noisy fit does not make the Δv vector.
+Frames: TEME (SGP4's output frame) for the vector, and RTN at the burn (radial, along-track, cross-track).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from groundlink_orbit.propagation import propagate_teme
+from sgp4.api import WGS72, Satrec
+
+_JD_UNIX0 = 2440587.5
+_JD_1949 = 2433281.5
+STEP_S = 20.0
+
+
+@dataclass(frozen=True)
+class Approach:
+    t_unix: float
+    miss_km: float
+    dv_teme_kmps: tuple[float, float, float]
+    dv_rtn_kmps: tuple[float, float, float]
+
+
+def level_set(sat: Satrec, a_km: float, inc_rad: float, raan_rad: float) -> Satrec:
+    """``sat`` with its semi-major axis, inclination and RAAN replaced (same epoch, shape, phase)."""
+    out = Satrec()
+    n_kozai = math.sqrt(398600.4418 / a_km**3) * 60.0
+    epoch = sat.jdsatepoch + sat.jdsatepochF - _JD_1949
+    out.sgp4init(WGS72, "i", sat.satnum, epoch, sat.bstar, sat.ndot, sat.nddot, sat.ecco, sat.argpo,
+                 inc_rad, sat.mo, n_kozai, raan_rad % (2 * math.pi))
+    return out
+
+
+def _states(sats: list[Satrec], times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    _, r, v = propagate_teme(sats, times)
+    return np.asarray(r), np.asarray(v)
+
+
+def _nearest_on_before(before: Satrec, after: Satrec, times: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For each time: the after-state, and the before-trajectory's nearest point to it (time shift found by
+    Newton steps along the before-trajectory's velocity)."""
+    r1, v1 = _states([after], times)
+    r1, v1 = r1[0], v1[0]
+    shift = np.zeros(len(times))
+    for _ in range(3):
+        r0, v0 = _states([before], times + shift)
+        r0, v0 = r0[0], v0[0]
+        shift += np.einsum("ij,ij->i", r1 - r0, v0) / np.einsum("ij,ij->i", v0, v0)
+    r0, v0 = _states([before], times + shift)
+    return r1, v1, r0[0], v0[0]
+
+
+def closest_approach(before: Satrec, after: Satrec, t_lo: float, t_hi: float, plane_change: bool,
+                     within: tuple[float, float] | None = None) -> Approach:
+    """The burn between ``before`` and ``after`` searched in [t_lo, t_hi] (unix s): the revolution where the
+    same-time distance is smallest (an in-plane burn's along-track drift is zero there), then, within half a
+    revolution of it, the point where the trajectories pass closest (miss distance) — for a plane change,
+    whose trajectories meet twice every revolution, the revolution nearest the middle of the gap (of the part
+    of the gap inside ``within``, the analysed window, when given: the burn is as likely anywhere in the gap)."""
+    period = 2 * math.pi / (before.no_kozai / 60.0)
+    if plane_change:
+        lo, hi = (max(t_lo, within[0]), min(t_hi, within[1])) if within else (t_lo, t_hi)
+        t_mid = 0.5 * (lo + hi) if lo < hi else 0.5 * (t_lo + t_hi)
+    else:
+        times = np.arange(t_lo, t_hi + STEP_S, STEP_S)
+        r, _ = _states([before, after], times)
+        d = np.linalg.norm(r[1] - r[0], axis=1)
+        d[~np.isfinite(d)] = np.inf
+        t_mid = float(times[int(np.argmin(d))])
+    times = np.arange(t_mid - 0.5 * period, t_mid + 0.5 * period, STEP_S)
+    r1, _, r0, _ = _nearest_on_before(before, after, times)
+    g = np.linalg.norm(r1 - r0, axis=1)
+    g[~np.isfinite(g)] = np.inf
+    k = int(np.argmin(g))
+    fine = np.arange(times[k] - STEP_S, times[k] + STEP_S, 0.5)
+    r1, v1, r0, v0 = _nearest_on_before(before, after, fine)
+    j = int(np.nanargmin(np.linalg.norm(r1 - r0, axis=1)))
+    tc = float(fine[j])
+    r1v, r0v, v0v = r1[j], r0[j], v0[j]
+    dv = v1[j] - v0v
+    radial = r0v / np.linalg.norm(r0v)
+    normal = np.cross(r0v, v0v)
+    normal /= np.linalg.norm(normal)
+    along = np.cross(normal, radial)
+    rtn = (float(dv @ radial), float(dv @ along), float(dv @ normal))
+    return Approach(tc, float(np.linalg.norm(r1v - r0v)), (float(dv[0]), float(dv[1]), float(dv[2])), rtn)

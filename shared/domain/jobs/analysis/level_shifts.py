@@ -1,0 +1,289 @@
+"""Level shifts in a satellite's element-set history: the series, the outlier sets, the change points.
+
+A burn is a lasting *level shift* of the mean elements; noise and single bad sets do not last. Per set:
+
+* semi-major axis *a* (Kepler's third law on the mean motion), detrended by the drag rate measured on the
+  history itself (robust median of Δa/Δt between consecutive sets);
+* inclination *i*;
+* RAAN, drift-corrected: the set's RAAN minus the SGP4 secular drift (each set's own ``nodedot``, integrated
+  set to set) minus the history's residual drift, times sin *i* (a cross-track angle, like Δi).
+
+Outlier sets are rejected first: a set far (``OUTLIER_Z`` noise units) from the levels of its neighbours
+on either side when those agree; a lone set between two change points is judged after segmentation.
+Then change points are found one at a time, strongest first: for each gap between consecutive sets, the
+level of up to ``WINDOW`` good sets after minus that of up to ``WINDOW`` sets before (means, which unlike
+medians peak at the true gap; for *a* and RAAN two levels with one local slope, so drag as it is around the
+gap is modelled), in units of its standard error (from the set-to-set noise, or from how much levels differ
+across the history's gaps when that is larger: real histories wander). Windows stop at change points
+already found, so a small trim burn half a day after a large one keeps its own gap when a set lies between
+them. A gap needs at least two sets on each side that reach the history's edge (one when the side is
+bounded by another burn)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from groundlink_orbit import ElementSet
+
+MU_KM3_S2 = 398600.4418
+WINDOW = 6  # sets either side of a gap used for a level
+WINDOW_SPAN_S = 4 * 86400.0  # ... and no further than this from the gap
+OUTLIER_Z = 7.0
+Z_OBVIOUS = 25.0  # burns that bound the windows measuring the background wander
+SERIES = ("a", "i", "raan")
+FLOORS = {"a": 0.002, "i": 1.0e-5, "raan": 1.0e-5}  # km, rad, rad: below TLE quantisation
+_MAD = 1.4826
+
+
+def semi_major_axis_km(mean_motion_rev_per_day: float | Sequence[float] | np.ndarray) -> np.ndarray:
+    n = np.asarray(mean_motion_rev_per_day, dtype=float) * 2 * math.pi / 86400.0
+    return np.asarray((MU_KM3_S2 / n**2) ** (1.0 / 3.0))
+
+
+@dataclass
+class Series:
+    """One satellite's history as detrended series (index = set)."""
+
+    sets: list[ElementSet]
+    t: np.ndarray  # unix s
+    a: np.ndarray  # km (raw)
+    x: dict[str, np.ndarray]  # detrended levels per series
+    sigma: dict[str, float]  # set-to-set noise per series
+    background: dict[str, float]  # per-set noise that level differences across gaps show (wander, drag changes)
+    a_rate: float  # drag, km/s
+    raan_rate: float  # residual RAAN drift, rad/s (cross-track units)
+    raan_drift: np.ndarray  # SGP4 secular RAAN drift integrated from the first set, rad
+    good: np.ndarray  # bool: not an outlier
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A change point between good sets ``left[-1]`` and ``right[0]`` (indices into ``Series.sets``)."""
+
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    shift: dict[str, float]
+    z: dict[str, float]
+    spread: float  # worst within-window scatter of the levels, noise units
+    edge: bool  # one side reaches the history's edge with fewer than WINDOW sets
+
+
+def _robust_rate(t: np.ndarray, x: np.ndarray) -> float:
+    dt = np.diff(t)
+    ok = dt > 3600.0
+    return float(np.median(np.diff(x)[ok] / dt[ok])) if ok.any() else 0.0
+
+
+def _noise(x: np.ndarray, floor: float) -> float:
+    d = np.diff(x)
+    if len(d) < 2:
+        return floor
+    return max(float(np.median(np.abs(d - np.median(d))) * _MAD / math.sqrt(2)), floor)
+
+
+def build_series(history: Sequence[ElementSet]) -> Series:
+    """Sorted by epoch, duplicate epochs keep the first set; detrended; outliers flagged."""
+    sets = sorted(history, key=lambda s: s.epoch_unix_s)
+    sets = [s for k, s in enumerate(sets) if k == 0 or s.epoch_unix_s > sets[k - 1].epoch_unix_s]
+    t = np.array([s.epoch_unix_s for s in sets], dtype=float)
+    a = semi_major_axis_km([s.mean_motion_rev_per_day for s in sets])
+    inc = np.radians([s.inclination_deg for s in sets])
+    nodedot = np.array([s.satrec().nodedot for s in sets], dtype=float) / 60.0  # rad/s
+    drift = np.concatenate(([0.0], np.cumsum(0.5 * (nodedot[1:] + nodedot[:-1]) * np.diff(t)))) if len(t) else t
+    raan = np.radians([s.raan_deg for s in sets])
+    raan_res = np.unwrap(raan - (raan[0] if len(raan) else 0.0) - drift) if len(t) else t
+    cross = raan_res * np.sin(inc)
+    good = np.ones(len(sets), dtype=bool)
+    series = Series(sets, t, a, {}, {}, {}, 0.0, 0.0, drift, good)
+    for _ in range(2):  # detrend on the good sets, flag outliers, detrend again
+        idx = np.flatnonzero(series.good)
+        a_rate = _robust_rate(t[idx], a[idx]) if len(idx) > 2 else 0.0
+        x_rate = _robust_rate(t[idx], cross[idx]) if len(idx) > 2 else 0.0
+        t0 = t[0] if len(t) else 0.0
+        series.x = {"a": a - a_rate * (t - t0), "i": inc, "raan": cross - x_rate * (t - t0)}
+        series.a_rate, series.raan_rate = a_rate, x_rate
+        series.sigma = {k: _noise(v[idx], FLOORS[k]) if len(idx) > 2 else FLOORS[k] for k, v in series.x.items()}
+        series.good = _not_outliers(series)
+    series.background = {key: 0.0 for key in SERIES}
+    return series
+
+
+def _background(s: Series, cuts: Sequence[int] = ()) -> dict[str, float]:
+    """A noise level (per set) from how much levels differ across the history's gaps: robust spread (MAD) of
+    the level differences in standard-error units, windows bounded by the ``cuts`` (positions among the good
+    sets) of the obvious burns. Real histories wander more than their set-to-set noise says (drag that changes
+    with solar activity, fits that drift); this keeps a slow wander from reading as many small burns."""
+    idx = np.flatnonzero(s.good)
+    m = len(idx)
+    normed: dict[str, list[float]] = {key: [] for key in SERIES}
+    for p in range(m - 1):
+        if p in cuts:
+            continue
+        lo = max([c + 1 for c in cuts if c < p], default=0)
+        hi = min([c for c in cuts if c > p], default=m - 1)
+        left, right = _window(idx, s.t, p, lo, p, -1), _window(idx, s.t, p, p + 1, hi, 1)
+        if len(left) < 3 or len(right) < 3:
+            continue
+        for key in SERIES:
+            shift, factor = _shift(s.t, s.x[key], idx[left], idx[right], key in SLOPED)
+            normed[key].append(shift / factor)
+    out = {key: 0.0 for key in SERIES}
+    for key, values in normed.items():
+        if len(values) >= 5:
+            v = np.asarray(values)
+            out[key] = float(np.median(np.abs(v - np.median(v))) * _MAD)
+    return out
+
+
+def _not_outliers(s: Series) -> np.ndarray:
+    """Isolated spikes: a set far from the levels either side of it while those two levels agree (where they
+    do not, a burn is near and the segmentation decides, see ``_lone_sets``)."""
+    n = len(s.sets)
+    good = np.ones(n, dtype=bool)
+    sides = {key: [(s.x[key][max(0, k - 3) : k], s.x[key][k + 1 : k + 4]) for k in range(n)] for key in SERIES}
+    for k in range(n):
+        if any(len(lr[k][0]) and len(lr[k][1]) and abs(float(np.median(lr[k][1]) - np.median(lr[k][0])))
+               > OUTLIER_Z * s.sigma[key] for key, lr in sides.items()):
+            continue  # a level changes here: the segmentation decides
+        for key in SERIES:
+            x, sig = s.x[key], s.sigma[key]
+            levels = [float(np.median(v)) for v in sides[key][k] if len(v)]
+            if not levels:
+                continue
+            dev = max(min(levels) - x[k], x[k] - max(levels), 0.0)
+            if dev > OUTLIER_Z * sig * (1.0 if len(levels) == 2 else 1.5):
+                good[k] = False
+                break
+    return good
+
+
+def _window(idx: np.ndarray, t: np.ndarray, pos: int, lo: int, hi: int, side: int) -> list[int]:
+    """Up to WINDOW good-set positions (into ``idx``) on one side of the gap after ``pos``, within [lo, hi]."""
+    out: list[int] = []
+    j = pos if side < 0 else pos + 1
+    t_gap = t[idx[pos]] if side < 0 else t[idx[pos + 1]]
+    while lo <= j <= hi and len(out) < WINDOW and abs(t[idx[j]] - t_gap) <= WINDOW_SPAN_S:
+        out.append(j)
+        j += side
+    return out if side > 0 else out[::-1]
+
+
+def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
+    """The history's change points on the given series, in time order with their final levels. A single set
+    between two change points that does not lie between the levels around them cannot be told from a bad set
+    by the data: it is marked an outlier and the history segmented again (a set between two steps of the same
+    sense, as in a burn sequence, keeps both)."""
+    s.background = {key: 0.0 for key in SERIES}
+    obvious = _segment(s, SERIES, Z_OBVIOUS)
+    position = {int(v): p for p, v in enumerate(np.flatnonzero(s.good))}
+    s.background = _background(s, [position[g.left[-1]] for g in obvious])
+    gaps = _segment(s, keys, z_min)
+    for _ in range(5):
+        lone = _lone_sets(s, gaps)
+        if not lone:
+            break
+        s.good[lone] = False
+        gaps = _segment(s, keys, z_min)
+    return gaps
+
+
+def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
+    out: list[int] = []
+    for g1, g2 in zip(gaps[:-1], gaps[1:], strict=True):
+        if len(g1.right) != 1 or g1.right != g2.left:
+            continue
+        k = g1.right[0]
+        steps = [key for key in SERIES if abs(g1.z[key]) >= OUTLIER_Z and abs(g2.z[key]) >= OUTLIER_Z
+                 and g1.shift[key] * g2.shift[key] > 0]
+        if steps:  # two steps the same way with this set between: a burn sequence, not a bad set
+            continue
+        for key in SERIES:
+            x, tol = s.x[key], OUTLIER_Z * s.sigma[key]
+            outer = (float(np.mean(x[list(g1.left)])), float(np.mean(x[list(g2.right)])))
+            if not min(outer) - tol <= x[k] <= max(outer) + tol:
+                out.append(k)
+                break
+    return out
+
+
+def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
+    """Change points found strongest first, each at least ``z_min``."""
+    idx = np.flatnonzero(s.good)
+    m = len(idx)
+    cuts: list[int] = []  # positions p: change between idx[p] and idx[p + 1]
+    while True:
+        best: tuple[float, Gap, int] | None = None
+        for p in range(m - 1):
+            if p in cuts:
+                continue
+            lo = max([c + 1 for c in cuts if c < p], default=0)
+            hi = min([c for c in cuts if c > p], default=m - 1)
+            left = _window(idx, s.t, p, lo, p, -1)
+            right = _window(idx, s.t, p, p + 1, hi, 1)
+            need_l = 1 if lo > 0 else 2
+            need_r = 1 if hi < m - 1 else 2
+            if len(left) < need_l or len(right) < need_r:
+                continue
+            gap = _gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
+                       or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW))
+            score = max(abs(gap.z[k]) for k in keys)
+            if score >= z_min and (best is None or score > best[0]):
+                best = (score, gap, p)
+        if best is None:
+            return _final(s, idx, sorted(cuts))
+        cuts.append(best[2])
+
+
+def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
+    """Each change point's levels again, over windows bounded by all the others (a burn found early had
+    windows that may have reached over a neighbour found later)."""
+    m = len(idx)
+    out: list[Gap] = []
+    for k, p in enumerate(cuts):
+        lo = cuts[k - 1] + 1 if k > 0 else 0
+        hi = cuts[k + 1] if k + 1 < len(cuts) else m - 1
+        left = _window(idx, s.t, p, lo, p, -1)
+        right = _window(idx, s.t, p, p + 1, hi, 1)
+        out.append(_gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
+                        or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW)))
+    return out
+
+
+SLOPED = ("a", "raan")  # series whose drift is fitted locally, one slope across the gap
+
+
+def _shift(t: np.ndarray, x: np.ndarray, li: np.ndarray, ri: np.ndarray, sloped: bool) -> tuple[float, float]:
+    """Level after minus level before at the gap, and its standard error per unit noise. For a sloped
+    series the two levels share one local slope (drag as it is around the gap, not the history's average)."""
+    nl, nr = len(li), len(ri)
+    if not sloped or nl + nr < 4:
+        return float(np.mean(x[ri]) - np.mean(x[li])), math.sqrt(1.0 / nl + 1.0 / nr)
+    t_gap = 0.5 * (t[li[-1]] + t[ri[0]])
+    rows = np.concatenate([li, ri])
+    design = np.zeros((nl + nr, 3))
+    design[:nl, 0] = 1.0
+    design[nl:, 1] = 1.0
+    design[:, 2] = (t[rows] - t_gap) / 86400.0
+    coef, *_ = np.linalg.lstsq(design, x[rows], rcond=None)
+    cov = np.linalg.pinv(design.T @ design)
+    return float(coef[1] - coef[0]), math.sqrt(max(float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]), 1e-12))
+
+
+def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool) -> Gap:
+    li, ri = idx[left], idx[right]
+    shift: dict[str, float] = {}
+    z: dict[str, float] = {}
+    spread = 0.0
+    for key in SERIES:
+        x, sig = s.x[key], s.sigma[key]
+        ml, mr = float(np.mean(x[li])), float(np.mean(x[ri]))
+        shift[key], spread_n = _shift(s.t, x, li, ri, key in SLOPED)
+        se = spread_n * max(sig, s.background[key])
+        z[key] = shift[key] / se
+        for side, med in ((x[li], ml), (x[ri], mr)):
+            if len(side) > 1:
+                spread = max(spread, float(np.median(np.abs(side - med))) * _MAD / sig)
+    return Gap(tuple(int(v) for v in li), tuple(int(v) for v in ri), shift, z, spread, edge)

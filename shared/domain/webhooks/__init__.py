@@ -1,0 +1,1 @@
+"""Signed webhooks: owners' HTTPS endpoints receiving their own domain events."""

@@ -1,0 +1,94 @@
+"""The bulk side of the catalogue store (``shared.domain.catalog.ports.BulkCatalogStore``): one behaviour on DynamoDB
+(moto) and in memory — current sets read once, history written in batches, the current set advanced only when newer,
+descriptive fields upserted, the listing published and read back with single writes overlaid."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from moto import mock_aws
+
+from shared.adapters.memory.catalog import InMemoryCatalogStore
+from shared.domain.catalog.ingestion import element_set_key
+from shared.domain.catalog.models import ElementSetRecord, Satellite
+from shared.domain.catalog.ports import BulkCatalogStore
+from tests.contract.test_catalog_store import EPOCH
+
+L1 = "1 25544U 98067A   26107.16713328  .00006923  00000+0  13461-3 0  9994"
+
+
+@pytest.fixture(params=["dynamo", "memory"])
+def store(request: pytest.FixtureRequest) -> Iterator[BulkCatalogStore]:
+    if request.param == "memory":
+        yield InMemoryCatalogStore()
+        return
+    from infra.local.emulation import create_resources
+    from shared.adapters.dynamo.catalog import DynamoCatalogRepository
+    from shared.aws import client, reset_clients
+
+    with mock_aws():
+        reset_clients()
+        create_resources(client("dynamodb"))
+        yield DynamoCatalogRepository(cache_ttl_s=0)
+    reset_clients()
+
+
+def record(norad_id: int, days: float = 0, tail: str = "0") -> ElementSetRecord:
+    return ElementSetRecord(norad_id=norad_id, name=f"SAT {norad_id}", line1=L1.replace("25544", f"{norad_id:05d}"),
+                            line2=f"2 {norad_id:05d} {tail}", epoch=EPOCH + timedelta(days=days), source="bulk",
+                            uploaded_by="ops", uploaded_at=EPOCH)
+
+
+def test_history_in_batches_then_current_only_when_newer(store: BulkCatalogStore) -> None:
+    assert store.load_current() == {}
+    first = [record(n) for n in range(1, 60)]
+    store.put_history(first)
+    assert store.advance_current(first) == set(range(1, 60))
+    current = store.load_current()
+    assert current[7] == element_set_key(first[6]) and len(current) == 59
+    sat = store.get_satellite(7)
+    assert sat is not None and sat.tle is not None and sat.tle.epoch == EPOCH
+    assert (sat.name, sat.status, sat.cospar_id) == ("SAT 7", "alive", "1998-067A")  # COSPAR id from line 1
+
+    older, newer = record(7, days=-1, tail="old"), record(8, days=1, tail="new")
+    store.put_history([older, newer])
+    assert store.advance_current([older, newer]) == {8}  # an older set never becomes current
+    assert store.get_satellite(7).tle.epoch == EPOCH and store.get_satellite(8).tle.line2.endswith("new")
+    assert [h.epoch for h in store.element_set_history(7)] == [EPOCH - timedelta(days=1), EPOCH]
+
+
+def test_stored_history_keys_names_what_is_already_there(store: BulkCatalogStore) -> None:
+    kept, fresh = record(1), record(1, days=-2, tail="x")
+    store.put_history([kept])
+    assert store.stored_history_keys([kept, fresh]) == {(1, element_set_key(kept))}
+
+
+def test_a_concurrent_newer_set_is_never_overwritten(store: BulkCatalogStore) -> None:
+    base = record(5)
+    store.put_history([base])
+    store.advance_current([base])
+    store.load_current()  # the bulk run reads the row...
+    store.add_element_set(record(5, days=2, tail="concurrent"))  # ...someone stores a newer set meanwhile
+    late = record(5, days=1, tail="bulk")
+    store.put_history([late])
+    assert store.advance_current([late]) == set()
+    assert store.get_satellite(5).tle.line2.endswith("concurrent")
+
+
+def test_upserts_keep_the_current_set_and_the_listing_sees_every_write(store: BulkCatalogStore) -> None:
+    sets = [record(n) for n in (1, 2, 3)]
+    store.put_history(sets)
+    store.advance_current(sets)
+    store.publish_snapshot()
+    store.load_current()
+    store.upsert_satellites([Satellite(norad_id=2, name="SAT 2", status="re-entered", decay_date="2026-05-01"),
+                             Satellite(norad_id=9, name="NEW", object_type="DEB", status="dead")])
+    store.publish_snapshot()
+    store.upsert_satellite(Satellite(norad_id=3, name="SAT 3", operator="single write after the snapshot"))
+    listing = {s.norad_id: s for s in store.list_satellites()}
+    assert sorted(listing) == [1, 2, 3, 9]
+    assert (listing[2].status, listing[2].decay_date, listing[2].tle is not None) == ("re-entered", "2026-05-01", True)
+    assert listing[9].tle is None and listing[9].object_type == "DEB"
+    assert listing[3].operator == "single write after the snapshot" and listing[3].tle is not None
