@@ -5,13 +5,17 @@ no API URL baked into the build: its config.json says ``apiUrl: ""``).
 
 A BucketDeployment uploads the files on every deploy and invalidates the distribution. Its handler runs with a
 role of its own, written here (no managed policy), and a log group with the stage's retention.
+
+The console is a nested stack (the main stack stays clear of CloudFormation's 500 resources per stack), created
+only outside the China regions, where CloudFront's origin access control is not offered (cdk.json also targets
+aws-cn); the main stack's ``ConsoleUrl`` output names it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Aws, CfnCondition, CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnCondition, CfnOutput, Duration, Fn, NestedStack, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
@@ -33,9 +37,23 @@ CHINA_REGIONS = ("cn-north-1", "cn-northwest-1")
 
 
 class ConsoleConstruct(Construct):
+    """The console's nested stack, conditional on the region, and the main stack's ``ConsoleUrl`` output."""
+
     def __init__(self, scope: Construct, construct_id: str, *, api_url: str,
                  removal_policy: RemovalPolicy = RemovalPolicy.RETAIN, dist: Path = CONSOLE_DIST) -> None:
         super().__init__(scope, construct_id)
+        self.stack = ConsoleStack(self, "Stack", api_url=api_url, removal_policy=removal_policy, dist=dist)
+        condition = CfnCondition(self, "Offered", expression=Fn.condition_not(Fn.condition_or(
+            *(Fn.condition_equals(Aws.REGION, region) for region in CHINA_REGIONS))))
+        self.stack.nested_stack_resource.cfn_options.condition = condition
+        CfnOutput(Stack.of(self), "ConsoleUrl", value=self.stack.url, condition=condition,
+                  description="the operator console (CloudFront), calling the API on its own origin")
+
+
+class ConsoleStack(NestedStack):
+    def __init__(self, scope: Construct, construct_id: str, *, api_url: str, removal_policy: RemovalPolicy,
+                 dist: Path) -> None:
+        super().__init__(scope, construct_id, description="Groundlink operator console (CloudFront + S3)")
         if not (dist / "index.html").is_file():
             raise FileNotFoundError(f"{dist}/index.html is missing: build the console first (`make console`)")
         self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
@@ -132,15 +150,6 @@ class ConsoleConstruct(Construct):
             memory_limit=256,
         )
         self._acknowledge(deploy_role)
-        # CloudFront's origin access control is not offered in the China regions (cdk.json also targets aws-cn):
-        # there the stack is deployed without the console
-        condition = CfnCondition(self, "Offered", expression=Fn.condition_not(Fn.condition_or(
-            *(Fn.condition_equals(Aws.REGION, region) for region in CHINA_REGIONS))))
-        for node in [*self.node.find_all(), *self.handler.node.find_all()]:
-            if isinstance(node, CfnResource):
-                node.cfn_options.condition = condition
-        CfnOutput(Stack.of(self), "ConsoleUrl", value=self.url, condition=condition,
-                  description="the operator console (CloudFront), calling the API on its own origin")
 
     def _acknowledge(self, deploy_role: iam.Role) -> None:
         acknowledge(self.distribution, "AwsSolutions-CFR1",

@@ -191,7 +191,6 @@ def test_stage_has_access_logging(synth: Synth) -> None:
 
 def test_one_function_per_spec_with_runtime_settings(any_synth: Synth) -> None:
     functions = _of_type(any_synth, "AWS::Lambda::Function")
-    functions.pop(any_synth.logical_id(any_synth.stack.console.handler))  # the console's file upload (CDK's own)
     assert len(functions) == len(any_synth.functions)
     for spec in any_synth.functions:
         props = functions[_function_id(any_synth, spec)]["Properties"]
@@ -339,7 +338,7 @@ def test_orbit_layer_only_where_needed(any_synth: Synth) -> None:
     needs = [spec for spec in any_synth.functions if spec.needs_orbit_layer]
     assert (orbit_layer is None) == (not needs), "the orbit layer exists exactly when a function needs it"
     layer_count = len(_of_type(any_synth, "AWS::Lambda::LayerVersion"))
-    assert layer_count == (2 if needs else 1) + 1  # + the AWS CLI layer of the console's BucketDeployment
+    assert layer_count == (2 if needs else 1)
     for spec in any_synth.functions:
         layers = _layers_of(any_synth, spec)
         if spec.needs_orbit_layer:
@@ -512,8 +511,8 @@ def test_no_lookups_no_docker_no_environment(any_synth: Synth) -> None:
 
 def test_every_log_group_has_a_retention(any_synth: Synth) -> None:
     log_groups = _of_type(any_synth, "AWS::Logs::LogGroup")
-    # one per function, one per state machine, one for API access logs, one for the console's file upload
-    assert len(log_groups) == len(any_synth.functions) + len(any_synth.stack.jobs.state_machines) + 2
+    # one per function, one per state machine, one for API access logs
+    assert len(log_groups) == len(any_synth.functions) + len(any_synth.stack.jobs.state_machines) + 1
     for log_group in log_groups.values():
         assert log_group["Properties"]["RetentionInDays"] > 0
 

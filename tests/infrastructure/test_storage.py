@@ -57,7 +57,7 @@ def _denies_insecure_transport(statements: list[dict]) -> bool:
 
 def test_buckets_are_private_encrypted_versioned_logged_and_ssl_only(synth: Synth) -> None:
     buckets = _of_type(synth, "AWS::S3::Bucket")
-    assert len(buckets) == len(BUCKETS) + 3  # plus the access-log bucket, the console's site and log buckets
+    assert len(buckets) == len(BUCKETS) + 1  # plus the access-log bucket
     for spec in BUCKETS:
         props = _bucket(synth, spec.key)
         assert props["PublicAccessBlockConfiguration"] == {

@@ -151,7 +151,8 @@ export function analysesView(ctx) {
       put(plots,
         seriesChart("Semi-major axis", "km", t.map((x, i) => ({ t: x, v: ts.semi_major_axis_km[i] })), burns, "sma"),
         seriesChart("Inclination", "°", t.map((x, i) => ({ t: x, v: ts.inclination_deg[i] })), burns, "inc"),
-        h("p", {}, `${r.total_maneuvers} maneuver(s) detected from ${ts.epochs.length} element set(s) (${r.data_source})${r.message ? ` — ${r.message}` : ""}`));
+        h("p", { id: "maneuver-summary" }, `${r.total_maneuvers} maneuver(s) detected from ${ts.epochs.length} element set(s) (${r.data_source})`
+          + `${r.message ? ` — ${r.message}` : ""}${r.insufficient_history?.[String(id)] ? ` — ${r.insufficient_history[String(id)]}` : ""}`));
       mStatus.say(`${r.total_maneuvers} maneuver(s)`, "ok");
     } catch (err) {
       mStatus.say(err.message, "error");

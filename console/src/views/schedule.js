@@ -72,7 +72,10 @@ export function scheduleView(ctx) {
         s("title", {}, label));
       svg.append(bar);
     }
-    put(chart, svg, h("p", { class: "legend" }, ...["pending", "confirmed", "ongoing", "post_contact", "success", "cancelled", "fail"].map((k) => h("span", { class: `badge state-${k}` }, k))));
+    put(chart, svg, h("p", { class: "legend" }, ...[["pending", "Pending"], ["confirmed", "Confirmed / CONFIRMED"], ["review", "Review / REVIEW"],
+      ["inprogress", "InProgress / ONGOING"], ["awaitingreport", "AwaitingReport / POST_CONTACT"],
+      ["completed", "Completed / SUCCESS"], ["failed", "Failed / FAIL"], ["cancelled", "Cancelled / CANCELLED"]]
+      .map(([k, t]) => h("span", { class: `badge state-${k}` }, t))));
     const shown = reservations.filter((r) => r.end >= start);
     put(table, h("table", {}, h("caption", {}, "Your reservations (orbapi bookings and Space Go contacts)"),
       h("thead", {}, h("tr", {}, ...["API", "Id", "Station", "Start (UTC)", "End", "What", "State", ""].map((t) => h("th", { scope: "col" }, t)))),

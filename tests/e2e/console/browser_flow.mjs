@@ -149,12 +149,14 @@ try {
   const detected = page.waitForResponse((r) => r.url().endsWith("/v1/manuaver/"));
   await page.click("#maneuver-run");
   const maneuvers = await (await detected).json();
-  report.maneuverApi = { epochs: maneuvers.time_series_plot_data["25544"].epochs.length, maneuvers: maneuvers.maneuvers.length };
-  await page.waitForSelector(".chart.sma .series-point");
+  report.maneuverApi = { epochs: maneuvers.time_series_plot_data["25544"].epochs.length, maneuvers: maneuvers.maneuvers.length,
+    insufficient: maneuvers.insufficient_history?.["25544"] ?? null };
+  await page.waitForSelector(".chart.sma");
   report.maneuver = await page.evaluate(() => ({
     smaPoints: document.querySelectorAll(".chart.sma .series-point").length,
     incPoints: document.querySelectorAll(".chart.inc .series-point").length,
     burns: document.querySelectorAll(".chart.sma .burn").length,
+    summary: document.querySelector("#maneuver-summary")?.textContent ?? null,
   }));
   await shot("analyses");
   step("analyses shown");
