@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench synth install layer lint clean check-node hamlib
+.PHONY: run test test-fast bench synth install layer lint clean check-node hamlib console
 
 # The first install downloads a few hundred MB (CDK library, moto, numpy, FastAPI…): pip shows each package.
 $(STAMP): pyproject.toml
@@ -30,8 +30,18 @@ check-node: $(STAMP)
 install: $(STAMP) node_modules/.installed
 	$(BIN)/python -m infra.build_assets
 
+## The operator console (console/): its npm packages exactly as console/package-lock.json records them, then the
+## build into console/dist (esbuild; the Natural Earth coastline from the world-atlas package). Node >= 20.
+CONSOLE_SOURCES := $(shell find console/src console/scripts -type f 2>/dev/null)
+console/node_modules/.installed: console/package.json console/package-lock.json
+	cd console && npm ci --no-audit --no-fund
+	touch $@
+console/dist/index.html: console/node_modules/.installed $(CONSOLE_SOURCES)
+	cd console && node scripts/build.mjs
+console: console/dist/index.html
+
 ## Run the whole platform locally: embedded AWS (moto), demo data, every HTTP group on one port.
-run: $(STAMP)
+run: $(STAMP) console
 	$(BIN)/python -m infra.local
 
 ## Hamlib's rotctld/rigctld (Debian libhamlib-utils) for the station agent's end-to-end test: installed when
@@ -46,7 +56,7 @@ hamlib:
 	else echo "==> rotctld/rigctld missing and no apt-get as root: the Hamlib end-to-end test will skip"; fi
 
 ## Run every test: unit, integration (moto), infrastructure (CDK), end-to-end (local runtime).
-test: $(STAMP) hamlib
+test: $(STAMP) hamlib console
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 ## The fast tier: the domain on in-memory adapters, the orbit core, the error formats (no AWS emulation).
@@ -67,7 +77,7 @@ layer: $(STAMP)
 STAGE ?= dev
 CDK := CDK_DISABLE_VERSION_CHECK=1 CDK_DISABLE_CLI_TELEMETRY=true PATH="$(CURDIR)/$(BIN):$$PATH" \
        node_modules/.bin/cdk
-synth: $(STAMP) node_modules/.installed check-node
+synth: $(STAMP) node_modules/.installed check-node console
 	$(CDK) synth --quiet --no-notices -c stage=$(STAGE)
 
 ## Style, strict types on the domain and the surfaces, and the dependency direction (import-linter).
@@ -77,4 +87,4 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out build .pytest_cache
+	rm -rf $(VENV) node_modules cdk.out build .pytest_cache console/node_modules console/dist

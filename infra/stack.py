@@ -13,6 +13,7 @@ from constructs import Construct
 
 from infra.components import (
     ApiConstruct,
+    ConsoleConstruct,
     DataConstruct,
     EventsConstruct,
     FunctionsConstruct,
@@ -129,6 +130,7 @@ class GroundlinkStack(Stack):
             alarm_email=self.stage.alarm_email or None,
             removal_policy=removal_policy,
         )
+        self.console = ConsoleConstruct(self, "Console", api_url=self.api.url, removal_policy=removal_policy)
         Aspects.of(self).add(LogRetention(self.stage.log_retention_days))
         self.outputs = declare_outputs(
             self,

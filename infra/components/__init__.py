@@ -1,6 +1,7 @@
 """One construct per domain; ``infra/stack.py`` only assembles them."""
 
 from infra.components.api import ApiConstruct
+from infra.components.console import ConsoleConstruct
 from infra.components.data import DataConstruct
 from infra.components.events import EventsConstruct
 from infra.components.functions import FunctionsConstruct
@@ -13,6 +14,7 @@ from infra.components.storage import StorageConstruct
 
 __all__ = [
     "ApiConstruct",
+    "ConsoleConstruct",
     "DataConstruct",
     "EventsConstruct",
     "FunctionsConstruct",

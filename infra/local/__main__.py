@@ -161,6 +161,10 @@ def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, p
         print(f"  demo {r.kind}: {r.stored} stored, {len(r.errors)} rejected")
     for line in freshness_lines(get_settings().freshness_policy(), get_settings().tle_max_age_days, ages):
         print(f"  {line}")
+    from infra.local.console import CONSOLE_PATH, console_built
+
+    built = "" if console_built() else "  (not built: run `make console`)"
+    print(f"Operator console (open in a browser; sign in with the token below): {base}{CONSOLE_PATH}{built}")
     print("API documentation (open in a browser; no token needed):")
     for name, path in DOCS:
         print(f"  {name:<9} {base}{path}")
@@ -300,10 +304,11 @@ def main() -> int:
                 print("Stopping Groundlink…", flush=True)
                 await super().shutdown(sockets=sockets)
 
+        from infra.local.console import with_console
         from infra.local.cors import with_cors
 
-        config = uvicorn.Config(with_cors(gateway), host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=5)
+        config = uvicorn.Config(with_cors(with_console(gateway)), host="127.0.0.1", port=port, log_level="warning",
+                                lifespan="off", access_log=False, timeout_graceful_shutdown=5)
         try:
             AnnouncingServer(config).run(sockets=[http_socket])
         except KeyboardInterrupt:  # uvicorn re-raises the captured Ctrl-C after a graceful shutdown
