@@ -59,3 +59,20 @@ def dynamo_tables() -> Iterator[None]:
         create_resources(client("dynamodb"))
         yield
     reset_clients()
+
+
+@pytest.fixture
+def dynamo_tables_factory():
+    """A context manager: every table, empty, in a fresh moto account, for fixtures parametrised over memory and
+    DynamoDB that enter it only for their DynamoDB case."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def tables() -> Iterator[None]:
+        with mock_aws():
+            reset_clients()
+            create_resources(client("dynamodb"))
+            yield
+        reset_clients()
+
+    return tables

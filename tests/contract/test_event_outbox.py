@@ -26,26 +26,6 @@ def outbox(request, dynamo_tables_factory) -> Iterator[object]:
             yield DynamoEventOutbox()
 
 
-@pytest.fixture
-def dynamo_tables_factory():
-    from contextlib import contextmanager
-
-    from moto import mock_aws
-
-    from infra.local.emulation import create_resources
-    from shared.aws import client, reset_clients
-
-    @contextmanager
-    def tables():
-        with mock_aws():
-            reset_clients()
-            create_resources(client("dynamodb"))
-            yield
-        reset_clients()
-
-    return tables
-
-
 def _event(minutes: int, booking: int) -> Event:
     return state_change("groundlink.ledger", RESERVATION_STATE_CHANGE, owner="client_1",
                         at=T0 + timedelta(minutes=minutes), resource={"bookingId": booking},

@@ -26,26 +26,6 @@ def store(request, dynamo_tables_factory) -> Iterator[object]:
             yield DynamoWebhookStore()
 
 
-@pytest.fixture
-def dynamo_tables_factory():
-    from contextlib import contextmanager
-
-    from moto import mock_aws
-
-    from infra.local.emulation import create_resources
-    from shared.aws import client, reset_clients
-
-    @contextmanager
-    def tables():
-        with mock_aws():
-            reset_clients()
-            create_resources(client("dynamodb"))
-            yield
-        reset_clients()
-
-    return tables
-
-
 def hook(webhook_id: str, owner: str, minutes: int = 0) -> Webhook:
     return Webhook(id=webhook_id, owner=owner, url="https://hooks.example.org/in",
                    event_types=("File State Change", "Job State Change"), description="ops",
