@@ -30,12 +30,22 @@ export function seriesChart(title, unit, series, marks, cls) {
   svg.append(s("text", { x: 4, y: H - B, class: "tick-label" }, v0.toFixed(3)));
   svg.append(s("text", { x: L, y: H - 6, class: "tick-label" }, utc(new Date(t0).toISOString()).slice(0, 10)));
   svg.append(s("text", { x: W - 90, y: H - 6, class: "tick-label" }, utc(new Date(t1).toISOString()).slice(0, 10)));
-  for (const m of marks) {
-    svg.append(s("g", { class: "burn" }, s("line", { x1: x(m.t), x2: x(m.t), y1: T, y2: H - B }),
-      s("text", { x: x(m.t) + 3, y: T + 10, class: "mark-label" }, m.label)));
+  const iso = (t) => new Date(t).toISOString().replace(".000Z", "Z");
+  const rowEnds = [];  // labels of marks close together go on the next row down; near the right edge, left of the line
+  for (const m of [...marks].sort((a, b) => a.t - b.t)) {
+    const mx = x(m.t), left = mx > W - 100;
+    const [from, to] = left ? [mx - 80, mx] : [mx, mx + 80];
+    let row = rowEnds.findIndex((end) => end < from);
+    if (row < 0) row = rowEnds.push(to) - 1; else rowEnds[row] = to;
+    svg.append(s("g", { class: "burn", "data-time": iso(m.t) }, s("line", { x1: mx.toFixed(1), x2: mx.toFixed(1), y1: T, y2: H - B }),
+      s("text", { x: (left ? mx - 3 : mx + 3).toFixed(1), y: T + 10 + 12 * (row % 4), "text-anchor": left ? "end" : "start", class: "mark-label" }, m.label),
+      s("title", {}, `${m.label} at ${utc(iso(m.t))}`)));
   }
   svg.append(s("path", { d: series.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)} ${y(p.v).toFixed(1)}`).join(" "), class: "series" }));
-  for (const p of series) svg.append(s("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2.5, class: "series-point" }));
+  for (const p of series) {
+    svg.append(s("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2.5, class: "series-point", "data-time": iso(p.t), "data-value": p.v },
+      s("title", {}, `${utc(iso(p.t))}: ${p.v} ${unit}`)));
+  }
   return svg;
 }
 
