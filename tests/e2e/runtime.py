@@ -107,8 +107,8 @@ def start_runtime(extra_env: dict[str, str] | None = None):
 def exchange(method: str, url: str, token: str | None = None, body: Any = None, *, form: dict[str, str] | None = None,
              headers: dict[str, str] | None = None, timeout_s: float = 60) -> tuple[int, dict[str, str], Any]:
     """One HTTP request: ``body`` sent as JSON, or ``form`` URL-encoded; ``token`` as a bearer token. Answers the
-    status, the headers (names lower-cased) and the JSON body (None when empty) — an error status is an answer
-    like any other, not an exception."""
+    status, the headers (names lower-cased) and the body, parsed when JSON (None when empty) — an error status is
+    an answer like any other, not an exception."""
     sent = {"Accept": "application/json", **(headers or {})}
     data = None
     if body is not None:
@@ -125,7 +125,17 @@ def exchange(method: str, url: str, token: str | None = None, body: Any = None, 
             status, answered, raw = resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as err:
         status, answered, raw = err.code, err.headers, err.read()
-    return status, {k.lower(): v for k, v in answered.items()}, json.loads(raw) if raw else None
+    return status, {k.lower(): v for k, v in answered.items()}, _decoded(raw)
+
+
+def _decoded(raw: bytes) -> Any:
+    """JSON, or the text of a body that is not (a CORS preflight's "OK"); None for no body."""
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode(errors="replace")
 
 
 def call(method: str, url: str, token: str | None = None, body: Any = None, *, form: dict[str, str] | None = None,
@@ -164,7 +174,7 @@ def groundlink(runtime: LocalRuntime | None, *args: str, env_extra: dict[str, st
 
 def cli(runtime: LocalRuntime | None, *args: str, env_extra: dict[str, str] | None = None,
         timeout_s: float = 120) -> str:
-    """The stdout of a CLI command that must succeed (its stderr in the failure otherwise)."""
+    """The stdout of a CLI command that must succeed, stripped (its stderr in the failure otherwise)."""
     done = groundlink(runtime, *args, env_extra=env_extra, timeout_s=timeout_s)
     assert done.returncode == 0, f"groundlink {' '.join(args)} exited {done.returncode}: {done.stderr}"
-    return done.stdout
+    return done.stdout.strip()

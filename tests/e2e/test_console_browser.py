@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.runtime import ROOT, call, cli, start_runtime
+from tests.e2e.runtime import ROOT, call, cli
 from tests.support.shifted_history import ShiftedHistory, recent_iss_history
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -42,9 +42,6 @@ def missing_prerequisite() -> str | None:
     if not (ROOT / "console/dist/index.html").is_file():
         return "the console is not built: run `make console`"
     return None
-
-
-runtime = pytest.fixture(scope="module")(start_runtime)
 
 
 def fetch_json(runtime, method: str, path: str, token: str | None = None, body: dict | None = None,
