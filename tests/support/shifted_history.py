@@ -82,3 +82,12 @@ def recent_iss_history(now: datetime) -> ShiftedHistory:
     """The real ISS history of February 2023 (the 2023-02-20 reboost) ending yesterday (UTC): all 139 sets fall
     within the maneuver API's 30-day look-back, none in the future."""
     return shift_history(ISS_2023_02.read_text(), last_day=(now.astimezone(UTC) - timedelta(days=1)).date())
+
+
+if __name__ == "__main__":  # python -m tests.support.shifted_history > iss-recent.tle (see README: the console)
+    import sys
+
+    moved = recent_iss_history(datetime.now(UTC))
+    sys.stdout.write(moved.text)
+    print(f"the ISS element sets of 2023-02-05..2023-03-01, epochs moved by {moved.days} days: "
+          f"{moved.first_epoch:%Y-%m-%d} to {moved.last_epoch:%Y-%m-%d}", file=sys.stderr)

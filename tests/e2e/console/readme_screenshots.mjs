@@ -1,7 +1,9 @@
-// The README's two pictures of the console, taken from a running local runtime (`make run`) in headless Chromium:
+// The README's pictures of the console, taken from a running local runtime (`make run`) in headless Chromium:
 //   CONSOLE_URL=http://127.0.0.1:8000/console/ GL_TOKEN=<the banner's JWT> node tests/e2e/console/readme_screenshots.mjs
-// docs/console-passes.png (a pass's sky plot next to the pass list) and docs/console-schedule.png (the timeline of
-// the token owner's reservations: book a few first).
+// docs/console-passes.png (a pass's sky plot next to the pass list), docs/console-schedule.png (the timeline of
+// the token owner's reservations: book a few first) and docs/console-maneuvers.png (the maneuver detection of the
+// ISS over the last 29 days: import a recent history first, as the README's console section shows —
+// `python -m tests.support.shifted_history`, real 2023 sets with their epochs moved, then `groundlink import-tle`).
 
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -30,5 +32,12 @@ await page.screenshot({ path: join(out, "console-passes.png") });
 await page.click("#tab-schedule");
 await page.waitForSelector(".res-bar");
 await page.screenshot({ path: join(out, "console-schedule.png") });
+await page.click("#tab-analyses");
+await page.click("#maneuver-run");
+await page.waitForSelector(".chart.inc");
+const burns = await page.locator(".chart.sma .burn").count();
+await page.locator("#view-analyses h2:has-text('Maneuver detection')").evaluate((e) => e.scrollIntoView());
+await page.screenshot({ path: join(out, "console-maneuvers.png") });
 await browser.close();
-console.log(`wrote ${out}/console-passes.png and console-schedule.png (pass ${index} of ${search.total})`);
+console.log(`wrote ${out}/console-passes.png, console-schedule.png (pass ${index} of ${search.total}) and `
+  + `console-maneuvers.png (${burns} burn(s) marked)`);
