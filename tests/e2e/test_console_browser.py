@@ -202,7 +202,7 @@ def test_the_maneuver_plot_shows_sma_and_inclination_with_the_reboost_marked(flo
         first, last = chart["points"][0], chart["points"][-1]
         t0, span = seconds(first["time"]), seconds(last["time"]) - seconds(first["time"])
         for burn, m in zip(chart["burns"], api["maneuvers"], strict=True):
-            assert burn["label"] == f"Δv {m['deltaV']:.2f} m/s"
+            assert (burn["label"], burn["kind"]) == (f"Δv {m['deltaV']:.2f} m/s", m["type"])
             # on the charts' time axis (the one the points are drawn on) at the detected time
             expected_x = first["x"] + (seconds(m["time"]) - t0) / span * (last["x"] - first["x"])
             assert abs(burn["x"] - expected_x) < 0.3, (burn, m)

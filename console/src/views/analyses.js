@@ -2,6 +2,7 @@
 // on it; a maneuver detection as semi-major axis and inclination over time with the detected burns marked.
 
 import { freshness, h, put, s, statusLine } from "../dom.js";
+import { labelRows } from "../lib/chart.js";
 import { project } from "../lib/geo.js";
 import { utc } from "../lib/time.js";
 import { MAP_H, MAP_W, eventLonLat, worldMap } from "../map.js";
@@ -9,7 +10,7 @@ import { MAP_H, MAP_W, eventLonLat, worldMap } from "../map.js";
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const isoMinute = (ms) => new Date(ms).toISOString().slice(0, 16);
 
-/** A time-series chart: `series` [{t (ms), v}], vertical markers at `marks` [{t, label}]. */
+/** A time-series chart: `series` [{t (ms), v}], vertical markers at `marks` [{t, label, kind}] (kind: the maneuver type). */
 export function seriesChart(title, unit, series, marks, cls) {
   const W = 720, H = 200, L = 70, B = 24, T = 20;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: `chart ${cls}`, role: "img", "aria-label": title });
@@ -31,16 +32,14 @@ export function seriesChart(title, unit, series, marks, cls) {
   svg.append(s("text", { x: L, y: H - 6, class: "tick-label" }, utc(new Date(t0).toISOString()).slice(0, 10)));
   svg.append(s("text", { x: W - 90, y: H - 6, class: "tick-label" }, utc(new Date(t1).toISOString()).slice(0, 10)));
   const iso = (t) => new Date(t).toISOString().replace(".000Z", "Z");
-  const rowEnds = [];  // labels of marks close together go on the next row down; near the right edge, left of the line
-  for (const m of [...marks].sort((a, b) => a.t - b.t)) {
-    const mx = x(m.t), left = mx > W - 100;
-    const [from, to] = left ? [mx - 80, mx] : [mx, mx + 80];
-    let row = rowEnds.findIndex((end) => end < from);
-    if (row < 0) row = rowEnds.push(to) - 1; else rowEnds[row] = to;
-    svg.append(s("g", { class: "burn", "data-time": iso(m.t) }, s("line", { x1: mx.toFixed(1), x2: mx.toFixed(1), y1: T, y2: H - B }),
-      s("text", { x: (left ? mx - 3 : mx + 3).toFixed(1), y: T + 10 + 12 * (row % 4), "text-anchor": left ? "end" : "start", class: "mark-label" }, m.label),
-      s("title", {}, `${m.label} at ${utc(iso(m.t))}`)));
-  }
+  const rows = labelRows(marks.map((m) => x(m.t)), W - 10);
+  marks.forEach((m, i) => {
+    const mx = x(m.t), { row, left } = rows[i];
+    svg.append(s("g", { class: "burn", "data-time": iso(m.t), "data-kind": m.kind ?? "" },
+      s("line", { x1: mx.toFixed(1), x2: mx.toFixed(1), y1: T, y2: H - B }),
+      s("text", { x: (left ? mx - 3 : mx + 3).toFixed(1), y: T + 10 + 12 * row, "text-anchor": left ? "end" : "start", class: "mark-label" }, m.label),
+      s("title", {}, `${m.label}${m.kind ? ` (${m.kind})` : ""} at ${utc(iso(m.t))}`)));
+  });
   svg.append(s("path", { d: series.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)} ${y(p.v).toFixed(1)}`).join(" "), class: "series" }));
   for (const p of series) {
     svg.append(s("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2.5, class: "series-point", "data-time": iso(p.t), "data-value": p.v },
@@ -157,7 +156,8 @@ export function analysesView(ctx) {
       const r = await api.post("/v1/manuaver/", { norad_ids: [id], start_date: mStart.value, end_date: mEnd.value });
       const ts = r.time_series_plot_data?.[String(id)] || { epochs: [], semi_major_axis_km: [], inclination_deg: [] };
       const t = ts.epochs.map((e) => Date.parse(e));
-      const burns = (r.maneuvers || []).map((m) => ({ t: Date.parse(m.maneuver_time_utc || m.date), label: `Δv ${Number(m.delta_v).toFixed(2)} m/s` }));
+      const burns = (r.maneuvers || []).map((m) => ({ t: Date.parse(m.maneuver_time_utc || m.date), label: `Δv ${Number(m.delta_v).toFixed(2)} m/s`,
+        kind: m.maneuver_type }));
       put(plots,
         seriesChart("Semi-major axis", "km", t.map((x, i) => ({ t: x, v: ts.semi_major_axis_km[i] })), burns, "sma"),
         seriesChart("Inclination", "°", t.map((x, i) => ({ t: x, v: ts.inclination_deg[i] })), burns, "inc"),

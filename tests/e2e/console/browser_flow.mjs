@@ -162,8 +162,8 @@ try {
         title: svg.querySelector(".chart-title")?.textContent ?? null,
         points: [...svg.querySelectorAll(".series-point")].map((c) => ({ time: c.dataset.time, value: Number(c.dataset.value),
           x: Number(c.getAttribute("cx")), y: Number(c.getAttribute("cy")) })),
-        burns: [...svg.querySelectorAll(".burn")].map((g) => ({ time: g.dataset.time, x: Number(g.querySelector("line").getAttribute("x1")),
-          label: g.querySelector(".mark-label").textContent })),
+        burns: [...svg.querySelectorAll(".burn")].map((g) => ({ time: g.dataset.time, kind: g.dataset.kind,
+          x: Number(g.querySelector("line").getAttribute("x1")), label: g.querySelector(".mark-label").textContent })),
       };
     };
     return { sma: chart("sma"), inc: chart("inc"), summary: document.querySelector("#maneuver-summary")?.textContent ?? null };
