@@ -140,7 +140,7 @@ def _decoded(raw: bytes) -> Any:
 
 def call(method: str, url: str, token: str | None = None, body: Any = None, *, form: dict[str, str] | None = None,
          timeout_s: float = 60) -> tuple[int, Any]:
-    """``exchange`` without the headers: the status and the JSON body."""
+    """``exchange`` without the headers: the status and the body."""
     status, _, answer = exchange(method, url, token, body, form=form, timeout_s=timeout_s)
     return status, answer
 

@@ -75,9 +75,10 @@ def flow(runtime, iss_history):
         pytest.skip(reason)
     admin = demo_jwt(runtime)
     fetch_json(runtime, "POST", "/auth/register",
-        body={"email": "console@example.org", "name": "Console Ops", "password": PASSWORD})
+               body={"email": "console@example.org", "name": "Console Ops", "password": PASSWORD})
     client = fetch_json(runtime, "POST", "/admin/oauth-clients", admin,
-                 {"name": "console e2e", "scopes": ["passes:read", "bookings", "contacts", "spacecraft", "sites"]})
+                        {"name": "console e2e", "scopes": ["passes:read", "bookings", "contacts", "spacecraft",
+                                                           "sites"]})
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     env = {**os.environ, "CONSOLE_URL": f"{runtime.base}/console/", "GL_EMAIL": "console@example.org",
            "GL_PASSWORD": PASSWORD, "GL_CLIENT_ID": client["clientId"], "GL_CLIENT_SECRET": client["clientSecret"],
@@ -89,8 +90,8 @@ def flow(runtime, iss_history):
         (ARTIFACTS / "report.json").write_text(json.dumps(report, indent=1))
     assert proc.returncode == 0, f"{report.get('error')}\nsteps: {report.get('steps')}\n{proc.stderr[-3000:]}"
     token = fetch_json(runtime, "POST", "/oauth2/token",
-                form={"grant_type": "client_credentials", "client_id": client["clientId"],
-                      "client_secret": client["clientSecret"]})["access_token"]
+                       form={"grant_type": "client_credentials", "client_id": client["clientId"],
+                             "client_secret": client["clientSecret"]})["access_token"]
     return report, token
 
 
