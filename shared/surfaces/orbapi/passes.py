@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.domain.ledger.policy import PREDICTION_HORIZON
-from shared.domain.scheduling.passes import all_tracks, iso_ms_array
 from shared.domain.scheduling.search import PassQuery, PassSearch, PassSearchResult, TleLines
 from shared.errors import JSONResponse
 from shared.http import caller
@@ -17,7 +15,6 @@ from shared.surfaces.openapi import error_responses
 from shared.surfaces.orbapi.views import station_view
 from shared.timefmt import UtcDateTime, as_utc, iso_ms
 from shared.wiring import ledger as wiring
-
 router = APIRouter(tags=["Satellite Pass Search"])
 
 MAX_DAYS = PREDICTION_HORIZON.days
@@ -132,6 +129,10 @@ class PassSearchResponse(BaseModel):
 
 def pass_rows(r: PassSearchResult, step_s: int) -> list[dict[str, Any]]:
     """Wire rows for every pass; numbers rounded and times formatted as whole arrays."""
+    import numpy as np  # with the orbit core: loaded by the first search, not by the cold start
+
+    from shared.domain.scheduling.passes import all_tracks, iso_ms_array
+
     table, stations = r.table, r.stations
     if len(table) == 0:
         return []
