@@ -25,6 +25,7 @@ from shared.domain.identity import Principal, PrincipalKind
 from shared.domain.identity.ports import AccountStore, RefreshClaims
 from shared.domain.identity.service import ApiTokens
 from shared.settings import LOCAL_JWT_SECRET, get_settings
+from shared.snapstart import after_restore
 
 # PyJWT is imported where a token is read or signed, not with this module: it loads cryptography (≈80 ms of a
 # cold start), which a request without a JWT (an API token, the documentation, a login) never needs.
@@ -98,8 +99,9 @@ def key_ring(*, reload: bool = False) -> KeyRing:
     return ring
 
 
+@after_restore  # the keys' age is measured on a clock that stood still in a SnapStart snapshot
 def reset_key_ring() -> None:
-    """Forget the loaded keys (tests; settings changed)."""
+    """Forget the loaded keys (tests; settings changed; a restored snapshot)."""
     global _ring
     _ring = None
 

@@ -33,7 +33,8 @@ def child_env() -> dict[str, str]:
     """A Lambda-like environment: no AWS endpoint, no credentials, the SDK's tracing off."""
     env = {k: v for k, v in os.environ.items()
            if k != "PYTHONDONTWRITEBYTECODE" and not k.startswith(("GROUNDLINK_", "AWS_", "POWERTOOLS_"))}
-    env.update(POWERTOOLS_TRACE_DISABLED="true", AWS_DEFAULT_REGION="us-east-1", GROUNDLINK_ENVIRONMENT="aws")
+    env.update(POWERTOOLS_TRACE_DISABLED="true", AWS_DEFAULT_REGION="us-east-1", GROUNDLINK_ENVIRONMENT="aws",
+               PYTHONPATH=os.pathsep.join((str(ROOT), str(ROOT / "layers" / "orbit"))))  # the layer's path
     return env
 
 

@@ -15,6 +15,7 @@ from shared.surfaces.openapi import error_responses
 from shared.surfaces.orbapi.views import station_view
 from shared.timefmt import UtcDateTime, as_utc, iso_ms
 from shared.wiring import ledger as wiring
+
 router = APIRouter(tags=["Satellite Pass Search"])
 
 MAX_DAYS = PREDICTION_HORIZON.days
