@@ -199,15 +199,15 @@ def print_banner(base: str, aws_endpoint: str, seeded_s: float, reports: list, p
 
 
 def snapstart_hooks(gateway: LocalGateway) -> None:
-    """The SnapStart hooks of every HTTP function, as Lambda runs them: each handler imported, the priming (the
-    apps the gateway loaded, the modules their requests load), then the resets after a restore."""
+    """The SnapStart resets every HTTP function runs after a restore (``shared.snapstart``), run once here as the
+    functions' apps are loaded: each handler imported (registering its hooks), then ``restore()``. The priming is
+    not run: the gateway has loaded the apps, and the docs are built on their first request, not at start."""
     import importlib
 
     from shared import snapstart
 
     for name in sorted({route.function.name for route in gateway.routes}):
         importlib.import_module(f"functions.{name}.handler")
-    snapstart.prime()
     snapstart.restore()
 
 
