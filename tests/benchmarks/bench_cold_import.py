@@ -37,7 +37,7 @@ MARK = "out += [(time.process_time() - c) * 1000, (time.perf_counter() - w) * 10
 CHILD_REFERENCE = TIMER + f"import {REFERENCE}\n" + MARK + "print(json.dumps(out))"
 CHILD_FUNCTION = (TIMER + "import functions.{name}.handler as h\n" + MARK
                   + "import importlib, mangum; mangum.Mangum(importlib.import_module('functions.{name}.app').app)\n"
-                  + MARK + "h.handler.prime()\n" + MARK + "print(json.dumps(out))")
+                  + MARK + "getattr(h.handler, 'prime', lambda: None)()\n" + MARK + "print(json.dumps(out))")
 
 
 def child_env() -> dict[str, str]:
