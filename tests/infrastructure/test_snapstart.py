@@ -21,10 +21,14 @@ def test_every_http_function_snapshots_its_published_versions_and_no_worker_does
     functions = _of_type(any_synth, "AWS::Lambda::Function")
     http = {spec.name for spec in any_synth.functions if spec.routes}
     assert http, "the stack has HTTP functions"
+    conditions = any_synth.template.to_json()["Conditions"]
     for name, logical_id in _ids(any_synth).items():
         props = functions[logical_id]["Properties"]
         if name in http:
-            assert props.get("SnapStart") == {"ApplyOn": "PublishedVersions"}, name
+            condition, enabled, elsewhere = props["SnapStart"]["Fn::If"]
+            assert enabled == {"ApplyOn": "PublishedVersions"} and elsewhere == {"Ref": "AWS::NoValue"}, name
+            # everywhere but the aws-cn partition, where Lambda does not offer SnapStart
+            assert conditions[condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws-cn"]}]}
             assert props["Runtime"] == "python3.12"  # SnapStart for Python starts with 3.12
         else:
             assert "SnapStart" not in props, f"{name} is a worker: no caller waits on its cold start"
