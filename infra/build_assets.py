@@ -2,7 +2,7 @@
 
 * the function code: ``shared/`` and ``functions/`` only (no tests, infra, layers, caches);
 * the runtime-dependencies layer: the pins of ``pyproject.toml``'s ``[project] dependencies``
-  (fastapi, mangum, pydantic, pydantic-settings, aws-lambda-powertools, pyjwt) installed with
+  (fastapi, mangum, pydantic, aws-lambda-powertools, pyjwt) installed with
   ``pip --platform manylinux… --python-version 3.12`` — boto3 comes with the Lambda runtime,
   numpy and sgp4 are the orbit layer's;
 * the orbit layer: ``layers/orbit/build_layer.py``'s ``build(out_dir) -> Path``, zipped.

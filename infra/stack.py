@@ -116,7 +116,7 @@ class GroundlinkStack(Stack):
         if self.refresh is not None:
             dead_letter_queues["catalog_refresh"] = self.refresh.dead_letter_queue
         self.api = ApiConstruct(
-            self, "Api", functions=self.functions.functions, specs=functions, removal_policy=removal_policy,
+            self, "Api", functions=self.functions.entry_points, specs=functions, removal_policy=removal_policy,
             cors_origins=self.stage.cors_origins,
             throttle=self.stage.throttle,
         )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.domain.errors import Unavailable
 from shared.settings import get_settings
+from shared.snapstart import after_restore
 
 if TYPE_CHECKING:
     from botocore.config import Config
@@ -82,8 +83,9 @@ def client(service: str) -> Any:
     )
 
 
+@after_restore  # a client made before a SnapStart snapshot would reuse its connections and credentials
 def reset_clients() -> None:
-    """Forget cached clients and settings (tests switch endpoints between runs)."""
+    """Forget cached clients and settings (tests switch endpoints between runs; a restored snapshot)."""
     client.cache_clear()
     get_settings.cache_clear()
 

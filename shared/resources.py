@@ -8,7 +8,8 @@ Nothing here imports boto3 or aws-cdk-lib.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
 Access = Literal["read", "write"]
 Surface = Literal["spacego", "orbapi", "ssa", "pipeline", "admin", "satnogs"]
@@ -353,11 +354,25 @@ def _discover_functions() -> tuple[FunctionSpec, ...]:
     return tuple(specs)
 
 
-FUNCTIONS: tuple[FunctionSpec, ...] = _discover_functions()
+@cache
+def all_functions() -> tuple[FunctionSpec, ...]:
+    """Every function group's spec, discovered once on first use: a function's cold start reads tables and
+    buckets from here, never the other groups' specs."""
+    return _discover_functions()
+
+
+if TYPE_CHECKING:
+    FUNCTIONS: tuple[FunctionSpec, ...]
+
+
+def __getattr__(name: str) -> object:  # ``FUNCTIONS``: discovered when first read
+    if name == "FUNCTIONS":
+        return all_functions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def function(name: str) -> FunctionSpec:
-    for spec in FUNCTIONS:
+    for spec in all_functions():
         if spec.name == name:
             return spec
     raise KeyError(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aws_cdk import AssetHashType, Aws, Duration, RemovalPolicy
+from aws_cdk import AssetHashType, Aws, CfnCondition, Duration, Fn, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -53,6 +53,9 @@ _BUCKET_FINDINGS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+LIVE_ALIAS = "live"  # an HTTP function's alias: its latest published version, behind API Gateway
+
+
 def pascal(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_"))
 
@@ -65,6 +68,13 @@ class FunctionsConstruct(Construct):
     the JWT signing key when ``needs_jwt_secret``. The orbit layer only when ``needs_orbit_layer``.
     Buckets likewise (``read`` → ``grant_read``; ``write`` → ``grant_read`` + ``grant_put``, never delete), and a
     worker with a ``queue`` gets an SQS event source with partial batch responses (ReportBatchItemFailures).
+
+    An HTTP function (``spec.routes``) runs with SnapStart on its published versions: each deployment publishes
+    a version (``current_version``: a new one whenever the code or configuration changes), its ``live`` alias
+    points at it, and API Gateway invokes the alias (``entry_points``), so requests reach a restored snapshot
+    rather than an initialising function (``shared/snapstart.py``: the priming and the resets after a restore).
+    Workers are invoked by queues, schedules and Step Functions, where a cold start is not a caller's wait:
+    they keep ``$LATEST`` and no SnapStart.
     """
 
     def __init__(
@@ -88,6 +98,7 @@ class FunctionsConstruct(Construct):
             raise ValueError(f"function specs defined twice: {duplicates}")
         self.specs = {spec.name: spec for spec in functions}
         self.functions: dict[str, lambda_.Function] = {}
+        self.aliases: dict[str, lambda_.Alias] = {}
         code = None
         for spec in functions:
             if code is None:
@@ -102,6 +113,12 @@ class FunctionsConstruct(Construct):
                 cfn_function = self.functions[spec.name].node.default_child
                 assert isinstance(cfn_function, lambda_.CfnFunction)
                 cfn_function.reserved_concurrent_executions = spec.reserved_concurrency
+            if spec.routes:
+                self.aliases[spec.name] = lambda_.Alias(
+                    self.functions[spec.name].node.scope or self, "Live", alias_name=LIVE_ALIAS,
+                    version=self.functions[spec.name].current_version,
+                    description=f"{spec.name}: the published version API Gateway invokes (SnapStart)",
+                )
             if spec.buckets or spec.queue or spec.sends:
                 if storage is None:
                     raise ValueError(f"{spec.name} uses buckets or a queue but the stack has no storage construct")
@@ -162,6 +179,14 @@ class FunctionsConstruct(Construct):
             log_group=log_group,
             role=role,
         )
+        if spec.routes:  # SnapStart for Python (3.12 and later): only published versions are snapshotted
+            cfn_function = function.node.default_child
+            assert isinstance(cfn_function, lambda_.CfnFunction)
+            cfn_function.add_property_override("SnapStart", Fn.condition_if(
+                self._snap_start_available().logical_id, {"ApplyOn": "PublishedVersions"}, Aws.NO_VALUE))
+            # cfn-lint's E2530 (SnapStart not offered in cn-north-1) does not evaluate the partition condition
+            # that leaves SnapStart out there
+            cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["E2530"]}})
 
         for key, access in sorted(spec.tables.items()):
             table = data.table(key)
@@ -195,6 +220,15 @@ class FunctionsConstruct(Construct):
         )
         return function
 
+    def _snap_start_available(self) -> CfnCondition:
+        """SnapStart is not offered in the ``aws-cn`` partition (cdk.json targets it too): there the functions run
+        their published versions without it."""
+        existing = self.node.try_find_child("SnapStartAvailable")
+        if isinstance(existing, CfnCondition):
+            return existing
+        return CfnCondition(self, "SnapStartAvailable",
+                            expression=Fn.condition_not(Fn.condition_equals(Aws.PARTITION, "aws-cn")))
+
     def _storage(self, spec: FunctionSpec, function: lambda_.Function, storage: StorageConstruct) -> None:
         role = function.role
         assert role is not None
@@ -224,6 +258,11 @@ class FunctionsConstruct(Construct):
                     report_batch_item_failures=True,
                 )
             )
+
+    @property
+    def entry_points(self) -> dict[str, lambda_.IFunction]:
+        """What invokes each function: an HTTP function's ``live`` alias (SnapStart), a worker itself."""
+        return {name: self.aliases.get(name, function) for name, function in self.functions.items()}
 
     def function(self, name: str) -> lambda_.Function:
         try:

@@ -12,6 +12,7 @@ from shared.adapters.stepfunctions import StepFunctionsJobStarter
 from shared.domain.jobs.ports import Clock, ElementSetSource, JobStarter
 from shared.domain.jobs.service import JobsService
 from shared.settings import get_settings
+from shared.snapstart import after_restore
 
 
 def spacetrack_source() -> ElementSetSource | None:
@@ -30,6 +31,9 @@ def _spacetrack_client(identity: str, password: str, url: str, timeout_s: float)
     """One client per configuration and process: a warm function reuses its Space-Track session (Space-Track
     limits requests per minute and hour) and logs in again when the session has expired."""
     return SpaceTrackClient(identity, password, url=url, timeout_s=timeout_s)
+
+
+after_restore(_spacetrack_client.cache_clear)  # a session (cookie, connection) must not outlive a snapshot
 
 
 def build_jobs_service(*, starter: JobStarter | None = None, clock: Clock | None = None) -> JobsService:

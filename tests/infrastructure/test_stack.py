@@ -133,13 +133,17 @@ def _table_actions(synth: Synth, spec: FunctionSpec) -> dict[str, set[str]]:
 # --- routes -----------------------------------------------------------------------------------------
 
 
+def _alias_ref(synth: Synth, spec: FunctionSpec) -> dict:
+    """An HTTP function's ``live`` alias (SnapStart: API Gateway invokes the published version)."""
+    return {"Ref": synth.logical_id(synth.stack.functions.aliases[spec.name])}
+
+
 def test_every_route_reaches_its_function(any_synth: Synth) -> None:
     # Given the function specs, When the stack is synthesized, Then each route key exists once and
-    # targets the integration whose URI is that spec's function.
+    # targets the integration whose URI is that spec's function's live alias.
     routes = {r["Properties"]["RouteKey"]: r for r in _of_type(any_synth, "AWS::ApiGatewayV2::Route").values()}
     integrations = _of_type(any_synth, "AWS::ApiGatewayV2::Integration")
     for spec in any_synth.functions:
-        function_id = _function_id(any_synth, spec)
         for route in spec.routes:
             key = f"{route.method} {route.path}"
             assert key in routes, f"{spec.name}: route {key} missing"
@@ -148,7 +152,7 @@ def test_every_route_reaches_its_function(any_synth: Synth) -> None:
             integration = integrations[target[1]["Ref"]]["Properties"]
             assert integration["IntegrationType"] == "AWS_PROXY"
             assert integration["PayloadFormatVersion"] == "2.0"
-            assert integration["IntegrationUri"] == {"Fn::GetAtt": [function_id, "Arn"]}, (
+            assert integration["IntegrationUri"] == _alias_ref(any_synth, spec), (
                 f"{key} does not reach {spec.name}"
             )
 
@@ -163,10 +167,11 @@ def test_api_gateway_may_invoke_each_routed_function(any_synth: Synth) -> None:
     permissions = _of_type(any_synth, "AWS::Lambda::Permission").values()
     for spec in any_synth.functions:
         function_id = _function_id(any_synth, spec)
+        targets = [{"Fn::GetAtt": [function_id, "Arn"]}] + ([_alias_ref(any_synth, spec)] if spec.routes else [])
         grants = [
             p
             for p in permissions
-            if p["Properties"]["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}
+            if p["Properties"]["FunctionName"] in targets
             and p["Properties"]["Principal"] == "apigateway.amazonaws.com"
         ]
         # one permission per routed function, scoped to this API (<api>/*/*/*: any stage, method, path); none for

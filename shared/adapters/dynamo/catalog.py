@@ -35,6 +35,7 @@ from shared.domain.catalog.ingestion import EPOCH_FORMAT, cospar_id, element_set
 from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
 from shared.domain.catalog.ports import AddResult, BulkCatalogStore
 from shared.settings import get_settings
+from shared.snapstart import after_restore
 
 WRITERS = 4  # concurrent requests of a bulk write: DynamoDB's latency overlaps, the emulator's CPU is shared
 
@@ -388,3 +389,6 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
 @lru_cache(maxsize=1)
 def catalog_repository() -> BulkCatalogStore:
     return DynamoCatalogRepository()
+
+
+after_restore(catalog_repository.cache_clear)  # its read cache expires on a clock that stood still in a snapshot

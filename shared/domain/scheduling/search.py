@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
-
-from groundlink_orbit import ElementSet, PassTable
+from typing import TYPE_CHECKING, Protocol
 
 from shared.domain.catalog.freshness import STRICT, Freshness, FreshnessPolicy
 from shared.domain.catalog.models import Satellite, Station
 from shared.domain.errors import InvalidField, NotFound
 from shared.domain.ledger.policy import PREDICTION_HORIZON
-from shared.domain.scheduling.passes import element_set_from_lines, element_set_of, predict, sgp4_warning
 from shared.timefmt import utcnow
+
+if TYPE_CHECKING:  # the orbit core (numpy + sgp4) is loaded by the first search, not with the router
+    from groundlink_orbit import ElementSet, PassTable
 
 
 class StationCatalog(Protocol):
@@ -90,6 +90,8 @@ class PassSearch:
         return out
 
     def search(self, q: PassQuery) -> PassSearchResult:
+        from shared.domain.scheduling.passes import element_set_from_lines, element_set_of, predict, sgp4_warning
+
         now = self.clock()
         start = q.start or now
         end = q.end or start + timedelta(days=q.days)

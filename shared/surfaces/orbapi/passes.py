@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.domain.ledger.policy import PREDICTION_HORIZON
-from shared.domain.scheduling.passes import iso_ms_array, track_samples
 from shared.domain.scheduling.search import PassQuery, PassSearch, PassSearchResult, TleLines
 from shared.errors import JSONResponse
 from shared.http import caller
@@ -137,6 +135,10 @@ class PassSearchResponse(BaseModel):
 def pass_rows(r: PassSearchResult, step_s: int, polar_tracks: bool = True) -> list[dict[str, Any]]:
     """Wire rows for every pass; numbers rounded and times formatted as whole arrays (the polar tracks of all
     passes at once, then sliced per pass)."""
+    import numpy as np  # with the orbit core: loaded by the first search, not by the cold start
+
+    from shared.domain.scheduling.passes import iso_ms_array, track_samples
+
     table, stations = r.table, r.stations
     n = len(table)
     if n == 0:

@@ -25,7 +25,6 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.domain.catalog.models import Positions, SatellitePosition
-from shared.domain.catalog.position import iso_of_ms
 from shared.surfaces.catalog_service import Catalog
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.ssa.access import REQUIRE_SSA
@@ -82,6 +81,8 @@ class CurrentPositions(BaseModel):
 
 
 def position_view(pos: SatellitePosition) -> dict[str, Any]:
+    from shared.domain.catalog.position import iso_of_ms  # with the orbit core: loaded by the first request
+
     entry: dict[str, Any] = {"norad_id": pos.norad_id, "name": pos.name,
                              "epoch": iso_ms(pos.epoch) if pos.epoch is not None else None}
     if pos.freshness is not None:
@@ -113,6 +114,8 @@ def position_view(pos: SatellitePosition) -> dict[str, Any]:
 
 
 def positions_view(positions: Positions) -> dict[str, Any]:
+    from shared.domain.catalog.position import iso_of_ms
+
     return {"timestamp": iso_of_ms(positions.now_unix_ms),
             "positions": [position_view(p) for p in positions.satellites]}
 
