@@ -210,3 +210,36 @@ def test_upserts_keep_the_current_set_and_the_listing_sees_every_write(store: Bu
     assert (listing[2].status, listing[2].decay_date, listing[2].tle is not None) == ("re-entered", "2026-05-01", True)
     assert listing[9].tle is None and listing[9].object_type == "DEB"
     assert listing[3].operator == "single write after the snapshot" and listing[3].tle is not None
+
+
+def test_rows_written_in_the_earlier_layout_still_read(store: BulkCatalogStore) -> None:
+    """Satellite rows holding their element set as a map and history rows holding each field (the layout before
+    the compact one) read as before, and a bulk run moves them on."""
+    if isinstance(store, InMemoryCatalogStore):
+        pytest.skip("a DynamoDB row layout")
+    from shared.adapters.dynamo.base import ddb, serialize
+
+    old = record(11)
+    body = old.model_dump(mode="json")
+    table = store.table  # type: ignore[attr-defined]
+    ddb().put_item(TableName=table, Item=serialize({"pk": "ELSET#000000011", "sk": element_set_key(old), **body}))
+    ddb().put_item(TableName=table, Item=serialize({
+        "pk": "SATELLITE", "sk": "000000011", "norad_id": 11, "name": "SAT 11", "names": "SAT 11", "status": "alive",
+        "tle": body, "tle_epoch": old.epoch.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "rev": 1}))
+    assert store.get_satellite(11).tle == old
+    assert store.element_set_history(11) == [old]
+    assert store.load_current() == {11: element_set_key(old)}
+    store.publish_snapshot()
+    assert [s.tle for s in store.list_satellites()] == [old]
+    new = record(11, days=1, tail="new")
+    with store.bulk_session():
+        store.load_current()
+        store.put_history([new])
+        assert store.advance_current([new]) == {11}
+    assert store.get_satellite(11).tle == new and store.element_set_history(11) == [old, new]
+    # what the bulk run wrote is the compact layout: the set as one string, a history row as three attributes
+    row = ddb().get_item(TableName=table, Key={"pk": {"S": "SATELLITE"}, "sk": {"S": "000000011"}})["Item"]
+    assert "S" in row["tle"] and row["tle_epoch"]["S"].startswith(new.epoch.strftime("%Y-%m-%dT%H:%M:%S"))
+    history = ddb().get_item(TableName=table, Key={"pk": {"S": "ELSET#000000011"},
+                                                   "sk": {"S": element_set_key(new)}})["Item"]
+    assert sorted(history) == ["pk", "r", "sk"]

@@ -32,7 +32,14 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
 from shared.adapters.dynamo.catalog_bulk import BulkSession, batch_put, log_write
-from shared.adapters.dynamo.catalog_snapshot import CatalogSnapshot, failed_condition, retry_batches
+from shared.adapters.dynamo.catalog_snapshot import (
+    CatalogSnapshot,
+    compact_tle,
+    expanded_tle,
+    failed_condition,
+    retry_batches,
+    satellite_row,
+)
 from shared.domain.catalog.ingestion import EPOCH_FORMAT, cospar_id, element_set_key
 from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
 from shared.domain.catalog.ports import AddResult, BulkCatalogStore
@@ -67,7 +74,7 @@ def history_record(item: dict[str, Any]) -> ElementSetRecord:
 
 
 def _current_key(row: dict[str, Any]) -> str:
-    tle = row.get("tle")
+    tle = expanded_tle(row)
     if not isinstance(tle, dict) or not row.get("tle_epoch"):
         return ""
     return f"{row['tle_epoch']}#{_digest(tle.get('line1', ''), tle.get('line2', ''))}"
@@ -151,7 +158,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
 
     def get_satellite(self, norad_id: int) -> Satellite | None:
         item = self._get("SATELLITE", f"{norad_id:09d}")
-        return Satellite.model_validate(item) if item else None
+        return Satellite.model_validate(satellite_row(item)) if item else None
 
     def list_satellites(self) -> list[Satellite]:
         """From the published snapshot with the rows written since overlaid; without a snapshot (a catalogue
@@ -164,7 +171,6 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         self._written()
         log_write(self.table, record.norad_id, "elset")  # before the write: a bulk session reconciles it
         epoch_key = record.epoch.strftime(EPOCH_FORMAT)
-        body = record.model_dump(mode="json")
         history_put = {
             "Put": {
                 "TableName": self.table,
@@ -181,7 +187,8 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                 "UpdateExpression": f"SET {ensure}, #tle = :tle, #te = :epoch ADD #rev :one",
                 "ConditionExpression": "attribute_not_exists(#te) OR #te < :epoch",
                 "ExpressionAttributeNames": {**names, "#tle": "tle", "#te": "tle_epoch"},
-                "ExpressionAttributeValues": {**base_values, ":tle": value(body), ":epoch": value(epoch_key)},
+                "ExpressionAttributeValues": {**base_values, ":tle": value(compact_tle(record)),
+                                              ":epoch": value(epoch_key)},
             }
         }
         try:
@@ -304,7 +311,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
             for attribute, stored in (row or {}).items():
                 if stored is not None and stored != "":
                     item[attribute] = stored
-            item.update(tle=record.model_dump(mode="json"), tle_epoch=epoch, rev=int((row or {}).get("rev", 0)) + 1)
+            item.update(tle=compact_tle(record), tle_epoch=epoch, rev=int((row or {}).get("rev", 0)) + 1)
             items[record.norad_id] = item
         self._bulk.wrote(set(items))  # before writing: an interrupted batch is reconciled too
         batch_put(self.table, [serialize(item) for item in items.values()])
@@ -328,7 +335,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                 UpdateExpression=f"SET {ensure}, #tle = :tle, #te = :epoch ADD #rev :one",
                 ConditionExpression="attribute_not_exists(#te) OR #te < :epoch",
                 ExpressionAttributeNames={**names, "#tle": "tle", "#te": "tle_epoch"},
-                ExpressionAttributeValues={**values, ":tle": value(record.model_dump(mode="json")),
+                ExpressionAttributeValues={**values, ":tle": value(compact_tle(record)),
                                            ":epoch": value(epoch_key)})
         except ClientError as exc:
             if failed_condition(exc):
@@ -389,7 +396,8 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         self._cache.clear()
 
     def _read_listing(self) -> list[Satellite]:
-        return self.snapshots.listing(lambda: [Satellite.model_validate(i) for i in self._kind("SATELLITE")])
+        return self.snapshots.listing(lambda: [Satellite.model_validate(satellite_row(i))
+                                                      for i in self._kind("SATELLITE")])
 
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         items = query_all(

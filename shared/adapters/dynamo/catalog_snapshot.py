@@ -67,12 +67,39 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def compact_tle(record: ElementSetRecord) -> str:
+    """A satellite row's current element set as one string attribute (``tle``): the record without what the row
+    holds already (NORAD id; the epoch is ``tle_epoch``). One attribute instead of a map of eight: a third of the
+    bytes, and far less work per row for the store and for whoever decodes the listing."""
+    return json.dumps([record.name, record.line1, record.line2, record.source, record.uploaded_by,
+                       record.uploaded_at.isoformat()], separators=(",", ":"))
+
+
+def expanded_tle(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The row's current element set as the record's fields (from ``compact_tle``, or the map older rows hold)."""
+    tle = row.get("tle")
+    if not isinstance(tle, str):
+        return tle if isinstance(tle, dict) else None
+    name, line1, line2, source, uploaded_by, uploaded_at = json.loads(tle)
+    epoch = str(row["tle_epoch"])
+    return {"norad_id": int(row["norad_id"]), "name": name, "line1": line1, "line2": line2,
+            "epoch": epoch[:-1] + "+00:00" if epoch.endswith("Z") else epoch, "source": source,
+            "uploaded_by": uploaded_by, "uploaded_at": uploaded_at}
+
+
+def satellite_row(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored satellite row (deserialized) with its element set expanded, as ``Satellite`` validates it."""
+    if isinstance(item.get("tle"), str):
+        return {**item, "tle": expanded_tle(item)}
+    return item
+
+
 def _trusted_satellite(row: dict[str, Any]) -> Satellite:
     """A snapshot row as a Satellite without re-validating it: every row was validated when it was written, and
     validating tens of thousands of them again would dominate a cold start (seconds instead of a fraction)."""
     from datetime import datetime
 
-    tle = row.get("tle")
+    tle = expanded_tle(row)
     record = None
     if isinstance(tle, dict) and tle.keys() == _RECORD_KEYS:
         fields = dict(tle)
@@ -221,7 +248,7 @@ class CatalogSnapshot:
         if dirty:
             listing = dict(listing)
             for row in self.rows(list(dirty)):
-                listing[int(row["norad_id"])] = Satellite.model_validate(row)
+                listing[int(row["norad_id"])] = Satellite.model_validate(satellite_row(row))
             listing = dict(sorted(listing.items()))
         satellites = list(listing.values())
         self._listing = ((snapshot_id, dirty), satellites)
