@@ -18,7 +18,6 @@ rows overlaid: no request reads the whole satellite partition.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import time
@@ -35,10 +34,12 @@ from shared.adapters.dynamo.catalog_bulk import BulkSession, batch_put, log_writ
 from shared.adapters.dynamo.catalog_snapshot import (
     CatalogSnapshot,
     compact_tle,
+    decode_listing,
     expanded_tle,
     failed_condition,
     retry_batches,
     satellite_row,
+    stored_row,
 )
 from shared.domain.catalog.ingestion import EPOCH_FORMAT, cospar_id, element_set_key
 from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
@@ -262,7 +263,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                              ExpressionAttributeValues={":k": value("SATELLITE")})
             self._rows = {int(r["sk"]): r for r in rows}
         else:
-            self._rows = {int(r["norad_id"]): r for r in json.loads(gzip.decompress(blob))}
+            self._rows = {int(r["norad_id"]): stored_row(r) for r in decode_listing(blob)}
             for row in self.snapshots.rows(sorted(int(n) for n in meta.get("dirty") or ())):
                 self._rows[int(row["norad_id"])] = row
         return {n: _current_key(r) for n, r in self._rows.items()}
