@@ -243,3 +243,18 @@ def test_rows_written_in_the_earlier_layout_still_read(store: BulkCatalogStore) 
     history = ddb().get_item(TableName=table, Key={"pk": {"S": "ELSET#000000011"},
                                                    "sk": {"S": element_set_key(new)}})["Item"]
     assert sorted(history) == ["pk", "r", "sk"]
+
+
+def test_the_published_listing_holds_what_a_lookup_validates(store: BulkCatalogStore) -> None:
+    """The snapshot's rows are built without validation: each must be the very satellite a lookup validates."""
+    sets = [record(n, days=n / 10) for n in (21, 22)]
+    store.put_history(sets)
+    store.advance_current(sets)
+    store.upsert_satellites([Satellite(norad_id=22, name="SAT 22", operator="ops", dry_mass_kg=12.5)])
+    store.publish_snapshot()
+    listed = {s.norad_id: s for s in store.list_satellites()}
+    for norad_id in (21, 22):
+        looked_up = store.get_satellite(norad_id)
+        assert listed[norad_id] == looked_up
+        assert listed[norad_id].model_dump(mode="json") == looked_up.model_dump(mode="json")
+    assert listed[22].dry_mass_kg == 12.5 and listed[22].tle.epoch == sets[1].epoch
