@@ -17,7 +17,8 @@ conditional update on the epoch (history is written before or with every current
 descriptive fields in log order. A single write logged after that read is made after the session's writes, so it
 cannot have been overwritten. The log is read from ``LOOKBACK_MS`` before the session started (longer than any
 request may be in flight, so a write logged earlier has landed before the session read the row) and pruned below
-that.
+that when a session ends. (A descriptive update logged but then not made — its request failed — may still be
+applied by such a repair: it is an idempotent upsert its caller retries anyway.)
 """
 
 from __future__ import annotations
