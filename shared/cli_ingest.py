@@ -93,6 +93,20 @@ def _read(args: argparse.Namespace) -> tuple[str, bytes]:
         raise InvalidRequest(f"cannot read {args.file}: {exc.strerror}") from None
 
 
+def _logs_to_stderr() -> None:
+    """Structured log lines (Powertools writes them to stdout, as Lambda wants) go to stderr here: stdout carries
+    the JSON report alone, so that it can be piped."""
+    import logging
+
+    from shared.observability import PLATFORM, SERVICE  # creates the loggers
+
+    for name in (SERVICE, *logging.root.manager.loggerDict):
+        if name == SERVICE or name.startswith(f"{PLATFORM}."):
+            for handler in logging.getLogger(name).handlers:
+                if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+                    handler.setStream(sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
@@ -101,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     from shared.domain.catalog.ingestion import IngestReport
     from shared.wiring.catalog import catalog_ingestion
 
+    _logs_to_stderr()
     kind = KINDS[args.command]
     source = args.source or (urlsplit(args.url).hostname if args.url else None) or "import"
     try:

@@ -31,14 +31,16 @@ with mock_aws():
     from infra.local.emulation import create_resources
     from shared.adapters.dynamo.catalog import DynamoCatalogRepository
     from shared.aws import client
-    from shared.domain.catalog.ingestion import _record, cospar_id
+    from shared.adapters.dynamo.catalog_snapshot import compact_tle
+    from shared.domain.catalog.ingestion import EPOCH_FORMAT, _record, cospar_id
     create_resources(client("dynamodb"))
     setup = DynamoCatalogRepository()
     at = datetime.now(UTC)
-    def row(es):
-        tle = _record(es, source="bench", uploaded_by="bench", at=at).model_dump(mode="json")
+    def row(es):  # a satellite row as bulk ingestion writes it
+        rec = _record(es, source="bench", uploaded_by="bench", at=at)
         return {{"norad_id": es.norad_id, "name": es.name, "names": es.name, "status": "alive",
-                "cospar_id": cospar_id(es.line1), "rev": 1, "tle": tle}}
+                "cospar_id": cospar_id(es.line1), "rev": 1, "tle": compact_tle(rec),
+                "tle_epoch": rec.epoch.strftime(EPOCH_FORMAT)}}
     setup._rows = {{es.norad_id: row(es) for es in parse_tle_text(whole_sky({n})).element_sets}}
     setup.publish_snapshot()
     del setup

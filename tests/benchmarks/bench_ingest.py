@@ -6,9 +6,11 @@ Usage: python tests/benchmarks/bench_ingest.py [N]   (N objects, default 30000)
 Generates a realistic 3LE file of N objects from the demo element sets (each demo set is copied with its own
 NORAD id, COSPAR id, epoch and slightly moved RAAN / mean anomaly; checksums recomputed), starts the local
 runtime as ``make run`` does (``python -m infra.local``: moto server + demo data), runs ``groundlink
-import-tle`` three times and prints each run's wall time and outcome, the peak RSS of the runtime process
-(moto server included) and of each CLI run (from the kernel's own high-water marks), and how the time grows
-with N (N/4 first). Not a test: the figures go to the README.
+import-tle`` four times (N/4 first, to show how the time grows with N; then N, the same N again, and N with
+epochs a day newer) and prints each run's wall time and outcome, the peak RSS of the runtime process (moto server
+included) and of each CLI run (from the kernel's own high-water marks), and the CPU seconds each side spent (where
+the time goes: the emulator's request handling or the CLI's parsing and encoding), with the load average. Not a
+test: the figures go to the README.
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ def whole_sky(n: int, *, day_shift: float = 0.0, first_id: int = 70000) -> str:
     return "\n".join(out) + "\n"
 
 
-def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, dict, float]:
-    """Wall seconds, the JSON report, and the CLI's peak RSS (MB)."""
+def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, dict, float, float]:
+    """Wall seconds, the JSON report, the CLI's peak RSS (MB) and its CPU seconds."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -71,7 +73,13 @@ def run_cli(args: list[str], env: dict[str, str]) -> tuple[float, dict, float]:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, json.loads(out), usage.ru_maxrss / 1024
+    return elapsed, json.loads(out), usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far: the runtime's share of each run."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -83,6 +91,7 @@ def peak_rss_mb(pid: int) -> float:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30000
+    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="groundlink-bench-"))
     port, moto_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
@@ -103,12 +112,15 @@ def main() -> None:
         refresh.write_text(whole_sky(n, day_shift=1.0))
         print(f"{n} objects, {first.stat().st_size / 2**20:.1f} MB of 3LE; in {work}")
         print(f"{'run':34s} {'wall s':>7s} {'stored':>7s} {'unchanged':>9s} {'current':>7s} {'rejected':>8s} "
-              f"{'CLI MB':>7s} {'runtime MB':>10s}")
+              f"{'CLI MB':>7s} {'runtime MB':>10s} {'CLI CPU s':>9s} {'runtime CPU s':>13s}")
         for label, path in ((f"import {n // 4} (scaling)", quarter), (f"import {n}", first),
                             (f"same {n} again", first), (f"refresh {n}, epochs +1 day", refresh)):
-            wall, report, cli_mb = run_cli(["import-tle", str(path), "--source", "bench"], cli_env)
+            before = cpu_s(runtime.pid)
+            wall, report, cli_mb, cli_cpu = run_cli(["import-tle", str(path), "--source", "bench"], cli_env)
             print(f"{label:34s} {wall:7.1f} {report['stored']:7d} {report['unchanged']:9d} {report['current']:7d} "
-                  f"{report['rejected']:8d} {cli_mb:7.0f} {peak_rss_mb(runtime.pid):10.0f}")
+                  f"{report['rejected']:8d} {cli_mb:7.0f} {peak_rss_mb(runtime.pid):10.0f} {cli_cpu:9.1f} "
+                  f"{cpu_s(runtime.pid) - before:13.1f}", flush=True)
+        print(f"load average after: {os.getloadavg()[0]:.1f} (before: {load_before:.1f})")
     finally:
         runtime.send_signal(signal.SIGINT)
         runtime.wait(timeout=60)

@@ -4,8 +4,11 @@ descriptive fields upserted, the listing published and read back with single wri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -65,16 +68,131 @@ def test_stored_history_keys_names_what_is_already_there(store: BulkCatalogStore
     assert store.stored_history_keys([kept, fresh]) == {(1, element_set_key(kept))}
 
 
-def test_a_concurrent_newer_set_is_never_overwritten(store: BulkCatalogStore) -> None:
+def other_writer(store: BulkCatalogStore) -> BulkCatalogStore:
+    """Another function's view of the same catalogue (the same object in memory)."""
+    if isinstance(store, InMemoryCatalogStore):
+        return store
+    from shared.adapters.dynamo.catalog import DynamoCatalogRepository
+
+    return DynamoCatalogRepository(cache_ttl_s=0)
+
+
+@pytest.fixture
+def racing(store: BulkCatalogStore, monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[], object]], None]:
+    """``racing(write)``: ``write()`` runs just before the bulk session's next batch of satellite rows is written (on
+    DynamoDB: after the session read the rows, before its unconditional BatchWriteItem lands — the race the
+    session must repair); in memory, just before ``advance_current`` / ``upsert_satellites``."""
+    def arm(write: Callable[[], object]) -> None:
+        if isinstance(store, InMemoryCatalogStore):
+            for name in ("advance_current", "upsert_satellites"):
+                real = getattr(store, name)
+
+                def raced(items: Any, real: Any = real, name: str = name) -> Any:
+                    monkeypatch.setattr(store, name, real)
+                    write()
+                    return real(items)
+
+                monkeypatch.setattr(store, name, raced)
+            return
+        from shared.adapters.dynamo import catalog as adapter
+
+        real_put = adapter.batch_put
+
+        def raced_put(table: str, items: list[dict[str, Any]]) -> None:
+            if items and items[0]["pk"]["S"] == "SATELLITE":
+                monkeypatch.setattr(adapter, "batch_put", real_put)
+                write()
+            real_put(table, items)
+
+        monkeypatch.setattr(adapter, "batch_put", raced_put)
+
+    return arm
+
+
+def current_line2(store: BulkCatalogStore, norad_id: int) -> str:
+    sat = store.get_satellite(norad_id)
+    assert sat is not None and sat.tle is not None
+    return sat.tle.line2
+
+
+def test_a_newer_set_stored_while_a_bulk_session_writes_is_current_when_it_ends(
+        store: BulkCatalogStore, racing: Callable[[Callable[[], object]], None]) -> None:
     base = record(5)
     store.put_history([base])
     store.advance_current([base])
-    store.load_current()  # the bulk run reads the row...
-    store.add_element_set(record(5, days=2, tail="concurrent"))  # ...someone stores a newer set meanwhile
-    late = record(5, days=1, tail="bulk")
-    store.put_history([late])
-    assert store.advance_current([late]) == set()
-    assert store.get_satellite(5).tle.line2.endswith("concurrent")
+    racing(lambda: other_writer(store).add_element_set(record(5, days=2, tail="concurrent")))
+    with store.bulk_session():
+        store.load_current()  # the bulk run reads the row; the newer set is stored before its batch lands
+        late = record(5, days=1, tail="bulk")
+        store.put_history([late])
+        store.advance_current([late])
+    assert current_line2(store, 5).endswith("concurrent")
+    assert [h.line2.split(" ", 2)[2] for h in store.element_set_history(5)] == ["0", "bulk", "concurrent"]
+    store.publish_snapshot()  # and the listing says the same
+    assert {s.norad_id: s for s in store.list_satellites()}[5].tle.line2.endswith("concurrent")
+
+
+def test_a_set_stored_meanwhile_that_is_older_than_the_bulk_one_stays_history(
+        store: BulkCatalogStore, racing: Callable[[Callable[[], object]], None]) -> None:
+    base = record(6)
+    store.put_history([base])
+    store.advance_current([base])
+    racing(lambda: other_writer(store).add_element_set(record(6, days=1, tail="single")))
+    with store.bulk_session():
+        store.load_current()
+        late = record(6, days=3, tail="bulk")
+        store.put_history([late])
+        store.advance_current([late])
+    assert current_line2(store, 6).endswith("bulk")
+    assert len(store.element_set_history(6)) == 3
+
+
+def test_descriptive_fields_written_while_a_bulk_session_writes_are_kept(
+        store: BulkCatalogStore, racing: Callable[[Callable[[], object]], None]) -> None:
+    base = record(7)
+    store.put_history([base])
+    store.advance_current([base])
+    racing(lambda: other_writer(store).upsert_satellite(Satellite(norad_id=7, name="SAT 7", operator="single write")))
+    with store.bulk_session():
+        store.load_current()
+        late = record(7, days=1, tail="bulk")
+        store.put_history([late])
+        assert store.advance_current([late]) == {7}
+    sat = store.get_satellite(7)
+    assert sat is not None and sat.operator == "single write" and sat.tle is not None
+    assert sat.tle.line2.endswith("bulk")
+
+
+def test_a_single_write_after_the_session_is_not_undone(store: BulkCatalogStore) -> None:
+    base = record(8)
+    store.put_history([base])
+    store.advance_current([base])
+    with store.bulk_session():
+        store.load_current()
+        late = record(8, days=1, tail="bulk")
+        store.put_history([late])
+        store.advance_current([late])
+        other_writer(store).upsert_satellite(Satellite(norad_id=8, name="SAT 8", operator="after"))
+        other_writer(store).add_element_set(record(8, days=0.5, tail="older, after"))
+    sat = store.get_satellite(8)
+    assert sat is not None and sat.operator == "after" and sat.tle is not None and sat.tle.line2.endswith("bulk")
+
+
+def test_one_bulk_session_at_a_time(store: BulkCatalogStore) -> None:
+    second = other_writer(store)
+    events: list[str] = []
+
+    def run_second() -> None:
+        with second.bulk_session():
+            events.append("second in")
+
+    with store.bulk_session():
+        waiting = threading.Thread(target=run_second)
+        waiting.start()
+        time.sleep(1.5)  # longer than the lease poll
+        events.append("first out")
+    waiting.join(timeout=30)
+    assert events == ["first out", "second in"]
 
 
 def test_upserts_keep_the_current_set_and_the_listing_sees_every_write(store: BulkCatalogStore) -> None:
@@ -92,3 +210,51 @@ def test_upserts_keep_the_current_set_and_the_listing_sees_every_write(store: Bu
     assert (listing[2].status, listing[2].decay_date, listing[2].tle is not None) == ("re-entered", "2026-05-01", True)
     assert listing[9].tle is None and listing[9].object_type == "DEB"
     assert listing[3].operator == "single write after the snapshot" and listing[3].tle is not None
+
+
+def test_rows_written_in_the_earlier_layout_still_read(store: BulkCatalogStore) -> None:
+    """Satellite rows holding their element set as a map and history rows holding each field (the layout before
+    the compact one) read as before, and a bulk run moves them on."""
+    if isinstance(store, InMemoryCatalogStore):
+        pytest.skip("a DynamoDB row layout")
+    from shared.adapters.dynamo.base import ddb, serialize
+
+    old = record(11)
+    body = old.model_dump(mode="json")
+    table = store.table  # type: ignore[attr-defined]
+    ddb().put_item(TableName=table, Item=serialize({"pk": "ELSET#000000011", "sk": element_set_key(old), **body}))
+    ddb().put_item(TableName=table, Item=serialize({
+        "pk": "SATELLITE", "sk": "000000011", "norad_id": 11, "name": "SAT 11", "names": "SAT 11", "status": "alive",
+        "tle": body, "tle_epoch": old.epoch.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "rev": 1}))
+    assert store.get_satellite(11).tle == old
+    assert store.element_set_history(11) == [old]
+    assert store.load_current() == {11: element_set_key(old)}
+    store.publish_snapshot()
+    assert [s.tle for s in store.list_satellites()] == [old]
+    new = record(11, days=1, tail="new")
+    with store.bulk_session():
+        store.load_current()
+        store.put_history([new])
+        assert store.advance_current([new]) == {11}
+    assert store.get_satellite(11).tle == new and store.element_set_history(11) == [old, new]
+    # what the bulk run wrote is the compact layout: the set as one string, a history row as three attributes
+    row = ddb().get_item(TableName=table, Key={"pk": {"S": "SATELLITE"}, "sk": {"S": "000000011"}})["Item"]
+    assert "S" in row["tle"] and row["tle_epoch"]["S"].startswith(new.epoch.strftime("%Y-%m-%dT%H:%M:%S"))
+    history = ddb().get_item(TableName=table, Key={"pk": {"S": "ELSET#000000011"},
+                                                   "sk": {"S": element_set_key(new)}})["Item"]
+    assert sorted(history) == ["pk", "r", "sk"]
+
+
+def test_the_published_listing_holds_what_a_lookup_validates(store: BulkCatalogStore) -> None:
+    """The snapshot's rows are built without validation: each must be the very satellite a lookup validates."""
+    sets = [record(n, days=n / 10) for n in (21, 22)]
+    store.put_history(sets)
+    store.advance_current(sets)
+    store.upsert_satellites([Satellite(norad_id=22, name="SAT 22", operator="ops", dry_mass_kg=12.5)])
+    store.publish_snapshot()
+    listed = {s.norad_id: s for s in store.list_satellites()}
+    for norad_id in (21, 22):
+        looked_up = store.get_satellite(norad_id)
+        assert listed[norad_id] == looked_up
+        assert listed[norad_id].model_dump(mode="json") == looked_up.model_dump(mode="json")
+    assert listed[22].dry_mass_kg == 12.5 and listed[22].tle.epoch == sets[1].epoch

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from shared.domain.catalog.ingestion import cospar_id, element_set_key
@@ -17,6 +19,7 @@ class InMemoryCatalogStore:
         self._history: dict[int, dict[str, ElementSetRecord]] = {}  # norad -> "<epoch>#<digest>" -> record
         self._transmitters: dict[str, Transmitter] = {}
         self._spacecraft: dict[str, Spacecraft] = {}
+        self._bulk = threading.RLock()  # one bulk session at a time
 
     # -- stations ---------------------------------------------------------------------------------------
     def put_station(self, station: Station) -> None:
@@ -67,6 +70,12 @@ class InMemoryCatalogStore:
         return False
 
     # -- bulk ingestion ---------------------------------------------------------------------------------
+    @contextmanager
+    def bulk_session(self) -> Iterator[None]:
+        """One at a time; every write here is applied whole, so nothing needs reconciling."""
+        with self._bulk:
+            yield
+
     def load_current(self) -> dict[int, str]:
         return {n: element_set_key(item["tle"]) if item.get("tle") else "" for n, item in self._satellites.items()}
 

@@ -7,10 +7,11 @@ Element sets: the satellites' current sets are read once; each record is then
 * **unchanged** — it is its satellite's current set, or already in its history (same NORAD id, epoch and
   lines): nothing is written;
 * **stored** — written to the history in batches (idempotent keys: NORAD id + epoch + digest of the lines);
-  the newest set of a satellite that is newer than its current one then becomes current through one
-  conditional write per satellite (never over a concurrent newer set);
+  the newest set of a satellite that is newer than its current one then becomes current, in batches too;
 * **rejected** — named (file line, list item or CSV row, with its NORAD id / name when known) with the reason.
 
+It all happens in one bulk session of the store: one bulk run at a time, and a newer set that a single writer
+stored meanwhile is never overwritten for good (the store reconciles such races when the session ends).
 History is written before the current set moves, so an interrupted run never leaves a current set that is
 not in the history; running it again completes it. The report lists the NORAD ids whose current set advanced
 (the caller re-checks what depends on their orbits) and the newest epoch seen.
@@ -141,6 +142,16 @@ class CatalogIngestion:
 
     def ingest_records(self, records: Sequence[ElementSetRecord], *, progress: Progress | None = None,
                        report: IngestReport) -> IngestReport:
+        try:
+            with self.store.bulk_session():
+                self._ingest_records(records, progress, report)
+        finally:
+            if report.advanced and self.on_advanced is not None:
+                self.on_advanced(set(report.advanced))
+        return report
+
+    def _ingest_records(self, records: Sequence[ElementSetRecord], progress: Progress | None,
+                        report: IngestReport) -> None:
         current = self.store.load_current()
         by_satellite: dict[int, dict[str, ElementSetRecord]] = {}
         for rec in records:
@@ -172,9 +183,6 @@ class CatalogIngestion:
         finally:
             if written:
                 self.store.publish_snapshot()
-            if report.advanced and self.on_advanced is not None:
-                self.on_advanced(set(report.advanced))
-        return report
 
     def _store_chunk(self, chunk: list[tuple[str, ElementSetRecord]], current: dict[int, str],
                      report: IngestReport) -> bool:
@@ -214,9 +222,14 @@ class CatalogIngestion:
                       progress: Progress | None = None, report: IngestReport | None = None) -> IngestReport:
         """SATCAT records (label, CelesTrak SATCAT fields) mapped onto the catalogue; a satellite not yet in
         the catalogue is created (without element set)."""
+        report = report or IngestReport("satcat", source)
+        with self.store.bulk_session():
+            return self._ingest_satcat(rows, progress, report)
+
+    def _ingest_satcat(self, rows: Iterable[tuple[str, dict[str, Any]]], progress: Progress | None,
+                       report: IngestReport) -> IngestReport:
         from shared.domain.catalog.satcat import satellite_fields
 
-        report = report or IngestReport("satcat", source)
         self.store.load_current()
         known = {s.norad_id: s for s in self.store.list_satellites()}
         changed: list[Satellite] = []

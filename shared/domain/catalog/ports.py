@@ -5,6 +5,7 @@ to the same behaviour."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from shared.domain.catalog.models import AddOutcome, ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
@@ -51,11 +52,14 @@ class BulkCatalogStore(CatalogStore, Protocol):
     """The catalogue store as bulk ingestion (CLI imports, the scheduled refresh, demo seeding) uses it: a
     cost linear in the number of records, never a transaction per record.
 
-    ``load_current`` reads every satellite's current element set once; ``put_history`` writes history rows
-    (idempotent keys: NORAD id + epoch + digest of the lines); ``advance_current`` makes each record its
-    satellite's current set only while the stored current epoch is still older (a conditional write per
-    satellite, so a concurrent newer set is never overwritten). ``publish_snapshot`` rewrites the compact
-    copy of the satellite listing that reads at catalogue scale use."""
+    A bulk run happens inside ``bulk_session()``: one at a time (a second one waits), and when it ends no
+    element set written concurrently by a single writer has been overwritten by an older one, nor descriptive
+    fields lost. ``load_current`` reads every satellite's current element set once; ``put_history`` writes
+    history rows (idempotent keys: NORAD id + epoch + digest of the lines); ``advance_current`` makes each
+    record its satellite's current set when the current set read is older. ``publish_snapshot`` rewrites the
+    compact copy of the satellite listing that reads at catalogue scale use."""
+
+    def bulk_session(self) -> AbstractContextManager[None]: ...
 
     def load_current(self) -> dict[int, str]:
         """NORAD id -> key (``<epoch>#<digest>``) of its current element set; satellites without one are
@@ -70,7 +74,8 @@ class BulkCatalogStore(CatalogStore, Protocol):
 
     def advance_current(self, records: Sequence[ElementSetRecord]) -> set[int]:
         """One record per satellite; the NORAD ids whose current set became the record (creating the
-        satellite, named after the set, when unknown)."""
+        satellite, named after the set, when unknown). A newer set a single writer stored meanwhile is current
+        again when the session ends (the id may still be listed)."""
         ...
 
     def upsert_satellites(self, satellites: Sequence[Satellite]) -> None:
