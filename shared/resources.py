@@ -308,7 +308,6 @@ JOBS_STATE_MACHINE = StateMachineSpec(
                 "ItemsPath": "$.plan.chunks",
                 "ItemSelector": {"task_id.$": "$.task_id", "chunk.$": "$$.Map.Item.Value"},
                 "MaxConcurrency": 16,
-                "ToleratedFailurePercentage": 0,
                 "ItemProcessor": {
                     "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                     "StartAt": "Chunk",
