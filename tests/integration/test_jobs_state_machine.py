@@ -154,20 +154,24 @@ def test_a_failing_job_is_recorded_failed_by_the_catch_path(machine):
 
 def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
     from shared.adapters.dynamo.jobs import job_store
+    calls = []
+
     def boom(*args, **kwargs):
+        calls.append(1)
         raise RuntimeError("propagator exploded")
 
     monkeypatch.setattr("shared.domain.jobs.analysis.coverage.compute_chunk", boom)
     task_id = _stored_job([25544])
     start_job(task_id)
     assert _wait(_execution_arn(machine, task_id))["status"] == "FAILED"
-    job = job_store().get(task_id)  # the chunk was retried, then its Catch failed the job with its reason
+    assert len(calls) == 3  # the chunk was tried, then retried twice (2 s, 4 s)
+    job = job_store().get(task_id)  # then its Catch failed the job with the chunk's reason, never the SDK's text
     assert (job.status, job.error) == (
         "failed", "part 1 of 1 of the analysis failed: the analysis failed unexpectedly; submit it again")
     events = client("stepfunctions").get_execution_history(
         executionArn=_execution_arn(machine, task_id))["events"]
     failed = [e["taskFailedEventDetails"] for e in events if e["type"] == "TaskFailed"]
-    assert failed and failed[0]["error"] == "RuntimeError"  # the errorType, as Lambda reports it
+    assert failed and failed[0]["error"] == "JobError"  # the merge refuses a failed job: the execution fails
 
 
 def test_a_duplicated_start_changes_nothing(machine):

@@ -110,13 +110,16 @@ class PassAnalysisFanout:
         return self.jobs.chunk_done(task_id, index)
 
     def merge(self, task_id: str, execution_id: str) -> JobStatus:
-        """Merges the parts into the result and completes the job (once). A finished job, or one another
-        execution holds, is answered as it is. ``JobError`` if a part is missing."""
+        """Merges the parts into the result and completes the job (once). A completed job, or one another
+        execution holds, is answered as it is. ``JobError`` if a part is missing or the job failed (a chunk
+        failed it: Step Functions' Distributed Map may or may not have failed on it, the execution fails here)."""
         from shared.domain.jobs.analysis.coverage import merge
 
         job = self.jobs.get(task_id)
         if job is None:
             raise JobError("the job is not recorded any more")
+        if job.status == "failed":  # a chunk failed it: the execution fails too (its failure step changes nothing)
+            raise JobError(job.error or REASON_PARTS_MISSING)
         if job.status in FINISHED or job.execution_id != execution_id:
             return job.status
         inputs = self.results.get(inputs_key(task_id))
