@@ -220,7 +220,7 @@ class DynamoJobStore:
                 ExpressionAttributeNames={"#d": "done_chunks", "#s": "status", "#u": "updated_at"},
                 ExpressionAttributeValues={":i": {"NS": [str(index)]}, ":run": value("in_progress"),
                                            ":u": value(datetime.now(UTC).isoformat())},
-                ReturnValues="UPDATED_NEW")
+                ReturnValues="ALL_NEW")
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
