@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-CHUNK_BUDGET = 12_000_000  # satellites × ground points × minutes, per chunk (about 100 MB)
+CHUNK_BUDGET = 12_500_000  # satellites × ground points × minutes, per chunk (about 105 MB)
 STEP_S = 60.0  # one time step of the work measure
 
 
