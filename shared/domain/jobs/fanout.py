@@ -105,7 +105,7 @@ class PassAnalysisFanout:
                                  inputs["max_elevation_deg"], inputs["time_resolution_s"], sat_offset=c.sat_lo,
                                  point_offset=c.point_lo)
         except ValueError as exc:  # the orbit core refuses the inputs: a sentence about the job
-            raise JobError(f"part {index + 1} of {len(chunks)} ({c.describe()}) cannot be computed: {exc}") from None
+            raise JobError(f"{c.describe()}: {exc}") from None
         self.results.put(chunk_key(task_id, index), part)
         return self.jobs.chunk_done(task_id, index)
 
