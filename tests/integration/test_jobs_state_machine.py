@@ -371,3 +371,50 @@ def test_the_local_sweep_timer_fails_a_job_left_open(machine):
     job = repo.get(task_id)
     assert (job.status, job.error) == (
         "failed", "the job did not finish within 70 minutes of its submission and was given up; submit it again")
+
+
+# -- fan-out ------------------------------------------------------------------------------------------------
+def test_a_multi_chunk_job_fans_out_merges_and_a_large_result_is_a_presigned_url(machine, monkeypatch):
+    # Given a chunk budget of one satellite over one point for 12 hours: two chunks for two satellites
+    import requests
+
+    import functions.jobs_worker.handler as worker
+    import functions.ssa_jobs.app as jobs_app
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.domain.jobs.analysis.coverage import analyse
+    from shared.wiring.jobs import build_jobs_service, jobs_service
+
+    monkeypatch.setattr(worker, "jobs_service", lambda: build_jobs_service(chunk_budget=720))
+    api = TestClient(jobs_app.app, raise_server_exceptions=False)
+    task_id = api.post("/v1/pass_analyzer/", json=ANALYSIS, headers=ALICE).json()["task_id"]
+    # When the state machine runs it
+    desc = _wait(_execution_arn(machine, task_id))
+    # Then its Map ran the chunks (its items: their indices), the merge completed the job with every chunk counted
+    assert desc["status"] == "SUCCEEDED", desc
+    output = json.loads(desc["output"])
+    assert output["plan"] == {"chunks": [0, 1]} and output["run"]["result"]["status"] == "completed"
+    events = client("stepfunctions").get_execution_history(executionArn=desc["executionArn"])["events"]
+    assert [e["type"] for e in events if e["type"].startswith("MapRun")] == ["MapRunStarted", "MapRunSucceeded"]
+    job = job_store().get(task_id)
+    assert (job.status, job.chunks_total, job.chunks_done, job.progress) == ("completed", 2, 2, 1.0)
+    status = api.get(f"/v1/pass_analyzer_callback/{task_id}/status/", headers=ALICE).json()
+    assert status["progress"] == 1.0 and status["result_url"] is None
+    # and the result is the unsplit computation's
+    from groundlink_orbit import parse_tle
+
+    sets = [parse_tle(s.tle.line1, s.tle.line2, s.tle.name or s.name)
+            for s in map(catalog_repository().get_satellite, ANALYSIS["norad_ids"])]
+    start, end = (datetime.fromisoformat(d).timestamp() for d in ANALYSIS["date"])
+    unsplit = analyse(sets, FEATURE, start, end, 10, 90, 60)
+    assert {k: v for k, v in status["result"].items() if not k.startswith("tle_")} == unsplit
+    # When the result is larger than the inline limit (1 byte here)
+    jobs_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(inline_limit_bytes=1)
+    try:
+        large = api.get(f"/v1/pass_analyzer_callback/{task_id}/status/", headers=ALICE).json()
+    finally:
+        jobs_app.app.dependency_overrides.clear()
+    # Then the status carries a presigned URL to the full JSON instead, the seed's fields unchanged
+    assert large["result"] is None and large["status"] == "completed" and large["progress"] == 1.0
+    assert "Expires=" in large["result_url"] and f"jobs/{task_id}/result.json" in large["result_url"]
+    fetched = requests.get(large["result_url"], timeout=10)
+    assert fetched.status_code == 200 and fetched.json() == status["result"]
