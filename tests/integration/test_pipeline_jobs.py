@@ -141,3 +141,20 @@ def test_a_job_started_with_a_login_token_records_the_owner_email_and_both_views
     assert {snake.get(k, k): v for k, v in retrieved.items() if k not in ("pipelineId", "status")} \
         == status["result"]
     assert set(snake.values()) <= set(status["result"])
+
+
+def test_retrieve_of_a_result_beyond_the_inline_limit_is_a_presigned_url(runner):
+    pid = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=OPS).json()["pipelineId"]
+    handle({"task_id": pid, "step": "run"})
+    inline = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS).json()
+    assert inline["Access_norad"] == [[1]] and "resultUrl" not in inline
+    pipeline_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(inline_limit_bytes=100)
+    r = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS)
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"pipelineId", "status", "resultUrl"} and body["status"] == "RESOLVED"
+    assert f"jobs/{pid}/result.json" in body["resultUrl"] and "Expires=" in body["resultUrl"]
+    import requests
+
+    full = requests.get(body["resultUrl"], timeout=10).json()
+    assert full["Access_norad"] == [[1]] and full["tle_epoch"] == inline["tleEpoch"]
