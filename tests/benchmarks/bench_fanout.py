@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "orbit"))
 
 from infra.local.emulation import free_port  # noqa: E402
-from tests.benchmarks.bench_ingest import peak_rss_mb, run_cli  # noqa: E402
+from tests.benchmarks.bench_ingest import peak_rss_mb  # noqa: E402
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "tle" / "active_snapshot.tle"
 WHOLE_EARTH = {"type": "Feature", "properties": {}, "geometry": {
@@ -73,8 +73,14 @@ def fan_out(n: int) -> None:
                 raise SystemExit("local runtime failed to start")
         subprocess.Popen(["cat"], stdin=runtime.stdout, stdout=subprocess.DEVNULL)  # keep its pipe drained
         print(f"local runtime up (pid {runtime.pid}), RSS high-water {peak_rss_mb(runtime.pid):.0f} MB")
-        wall, report, cli_mb = run_cli(["import-tle", str(SNAPSHOT), "--source", "bench"], cli_env)
-        print(f"import-tle {SNAPSHOT.name}: {report['stored']} stored in {wall:.1f} s, CLI peak RSS {cli_mb:.0f} MB")
+        t0 = time.perf_counter()
+        cli = subprocess.Popen([sys.executable, "-m", "shared.cli", "import-tle", str(SNAPSHOT), "--source", "bench"],
+                               cwd=ROOT, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        cli.stdout.read()
+        _, code, usage = os.wait4(cli.pid, 0)
+        cli_mb = usage.ru_maxrss / 1024
+        print(f"import-tle {SNAPSHOT.name} (exit {os.waitstatus_to_exitcode(code)}) in {time.perf_counter() - t0:.1f} s,"
+              f" CLI peak RSS {cli_mb:.0f} MB")
         email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
         call("POST", f"{base}/auth/register", body={"email": email, "name": "Bench Analyst",
                                                     "password": "P@ssw0rd!Strong"})
