@@ -10,9 +10,9 @@ from shared.adapters.dynamo.jobs import job_store
 from shared.adapters.s3_results import S3ResultStore
 from shared.adapters.spacetrack import SpaceTrackClient
 from shared.adapters.stepfunctions import StepFunctionsJobStarter
-from shared.domain.jobs.ports import Clock, ElementSetSource, JobStarter
 from shared.aws import client
 from shared.domain.jobs.chunks import CHUNK_BUDGET
+from shared.domain.jobs.ports import Clock, ElementSetSource, JobStarter
 from shared.domain.jobs.service import INLINE_LIMIT_BYTES, JobsService
 from shared.resources import RESULTS
 from shared.settings import get_settings

@@ -79,8 +79,8 @@ def fan_out(n: int) -> None:
         cli.stdout.read()
         _, code, usage = os.wait4(cli.pid, 0)
         cli_mb = usage.ru_maxrss / 1024
-        print(f"import-tle {SNAPSHOT.name} (exit {os.waitstatus_to_exitcode(code)}) in {time.perf_counter() - t0:.1f} s,"
-              f" CLI peak RSS {cli_mb:.0f} MB")
+        print(f"import-tle {SNAPSHOT.name} (exit {os.waitstatus_to_exitcode(code)}) in "
+              f"{time.perf_counter() - t0:.1f} s, CLI peak RSS {cli_mb:.0f} MB")
         email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
         call("POST", f"{base}/auth/register", body={"email": email, "name": "Bench Analyst",
                                                     "password": "P@ssw0rd!Strong"})

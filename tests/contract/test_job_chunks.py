@@ -10,8 +10,6 @@ import pytest
 from moto import mock_aws
 
 from infra.local.emulation import create_resources, create_storage
-from shared.adapters.dynamo.jobs import DynamoJobStore
-from shared.adapters.memory.jobs import InMemoryJobStore
 from shared.adapters.memory.results import InMemoryResultStore
 from shared.adapters.s3_results import S3ResultStore
 from shared.aws import client, reset_clients

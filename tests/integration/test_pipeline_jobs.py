@@ -51,7 +51,8 @@ def test_initiate_beyond_the_bounds_is_422_in_the_pipeline_format_naming_the_bou
     r = client.post("/pipeline/pass-analysis/initiate", json=body, headers=OPS)
     assert r.status_code == 422
     assert r.json() == {"error": "UNPROCESSABLE-CONTENT",
-                        "errorMessage": "field 'norad_ids': List should have at most 100 items after validation, not 101"}
+                        "errorMessage": "field 'norad_ids': List should have at most 100 items after validation, "
+                                        "not 101"}
     assert runner == []
 
 

@@ -89,7 +89,7 @@ def plan_chunks(satellites: int, points: int, start_s: float, end_s: float,
     sat_runs = _runs(satellites, math.ceil(satellites / sats_per))
     point_runs = _runs(points, math.ceil(points / points_per))
     times = _time_ranges(start_s, end_s, time_parts)
-    chunks = []
+    chunks: list[Chunk] = []
     for s_lo, s_hi in sat_runs:
         for p_lo, p_hi in point_runs:
             for t0, t1 in times:

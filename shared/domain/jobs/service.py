@@ -33,7 +33,6 @@ from shared.domain.catalog.freshness import STRICT, FreshnessPolicy
 from shared.domain.catalog.models import ElementSetRecord
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
-from shared.domain.jobs.analysis import AnalysisError
 from shared.domain.jobs.bounds import check_request_bounds
 from shared.domain.jobs.chunks import CHUNK_BUDGET
 from shared.domain.jobs.events import job_finished, maneuvers_detected

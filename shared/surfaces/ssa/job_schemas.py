@@ -176,7 +176,8 @@ class TaskStatus(BaseModel):
         "A pass analysis: `Access_norad`, `duration_norad`, `timestamp`, `blindstamp`, and the element sets it "
         "used by NORAD id — `tle_epoch` (epoch), `tle_age_days` (age when the analysis ran, days) and "
         "`tle_warning` (sets older than the warning threshold). Inline when the result's JSON is at most "
-        f"{INLINE_LIMIT_BYTES:,} bytes; beyond that `null`, and `result_url` gives the full JSON."), json_schema_extra={"properties": {
+        f"{INLINE_LIMIT_BYTES:,} bytes; beyond that `null`, and `result_url` gives the full JSON."),
+        json_schema_extra={"properties": {
             "tle_epoch": {"type": "object", "additionalProperties": {"type": "string"}},
             "tle_age_days": {"type": "object", "additionalProperties": {"type": "number"}},
             "tle_warning": {"type": "object", "additionalProperties": {"type": "string"}}}})
