@@ -6,8 +6,10 @@
   HISTORY#<id:012d>  / META     the query-history id → task id (written with the job, one transaction)
   COUNTER            / history  atomic history ids
 
-Requests and results are stored as gzip-compressed JSON: kept exactly as sent (nulls included), and a
-DynamoDB item holds 400 KB, which compressed coverage results stay far below. Status moves only forward
+Requests and inline results (maneuver detections) are stored as gzip-compressed JSON: kept exactly as sent (nulls
+included); a pass analysis's result lives in the results bucket and the item keeps its key (``result_key``,
+``result_bytes``). A chunked job keeps ``chunks_total`` and the number set ``done_chunks`` of the chunk indices
+finished (``ADD``: a retried chunk counts once); ``chunks_done`` and, while it runs, ``progress`` are read from it. Status moves only forward
 (pending → in_progress → completed | failed): every transition is conditional, so a retried or
 duplicated worker step changes nothing twice. A conditional write that fails is read back: when the stored job
 already holds exactly the caller's write (its first answer was lost and the SDK retried it), that is a success.

@@ -1,10 +1,12 @@
 """The jobs use cases, written once for every door: the SSA routes, the pipeline mechanics (seeds 003/004)
 and the Step Functions worker all call ``JobsService``.
 
-* pass analysis — validated and recorded ``pending``, then started asynchronously; the worker's ``run``
-  claims it for its execution (a conditional pending → in_progress write: a second execution of the same job
-  computes nothing), computes it (→ completed), and ``record_failure`` records the state machine's Catch
-  (→ failed). Transitions are conditional: a retried or duplicated step changes nothing twice, and a finished
+* pass analysis — validated against the request bounds (``bounds``) and recorded ``pending``, then started
+  asynchronously; the state machine's steps (``fanout``: plan, chunks in a Map, merge) claim it for their
+  execution (a conditional pending → in_progress write: a second execution of the same job computes nothing),
+  compute it in chunks (``progress`` = chunks done / total) and complete it with a pointer to its result in the
+  results store (``result_view``: inline up to a limit, else a presigned URL); ``record_failure`` records the
+  state machine's Catch (→ failed); ``run`` is every step in one process. Transitions are conditional: a retried or duplicated step changes nothing twice, and a finished
   job is never recomputed;
 * jobs always end: ``execution_ended`` records an execution that failed, timed out or was aborted before the
   job did (the execution-status rule), and ``sweep`` fails every job still open ``STUCK_AFTER`` after it was
