@@ -131,7 +131,13 @@ DOWNLINK = BucketSpec(key="downlink", description="downlinked data dropped by st
                       expire_days=90)
 DELIVERY = BucketSpec(key="delivery", description="downlinked data delivered to clients under clients/<owner>/")
 
-BUCKETS: tuple[BucketSpec, ...] = (UPLINK, DOWNLINK, DELIVERY)
+# The jobs' documents (jobs/<task_id>/inputs.json, chunks/<i>.json, result.json): written by the jobs worker,
+# read by the SSA and pipeline job functions (inline, or a presigned GET); expired after 30 days, the result
+# pointer on the job record then answers a URL to nothing (the analysis may be submitted again).
+RESULTS = BucketSpec(key="results", description="pass-analysis inputs, chunk parts and results of the jobs under "
+                     "jobs/<task_id>/", noncurrent_days=1, expire_days=30)
+
+BUCKETS: tuple[BucketSpec, ...] = (UPLINK, DOWNLINK, DELIVERY, RESULTS)
 
 
 @dataclass(frozen=True)
@@ -233,18 +239,25 @@ class StateMachineSpec:
     # The worker also receives the executions' FAILED / TIMED_OUT / ABORTED status changes (an EventBridge rule)
     # and, every ``sweep_every_s``, a scheduled sweep of jobs left open past their bound.
     sweep_every_s: int = 300
+    # The local runtime runs every Map iteration in its own process (threads): it lowers the Maps'
+    # MaxConcurrency to this many, so that a job's chunks in flight stay within the process's memory.
+    local_map_concurrency: int = 2
 
     @property
     def env_var(self) -> str:
         return f"GROUNDLINK_{self.key.upper()}_STATE_MACHINE_ARN"
 
-    def definition_for(self, worker_arn: str, partition: str = "aws") -> str:
+    def definition_for(self, worker_arn: str, partition: str = "aws", map_concurrency: int | None = None) -> str:
         """The ASL document with the worker's ARN, the partition and the execution timeout (``TimeoutSeconds``: a
         definition given as a string carries its own timeout; the CDK's ``timeout`` only applies to chained
-        definitions)."""
+        definitions). ``map_concurrency`` replaces the ``MaxConcurrency`` of every top-level Map state (the
+        local runtime's ``local_map_concurrency``); nothing else differs."""
         import json
 
-        document = json.dumps({**self.definition, "TimeoutSeconds": self.timeout_s})
+        states = {name: {**state, "MaxConcurrency": map_concurrency}
+                  if map_concurrency is not None and state.get("Type") == "Map" else state
+                  for name, state in self.definition["States"].items()}
+        document = json.dumps({**self.definition, "States": states, "TimeoutSeconds": self.timeout_s})
         return document.replace("${WorkerArn}", worker_arn).replace("${Partition}", partition)
 
 
@@ -260,31 +273,78 @@ _LAMBDA_RETRY = {
 # records the job.
 _RECORD_RETRY = {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 8, "BackoffRate": 2.0,
                  "MaxDelaySeconds": 60}
+# A chunk that fails is retried (any error: a worker out of memory or time, a busy store), 2 s doubling, 3 attempts
+# in all; then its Catch fails the job with the chunk's reason.
+_CHUNK_RETRY = {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 2, "BackoffRate": 2.0}
+
+
+def _invoke(payload: dict) -> dict:
+    return {"Type": "Task", "Resource": "arn:${Partition}:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "${WorkerArn}", "Payload": payload}}
+
+
+def _record_failure_catch() -> list[dict]:
+    return [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}]
+
+
 JOBS_STATE_MACHINE = StateMachineSpec(
     key="jobs",
     worker="jobs_worker",
     definition={
-        "Comment": "Groundlink job: claim it for this execution and run it; on failure record the reason on the "
-                   "job, then fail",
-        "StartAt": "Run",
+        "Comment": "Groundlink job: plan it in chunks for this execution, compute the chunks in a Distributed Map "
+                   "(their parts go to the results bucket; the Map's items are chunk indices), merge them; on "
+                   "failure record the reason on the job, then fail",
+        "StartAt": "Plan",
         "States": {
-            "Run": {
-                "Type": "Task",
-                "Resource": "arn:${Partition}:states:::lambda:invoke",
-                "Parameters": {"FunctionName": "${WorkerArn}",
-                               "Payload": {"task_id.$": "$.task_id", "step": "run",
-                                           "execution_id.$": "$$.Execution.Id"}},
+            "Plan": {
+                **_invoke({"task_id.$": "$.task_id", "step": "plan", "execution_id.$": "$$.Execution.Id"}),
+                "ResultSelector": {"chunks.$": "$.Payload.chunks"},
+                "ResultPath": "$.plan",
+                "Retry": [_LAMBDA_RETRY],
+                "Catch": _record_failure_catch(),
+                "Next": "Chunks",
+            },
+            "Chunks": {
+                "Type": "Map",
+                "ItemsPath": "$.plan.chunks",
+                "ItemSelector": {"task_id.$": "$.task_id", "chunk.$": "$$.Map.Item.Value"},
+                "MaxConcurrency": 16,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Chunk",
+                    "States": {
+                        "Chunk": {
+                            **_invoke({"task_id.$": "$.task_id", "step": "chunk", "chunk.$": "$.chunk"}),
+                            "ResultSelector": {"chunks_done.$": "$.Payload.chunks_done"},
+                            "Retry": [_LAMBDA_RETRY, _CHUNK_RETRY],
+                            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
+                                       "Next": "ChunkFailed"}],
+                            "End": True,
+                        },
+                        "ChunkFailed": {
+                            **_invoke({"task_id.$": "$.task_id", "step": "chunk_failed", "chunk.$": "$.chunk",
+                                       "error.$": "$.error"}),
+                            "Retry": [_RECORD_RETRY],
+                            "Next": "ChunkGivenUp",
+                        },
+                        "ChunkGivenUp": {"Type": "Fail", "Error": "ChunkFailed",
+                                         "Cause": "a chunk failed after its retries; the job records its reason"},
+                    },
+                },
+                "ResultPath": None,
+                "Catch": _record_failure_catch(),
+                "Next": "Merge",
+            },
+            "Merge": {
+                **_invoke({"task_id.$": "$.task_id", "step": "merge", "execution_id.$": "$$.Execution.Id"}),
                 "ResultSelector": {"result.$": "$.Payload"},
                 "ResultPath": "$.run",
                 "Retry": [_LAMBDA_RETRY],
-                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}],
+                "Catch": _record_failure_catch(),
                 "End": True,
             },
             "RecordFailure": {
-                "Type": "Task",
-                "Resource": "arn:${Partition}:states:::lambda:invoke",
-                "Parameters": {"FunctionName": "${WorkerArn}",
-                               "Payload": {"task_id.$": "$.task_id", "step": "fail", "error.$": "$.error"}},
+                **_invoke({"task_id.$": "$.task_id", "step": "fail", "error.$": "$.error"}),
                 "Retry": [_RECORD_RETRY],
                 "Next": "Failed",
             },

@@ -1,7 +1,13 @@
 """The jobs worker: the jobs state machine's Task handler, and the watch that makes every job end.
 
-* ``{"task_id", "step": "run", "execution_id"}`` — the job service claims the job for the execution and computes
-  it (pending → in_progress → completed); a job another execution holds is not computed twice;
+* ``{"task_id", "step": "plan", "execution_id"}`` — claims the job for the execution, stores its inputs and
+  answers ``{"chunks": [0, 1, …]}``, the indices the state machine's Map fans out over (a job another execution
+  holds, or a finished one, has none);
+* ``{"task_id", "step": "chunk", "chunk"}`` — computes one chunk into the results bucket;
+* ``{"task_id", "step": "chunk_failed", "chunk", "error"}`` — the chunk's Catch after its retries: the job fails
+  with the chunk's reason;
+* ``{"task_id", "step": "merge", "execution_id"}`` — merges the chunks and completes the job;
+* ``{"task_id", "step": "run", "execution_id"}`` — every step in this one invocation (a direct run);
 * ``{"task_id", "step": "fail", "error"}`` — the state machine's Catch: the job becomes failed with a sentence
   about the job (``shared.domain.jobs.service.failure_reason``), never the SDK's message;
 * an EventBridge "Step Functions Execution Status Change" (FAILED, TIMED_OUT, ABORTED) — a job its execution
@@ -48,7 +54,19 @@ def handle(event: dict) -> dict:
     if event.get("detail-type") == SCHEDULED_EVENT:
         return {"swept": jobs_service().sweep()}
     task_id = event["task_id"]
-    if event.get("step") == "fail":
+    step = event.get("step")
+    if step == "plan":
+        return {"task_id": task_id, "chunks": jobs_service().fanout.plan(task_id, str(event["execution_id"]))}
+    if step == "chunk":
+        index = int(event["chunk"])
+        return {"task_id": task_id, "chunk": index, "chunks_done": jobs_service().fanout.chunk(task_id, index)}
+    if step == "chunk_failed":
+        index = int(event["chunk"])
+        recorded = jobs_service().fanout.chunk_failed(task_id, index, catch_reason(event.get("error")))
+        return {"task_id": task_id, "chunk": index, "recorded": recorded}
+    if step == "merge":
+        return {"task_id": task_id, "status": jobs_service().fanout.merge(task_id, str(event["execution_id"]))}
+    if step == "fail":
         jobs_service().record_failure(task_id, catch_reason(event.get("error")))
         return {"task_id": task_id, "status": "failed"}
     execution_id = str(event.get("execution_id") or f"direct:{task_id}")

@@ -5,8 +5,10 @@ from shared.resources import FunctionSpec
 SPEC = FunctionSpec(
     name="jobs_worker",
     surface="ssa",
-    description="Step Functions tasks of the jobs state machine: run a pass analysis, record a failure",
+    description="Step Functions tasks of the jobs state machine: plan a pass analysis, compute a chunk, merge, "
+                "record a failure",
     tables={"catalog": "read", "jobs": "write", "events": "write"},
+    buckets={"results": "write"},  # inputs, chunk parts and results of the pass analyses
     needs_orbit_layer=True,
     needs_jwt_secret=False,
     memory_mb=1769,

@@ -18,6 +18,7 @@ SPEC = FunctionSpec(
         "ANY /tasking/{proxy+}",
     ),
     tables={"catalog": "read", "identity": "read", "jobs": "write", "ratelimit": "write", "events": "write"},
+    buckets={"results": "read"},  # the results of pass analyses: inline, or presigned GETs
     needs_orbit_layer=True,  # validates GeoJSON ground locations with the orbit core before queueing
     starts=("jobs",),
 )

@@ -17,6 +17,7 @@ SPEC = FunctionSpec(
         "PUT /v1/query_history/{history_id}/alert",
     ),
     tables={"catalog": "read", "identity": "read", "jobs": "write", "ratelimit": "write", "events": "write"},
+    buckets={"results": "read"},  # the results of pass analyses: inline, or presigned GETs
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: maneuver detection propagates element sets
     reserved_concurrency=15,  # heavy: bounded so a burst cannot starve the other functions

@@ -14,7 +14,7 @@ retries on.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Fn, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, Fn, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -30,6 +30,12 @@ from shared.resources import STATE_MACHINES, FunctionSpec, StateMachineSpec
 
 WORKER_ARN = "WorkerArn"  # the ${WorkerArn} placeholder of StateMachineSpec.definition
 ENDED = ("FAILED", "TIMED_OUT", "ABORTED")  # execution statuses that may leave a job open
+
+
+def distributed_maps(definition: dict) -> list[str]:
+    """The names of the definition's top-level Map states that run DISTRIBUTED."""
+    return [name for name, state in definition.get("States", {}).items() if state.get("Type") == "Map" and
+            (state.get("ItemProcessor") or {}).get("ProcessorConfig", {}).get("Mode") == "DISTRIBUTED"]
 
 
 class JobsConstruct(Construct):
@@ -83,9 +89,12 @@ class JobsConstruct(Construct):
         # Fn::Sub binds the worker's ARN and the stack's partition (AWS::Partition: aws, aws-cn, aws-us-gov)
         definition = Fn.sub(spec.definition_for("${" + WORKER_ARN + "}", partition="${AWS::Partition}"),
                             {WORKER_ARN: worker.function_arn})
+        # A named state machine: its Distributed Map's grant (below) names its own ARN without referencing it
+        machine_name = f"{Stack.of(self).stack_name}-{spec.key}"
         machine = sfn.StateMachine(
             self,
             f"{name}StateMachine",
+            state_machine_name=machine_name,
             definition_body=sfn.DefinitionBody.from_string(definition),
             state_machine_type=sfn.StateMachineType.STANDARD,
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
@@ -97,6 +106,8 @@ class JobsConstruct(Construct):
         machine.add_to_role_policy(
             iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[worker.function_arn])
         )
+        if distributed_maps(spec.definition):
+            self._grant_child_executions(machine, machine_name)
         acknowledge(
             machine.role,
             "AwsSolutions-IAM5[Resource::*]",
@@ -106,6 +117,26 @@ class JobsConstruct(Construct):
             "resource-level permissions: AWS requires Resource '*' for these actions.",
         )
         return machine
+
+    def _grant_child_executions(self, machine: sfn.StateMachine, machine_name: str) -> None:
+        """A Distributed Map runs its iterations as child executions of the state machine itself: its role may
+        start executions of this state machine, and describe and stop their child executions (AWS's policy for
+        Distributed Map; the item source is the state's input, no ItemReader, so no S3 read)."""
+        stack = Stack.of(self)
+        own_arn = stack.format_arn(service="states", resource="stateMachine", resource_name=machine_name,
+                                   arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        executions = stack.format_arn(service="states", resource="execution", resource_name=f"{machine_name}/*",
+                                      arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        machine.add_to_role_policy(iam.PolicyStatement(actions=["states:StartExecution"], resources=[own_arn]))
+        machine.add_to_role_policy(iam.PolicyStatement(actions=["states:DescribeExecution", "states:StopExecution"],
+                                                       resources=[executions]))
+        acknowledge(
+            machine.role,
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+            f"{machine_name}/*]",
+            "The Distributed Map's child executions are named by Step Functions at run time: describing and "
+            "stopping them is granted on this state machine's executions only.",
+        )
 
     def _watch(self, spec: StateMachineSpec, machine: sfn.StateMachine, worker: lambda_.IFunction) -> None:
         """The execution-status rule and the sweep schedule, both targeting the worker."""

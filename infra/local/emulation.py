@@ -156,7 +156,7 @@ def create_state_machines(lambda_: Any, iam: Any, sfn: Any, prefix: str = "groun
                           functions: tuple[FunctionSpec, ...] = FUNCTIONS) -> dict[str, str]:
     """What JobsConstruct deploys: one Lambda function per worker a state machine names (a placeholder zip:
     ``infra.local.lambda_bridge`` runs the Python handler), one STANDARD state machine per spec with the
-    spec's definition and the worker's ARN. Returns state machine key → ARN."""
+    spec's definition and the worker's ARN (its Maps at ``local_map_concurrency``). Returns state machine key → ARN."""
     import json
 
     if not state_machines:
@@ -177,7 +177,8 @@ def create_state_machines(lambda_: Any, iam: Any, sfn: Any, prefix: str = "groun
                 Code={"ZipFile": _dummy_zip()}, Timeout=worker.timeout_s, MemorySize=worker.memory_mb,
                 Description=worker.description[:256])["FunctionArn"]
         arns[spec.key] = sfn.create_state_machine(
-            name=f"{prefix}-{spec.key}", definition=spec.definition_for(worker_arns[worker.name]),
+            name=f"{prefix}-{spec.key}",
+            definition=spec.definition_for(worker_arns[worker.name], map_concurrency=spec.local_map_concurrency),
             roleArn=role_arn, type="STANDARD")["stateMachineArn"]
     return arns
 

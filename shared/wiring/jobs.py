@@ -7,10 +7,14 @@ from functools import lru_cache
 from shared.adapters.dynamo.account_directory import UserAccountDirectory
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.adapters.dynamo.jobs import job_store
+from shared.adapters.s3_results import S3ResultStore
 from shared.adapters.spacetrack import SpaceTrackClient
 from shared.adapters.stepfunctions import StepFunctionsJobStarter
+from shared.aws import client
+from shared.domain.jobs.chunks import CHUNK_BUDGET
 from shared.domain.jobs.ports import Clock, ElementSetSource, JobStarter
-from shared.domain.jobs.service import JobsService
+from shared.domain.jobs.service import INLINE_LIMIT_BYTES, JobsService
+from shared.resources import RESULTS
 from shared.settings import get_settings
 from shared.snapstart import after_restore
 
@@ -36,10 +40,18 @@ def _spacetrack_client(identity: str, password: str, url: str, timeout_s: float)
 after_restore(_spacetrack_client.cache_clear)  # a session (cookie, connection) must not outlive a snapshot
 
 
-def build_jobs_service(*, starter: JobStarter | None = None, clock: Clock | None = None) -> JobsService:
-    """The production service; ``starter`` and ``clock`` may be replaced (tests run the worker inline)."""
+def result_store() -> S3ResultStore:
+    """The jobs' result documents in the results bucket."""
+    return S3ResultStore(client("s3"), get_settings().bucket_name(RESULTS.key))
+
+
+def build_jobs_service(*, starter: JobStarter | None = None, clock: Clock | None = None,
+                       inline_limit_bytes: int = INLINE_LIMIT_BYTES, chunk_budget: int = CHUNK_BUDGET) -> JobsService:
+    """The production service; ``starter`` and ``clock`` may be replaced (tests run the worker inline), and the
+    inline-result limit and the chunk budget (tests reach the presigned URL and several chunks cheaply)."""
     return JobsService(job_store(), catalog_repository(), starter or StepFunctionsJobStarter(),
-                       UserAccountDirectory(), clock, spacetrack_source(), freshness=get_settings().freshness_policy())
+                       UserAccountDirectory(), clock, spacetrack_source(), freshness=get_settings().freshness_policy(),
+                       results=result_store(), inline_limit_bytes=inline_limit_bytes, chunk_budget=chunk_budget)
 
 
 def jobs_service() -> JobsService:

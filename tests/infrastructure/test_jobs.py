@@ -88,16 +88,69 @@ def test_state_machine_role_invokes_exactly_its_worker(any_synth: Synth) -> None
         _, machine = _machine(any_synth, spec.key)
         role_id = machine["Properties"]["RoleArn"]["Fn::GetAtt"][0]
         worker_arn = {"Fn::GetAtt": [_function_id(any_synth, function(spec.worker)), "Arn"]}
-        invoke = []
+        invoke, children = [], {}
+        name = machine["Properties"]["StateMachineName"]
         for statement in _role_statements(any_synth, role_id):
             actions = set(_as_list(statement["Action"]))
             assert statement["Effect"] == "Allow"
             if statement["Resource"] == "*":
                 assert actions <= LOG_DELIVERY_ACTIONS, actions  # no resource-level permissions exist for these
+            elif actions & {"states:StartExecution", "states:DescribeExecution", "states:StopExecution"}:
+                children[frozenset(actions)] = _arn_text(statement["Resource"])
             else:
                 assert actions == {"lambda:InvokeFunction"}, actions
                 invoke += _as_list(statement["Resource"])
         assert invoke == [worker_arn], invoke
+        # the Distributed Map's child executions: start this state machine, describe/stop its executions only
+        prefix = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}"
+        assert children == {frozenset({"states:StartExecution"}): f"{prefix}:stateMachine:{name}",
+                            frozenset({"states:DescribeExecution", "states:StopExecution"}):
+                                f"{prefix}:execution:{name}/*"}, children
+
+
+def _arn_text(resource: object) -> str:
+    """An ARN built with Fn::Join of pseudo-parameters, as text (``${AWS::Region}``…)."""
+    if isinstance(resource, str):
+        return resource
+    assert isinstance(resource, dict) and set(resource) == {"Fn::Join"}, resource
+    sep, parts = resource["Fn::Join"]
+    return sep.join(p if isinstance(p, str) else "${" + p["Ref"] + "}" for p in parts)
+
+
+def test_the_jobs_map_is_distributed_over_chunk_indices_with_retries_and_the_chunk_reason(any_synth: Synth) -> None:
+    from infra.components.jobs import distributed_maps
+
+    for spec in STATE_MACHINES:
+        _, machine = _machine(any_synth, spec.key)
+        template, _ = machine["Properties"]["DefinitionString"]["Fn::Sub"]
+        definition = json.loads(template)
+        assert distributed_maps(definition) == ["Chunks"]
+        states = definition["States"]
+        assert [states["Plan"]["Next"], states["Chunks"]["Next"], states["Merge"].get("End")] == ["Chunks", "Merge",
+                                                                                               True]
+        chunks = states["Chunks"]
+        # items are chunk indices from the plan step's answer, never data; the parts go to the results bucket
+        assert chunks["ItemsPath"] == "$.plan.chunks" and chunks["ResultPath"] is None
+        assert chunks["ItemSelector"] == {"task_id.$": "$.task_id", "chunk.$": "$$.Map.Item.Value"}
+        assert chunks["MaxConcurrency"] == 16  # within the worker's reserved concurrency
+        assert chunks["MaxConcurrency"] <= (function(spec.worker).reserved_concurrency or 1000)
+        assert chunks["ItemProcessor"]["ProcessorConfig"] == {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
+        inner = chunks["ItemProcessor"]["States"]
+        assert inner["Chunk"]["Retry"][-1]["ErrorEquals"] == ["States.ALL"]  # a failing chunk is retried
+        assert inner["Chunk"]["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
+                                            "Next": "ChunkFailed"}]
+        assert inner["ChunkFailed"]["Parameters"]["Payload"]["step"] == "chunk_failed"
+        for name in ("Plan", "Chunks", "Merge"):  # anything else failing: the job records the reason
+            assert states[name]["Catch"][0]["Next"] == "RecordFailure"
+
+
+def test_the_local_runtime_runs_the_same_definition_with_fewer_chunks_at_once() -> None:
+    for spec in STATE_MACHINES:
+        deployed = json.loads(spec.definition_for("arn:worker"))
+        local = json.loads(spec.definition_for("arn:worker", map_concurrency=spec.local_map_concurrency))
+        assert local["States"]["Chunks"].pop("MaxConcurrency") == spec.local_map_concurrency == 2
+        deployed["States"]["Chunks"].pop("MaxConcurrency")
+        assert local == deployed  # the one substitution
 
 
 def test_only_functions_that_start_a_state_machine_may_start_it(any_synth: Synth) -> None:

@@ -9,15 +9,21 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
-from infra.local.emulation import create_resources
+from infra.local.emulation import create_resources, create_storage
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.auth import issue_jwt
 from shared.aws import client, reset_clients
 from shared.catalog.demo import DEMO_TLE_ENV, seed_demo
+from shared.resources import RESULTS
 
 # The demo element sets are months old: the tests that book on them run with the local runtime's relaxed limit
 # (tests/integration/test_tle_freshness.py applies the strict one).
 os.environ.update(DEMO_TLE_ENV)
+
+
+def _create_results_bucket() -> None:
+    """The jobs' results bucket (pass analyses store their inputs, parts and results there)."""
+    create_storage(client("s3"), client("sqs"), buckets=(RESULTS,), queues=())
 
 
 def _reset_caches() -> None:
@@ -33,10 +39,11 @@ def _reset_caches() -> None:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    """Empty tables in a fresh moto account."""
+    """Empty tables (and the results bucket) in a fresh moto account."""
     with mock_aws():
         _reset_caches()
         create_resources(client("dynamodb"))
+        _create_results_bucket()
         yield
     _reset_caches()
 
@@ -48,6 +55,7 @@ def demo() -> Iterator[list]:
     with mock_aws():
         _reset_caches()
         create_resources(client("dynamodb"))
+        _create_results_bucket()
         yield seed_demo(catalog_repository())
     _reset_caches()
 

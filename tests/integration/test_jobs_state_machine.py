@@ -17,7 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 from moto import mock_aws
 
-from infra.local.emulation import create_resources, create_state_machines, state_machine_env, state_machine_workers
+from infra.local.emulation import (
+    create_resources,
+    create_state_machines,
+    create_storage,
+    state_machine_env,
+    state_machine_workers,
+)
 from infra.local.lambda_bridge import MOTO_CONFIG, bridge, function_name_of, unbridge
 from shared.adapters.dynamo.catalog import catalog_repository
 from shared.adapters.stepfunctions import StepFunctionsJobStarter
@@ -43,6 +49,7 @@ def machine() -> Iterator[str]:
     with mock_aws(config=MOTO_CONFIG):
         _reset_caches()
         create_resources(client("dynamodb"))
+        create_storage(client("s3"), client("sqs"))
         seed_demo(catalog_repository())
         arns = create_state_machines(client("lambda"), client("iam"), client("stepfunctions"))
         bridge(state_machine_workers())
@@ -90,7 +97,8 @@ def _wait(execution_arn: str, timeout_s: float = 60) -> dict:
 def test_the_state_machine_is_the_spec_definition_with_the_worker_arn(machine):
     sm = client("stepfunctions").describe_state_machine(stateMachineArn=machine)
     worker_arn = client("lambda").get_function(FunctionName=JOBS_STATE_MACHINE.worker)["Configuration"]["FunctionArn"]
-    assert json.loads(sm["definition"]) == json.loads(JOBS_STATE_MACHINE.definition_for(worker_arn))
+    assert json.loads(sm["definition"]) == json.loads(JOBS_STATE_MACHINE.definition_for(
+        worker_arn, map_concurrency=JOBS_STATE_MACHINE.local_map_concurrency))
     assert sm["type"] == "STANDARD"
     assert function_name_of(worker_arn) == JOBS_STATE_MACHINE.worker
 
@@ -146,21 +154,24 @@ def test_a_failing_job_is_recorded_failed_by_the_catch_path(machine):
 
 def test_a_forced_worker_exception_takes_the_catch_path(machine, monkeypatch):
     from shared.adapters.dynamo.jobs import job_store
-    from shared.domain.jobs.service import JobsService
+    calls = []
 
-    def boom(self, request):
+    def boom(*args, **kwargs):
+        calls.append(1)
         raise RuntimeError("propagator exploded")
 
-    monkeypatch.setattr(JobsService, "_analyse_passes", boom)
+    monkeypatch.setattr("shared.domain.jobs.analysis.coverage.compute_chunk", boom)
     task_id = _stored_job([25544])
     start_job(task_id)
     assert _wait(_execution_arn(machine, task_id))["status"] == "FAILED"
-    job = job_store().get(task_id)
-    assert (job.status, job.error) == ("failed", "the analysis failed unexpectedly; submit it again")
+    assert len(calls) == 3  # the chunk was tried, then retried twice (2 s, 4 s)
+    job = job_store().get(task_id)  # then its Catch failed the job with the chunk's reason, never the SDK's text
+    assert (job.status, job.error) == (
+        "failed", "part 1 of 1 of the analysis failed: the analysis failed unexpectedly; submit it again")
     events = client("stepfunctions").get_execution_history(
         executionArn=_execution_arn(machine, task_id))["events"]
     failed = [e["taskFailedEventDetails"] for e in events if e["type"] == "TaskFailed"]
-    assert failed and failed[0]["error"] == "RuntimeError"  # the errorType, as Lambda reports it
+    assert failed and failed[0]["error"] == "JobError"  # the merge refuses a failed job: the execution fails
 
 
 def test_a_duplicated_start_changes_nothing(machine):
@@ -213,17 +224,17 @@ def _start(machine_arn: str, task_id: str, name: str | None = None) -> str:
 def test_two_executions_of_one_job_compute_it_once(machine, monkeypatch):
     # Given a job started twice under two execution names (a duplicated start that escaped the name check)
     from shared.adapters.dynamo.jobs import job_store
-    from shared.domain.jobs.service import JobsService
+    from shared.domain.jobs.fanout import PassAnalysisFanout
 
     computed = []
-    original = JobsService._analyse_passes
+    original = PassAnalysisFanout.chunk
 
-    def slow(self, request):
+    def slow(self, task_id, index):
         computed.append(time.monotonic())
         time.sleep(2)  # long enough for the second execution to try while the first computes
-        return original(self, request)
+        return original(self, task_id, index)
 
-    monkeypatch.setattr(JobsService, "_analyse_passes", slow)
+    monkeypatch.setattr(PassAnalysisFanout, "chunk", slow)
     task_id = _stored_job([25544])
     first = _start(machine, task_id)
     deadline = time.monotonic() + 20
@@ -240,7 +251,7 @@ def test_two_executions_of_one_job_compute_it_once(machine, monkeypatch):
     outputs = [json.loads(d["output"])["run"]["result"]["status"] for d in ends]
     assert outputs == ["completed", "in_progress"]
     job = job_store().get(task_id)
-    assert job.status == "completed" and job.execution_id == first and job.result is not None
+    assert job.status == "completed" and job.execution_id == first and job.result_key is not None
 
 
 def test_the_failure_step_retries_every_error(machine, monkeypatch):
@@ -280,8 +291,8 @@ def test_both_steps_failing_end_the_job_failed_once(machine, monkeypatch):
                                   "${WorkerArn}", client("lambda").get_function(
                                       FunctionName=JOBS_STATE_MACHINE.worker)["Configuration"]["FunctionArn"])),
                           "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 2}]},
-        "Run": {**JOBS_STATE_MACHINE.definition["States"]["Run"],
-                "Parameters": json.loads(json.dumps(JOBS_STATE_MACHINE.definition["States"]["Run"]["Parameters"])
+        "Plan": {**JOBS_STATE_MACHINE.definition["States"]["Plan"],
+                 "Parameters": json.loads(json.dumps(JOBS_STATE_MACHINE.definition["States"]["Plan"]["Parameters"])
                                          .replace("${WorkerArn}", client("lambda").get_function(
                                              FunctionName=JOBS_STATE_MACHINE.worker)["Configuration"]["FunctionArn"]))},
     }})
@@ -310,16 +321,16 @@ def test_an_execution_that_times_out_ends_its_job_failed_once(machine, monkeypat
     # Given an execution limit of 2 s and an analysis that runs longer
     from functions.jobs_worker.handler import handle
     from shared.adapters.dynamo.jobs import job_store
-    from shared.domain.jobs.service import JobsService
+    from shared.domain.jobs.analysis import coverage
 
     short = _variant(machine, "groundlink-jobs-short", timeout_s=2)
-    original = JobsService._analyse_passes
+    original = coverage.compute_chunk
 
-    def slow(self, request):
+    def slow(*args, **kwargs):
         time.sleep(4)
-        return original(self, request)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(JobsService, "_analyse_passes", slow)
+    monkeypatch.setattr(coverage, "compute_chunk", slow)
     task_id = _stored_job([25544])
     desc = _wait(_start(short, task_id), timeout_s=30)
     assert desc["status"] == "TIMED_OUT"
@@ -360,3 +371,50 @@ def test_the_local_sweep_timer_fails_a_job_left_open(machine):
     job = repo.get(task_id)
     assert (job.status, job.error) == (
         "failed", "the job did not finish within 70 minutes of its submission and was given up; submit it again")
+
+
+# -- fan-out ------------------------------------------------------------------------------------------------
+def test_a_multi_chunk_job_fans_out_merges_and_a_large_result_is_a_presigned_url(machine, monkeypatch):
+    # Given a chunk budget of one satellite over one point for 12 hours: two chunks for two satellites
+    import requests
+
+    import functions.jobs_worker.handler as worker
+    import functions.ssa_jobs.app as jobs_app
+    from shared.adapters.dynamo.jobs import job_store
+    from shared.domain.jobs.analysis.coverage import analyse
+    from shared.wiring.jobs import build_jobs_service, jobs_service
+
+    monkeypatch.setattr(worker, "jobs_service", lambda: build_jobs_service(chunk_budget=720))
+    api = TestClient(jobs_app.app, raise_server_exceptions=False)
+    task_id = api.post("/v1/pass_analyzer/", json=ANALYSIS, headers=ALICE).json()["task_id"]
+    # When the state machine runs it
+    desc = _wait(_execution_arn(machine, task_id))
+    # Then its Map ran the chunks (its items: their indices), the merge completed the job with every chunk counted
+    assert desc["status"] == "SUCCEEDED", desc
+    output = json.loads(desc["output"])
+    assert output["plan"] == {"chunks": [0, 1]} and output["run"]["result"]["status"] == "completed"
+    events = client("stepfunctions").get_execution_history(executionArn=desc["executionArn"])["events"]
+    assert [e["type"] for e in events if e["type"].startswith("MapRun")] == ["MapRunStarted", "MapRunSucceeded"]
+    job = job_store().get(task_id)
+    assert (job.status, job.chunks_total, job.chunks_done, job.progress) == ("completed", 2, 2, 1.0)
+    status = api.get(f"/v1/pass_analyzer_callback/{task_id}/status/", headers=ALICE).json()
+    assert status["progress"] == 1.0 and status["result_url"] is None
+    # and the result is the unsplit computation's
+    from groundlink_orbit import parse_tle
+
+    sets = [parse_tle(s.tle.line1, s.tle.line2, s.tle.name or s.name)
+            for s in map(catalog_repository().get_satellite, ANALYSIS["norad_ids"])]
+    start, end = (datetime.fromisoformat(d).timestamp() for d in ANALYSIS["date"])
+    unsplit = analyse(sets, FEATURE, start, end, 10, 90, 60)
+    assert {k: v for k, v in status["result"].items() if not k.startswith("tle_")} == unsplit
+    # When the result is larger than the inline limit (1 byte here)
+    jobs_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(inline_limit_bytes=1)
+    try:
+        large = api.get(f"/v1/pass_analyzer_callback/{task_id}/status/", headers=ALICE).json()
+    finally:
+        jobs_app.app.dependency_overrides.clear()
+    # Then the status carries a presigned URL to the full JSON instead, the seed's fields unchanged
+    assert large["result"] is None and large["status"] == "completed" and large["progress"] == 1.0
+    assert "Expires=" in large["result_url"] and f"jobs/{task_id}/result.json" in large["result_url"]
+    fetched = requests.get(large["result_url"], timeout=10)
+    assert fetched.status_code == 200 and fetched.json() == status["result"]

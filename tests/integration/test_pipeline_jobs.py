@@ -46,17 +46,13 @@ def test_initiate_check_status_retrieve(runner):
     assert result["status"] == "RESOLVED" and result["Access_norad"] == [[1]] and result["norad_ids"] == [43013]
 
 
-def test_initiate_over_the_work_budget_is_422_in_the_pipeline_format(runner):
-    from tests.integration.test_ssa_jobs import WHOLE_EARTH, demo_norad_ids
-
-    body = {**copy.deepcopy(BODY), "ground_location": copy.deepcopy(WHOLE_EARTH), "norad_ids": demo_norad_ids()[:30],
-            "date": ["2026-04-10T00:00:00+00:00", "2026-04-17T00:00:00+00:00"]}
+def test_initiate_beyond_the_bounds_is_422_in_the_pipeline_format_naming_the_bound(runner):
+    body = {**copy.deepcopy(BODY), "norad_ids": list(range(10_000, 10_101))}
     r = client.post("/pipeline/pass-analysis/initiate", json=body, headers=OPS)
     assert r.status_code == 422
-    assert r.json() == {"error": "WORK-BUDGET-EXCEEDED", "errorMessage": (  # the refusal's own code (seed 004)
-        "norad_ids: the analysis's work, 30 satellite(s) × 364 ground point(s) × 10080 time step(s) "
-        "(one a minute of the window) = 110,073,600, exceeds the work budget of 100,000,000 per request; "
-        "analyse fewer satellites, a smaller area or a shorter window")}
+    assert r.json() == {"error": "UNPROCESSABLE-CONTENT",
+                        "errorMessage": "field 'norad_ids': List should have at most 100 items after validation, "
+                                        "not 101"}
     assert runner == []
 
 
@@ -146,3 +142,20 @@ def test_a_job_started_with_a_login_token_records_the_owner_email_and_both_views
     assert {snake.get(k, k): v for k, v in retrieved.items() if k not in ("pipelineId", "status")} \
         == status["result"]
     assert set(snake.values()) <= set(status["result"])
+
+
+def test_retrieve_of_a_result_beyond_the_inline_limit_is_a_presigned_url(runner):
+    pid = client.post("/pipeline/pass-analysis/initiate", json=BODY, headers=OPS).json()["pipelineId"]
+    handle({"task_id": pid, "step": "run"})
+    inline = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS).json()
+    assert inline["Access_norad"] == [[1]] and "resultUrl" not in inline
+    pipeline_app.app.dependency_overrides[jobs_service] = lambda: build_jobs_service(inline_limit_bytes=100)
+    r = client.post("/pipeline/pass-analysis/retrieve", json={"pipelineId": pid}, headers=OPS)
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"pipelineId", "status", "resultUrl"} and body["status"] == "RESOLVED"
+    assert f"jobs/{pid}/result.json" in body["resultUrl"] and "Expires=" in body["resultUrl"]
+    import requests
+
+    full = requests.get(body["resultUrl"], timeout=10).json()
+    assert full["Access_norad"] == [[1]] and full["tle_epoch"] == inline["tleEpoch"]

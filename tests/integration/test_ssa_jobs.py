@@ -258,23 +258,27 @@ def demo_norad_ids() -> list[int]:
     return [int(line[2:7]) for line in tle if line.startswith("1 ")]
 
 
-def test_a_request_over_the_work_budget_is_422_naming_the_budget_before_any_job():
-    ids = demo_norad_ids()[:30]
+def test_the_largest_request_is_accepted_and_one_beyond_the_bounds_is_422_naming_the_bound():
+    started = RecordingStarter()  # recorded, not computed here (tests/e2e and the benchmark run it)
+    serve(started)
+    ids = demo_norad_ids()  # every demo satellite (35; the e2e test and the benchmark run 100)
     week = ["2026-04-10T00:00:00+00:00", "2026-04-17T00:00:00+00:00"]
     fay = bearer("user-35", "ssa")
-    r = client.post("/v1/pass_analyzer/", json=analysis(ground_location=WHOLE_EARTH, date=week, norad_ids=ids,
-                                                        time_resolution=1), headers=fay)
-    assert r.status_code == 422, r.text
-    [error] = r.json()["detail"]
-    assert error["loc"] == ["body", "norad_ids"] and error["type"] == "value_error"
-    assert error["msg"] == (
-        "the analysis's work, 30 satellite(s) × 364 ground point(s) × 10080 time step(s) (one a minute of the "
-        "window) = 110,073,600, exceeds the work budget of 100,000,000 per request; analyse fewer "
-        "satellites, a smaller area or a shorter window")
-    assert client.get("/v1/query_history/", headers=fay).json()["total_count"] == 0
-    # the same window over one point is well inside the budget
-    ok = client.post("/v1/pass_analyzer/", json=analysis(date=week, norad_ids=ids[:3]), headers=fay)
+    largest = analysis(ground_location=WHOLE_EARTH, date=week, norad_ids=ids, time_resolution=1)
+    ok = client.post("/v1/pass_analyzer/", json=largest, headers=fay)
     assert ok.status_code == 200, ok.text
+    assert started.started == [ok.json()["task_id"]]
+    beyond = [({"norad_ids": list(range(10_000, 10_101))}, ["body", "norad_ids"], "List should have at most 100 items"),
+              ({"date": ["2026-04-10T00:00:00+00:00", "2026-04-17T00:00:01+00:00"]}, ["body", "date"],
+               "the analysis window may span at most 7 days"),
+              ({"time_resolution": 0}, ["body", "time_resolution"], "Input should be greater than or equal to 1")]
+    for change, loc, bound in beyond:
+        r = client.post("/v1/pass_analyzer/", json={**largest, **change}, headers=fay)
+        assert r.status_code == 422, r.text
+        [error] = r.json()["detail"]
+        assert error["loc"] == loc and bound in error["msg"], error
+    assert started.started == [ok.json()["task_id"]]  # nothing beyond the bounds was recorded or started
+    assert client.get("/v1/query_history/", headers=fay).json()["total_count"] == 1
 
 
 def test_a_job_that_cannot_start_is_failed_not_left_pending():

@@ -6,11 +6,13 @@
   HISTORY#<id:012d>  / META     the query-history id → task id (written with the job, one transaction)
   COUNTER            / history  atomic history ids
 
-Requests and results are stored as gzip-compressed JSON: kept exactly as sent (nulls included), and a
-DynamoDB item holds 400 KB, which compressed coverage results stay far below. Status moves only forward
-(pending → in_progress → completed | failed): every transition is conditional, so a retried or
-duplicated worker step changes nothing twice. A conditional write that fails is read back: when the stored job
-already holds exactly the caller's write (its first answer was lost and the SDK retried it), that is a success.
+Requests and inline results (maneuver detections) are stored as gzip-compressed JSON: kept exactly as sent (nulls
+included); a pass analysis's result lives in the results bucket and the item keeps its key (``result_key``,
+``result_bytes``). A chunked job keeps ``chunks_total`` and the number set ``done_chunks`` of the chunk indices
+finished (``ADD``: a retried chunk counts once); ``chunks_done`` and, while it runs, ``progress`` are read from
+it. Status moves only forward (pending → in_progress → completed | failed): every transition is conditional, so a
+retried or duplicated worker step changes nothing twice. A conditional write that fails is read back: when the stored
+job already holds exactly the caller's write (its first answer was lost and the SDK retried it), that is a success.
 The create transaction carries a ``ClientRequestToken`` derived from the job, so a retried create within
 DynamoDB's 10-minute idempotency window is answered as the first one was.
 """
@@ -64,7 +66,12 @@ class DynamoJobStore:
 
     @staticmethod
     def _job(item: dict) -> Job:
+        done = item.pop("done_chunks", None) or set()
         item = {k: v for k, v in item.items() if k not in ("open", "open_sort")}
+        if item.get("chunks_total"):  # a chunked job: how many chunks finished, and their ratio while it runs
+            item["chunks_done"] = len(done)
+            if item.get("status") == "in_progress":
+                item["progress"] = len(done) / int(item["chunks_total"])
         item["result"] = _unpack(item.pop("result_gz", None))
         item["request"] = _unpack(item.pop("request_gz", None)) or {}
         return Job.model_validate(item)
@@ -113,7 +120,8 @@ class DynamoJobStore:
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
                    result: dict[str, Any] | None = None, error: str | None = None,
-                   error_code: str | None = None, events: Sequence[Event] = ()) -> bool:
+                   error_code: str | None = None, result_key: str | None = None,
+                   result_bytes: int | None = None, events: Sequence[Event] = ()) -> bool:
         """Move a job forward; False (and no change) if it is already past that point. With ``events`` the update
         and the events' outbox items are one ``TransactWriteItems``."""
         names = {"#s": "status", "#u": "updated_at"}
@@ -131,6 +139,12 @@ class DynamoJobStore:
         if error_code is not None:
             names["#ec"], values[":ec"] = "error_code", value(error_code)
             sets.append("#ec = :ec")
+        if result_key is not None:
+            names["#rk"], values[":rk"] = "result_key", value(result_key)
+            sets.append("#rk = :rk")
+        if result_bytes is not None:
+            names["#rb"], values[":rb"] = "result_bytes", value(result_bytes)
+            sets.append("#rb = :rb")
         expression = "SET " + ", ".join(sets)
         if status not in OPEN:
             names["#open"], names["#open_sort"] = "open", "open_sort"
@@ -161,7 +175,9 @@ class DynamoJobStore:
         job = self.get(task_id)
         return job is not None and job.status == status and (progress is None or job.progress == progress) and \
             (result is None or job.result == result) and (error is None or job.error == error) and \
-            (error_code is None or job.error_code == error_code)
+            (error_code is None or job.error_code == error_code) and \
+            (result_key is None or job.result_key == result_key) and \
+            (result_bytes is None or job.result_bytes == result_bytes)
 
     def claim(self, task_id: str, execution_id: str) -> bool:
         try:
@@ -179,6 +195,39 @@ class DynamoJobStore:
                 raise
         job = self.get(task_id)  # a retried claim whose first answer was lost holds the job already
         return job is not None and job.status == "in_progress" and job.execution_id == execution_id
+
+    def set_plan(self, task_id: str, execution_id: str, chunks_total: int) -> bool:
+        try:
+            ddb().update_item(
+                TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
+                UpdateExpression="SET #n = :n, #u = :u",
+                ConditionExpression="attribute_exists(pk) AND #s = :run AND #x = :x",
+                ExpressionAttributeNames={"#s": "status", "#x": "execution_id", "#n": "chunks_total",
+                                          "#u": "updated_at"},
+                ExpressionAttributeValues={":run": value("in_progress"), ":x": value(execution_id),
+                                           ":n": value(chunks_total), ":u": value(datetime.now(UTC).isoformat())})
+            return True
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return False
+
+    def chunk_done(self, task_id: str, index: int) -> int | None:
+        """``ADD`` of the chunk's index to the job's number set ``done_chunks``: a retried step adds nothing."""
+        try:
+            resp = ddb().update_item(
+                TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
+                UpdateExpression="ADD #d :i SET #u = :u",
+                ConditionExpression="attribute_exists(pk) AND #s = :run",
+                ExpressionAttributeNames={"#d": "done_chunks", "#s": "status", "#u": "updated_at"},
+                ExpressionAttributeValues={":i": {"NS": [str(index)]}, ":run": value("in_progress"),
+                                           ":u": value(datetime.now(UTC).isoformat())},
+                ReturnValues="ALL_NEW")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return None
+        return len(resp["Attributes"]["done_chunks"]["NS"])
 
     def open_jobs(self, created_before: datetime) -> list[Job]:
         # open_sort starts with created_at as ISO text (UTC, "Z", fractions only when non-zero): every job

@@ -29,6 +29,7 @@ class InMemoryJobStore:
         self._jobs: dict[str, Job] = {}
         self._by_history: dict[int, str] = {}
         self._counter = 0
+        self._done: dict[str, set[int]] = {}  # the chunk indices recorded finished, by task id
         self._lock = threading.Lock()
 
     def next_history_id(self) -> int:
@@ -59,7 +60,8 @@ class InMemoryJobStore:
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
                    result: dict[str, Any] | None = None, error: str | None = None,
-                   error_code: str | None = None, events: Sequence[Event] = ()) -> bool:
+                   error_code: str | None = None, result_key: str | None = None,
+                   result_bytes: int | None = None, events: Sequence[Event] = ()) -> bool:
         with self._lock, self.outbox.lock:
             job = self._jobs.get(task_id)
             if job is None:
@@ -73,6 +75,10 @@ class InMemoryJobStore:
                 update["error"] = error
             if error_code is not None:
                 update["error_code"] = error_code
+            if result_key is not None:
+                update["result_key"] = result_key
+            if result_bytes is not None:
+                update["result_bytes"] = result_bytes
             if job.status not in _ALLOWED_FROM[status]:
                 return all(getattr(job, k) == v for k, v in update.items())  # already this very change
             update["updated_at"] = datetime.now(UTC)
@@ -92,6 +98,29 @@ class InMemoryJobStore:
             self._jobs[task_id] = job.model_copy(update={"status": "in_progress", "execution_id": execution_id,
                                                          "progress": 0.1, "updated_at": datetime.now(UTC)})
             return True
+
+    def set_plan(self, task_id: str, execution_id: str, chunks_total: int) -> bool:
+        with self._lock:
+            job = self._jobs.get(task_id)
+            if job is None or job.status != "in_progress" or job.execution_id != execution_id:
+                return False
+            if job.chunks_total != chunks_total:
+                self._jobs[task_id] = job.model_copy(update={"chunks_total": chunks_total, "progress": 0.0,
+                                                             "updated_at": datetime.now(UTC)})
+            return True
+
+    def chunk_done(self, task_id: str, index: int) -> int | None:
+        with self._lock:
+            job = self._jobs.get(task_id)
+            if job is None or job.status != "in_progress":
+                return None
+            done = self._done.setdefault(task_id, set())
+            if index not in done:
+                done.add(index)
+                progress = len(done) / job.chunks_total if job.chunks_total else job.progress
+                self._jobs[task_id] = job.model_copy(update={"chunks_done": len(done), "progress": progress,
+                                                             "updated_at": datetime.now(UTC)})
+            return len(done)
 
     def open_jobs(self, created_before: datetime) -> list[Job]:
         with self._lock:

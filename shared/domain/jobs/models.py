@@ -3,7 +3,7 @@ query history, the pipeline mechanics' status, listing and result.
 
 ``Job.request`` is the job's request as recorded (``PassAnalysisRequest`` / ``ManeuverRequest`` dumped to
 JSON: kept exactly, nulls included, and shown back in the history); ``Job.result`` is the analysis's result
-document.
+document when the record holds it (maneuver detection); a pass analysis's is stored apart (``result_key``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,13 @@ class Job(BaseModel):
     error_code: str | None = None  # the machine code of the failure, when it has one (seed 004's list)
     execution_id: str | None = None  # the execution that claimed the job (pending → in_progress)
     alert: bool = False
+    # A pass analysis runs in chunks: how many (set when planned), how many have finished (``progress`` is their
+    # ratio while it runs); its result is a JSON document in the results bucket under ``result_key``
+    # (``result_bytes`` long), ``result`` stays None.
+    chunks_total: int | None = None
+    chunks_done: int = 0
+    result_key: str | None = None
+    result_bytes: int | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -79,3 +86,13 @@ class JobPage(BaseModel):
 
     jobs: list[Job]
     total: int
+
+
+class ResultView(BaseModel):
+    """A finished job's result as a response shows it: ``inline`` when it fits a response, else ``url`` (a
+    presigned GET of the full JSON document, valid ``url_expires_s`` seconds) and its size."""
+
+    inline: dict[str, Any] | None = None
+    url: str | None = None
+    url_expires_s: int | None = None
+    size_bytes: int | None = None

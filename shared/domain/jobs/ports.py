@@ -37,11 +37,24 @@ class JobStore(Protocol):
 
     def transition(self, task_id: str, status: JobStatus, *, progress: float | None = None,
                    result: dict[str, Any] | None = None, error: str | None = None,
-                   error_code: str | None = None, events: Sequence[Event] = ()) -> bool:
+                   error_code: str | None = None, result_key: str | None = None,
+                   result_bytes: int | None = None, events: Sequence[Event] = ()) -> bool:
         """Moves a job forward to ``status`` (from pending or in_progress only); False, and no change, if the
         job is unknown or already finished. A job already holding exactly this change (the caller's own write,
-        retried after a lost answer) answers True. ``error_code`` is the failure's machine code, when it has one.
+        retried after a lost answer) answers True. ``error_code`` is the failure's machine code, when it has one;
+        ``result_key``/``result_bytes`` point at a result stored apart.
         ``events`` go into the event outbox in the same write, only if this call changes the job."""
+        ...
+
+    def set_plan(self, task_id: str, execution_id: str, chunks_total: int) -> bool:
+        """Records how many chunks the job runs in, on a job ``in_progress`` for ``execution_id`` (conditional);
+        False, and no change, otherwise. Setting the same number again is a success."""
+        ...
+
+    def chunk_done(self, task_id: str, index: int) -> int | None:
+        """Records chunk ``index`` finished on a job in progress: a chunk counts once however often it is
+        recorded (a retried step). The number of chunks done, or None (no change) if the job is not in
+        progress."""
         ...
 
     def claim(self, task_id: str, execution_id: str) -> bool:
@@ -94,4 +107,20 @@ class ElementSetSource(Protocol):
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
+        ...
+
+
+class ResultStore(Protocol):
+    """JSON documents of the jobs kept apart from their records (S3 results bucket: encrypted, expiring)."""
+
+    def put(self, key: str, document: Any) -> int:
+        """Stores ``document`` as JSON under ``key`` (replacing it); its size in bytes."""
+        ...
+
+    def get(self, key: str) -> Any:
+        """The document under ``key``; ``KeyError`` if there is none."""
+        ...
+
+    def url(self, key: str, expires_s: int) -> str:
+        """A URL anyone holding it may GET the document from for ``expires_s`` seconds."""
         ...

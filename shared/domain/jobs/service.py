@@ -1,11 +1,13 @@
 """The jobs use cases, written once for every door: the SSA routes, the pipeline mechanics (seeds 003/004)
 and the Step Functions worker all call ``JobsService``.
 
-* pass analysis — validated and recorded ``pending``, then started asynchronously; the worker's ``run``
-  claims it for its execution (a conditional pending → in_progress write: a second execution of the same job
-  computes nothing), computes it (→ completed), and ``record_failure`` records the state machine's Catch
-  (→ failed). Transitions are conditional: a retried or duplicated step changes nothing twice, and a finished
-  job is never recomputed;
+* pass analysis — validated against the request bounds (``bounds``) and recorded ``pending``, then started
+  asynchronously; the state machine's steps (``fanout``: plan, chunks in a Map, merge) claim it for their
+  execution (a conditional pending → in_progress write: a second execution of the same job computes nothing),
+  compute it in chunks (``progress`` = chunks done / total) and complete it with a pointer to its result in the
+  results store (``result_view``: inline up to a limit, else a presigned URL); ``record_failure`` records the
+  state machine's Catch (→ failed); ``run`` is every step in one process. Transitions are conditional: a retried or
+  duplicated step changes nothing twice, and a finished job is never recomputed;
 * jobs always end: ``execution_ended`` records an execution that failed, timed out or was aborted before the
   job did (the execution-status rule), and ``sweep`` fails every job still open ``STUCK_AFTER`` after it was
   submitted (the scheduled sweep), each with a sentence the client can read — never an SDK message;
@@ -33,9 +35,10 @@ from shared.domain.catalog.freshness import STRICT, FreshnessPolicy
 from shared.domain.catalog.models import ElementSetRecord
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
-from shared.domain.jobs.analysis import AnalysisError
-from shared.domain.jobs.budget import check_work_budget
+from shared.domain.jobs.bounds import check_request_bounds
+from shared.domain.jobs.chunks import CHUNK_BUDGET
 from shared.domain.jobs.events import job_finished, maneuvers_detected
+from shared.domain.jobs.fanout import PassAnalysisFanout
 from shared.domain.jobs.models import (
     FINISHED,
     Job,
@@ -45,6 +48,7 @@ from shared.domain.jobs.models import (
     JobStatus,
     ManeuverRequest,
     PassAnalysisRequest,
+    ResultView,
 )
 from shared.domain.jobs.ports import (
     AccountDirectory,
@@ -52,6 +56,7 @@ from shared.domain.jobs.ports import (
     ElementSetSource,
     JobStarter,
     JobStore,
+    ResultStore,
     SatelliteCatalog,
 )
 
@@ -121,6 +126,15 @@ def _analysed_range(start: date, end: date, analysed_until: date, today: date) -
             "analysed_until": analysed_until.isoformat(), "message": message}
 
 
+# A finished pass analysis's result is stored apart (the results bucket). A response carries it inline up to
+# INLINE_LIMIT_BYTES of JSON (API Gateway answers at most 10 MB, Lambda at most 6 MB: 5 MB leaves room for the
+# rest of the body), and beyond that a presigned URL to the full JSON, valid RESULT_URL_EXPIRES_S. A history
+# page lists up to 100 entries: each carries its result inline only up to HISTORY_INLINE_LIMIT_BYTES.
+INLINE_LIMIT_BYTES = 5_000_000
+HISTORY_INLINE_LIMIT_BYTES = 50_000
+RESULT_URL_EXPIRES_S = 3600
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -129,8 +143,12 @@ class SystemClock:
 class JobsService:
     def __init__(self, jobs: JobStore, catalog: SatelliteCatalog, starter: JobStarter, accounts: AccountDirectory,
                  clock: Clock | None = None, spacetrack: ElementSetSource | None = None,
-                 freshness: FreshnessPolicy = STRICT) -> None:
+                 freshness: FreshnessPolicy = STRICT, *, results: ResultStore | None = None,
+                 inline_limit_bytes: int = INLINE_LIMIT_BYTES, chunk_budget: int = CHUNK_BUDGET) -> None:
         self.jobs = jobs
+        self.results = results  # None: a deployment that runs no pass analysis (its steps refuse)
+        self.inline_limit_bytes = inline_limit_bytes
+        self.chunk_budget = chunk_budget
         self.freshness = freshness
         self.spacetrack = spacetrack  # None: no Space-Track credentials in this deployment
         self.catalog = catalog
@@ -156,6 +174,7 @@ class JobsService:
     def submit_pass_analysis(self, request: PassAnalysisRequest, principal: Principal) -> Job:
         """Validates against the catalogue and the geometry, records the job ``pending`` and starts it.
         ``Unavailable`` (and the job recorded ``failed``) if it cannot be started."""
+        check_request_bounds(len(request.norad_ids), request.date[0], request.date[-1], request.time_resolution)
         sats = [self.catalog.get_satellite(n) for n in request.norad_ids]
         missing = [n for n, s in zip(request.norad_ids, sats, strict=True) if s is None or s.tle is None]
         if missing:
@@ -167,7 +186,6 @@ class JobsService:
             lat, _, _ = ground_points(request.ground_location)
         except ValueError as exc:  # an AnalysisError carries its seed-004 code (EXTENT-TOO-SMALL…)
             raise InvalidField("ground_location", str(exc), code=getattr(exc, "code", None)) from None
-        check_work_budget(len(request.norad_ids), len(lat), request.date[0], request.date[-1])
         job = self._new_job("pass_analyzer", principal, request.model_dump(mode="json"), request.name)
         self.jobs.create(job)
         try:
@@ -179,32 +197,40 @@ class JobsService:
             raise Unavailable("the analysis could not be started; please retry") from exc
         return job
 
+    @property
+    def fanout(self) -> PassAnalysisFanout:
+        """The pass analysis's steps (plan, chunk, merge, chunk failure) on this service's stores."""
+        if self.results is None:
+            raise JobError("pass analyses cannot be computed in this deployment (no results store)")
+        return PassAnalysisFanout(self.jobs, self.catalog, self.results, self.clock, self.freshness,
+                                  self.chunk_budget)
+
     def run(self, task_id: str, execution_id: str) -> JobStatus:
-        """The worker's step: claims the job for ``execution_id``, computes it and records its result. A
-        finished job, or one another execution holds, is left as it is (its status is answered). Raises
-        ``JobError`` when the job cannot be computed: the state machine then records the failure."""
+        """A direct run of every step in this process (tests, tools): claims the job for ``execution_id``,
+        computes its chunks one after another and merges them. A finished job, or one another execution
+        holds, is left as it is (its status is answered). Raises ``JobError`` when the job cannot be computed."""
         job = self.jobs.get(task_id)
         if job is None:
             raise JobError("the job is not recorded any more")
         if job.status in FINISHED:
             return job.status
-        if not self.jobs.claim(task_id, execution_id):
-            logger.warning("job held by another execution: not computed twice",
-                           extra={"task_id": task_id, "execution_id": execution_id})
-            current = self.jobs.get(task_id)
-            return current.status if current else job.status
-        if job.kind != "pass_analyzer":
-            raise JobError(f"jobs of kind {job.kind} are not computed asynchronously")
-        try:
-            result = self._analyse_passes(PassAnalysisRequest.model_validate(job.request))
-        except AnalysisError as exc:  # recorded with its code; the state machine's failure step then changes nothing
-            reason = str(exc)[:1000]
-            self.jobs.transition(task_id, "failed", error=reason, error_code=exc.code,
-                                 events=[job_finished(job, "failed", self.clock.now(), reason, "in_progress")])
-            raise JobError(str(exc)) from None
-        self.jobs.transition(task_id, "completed", progress=1.0, result=result,
-                             events=[job_finished(job, "completed", self.clock.now(), previous="in_progress")])
-        return "completed"
+        status = self.fanout.run_all(task_id, execution_id)
+        current = self.jobs.get(task_id)
+        return current.status if current else status
+
+    def result_view(self, job: Job, limit_bytes: int | None = None) -> ResultView:
+        """The job's result as a response carries it: inline up to ``limit_bytes`` of JSON (the service's
+        ``inline_limit_bytes`` by default), else a presigned URL to the full document. Empty while there is
+        none."""
+        if job.result is not None or job.result_key is None:
+            return ResultView(inline=job.result)
+        limit = self.inline_limit_bytes if limit_bytes is None else limit_bytes
+        if self.results is None:
+            raise Unavailable("the analysis's result cannot be read in this deployment")
+        if job.result_bytes is not None and job.result_bytes <= limit:
+            return ResultView(inline=self.results.get(job.result_key), size_bytes=job.result_bytes)
+        return ResultView(url=self.results.url(job.result_key, RESULT_URL_EXPIRES_S),
+                          url_expires_s=RESULT_URL_EXPIRES_S, size_bytes=job.result_bytes)
 
     def record_failure(self, task_id: str, reason: str) -> bool:
         """The worker's failure step: the job becomes ``failed`` with ``reason`` (a sentence, at most 1000
@@ -245,34 +271,6 @@ class JobsService:
         if failed:
             logger.warning("stuck jobs failed by the sweep", extra={"task_ids": failed})
         return failed
-
-    def _analyse_passes(self, request: PassAnalysisRequest) -> dict[str, Any]:
-        from groundlink_orbit import parse_tle
-
-        from shared.domain.jobs.analysis.coverage import analyse
-
-        sets = []
-        now = self.clock.now()
-        epochs: dict[str, str] = {}
-        ages: dict[str, float] = {}
-        warnings: dict[str, str] = {}
-        for norad in request.norad_ids:
-            sat = self.catalog.get_satellite(norad)
-            if sat is None or sat.tle is None:
-                raise AnalysisError(f"no element set stored for NORAD {norad}", "NO-ELEMENT-SET")
-            sets.append(parse_tle(sat.tle.line1, sat.tle.line2, sat.tle.name or sat.name))
-            fresh = self.freshness.of(sat.tle.epoch, now)
-            epochs[str(norad)], ages[str(norad)] = fresh.epoch_iso, fresh.age_days_rounded
-            if fresh.warning:
-                warnings[str(norad)] = fresh.warning
-        start, end = request.date[0].timestamp(), request.date[-1].timestamp()
-        result = analyse(sets, request.ground_location, start, end, request.min_elv_constraint,
-                         request.max_elv_constraint, request.time_resolution)
-        # the element sets used, by NORAD id (the result's lists carry no per-satellite object)
-        result.update(tle_epoch=epochs, tle_age_days=ages)
-        if warnings:
-            result["tle_warning"] = warnings
-        return result
 
     # -- maneuver detection -------------------------------------------------------------------------
     def detect_maneuvers(self, request: ManeuverRequest, principal: Principal) -> Job:

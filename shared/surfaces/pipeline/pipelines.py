@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.domain.errors import Conflict, DependencyFailed, InvalidField, InvalidRequest, NotFound, Unprocessable
 from shared.domain.identity import Principal
 from shared.domain.jobs.models import Job, JobStatus
-from shared.domain.jobs.service import JobsService
+from shared.domain.jobs.service import INLINE_LIMIT_BYTES, RESULT_URL_EXPIRES_S, JobsService
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.pipeline.mechanics import permitted, require
 from shared.surfaces.ssa.job_schemas import PassAnalyzerRequest
@@ -88,6 +88,11 @@ class PipelineResult(BaseModel):
                                                 "in days")
     tleWarning: dict[str, str] | None = Field(default=None, description="A warning for each set older than "  # noqa: N815
                                               "the warning threshold")
+    resultUrl: str | None = Field(default=None, description=(  # noqa: N815
+        f"Beyond the seed: when the result's JSON is larger than {INLINE_LIMIT_BYTES:,} bytes (a response stays "
+        "under API Gateway's and Lambda's limits), its fields are not inline and this presigned HTTPS URL (GET, no "
+        f"Authorization header) gives the full result document, valid {RESULT_URL_EXPIRES_S} seconds from this "
+        "response (retrieve again for a fresh one). Results are kept 30 days. Absent otherwise."))
 
 
 # the result's element-set fields as this surface names them
@@ -167,7 +172,10 @@ def retrieve(body: PipelineRef, jobs: Jobs, principal: PassAnalysisCaller) -> di
     if status != "RESOLVED":
         raise Conflict(f"pipeline {job.task_id} is {status}: retry in {NEXT_TRY_S[status]} s",
                        code="PIPELINE-NOT-PROCESSED")
-    result = {RESULT_FIELDS.get(k, k): v for k, v in (job.result or {}).items()}
+    view = jobs.result_view(job)
+    if view.url is not None:  # too large for a response: where the full JSON is
+        return {"pipelineId": job.task_id, "status": status, "resultUrl": view.url}
+    result = {RESULT_FIELDS.get(k, k): v for k, v in (view.inline or {}).items()}
     return {"pipelineId": job.task_id, "status": status, **result}
 
 

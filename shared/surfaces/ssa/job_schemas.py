@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from shared.domain.jobs import models as domain
+from shared.domain.jobs.service import HISTORY_INLINE_LIMIT_BYTES, INLINE_LIMIT_BYTES, RESULT_URL_EXPIRES_S
 from shared.jsonsafe import StorableJson
 from shared.timefmt import UtcDateTime
 
@@ -157,6 +158,14 @@ class PassAnalyzerSubmitted(BaseModel):
     name: str | None
 
 
+RESULT_URL_DESCRIPTION = (
+    f"Beyond the seed: when a completed analysis's result is larger than {INLINE_LIMIT_BYTES:,} bytes of JSON (a "
+    "response stays under API Gateway's and Lambda's limits), `result` is null and this is a presigned HTTPS URL "
+    f"(GET, no Authorization header) to the full result document, the same JSON `result` would hold, valid "
+    f"{RESULT_URL_EXPIRES_S} seconds from this response (ask the status again for a fresh one). Results are kept "
+    "30 days. Null otherwise.")
+
+
 class TaskStatus(BaseModel):
     """``GET /v1/pass_analyzer_callback/{task_id}/status/`` (200)."""
 
@@ -166,10 +175,13 @@ class TaskStatus(BaseModel):
     result: dict[str, Any] | None = Field(description=(
         "A pass analysis: `Access_norad`, `duration_norad`, `timestamp`, `blindstamp`, and the element sets it "
         "used by NORAD id — `tle_epoch` (epoch), `tle_age_days` (age when the analysis ran, days) and "
-        "`tle_warning` (sets older than the warning threshold)."), json_schema_extra={"properties": {
+        "`tle_warning` (sets older than the warning threshold). Inline when the result's JSON is at most "
+        f"{INLINE_LIMIT_BYTES:,} bytes; beyond that `null`, and `result_url` gives the full JSON."),
+        json_schema_extra={"properties": {
             "tle_epoch": {"type": "object", "additionalProperties": {"type": "string"}},
             "tle_age_days": {"type": "object", "additionalProperties": {"type": "number"}},
             "tle_warning": {"type": "object", "additionalProperties": {"type": "string"}}}})
+    result_url: str | None = Field(default=None, description=RESULT_URL_DESCRIPTION)
     error: str | None
     name: str | None
     created_at: str
@@ -261,7 +273,11 @@ class HistoryEntry(BaseModel):
     request_type: str | None = None
     name: str | None = None
     request_body: dict[str, Any] | None = None
-    response_body: dict[str, Any] | None = None
+    response_body: dict[str, Any] | None = Field(default=None, description=(
+        "`task_id`, `status` and `result`: a pass analysis's result is inline when its JSON is at most "
+        f"{HISTORY_INLINE_LIMIT_BYTES:,} bytes (a page lists many entries); beyond that `result` is null and "
+        f"`result_url` (beyond the seed) is a presigned URL to the full JSON, valid {RESULT_URL_EXPIRES_S} "
+        "seconds."))
     task_id: str | None = None
     status: str | None = None
     alert: bool | None = None

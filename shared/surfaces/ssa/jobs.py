@@ -3,13 +3,14 @@ views of the job records kept by ``shared.domain.jobs``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
 from shared.domain.errors import InvalidField
-from shared.domain.jobs.models import Job
-from shared.domain.jobs.service import JobsService
+from shared.domain.jobs.models import Job, ResultView
+from shared.domain.jobs.service import HISTORY_INLINE_LIMIT_BYTES, JobsService
 from shared.surfaces.openapi import error_responses
 from shared.surfaces.ssa.access import REQUIRE_SSA, SsaCaller, wire_user_id
 from shared.surfaces.ssa.job_schemas import (
@@ -46,12 +47,15 @@ def submitted_view(job: Job) -> dict[str, Any]:
     return {"task_id": job.task_id, "status_url": status_url(job), "status": job.status, "name": job.name}
 
 
-def status_view(job: Job) -> dict[str, Any]:
+def status_view(job: Job, result: ResultView | None = None) -> dict[str, Any]:
+    """``result``: the job's result as the service gives it (inline, or a presigned URL to the full JSON)."""
+    result = result or ResultView(inline=job.result)
     return {
         "task_id": job.task_id,
         "status": job.status,
         "progress": job.progress,
-        "result": job.result,
+        "result": result.inline,
+        "result_url": result.url,
         "error": job.error,
         "name": job.name,
         "created_at": iso_ms(job.created_at),
@@ -59,7 +63,15 @@ def status_view(job: Job) -> dict[str, Any]:
     }
 
 
-def history_view(job: Job, attributes: list[str] | None = None) -> dict[str, Any]:
+def history_view(job: Job, attributes: list[str] | None = None,
+                 result_of: Callable[[Job], ResultView] | None = None) -> dict[str, Any]:
+    """``result_of`` gives the job's result (read only when ``response_body`` is asked for)."""
+    body: dict[str, Any] = {"task_id": job.task_id, "status": job.status}
+    if attributes is None or "response_body" in attributes:
+        result = result_of(job) if result_of else ResultView(inline=job.result)
+        body["result"] = result.inline
+        if result.url:
+            body["result_url"] = result.url
     full = {
         "id": job.history_id,
         "user_id": wire_user_id(job.owner),
@@ -68,7 +80,7 @@ def history_view(job: Job, attributes: list[str] | None = None) -> dict[str, Any
         "request_type": job.kind,
         "name": job.name,
         "request_body": job.request,
-        "response_body": {"task_id": job.task_id, "status": job.status, "result": job.result},
+        "response_body": body,
         "task_id": job.task_id,
         "status": job.status,
         "alert": job.alert,
@@ -76,6 +88,11 @@ def history_view(job: Job, attributes: list[str] | None = None) -> dict[str, Any
         "updated_at": iso_ms(job.updated_at),
     }
     return {k: full[k] for k in attributes} if attributes else full
+
+
+def history_result(jobs: JobsService) -> Callable[[Job], ResultView]:
+    """A history entry carries its result inline only up to ``HISTORY_INLINE_LIMIT_BYTES`` (a page lists many)."""
+    return lambda job: jobs.result_view(job, HISTORY_INLINE_LIMIT_BYTES)
 
 
 def alert_view(job: Job) -> dict[str, Any]:
@@ -113,7 +130,8 @@ def maneuvers(body: ManeuverRequest, jobs: Jobs, principal: Caller) -> dict[str,
             operation_id="task_status", responses=error_responses("ssa", 401, 403, 404))
 def task_status(task_id: Annotated[str, Path(min_length=1, max_length=64)], jobs: Jobs,
                 principal: Caller) -> dict[str, Any]:
-    return status_view(jobs.status(task_id, principal))
+    job = jobs.status(task_id, principal)
+    return status_view(job, jobs.result_view(job))
 
 
 @router.get("/v1/query_history/", response_model=QueryHistory, response_model_exclude_unset=True,
@@ -125,7 +143,7 @@ def query_history(jobs: Jobs, principal: Caller, attributes: str | None = Query(
     # limit/offset go beyond the seed: they keep a heavy user's history within a Lambda response
     attrs = parse_attributes(attributes)
     page = jobs.history(principal, alert=alert, offset=offset, limit=limit)
-    return {"history": [history_view(j, attrs) for j in page.jobs], "total_count": page.total}
+    return {"history": [history_view(j, attrs, history_result(jobs)) for j in page.jobs], "total_count": page.total}
 
 
 @router.get("/v1/query_history/{history_id}", response_model=HistoryEntry, response_model_exclude_unset=True,
@@ -134,7 +152,7 @@ def query_history(jobs: Jobs, principal: Caller, attributes: str | None = Query(
 def query_history_entry(history_id: Annotated[int, Path(ge=1, le=10**12)], jobs: Jobs, principal: Caller,
                         attributes: str | None = Query(default=None, max_length=500)) -> dict[str, Any]:
     job = jobs.history_entry(history_id, principal)
-    return history_view(job, parse_attributes(attributes) or ENTRY_ATTRIBUTES)
+    return history_view(job, parse_attributes(attributes) or ENTRY_ATTRIBUTES, history_result(jobs))
 
 
 @router.put("/v1/query_history/alert", response_model=AlertUpdated, summary="Update Query History Alert",

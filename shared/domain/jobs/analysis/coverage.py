@@ -16,7 +16,7 @@ Result (seed 002's task result):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,20 +81,47 @@ def _points(geometry: dict[str, Any], tile_size_deg: float) -> tuple[np.ndarray,
         raise AnalysisError(str(exc), "INVALID-GEOJSON") from None
 
 
-def analyse(element_sets: Sequence[ElementSet], geometry: dict[str, Any], start_unix_s: float, end_unix_s: float,
-            min_elevation_deg: float, max_elevation_deg: float, time_resolution_s: float) -> dict[str, Any]:
-    lat, lon, tile = ground_points(geometry)
-    n, m = len(element_sets), len(lat)
+def compute_chunk(element_sets: Sequence[ElementSet], lat: np.ndarray, lon: np.ndarray, start_unix_s: float,
+                  end_unix_s: float, min_elevation_deg: float, max_elevation_deg: float, time_resolution_s: float,
+                  *, sat_offset: int = 0, point_offset: int = 0) -> dict[str, Any]:
+    """One chunk of a pass analysis: ``element_sets`` (the job's satellites from ``sat_offset``) over the ground
+    points ``lat``/``lon`` (the job's from ``point_offset``) in ``[start_unix_s, end_unix_s]``, reduced to what
+    the merge needs (JSON, indices global to the job):
+
+    * ``pairs`` — ``[sat, point, seconds]`` for every satellite × point seen in the chunk (seconds summed over its
+      windows, in start order);
+    * ``windows`` — ``[sat, [[start, end], ...]]``: each satellite's windows over the chunk's points, united.
+
+    A window that crosses the chunk's time boundary is cut there; the merge's union joins the two parts."""
     table = access_windows(list(element_sets), lat, lon, start_unix_s, end_unix_s, min_elevation_deg,
                            max_elevation_deg, time_resolution_s)
+    seconds: dict[tuple[int, int], float] = {}
+    per_sat: dict[int, list[tuple[float, float]]] = {}
+    for s, p, a, b in zip(table.sat_index.tolist(), table.point_index.tolist(), table.start_unix_s.tolist(),
+                          table.end_unix_s.tolist(), strict=True):
+        key = (s + sat_offset, p + point_offset)
+        seconds[key] = seconds.get(key, 0.0) + (b - a)
+        per_sat.setdefault(s + sat_offset, []).append((a, b))
+    return {
+        "pairs": [[s, p, d] for (s, p), d in seconds.items()],
+        "windows": [[s, [[a, b] for a, b in _union(ws)]] for s, ws in sorted(per_sat.items())],
+    }
+
+
+def merge(chunks: Iterable[dict[str, Any]], element_sets: Sequence[ElementSet], lat: np.ndarray, lon: np.ndarray,
+          tile: float | None, start_unix_s: float, end_unix_s: float) -> dict[str, Any]:
+    """The analysis's result from its chunks' parts (``compute_chunk``), read one at a time: the same document as
+    the unsplit computation. Time chunks are merged in time order (give them in plan order)."""
+    n, m = len(element_sets), len(lat)
     access = np.zeros((n, m), dtype=int)
     duration = np.zeros((n, m))
     per_sat: list[list[tuple[float, float]]] = [[] for _ in range(n)]
-    for s, p, a, b in zip(table.sat_index.tolist(), table.point_index.tolist(), table.start_unix_s.tolist(),
-                          table.end_unix_s.tolist(), strict=True):
-        access[s, p] = 1
-        duration[s, p] += b - a
-        per_sat[s].append((a, b))
+    for part in chunks:
+        for s, p, d in part["pairs"]:
+            access[s, p] = 1
+            duration[s, p] += d
+        for s, ws in part["windows"]:
+            per_sat[s].extend((a, b) for a, b in ws)
     merged = [_union(w) for w in per_sat]
     covered = _union([w for ws in merged for w in ws])
     blind, cursor = [], start_unix_s
@@ -113,3 +140,12 @@ def analyse(element_sets: Sequence[ElementSet], geometry: dict[str, Any], start_
         "ground_points": [[round(float(x), 6), round(float(y), 6)] for x, y in zip(lon, lat, strict=True)],
         "tile_size_deg": tile,
     }
+
+
+def analyse(element_sets: Sequence[ElementSet], geometry: dict[str, Any], start_unix_s: float, end_unix_s: float,
+            min_elevation_deg: float, max_elevation_deg: float, time_resolution_s: float) -> dict[str, Any]:
+    """The unsplit computation: one chunk holding all the work, merged."""
+    lat, lon, tile = ground_points(geometry)
+    part = compute_chunk(element_sets, lat, lon, start_unix_s, end_unix_s, min_elevation_deg, max_elevation_deg,
+                         time_resolution_s)
+    return merge([part], element_sets, lat, lon, tile, start_unix_s, end_unix_s)

@@ -33,10 +33,10 @@ def test_a_failure_is_announced_with_its_reason(world, monkeypatch):  # noqa: F8
     service, store, _, _ = world
     job = service.submit_pass_analysis(analysis(), ALICE)
 
-    def broken(request):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(service, "_analyse_passes", broken)
+    monkeypatch.setattr("shared.domain.jobs.analysis.coverage.compute_chunk", broken)
     with pytest.raises(RuntimeError):
         service.run(job.task_id, "exec-1")
     service.record_failure(job.task_id, "the analysis failed unexpectedly; submit it again")

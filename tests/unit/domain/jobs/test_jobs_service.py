@@ -11,10 +11,12 @@ from sgp4.api import WGS72, Satrec
 from sgp4.exporter import export_tle
 
 from shared.adapters.memory.jobs import FixedClock, InMemoryJobStore, RecordingStarter, StaticAccountDirectory
+from shared.adapters.memory.results import InMemoryResultStore
 from shared.domain.catalog.models import ElementSetRecord, Satellite
 from shared.domain.errors import InvalidField, NotFound, Unavailable
 from shared.domain.identity import Principal
 from shared.domain.jobs.analysis.maneuvers import MU_KM3_S2, semi_major_axis_km
+from shared.domain.jobs.fanout import PassAnalysisFanout
 from shared.domain.jobs.models import JobError, ManeuverRequest, PassAnalysisRequest
 from shared.domain.jobs.service import (
     REASON_LOST,
@@ -70,7 +72,7 @@ def world():
     store = InMemoryJobStore()
     starter = RecordingStarter()
     accounts = StaticAccountDirectory({"user-2": "bob@example.com"})
-    service = JobsService(store, catalog, starter, accounts, FixedClock(NOW))
+    service = JobsService(store, catalog, starter, accounts, FixedClock(NOW), results=InMemoryResultStore())
     return service, store, starter, catalog
 
 
@@ -136,7 +138,9 @@ def test_run_computes_once_and_a_late_failure_changes_nothing(world):
     assert service.run(job.task_id, "exec-1") == "completed"
     done = store.get(job.task_id)
     assert done.status == "completed" and done.progress == 1.0 and done.error is None
-    assert done.result["Access_norad"][1] == [1] and done.result["norad_ids"] == [25544, 43013]
+    assert done.result is None and done.result_key == f"jobs/{job.task_id}/result.json"  # stored apart
+    result = service.result_view(done).inline
+    assert result["Access_norad"][1] == [1] and result["norad_ids"] == [25544, 43013]
     assert service.run(job.task_id, "exec-1") == "completed"  # a retried step recomputes nothing
     assert store.get(job.task_id) == done
     assert service.record_failure(job.task_id, "late") is False
@@ -165,15 +169,15 @@ def test_a_second_concurrent_run_computes_nothing(world, monkeypatch):
     service, store, _, _ = world
     job = service.submit_pass_analysis(analysis(), ALICE)
     computed, answers = [], []
-    original = JobsService._analyse_passes
+    original = PassAnalysisFanout.chunk
 
-    def analyse(self, request):
-        computed.append(request)
+    def analyse(self, task_id, index):
+        computed.append(index)
         if len(computed) == 1:  # while the first run computes, a second execution of the same job runs
             answers.append(service.run(job.task_id, "exec-2"))
-        return original(self, request)
+        return original(self, task_id, index)
 
-    monkeypatch.setattr(JobsService, "_analyse_passes", analyse)
+    monkeypatch.setattr(PassAnalysisFanout, "chunk", analyse)
     # When both run
     assert service.run(job.task_id, "exec-1") == "completed"
     # Then the second claimed nothing and computed nothing; the job ended once, by the first execution
@@ -214,7 +218,8 @@ def test_both_steps_failing_still_end_the_job_once(world):
     # Given a job and a data store that fails during its run and its failure-recording step
     _, _, starter, catalog = world
     store = FailingStore()
-    service = JobsService(store, catalog, starter, StaticAccountDirectory(), FixedClock(NOW))
+    service = JobsService(store, catalog, starter, StaticAccountDirectory(), FixedClock(NOW),
+                          results=InMemoryResultStore())
     job = service.submit_pass_analysis(analysis(), ALICE)
     store.down = True
     with pytest.raises(ConnectionError) as raised:
@@ -425,7 +430,7 @@ def test_a_pass_analysis_names_the_epoch_and_age_of_each_element_set_it_used(wor
     catalog.add(43013, "NOAA 20", [_record(43013, NOAA20, datetime(2026, 4, 10, 6, tzinfo=UTC))])  # 9.75 days
     job = service.submit_pass_analysis(analysis(), ALICE)
     assert service.run(job.task_id, "exec-1") == "completed"
-    result = store.get(job.task_id).result
+    result = service.result_view(store.get(job.task_id)).inline
     assert result["tle_epoch"] == {"25544": "2026-04-17T04:00:00.000Z", "43013": "2026-04-10T06:00:00.000Z"}
     assert result["tle_age_days"] == {"25544": 2.833, "43013": 9.75}  # at the service's clock, NOW
     assert result["tle_warning"] == {"43013": (
