@@ -35,6 +35,7 @@ from shared.domain.jobs.analysis.level_shifts import (
     MU_KM3_S2,
     Gap,
     Series,
+    level_fit,
     build_series,
     change_points,
     semi_major_axis_km,
@@ -86,15 +87,34 @@ class Maneuver:
     probability: float
 
 
-def _level(s: Series, key: str, sides: Sequence[int], at: int) -> float:
-    """The robust level of series ``key`` over ``sides`` carried to set ``at`` (un-detrended)."""
-    med = float(np.mean(s.x[key][list(sides)]))
+def _level(s: Series, gap: Gap, key: str, side: int | None, at: int) -> float:
+    """The level of series ``key`` on one side of ``gap`` (0 before, 1 after; None: the two pooled, for an
+    element the burn did not measurably change) carried to set ``at`` with the gap's local slope
+    (un-detrended)."""
+    before, after, slope = gap.levels[key]
+    value = (0.5 * (before + after) if side is None else (before, after)[side]) + slope * float(
+        s.t[at] - gap.t_gap) / 86400.0
     dt = float(s.t[at] - s.t[0])
     if key == "a":
-        return med + s.a_rate * dt
+        return value + s.a_rate * dt
     if key == "raan":
-        return med + s.raan_rate * dt
-    return med
+        return value + s.raan_rate * dt
+    return value
+
+
+def _e_vector(s: Series, gap: Gap, side: int | None, at: int) -> tuple[float, float]:
+    """The eccentricity vector (e·cos ω, e·sin ω) on one side of ``gap`` (None: both pooled) at set ``at``:
+    two levels sharing one slope over the gap's windows, like *a* (the vector turns with the perigee, or
+    stays put in a frozen orbit; either way one fit's scatter does not make the Δv vector)."""
+    e = np.array([x.eccentricity for x in s.sets])
+    w = np.radians([x.arg_perigee_deg for x in s.sets])
+    li, ri = np.asarray(gap.left), np.asarray(gap.right)
+    out = []
+    for comp in (e * np.cos(w), e * np.sin(w)):
+        _, _, (before, after, slope) = level_fit(s.t, comp, li, ri, True)
+        level = 0.5 * (before + after) if side is None else (before, after)[side]
+        out.append(level + slope * float(s.t[at] - gap.t_gap) / 86400.0)
+    return out[0], out[1]
 
 
 def _rough_dv(s: Series, gap: Gap) -> float:
@@ -107,8 +127,8 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
     b, f = gap.left[-1], gap.right[0]
     a_mid = 0.5 * (s.a[b] + s.a[f])
     v = math.sqrt(MU_KM3_S2 / a_mid) * 1000.0
-    along = v * gap.shift["a"] / (2 * a_mid)
-    cross_i, cross_o = v * gap.shift["i"], v * gap.shift["raan"]
+    along = v * gap.level_shift["a"] / (2 * a_mid)
+    cross_i, cross_o = v * gap.level_shift["i"], v * gap.level_shift["raan"]
     cross = math.hypot(cross_i, cross_o)
     z_plane = math.hypot(gap.z["i"], gap.z["raan"])
     sig_along, sig_cross = abs(gap.z["a"]) >= Z_COMPONENT, z_plane >= Z_COMPONENT
@@ -119,14 +139,18 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
     parts = [along if sig_along or kind == "sma" else 0.0, cross if sig_cross or kind == "inc" else 0.0]
     dv = math.hypot(*parts)
 
-    def leveled(at: int, sides: Sequence[int]) -> Any:
-        inc = _level(s, "i", sides, at)
-        raan = math.radians(s.sets[0].raan_deg) + float(s.raan_drift[at]) + _level(s, "raan", sides, at) / math.sin(
-            max(inc, 1e-3))
-        return level_set(s.sets[at].satrec(), _level(s, "a", sides, at), inc, raan)
+    def leveled(at: int, side: int) -> Any:
+        """The set ``at`` at its side's levels; an element whose change Δv leaves out (below the noise) at
+        the levels of both sides pooled, so the two trajectories differ by what ``delta_v`` counts."""
+        in_plane, plane = side if parts[0] else None, side if parts[1] else None
+        inc = _level(s, gap, "i", plane, at)
+        raan = math.radians(s.sets[0].raan_deg) + float(s.raan_drift[at]) + _level(
+            s, gap, "raan", plane, at) / math.sin(max(inc, 1e-3))
+        return level_set(s.sets[at].satrec(), _level(s, gap, "a", in_plane, at), inc, raan,
+                         _e_vector(s, gap, in_plane, at))
 
     t_lo, t_hi = float(s.t[b]), float(s.t[f])  # the burn is between the two sets
-    ca = closest_approach(leveled(b, gap.left), leveled(f, gap.right), t_lo, t_hi, plane_change=kind == "inc",
+    ca = closest_approach(leveled(b, 0), leveled(f, 1), t_lo, t_hi, plane_change=kind == "inc",
                           within=within)
     sgp4_dv = float(np.linalg.norm(ca.dv_teme_kmps)) * 1000.0
     near = int(np.count_nonzero(~s.good[max(0, b - 3) : f + 4]))
