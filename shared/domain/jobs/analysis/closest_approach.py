@@ -2,16 +2,20 @@
 
 An impulsive burn leaves the position unchanged and the velocity changed by Δv, so the trajectory of a set
 before the burn and that of a set after it meet at the burn. Same-time distance |r₁(t) − r₀(t)| is smallest
-there (before and after it the along-track drift of the changed period grows): that picks the revolution. Within
-it, the maneuver time is where the after-trajectory passes closest to the before-trajectory, each point
-compared with the *nearest point* of the other trajectory (not the same instant), so an along-track offset
-between the two fits does not masquerade as Δv; that distance is the miss distance (``position_error_m``) and
-the velocity difference there the Δv vector. A plane change alone has no along-track drift: its trajectories
-meet at the two relative nodes of every revolution, so the revolution nearest the middle of the gap is taken.
+there (before and after it the along-track drift of the changed period grows): that picks the revolution.
+Within it, each point of the after-trajectory is compared with the *nearest point* of the before-trajectory
+(not the same instant), so an along-track offset between the two fits does not masquerade as Δv. An in-plane
+burn leaves the two orbits tangent at the burn point: the maneuver time is where their radial separation is
+extreme and nearest zero (``_tangency``; with levels a few metres off the orbits would otherwise cross at a
+shallow angle either side of the burn, and the velocity difference there gain a spurious radial part). That
+separation is the miss distance (``position_error_m``), the velocity difference there the Δv vector. A plane
+change alone has no along-track drift: its trajectories meet at the two relative nodes of every revolution, so
+the node nearest the middle of the gap is taken (nothing in element sets tells which revolution).
 
-The sets used are the nearest good sets on either side, with their semi-major axis, inclination and RAAN set
-to the robust levels of their side (``level_set``), so one noisy fit does not make the Δv vector.
-Frames: TEME (SGP4's output frame) for the vector, and RTN at the burn (radial, along-track, cross-track).
+The sets used are the nearest good sets on either side with their semi-major axis, inclination, RAAN and
+eccentricity vector set to the robust levels of their side (``level_set``), so one noisy fit does not make the
+Δv vector. Frames: TEME (SGP4's output frame) for the vector, and RTN at the burn (radial, along-track,
+cross-track).
 """
 
 from __future__ import annotations

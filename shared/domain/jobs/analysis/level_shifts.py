@@ -193,6 +193,14 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     return gaps
 
 
+def refit(s: Series, kept: Sequence[Gap]) -> list[Gap]:
+    """The change points ``kept`` (of ``change_points``) measured again without the others: the windows of a
+    burn reach over a rejected change point next to it (a fit straddling the burn, a noise step)."""
+    idx = np.flatnonzero(s.good)
+    position = {int(v): p for p, v in enumerate(idx)}
+    return _final(s, idx, sorted(position[g.left[-1]] for g in kept if g.left[-1] in position))
+
+
 def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
     out: list[int] = []
     for g1, g2 in zip(gaps[:-1], gaps[1:], strict=True):

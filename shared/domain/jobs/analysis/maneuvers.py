@@ -2,16 +2,19 @@
 
 1. ``level_shifts``: the history as series (semi-major axis detrended by the drag the history itself shows,
    inclination, RAAN drift-corrected as a cross-track angle), outlier sets rejected, change points found as
-   lasting level shifts between robust levels over several sets either side of a gap.
+   lasting level shifts over several sets either side of a gap; each measured (``level_shift``) between Huber
+   levels sharing the gap's local slope, so a fit straddling the burn moves it little.
 2. Δv from the level shifts by Gauss's variational equations (near-circular): along-track ``v·Δa/(2a)``,
    cross-track ``v·√(Δi² + (sin i·ΔΩ)²)``; ``delta_v`` is the norm of the significant components (the
    method's own component for ``sma``/``inc``) and the type the larger of the two.
-3. ``closest_approach``: the two element sets either side (at their side's levels) propagated with SGP4;
-   where the trajectories come closest is the maneuver time, the velocity difference there is
+3. ``closest_approach``: the two element sets either side (at their side's levels, eccentricity vector
+   included; an element whose change ``delta_v`` leaves out at both sides' pooled level) propagated with
+   SGP4; where the trajectories come closest is the maneuver time, the velocity difference there is
    ``dv_vector_kmps`` (TEME) / ``dv_rtn_mps`` and its norm ``sgp4_delta_v_mps``, the miss distance there
    ``position_error_m``.
-4. ``maneuver_model``: a logistic model over per-gap features gives ``probability``; method ``ml`` keeps a gap
-   when it is at least 0.5, ``sma`` and ``inc`` are the physical detectors (a level shift of at least
+4. ``maneuver_model``: a logistic model over per-gap features, calibrated, gives ``probability``; method ``ml``
+   keeps a gap when it is at least 0.5 (and measures the kept gaps again over the sets the rejected ones had cut
+   off), ``sma`` and ``inc`` are the physical detectors (a level shift of at least
    ``Z_PHYSICAL`` standard errors on their own elements only).
 """
 
@@ -35,9 +38,10 @@ from shared.domain.jobs.analysis.level_shifts import (
     MU_KM3_S2,
     Gap,
     Series,
-    level_fit,
     build_series,
     change_points,
+    level_fit,
+    refit,
     semi_major_axis_km,
 )
 
@@ -168,7 +172,10 @@ def candidates(history: Sequence[ElementSet] | Series, keys: Sequence[str] = ("a
     s = history if isinstance(history, Series) else build_series(history)
     if int(np.count_nonzero(s.good)) < MIN_SETS:
         return []
-    gaps = change_points(s, keys, z_min)
+    return _scored(s, change_points(s, keys, z_min), within)
+
+
+def _scored(s: Series, gaps: Sequence[Gap], within: tuple[float, float] | None) -> list[Candidate]:
     rough = [_rough_dv(s, g) for g in gaps]
     found = []
     for k, g in enumerate(gaps):  # the largest other change within 1.5 days (a burn's settling fits)
@@ -200,7 +207,11 @@ def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: floa
         "insufficient_history": int(np.count_nonzero(s.good)) < MIN_SETS,
     }
     if method == "ml":
-        found = [c for c in candidates(s, within=within) if c.probability >= maneuver_model.ML_THRESHOLD]
+        every = candidates(s, within=within)
+        found = [c for c in every if c.probability >= maneuver_model.ML_THRESHOLD]
+        if len(found) < len(every):  # the kept shifts measured again over what the rejected ones cut off
+            found = [c for c in _scored(s, refit(s, [c.gap for c in found]), within)
+                     if c.probability >= maneuver_model.ML_THRESHOLD]
     else:
         found = candidates(s, _KEYS[method], Z_PHYSICAL, within)
     out = [_as_maneuver(c, method) for c in found]
