@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import time
+import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -24,7 +26,14 @@ from shared.domain.jobs.analysis.maneuvers import candidates
 VALIDATION = {"noise": 1.4, "drag": 1.6, "cadence": (0.8, 3.5)}  # not the training generator's settings
 
 
-def dataset(seed: int, count: int, **generator: object) -> tuple[np.ndarray, np.ndarray]:
+def dataset(seed: int, count: int, cache: Path | None = None, **generator: object) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels of every candidate of ``count`` histories (kept in ``cache`` when given: the
+    features of a detector that has not changed since)."""
+    key = zlib.crc32(repr(sorted(generator.items())).encode())
+    path = cache / f"candidates_{seed}_{count}_{key:08x}.npz" if cache else None
+    if path is not None and path.exists():
+        with np.load(path) as saved:
+            return saved["x"], saved["y"]
     xs: list[list[float]] = []
     ys: list[float] = []
     for sc in scenarios(seed, count, **generator):
@@ -32,7 +41,11 @@ def dataset(seed: int, count: int, **generator: object) -> tuple[np.ndarray, np.
         for c, burn in matches(sc, found):
             xs.append(c.features)  # type: ignore[union-attr]
             ys.append(1.0 if burn is not None else 0.0)
-    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, x=x, y=y)
+    return x, y
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -53,7 +66,8 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, np.
 
 def isotonic(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pool-adjacent-violators: the non-decreasing step function of ``score`` nearest ``y`` (least squares), as
-    knots (each block's mean score) and values (its observed rate), end knots at 0 and 1."""
+    knots (each block's mean score) and values (its observed rate, add-one smoothed so that a block of a few
+    candidates does not say 0 or 1), end knots at 0 and 1."""
     order = np.argsort(score)
     blocks: list[list[float]] = []  # [sum of y, count, sum of score]
     for s, v in zip(score[order], y[order], strict=True):
@@ -62,7 +76,7 @@ def isotonic(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             last = blocks.pop()
             blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2] + last[2]]
     knots = np.array([b[2] / b[1] for b in blocks])
-    values = np.array([b[0] / b[1] for b in blocks])
+    values = np.maximum.accumulate(np.array([(b[0] + 1.0) / (b[1] + 2.0) for b in blocks]))
     return np.r_[0.0, knots, 1.0], np.r_[values[0], values, values[-1]]
 
 
@@ -81,11 +95,12 @@ def main() -> None:
     ap.add_argument("--train", type=int, default=400)
     ap.add_argument("--validate", type=int, default=200)
     ap.add_argument("--seed", type=int, default=101)
+    ap.add_argument("--cache", type=Path, default=None, help="a folder keeping the candidates' features")
     args = ap.parse_args()
     t0 = time.time()
     width = len(maneuver_model.FEATURES)  # scoring needs a model of the current features while the data is made
     maneuver_model.save(maneuver_model.MODEL_PATH, np.zeros(width), np.ones(width), np.zeros(width), 0.0, {})
-    x, y = dataset(args.seed, args.train)
+    x, y = dataset(args.seed, args.train, args.cache)
     print(f"training: {len(y)} candidates ({int(y.sum())} real) from {args.train} histories, {time.time() - t0:.0f} s")
     mean, scale, w, b = fit(x, y)
     maneuver_model.save(maneuver_model.MODEL_PATH, mean, scale, w, b,
@@ -93,7 +108,7 @@ def main() -> None:
                                        f"{len(y)} candidates"})
     for name, weight in zip(maneuver_model.FEATURES, w, strict=True):
         print(f"  {name:14s} {weight:+.3f}")
-    xv, yv = dataset(args.seed + 1, args.validate, **VALIDATION)
+    xv, yv = dataset(args.seed + 1, args.validate, args.cache, **VALIDATION)
     raw = np.array([maneuver_model.score(row) for row in xv])
     print(f"validation (seed {args.seed + 1}, {args.validate} histories, generator {VALIDATION}), uncalibrated:")
     print(reliability(raw, yv))

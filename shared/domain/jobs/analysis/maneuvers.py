@@ -13,8 +13,8 @@
    ``dv_vector_kmps`` (TEME) / ``dv_rtn_mps`` and its norm ``sgp4_delta_v_mps``, the miss distance there
    ``position_error_m``.
 4. ``maneuver_model``: a logistic model over per-gap features, calibrated, gives ``probability``; method ``ml``
-   keeps a gap when it is at least 0.5 (and measures the kept gaps again over the sets the rejected ones had cut
-   off), ``sma`` and ``inc`` are the physical detectors (a level shift of at least
+   keeps the gaps of at least 0.5 (dropping the least likely shift one at a time and measuring the others again
+   over the sets it had cut off), ``sma`` and ``inc`` are the physical detectors (a level shift of at least
    ``Z_PHYSICAL`` standard errors on their own elements only).
 """
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -184,6 +184,22 @@ def _scored(s: Series, gaps: Sequence[Gap], within: tuple[float, float] | None) 
     return sorted(found, key=lambda c: c.time_unix)
 
 
+def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
+    """Method ``ml``: the shifts the model keeps; the least likely rejected one out at a time, the others
+    measured again over the sets it had cut off (a fit straddling a burn no longer splits it)."""
+    found = candidates(s, within=within)
+    while found:
+        worst = min(found, key=lambda c: c.probability)
+        if worst.probability >= maneuver_model.ML_THRESHOLD:
+            break
+        found = _scored(s, refit(s, [c.gap for c in found if c is not worst]), within)
+    return found
+
+
+def _overlap(a: Candidate, b: Candidate) -> bool:
+    return a.before.epoch_unix_s < b.after.epoch_unix_s and b.before.epoch_unix_s < a.after.epoch_unix_s
+
+
 def _as_maneuver(c: Candidate, method: str) -> Maneuver:
     kind = c.maneuver_type if method == "ml" else method
     dv = c.dv_mps if method == "ml" else abs(c.dv_along_mps) if method == "sma" else c.dv_cross_mps
@@ -206,14 +222,12 @@ def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: floa
                            if not ok],
         "insufficient_history": int(np.count_nonzero(s.good)) < MIN_SETS,
     }
+    learned = _learned(s, within)
     if method == "ml":
-        every = candidates(s, within=within)
-        found = [c for c in every if c.probability >= maneuver_model.ML_THRESHOLD]
-        if len(found) < len(every):  # the kept shifts measured again over what the rejected ones cut off
-            found = [c for c in _scored(s, refit(s, [c.gap for c in found]), within)
-                     if c.probability >= maneuver_model.ML_THRESHOLD]
-    else:
-        found = candidates(s, _KEYS[method], Z_PHYSICAL, within)
+        found = learned
+    else:  # the physical detector's shifts, each with the probability of the learned one over the same gap
+        found = [replace(c, probability=max((m.probability for m in learned if _overlap(m, c)), default=c.probability))
+                 for c in candidates(build_series(history), _KEYS[method], Z_PHYSICAL, within)]
     out = [_as_maneuver(c, method) for c in found]
     return [m for m in out if mindv_mps <= m.delta_v_mps <= maxdv_mps], series
 
