@@ -66,8 +66,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, np.
 
 def isotonic(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pool-adjacent-violators: the non-decreasing step function of ``score`` nearest ``y`` (least squares), as
-    knots (each block's mean score) and values (its observed rate, add-one smoothed so that a block of a few
-    candidates does not say 0 or 1), end knots at 0 and 1."""
+    knots (each block's mean score) and values (its observed rate), end knots at 0 and 1."""
     order = np.argsort(score)
     blocks: list[list[float]] = []  # [sum of y, count, sum of score]
     for s, v in zip(score[order], y[order], strict=True):
@@ -76,7 +75,7 @@ def isotonic(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             last = blocks.pop()
             blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2] + last[2]]
     knots = np.array([b[2] / b[1] for b in blocks])
-    values = np.maximum.accumulate(np.array([(b[0] + 1.0) / (b[1] + 2.0) for b in blocks]))
+    values = np.array([b[0] / b[1] for b in blocks])
     return np.r_[0.0, knots, 1.0], np.r_[values[0], values, values[-1]]
 
 
