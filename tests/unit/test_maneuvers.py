@@ -170,6 +170,21 @@ def test_the_model_artifact_is_small_and_loads_fast():
     assert time.perf_counter() - start < 0.05 and 0.0 <= p <= 1.0
 
 
+def test_the_isotonic_calibration_is_monotone_and_maps_the_score_to_observed_rates():
+    from scripts.maneuvers.train_model import isotonic
+
+    score = np.array([0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9])
+    real = np.array([0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+    knots, values = isotonic(score, real)
+    assert np.all(np.diff(knots) >= 0) and np.all(np.diff(values) >= 0)
+    # pooled blocks: {0.1}, {0.2, 0.3, 0.4} (1 of 3), {0.6, 0.7} (1 of 2), {0.8, 0.9}; end knots at 0 and 1
+    assert knots.tolist() == pytest.approx([0.0, 0.1, 0.3, 0.65, 0.85, 1.0])
+    assert values.tolist() == pytest.approx([0.0, 0.0, 1 / 3, 0.5, 1.0, 1.0])
+    # the shipped model maps its raw score through such a calibration
+    doc = maneuver_model._weights()
+    assert np.all(np.diff(doc[4]) >= 0) and np.all(np.diff(doc[5]) >= 0) and doc[4][0] == 0.0 and doc[4][-1] == 1.0
+
+
 HISTORY = Path(__file__).resolve().parents[2] / "tests/fixtures/tle/history"
 
 
