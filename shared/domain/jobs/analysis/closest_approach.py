@@ -123,8 +123,12 @@ def closest_approach(before: Satrec, after: Satrec, t_lo: float, t_hi: float, pl
         tc = float(fine[j])
     else:
         tc = _tangency(r1, r0, times, t_mid, period)
-        r1, v1, r0, v0 = _nearest_on_before(before, after, np.array([tc]))
-        j = 0
+    # the same point of the orbit a whole revolution earlier or later when it falls outside the gap
+    tc -= math.ceil((tc - t_hi) / period) * period if tc > t_hi else 0.0
+    tc += math.ceil((t_lo - tc) / period) * period if tc < t_lo else 0.0
+    tc = min(max(tc, t_lo), t_hi)  # a gap shorter than a revolution
+    r1, v1, r0, v0 = _nearest_on_before(before, after, np.array([tc]))
+    j = 0
     r1v, r0v, v0v = r1[j], r0[j], v0[j]
     dv = v1[j] - v0v
     radial = r0v / np.linalg.norm(r0v)
