@@ -1,6 +1,7 @@
 """Maneuver-detection benchmark on generated histories the model never saw.
 
     PYTHONPATH=.:layers/orbit python -m scripts.maneuvers.benchmark [--count 300] [--seed 303] [--method ml]
+        [--noise 1.0] [--drag 1.0] [--cadence 1 3]
 
 Prints precision / recall / F1 by burn type and Δv band, Δv and time errors, how far ``sgp4_delta_v_mps``
 is from ``delta_v``, false alarms per satellite-month (and how many sat at the window's edges or next to an
@@ -58,6 +59,9 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--seed", type=int, default=303)
     ap.add_argument("--method", default="ml", choices=("ml", "sma", "inc"))
+    ap.add_argument("--noise", type=float, default=1.0, help="scale of the fits' noise (training: 1)")
+    ap.add_argument("--drag", type=float, default=1.0, help="scale of the drag decay (training: 1)")
+    ap.add_argument("--cadence", type=float, nargs=2, default=(1.0, 3.0), help="sets a day, min max (training: 1 3)")
     args = ap.parse_args()
     t0 = time.time()
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
@@ -69,7 +73,8 @@ def main() -> None:
     probs: list[float] = []
     real: list[float] = []
     false_alarms = edge_fa = outlier_fa = merged_total = 0
-    for sc in scenarios(args.seed, args.count):
+    generator = {"noise": args.noise, "drag": args.drag, "cadence": tuple(args.cadence)}
+    for sc in scenarios(args.seed, args.count, **generator):
         sc.burns, merged = separable(sc)
         merged_total += merged
         found, _ = detect(sc.sets, method=args.method, within=sc.window)
@@ -105,7 +110,8 @@ def main() -> None:
             t_err[b.kind].append(abs(m.time_unix - b.t_unix) / 3600.0)
             sgp4_err.append(abs(m.sgp4_delta_v_mps - m.delta_v_mps) / max(m.delta_v_mps, 1e-6))
             miss.append(m.position_error_m)
-    print(f"maneuver benchmark: method {args.method}, {args.count} generated 30-day histories (seed {args.seed}), "
+    print(f"maneuver benchmark: method {args.method}, {args.count} generated 30-day histories (seed {args.seed}, "
+          f"generator {generator}), "
           f"{time.time() - t0:.0f} s; {merged_total} burns with no element set between them and another left out")
     print("recall by type and Δv band (false alarms by detected type):")
     for (kind, name), tally in sorted(tallies.items()):

@@ -91,23 +91,25 @@ def _tle(st: _State, t_unix: float, norad: int, ndot_rev_day2: float) -> Element
 def generate(rng: np.random.Generator, norad_id: int, *, days: float = 30.0, margin_days: float = 4.0,
              burn_rate: float = 1.3, outlier_rate: float = 0.03,
              kinds: tuple[str, ...] = ("sma", "inc"),
-             burns_at: list[tuple[float, str, float]] | None = None) -> Scenario:
+             burns_at: list[tuple[float, str, float]] | None = None,
+             noise: float = 1.0, drag: float = 1.0, cadence: tuple[float, float] = (1.0, 3.0)) -> Scenario:
     """One satellite's history: ``days`` of window plus ``margin_days`` either side; ``burns_at`` (days into
-    the window, kind, Δv m/s) instead of random burns."""
+    the window, kind, Δv m/s) instead of random burns; ``noise`` and ``drag`` scale the fits' noise and the
+    decay, ``cadence`` bounds the sets a day (validation and benchmark histories vary them)."""
     alt = rng.uniform(350.0, 1400.0)
     st = _State(a=RE + alt, e=10 ** rng.uniform(-4, -2.5), i=math.radians(rng.uniform(15.0, 99.0)),
                 raan=rng.uniform(0, 2 * math.pi), argp=rng.uniform(0, 2 * math.pi), m=rng.uniform(0, 2 * math.pi))
-    decay0 = -rng.uniform(0.3, 2.5) * 0.12 * math.exp(-(alt - 400.0) / 90.0)  # km/day
+    decay0 = -drag * rng.uniform(0.3, 2.5) * 0.12 * math.exp(-(alt - 400.0) / 90.0)  # km/day
     solar = (rng.uniform(0.1, 0.5), rng.uniform(0, 2 * math.pi))  # drag follows the Sun's 27-day rotation
-    sig_a = rng.uniform(0.005, 0.03)  # km
-    sig_i = math.radians(rng.uniform(0.0004, 0.0015))
-    sig_raan = math.radians(rng.uniform(0.0005, 0.002))
-    sig_e = rng.uniform(3e-6, 1.5e-5)
-    sig_s = rng.uniform(0.1, 0.8)  # km along track
+    sig_a = noise * rng.uniform(0.005, 0.03)  # km
+    sig_i = noise * math.radians(rng.uniform(0.0004, 0.0015))
+    sig_raan = noise * math.radians(rng.uniform(0.0005, 0.002))
+    sig_e = noise * rng.uniform(3e-6, 1.5e-5)
+    sig_s = noise * rng.uniform(0.1, 0.8)  # km along track
     t0 = EPOCH0 + rng.uniform(0, 200) * DAY
     w0, w1 = t0 + margin_days * DAY, t0 + (margin_days + days) * DAY
     t_end = w1 + margin_days * DAY
-    per_day = rng.uniform(1.0, 3.0)
+    per_day = rng.uniform(*cadence)
     epochs: list[float] = []
     t = t0 + rng.uniform(0, DAY / per_day)
     while t < t_end:

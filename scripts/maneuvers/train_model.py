@@ -3,15 +3,18 @@
 
     PYTHONPATH=.:layers/orbit python -m scripts.maneuvers.train_model [--train 400] [--seed 101]
 
-Every candidate level shift (``candidates``, z ≥ 4 on any element) of the training histories is labelled
+Every candidate level shift (``candidates``, z ≥ 5.5 on any element) of the training histories is labelled
 real when it matches a generated burn, and a logistic regression (numpy, Newton's method with a small L2
-penalty) is fitted on the standardised features. Validation histories (another seed) print a reliability
-table and the Brier score; the benchmark (``scripts.maneuvers.benchmark``) uses a third seed neither saw."""
+penalty) is fitted on the standardised features. Validation histories (another seed, generated with more noise, more
+drag and another cadence) calibrate its score by isotonic regression (the reliability table before is
+printed); the benchmark (``scripts.maneuvers.benchmark``) uses a third seed neither saw."""
 
 from __future__ import annotations
 
 import argparse
 import time
+import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -20,16 +23,29 @@ from scripts.maneuvers.scenarios import scenarios
 from shared.domain.jobs.analysis import maneuver_model
 from shared.domain.jobs.analysis.maneuvers import candidates
 
+VALIDATION = {"noise": 1.4, "drag": 1.6, "cadence": (0.8, 3.5)}  # not the training generator's settings
 
-def dataset(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+
+def dataset(seed: int, count: int, cache: Path | None = None, **generator: object) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels of every candidate of ``count`` histories (kept in ``cache`` when given: the
+    features of a detector that has not changed since)."""
+    key = zlib.crc32(repr(sorted(generator.items())).encode())
+    path = cache / f"candidates_{seed}_{count}_{key:08x}.npz" if cache else None
+    if path is not None and path.exists():
+        with np.load(path) as saved:
+            return saved["x"], saved["y"]
     xs: list[list[float]] = []
     ys: list[float] = []
-    for sc in scenarios(seed, count):
+    for sc in scenarios(seed, count, **generator):
         found = [c for c in candidates(sc.sets, within=sc.window) if in_window(sc, c.time_unix)]
         for c, burn in matches(sc, found):
             xs.append(c.features)  # type: ignore[union-attr]
             ys.append(1.0 if burn is not None else 0.0)
-    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, x=x, y=y)
+    return x, y
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -48,6 +64,21 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> tuple[np.ndarray, np.
     return mean, scale, w[:-1], float(w[-1])
 
 
+def isotonic(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pool-adjacent-violators: the non-decreasing step function of ``score`` nearest ``y`` (least squares), as
+    knots (each block's mean score) and values (its observed rate), end knots at 0 and 1."""
+    order = np.argsort(score)
+    blocks: list[list[float]] = []  # [sum of y, count, sum of score]
+    for s, v in zip(score[order], y[order], strict=True):
+        blocks.append([float(v), 1.0, float(s)])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            last = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2] + last[2]]
+    knots = np.array([b[2] / b[1] for b in blocks])
+    values = np.array([b[0] / b[1] for b in blocks])
+    return np.r_[0.0, knots, 1.0], np.r_[values[0], values, values[-1]]
+
+
 def reliability(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] = (0, .1, .3, .5, .7, .9, .97, 1.0001)) -> str:
     rows = ["  p range      n   mean p  observed"]
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
@@ -63,11 +94,12 @@ def main() -> None:
     ap.add_argument("--train", type=int, default=400)
     ap.add_argument("--validate", type=int, default=200)
     ap.add_argument("--seed", type=int, default=101)
+    ap.add_argument("--cache", type=Path, default=None, help="a folder keeping the candidates' features")
     args = ap.parse_args()
     t0 = time.time()
     width = len(maneuver_model.FEATURES)  # scoring needs a model of the current features while the data is made
     maneuver_model.save(maneuver_model.MODEL_PATH, np.zeros(width), np.ones(width), np.zeros(width), 0.0, {})
-    x, y = dataset(args.seed, args.train)
+    x, y = dataset(args.seed, args.train, args.cache)
     print(f"training: {len(y)} candidates ({int(y.sum())} real) from {args.train} histories, {time.time() - t0:.0f} s")
     mean, scale, w, b = fit(x, y)
     maneuver_model.save(maneuver_model.MODEL_PATH, mean, scale, w, b,
@@ -75,10 +107,17 @@ def main() -> None:
                                        f"{len(y)} candidates"})
     for name, weight in zip(maneuver_model.FEATURES, w, strict=True):
         print(f"  {name:14s} {weight:+.3f}")
-    xv, yv = dataset(args.seed + 1, args.validate)
-    pv = np.array([maneuver_model.probability(row) for row in xv])
-    print(f"validation (seed {args.seed + 1}, {args.validate} histories):")
-    print(reliability(pv, yv))
+    xv, yv = dataset(args.seed + 1, args.validate, args.cache, **VALIDATION)
+    raw = np.array([maneuver_model.score(row) for row in xv])
+    print(f"validation (seed {args.seed + 1}, {args.validate} histories, generator {VALIDATION}), uncalibrated:")
+    print(reliability(raw, yv))
+    knots, values = isotonic(raw, yv)
+    maneuver_model.save(maneuver_model.MODEL_PATH, mean, scale, w, b,
+                        {"trained_on": f"scripts/maneuvers/scenarios.py seed {args.seed}, {args.train} histories, "
+                                       f"{len(y)} candidates",
+                         "calibrated_on": f"seed {args.seed + 1}, {args.validate} histories {VALIDATION}, "
+                                          f"{len(yv)} candidates (isotonic)"}, (knots, values))
+    print(f"calibration: {len(knots)} knots; the benchmark (another seed) reports the calibrated reliability")
 
 
 if __name__ == "__main__":

@@ -212,14 +212,19 @@ class DetectedManeuver(BaseModel):
     orbital_elements_before: OrbitalElements
     orbital_elements_after: OrbitalElements
     sgp4_delta_v_mps: float = Field(description="|dv_vector_kmps| in m/s: the velocity difference where the two "
-                                                "SGP4 trajectories (the sets either side, at their levels) come "
-                                                "closest; agrees with delta_v for an impulsive burn")
-    maneuver_time_utc: str = Field(description="Where the two trajectories come closest (an in-plane burn: the "
-                                               "revolution with no along-track drift; a plane change, which "
-                                               "meets the old plane twice a revolution: the relative node "
-                                               "nearest the middle of the gap between the two sets)")
-    position_error_m: float = Field(description="The miss distance (m) of that closest approach: how far the two "
-                                                "trajectories still are at the maneuver point")
+                                                "SGP4 trajectories (the nearest set either side, at its side's "
+                                                "levels: semi-major axis, inclination, RAAN, eccentricity vector; "
+                                                "an element the burn did not measurably change at both sides' "
+                                                "pooled level) come closest; agrees with delta_v for an impulsive "
+                                                "burn")
+    maneuver_time_utc: str = Field(description="Where the two trajectories come closest (an in-plane burn: in "
+                                               "the revolution with no along-track drift, the point where they "
+                                               "touch, i.e. where their radial separation is extreme and nearest "
+                                               "zero; a plane change, which meets the old plane twice a "
+                                               "revolution: the relative node nearest the middle of the gap "
+                                               "between the two sets)")
+    position_error_m: float = Field(description="The miss distance (m) of that closest approach: how far apart the "
+                                                "two trajectories are at the maneuver point (not a fit residual)")
     dv_vector_kmps: list[float] = Field(description="The velocity difference after − before at the closest "
                                                     "approach, km/s, TEME frame (x, y, z)")
     time_series_data: dict[str, Any] = Field(description="epoch_before / epoch_after: the element sets either "

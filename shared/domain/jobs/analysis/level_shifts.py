@@ -69,6 +69,9 @@ class Gap:
     z: dict[str, float]
     spread: float  # worst within-window scatter of the levels, noise units
     edge: bool  # one side reaches the history's edge with fewer than WINDOW sets
+    level_shift: dict[str, float]  # the shift again from robust (Huber) levels: what Δv is computed from
+    levels: dict[str, tuple[float, float, float]]  # those levels (before, after) at t_gap and the slope per day
+    t_gap: float  # unix s, the middle of the gap
 
 
 def _robust_rate(t: np.ndarray, x: np.ndarray) -> float:
@@ -128,7 +131,7 @@ def _background(s: Series, cuts: Sequence[int] = ()) -> dict[str, float]:
         if len(left) < 3 or len(right) < 3:
             continue
         for key in SERIES:
-            shift, factor = _shift(s.t, s.x[key], idx[left], idx[right], key in SLOPED)
+            shift, factor, _ = level_fit(s.t, s.x[key], idx[left], idx[right], key in SLOPED)
             normed[key].append(shift / factor)
     out = {key: 0.0 for key in SERIES}
     for key, values in normed.items():
@@ -190,6 +193,14 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     return gaps
 
 
+def refit(s: Series, kept: Sequence[Gap]) -> list[Gap]:
+    """The change points ``kept`` (of ``change_points``) measured again without the others: the windows of a
+    burn reach over a rejected change point next to it (a fit straddling the burn, a noise step)."""
+    idx = np.flatnonzero(s.good)
+    position = {int(v): p for p, v in enumerate(idx)}
+    return _final(s, idx, sorted(position[g.left[-1]] for g in kept if g.left[-1] in position))
+
+
 def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
     out: list[int] = []
     for g1, g2 in zip(gaps[:-1], gaps[1:], strict=True):
@@ -248,42 +259,66 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
         left = _window(idx, s.t, p, lo, p, -1)
         right = _window(idx, s.t, p, p + 1, hi, 1)
         out.append(_gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
-                        or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW)))
+                        or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW), robust=True))
     return out
 
 
 SLOPED = ("a", "raan")  # series whose drift is fitted locally, one slope across the gap
 
 
-def _shift(t: np.ndarray, x: np.ndarray, li: np.ndarray, ri: np.ndarray, sloped: bool) -> tuple[float, float]:
+HUBER_C = 2.0  # residuals beyond this many noise units weigh less (a fit straddling a burn, a heavy-tailed set)
+
+
+def level_fit(t: np.ndarray, x: np.ndarray, li: np.ndarray, ri: np.ndarray, sloped: bool,
+           scale: float | None = None) -> tuple[float, float, tuple[float, float, float]]:
     """Level after minus level before at the gap, and its standard error per unit noise. For a sloped
-    series the two levels share one local slope (drag as it is around the gap, not the history's average)."""
+    series the two levels share one local slope (drag as it is around the gap, not the history's average).
+    With ``scale`` the levels are Huber estimates (iteratively reweighted, residual scale ``scale``): a set
+    part-way between the levels, as a fit straddling the burn is, moves them little. Also the levels before
+    and after at the middle of the gap and the slope per day."""
     nl, nr = len(li), len(ri)
-    if not sloped or nl + nr < 4:
-        return float(np.mean(x[ri]) - np.mean(x[li])), math.sqrt(1.0 / nl + 1.0 / nr)
-    t_gap = 0.5 * (t[li[-1]] + t[ri[0]])
     rows = np.concatenate([li, ri])
-    design = np.zeros((nl + nr, 3))
+    design = np.zeros((nl + nr, 3 if sloped and nl + nr >= 4 else 2))
     design[:nl, 0] = 1.0
     design[nl:, 1] = 1.0
-    design[:, 2] = (t[rows] - t_gap) / 86400.0
-    coef, *_ = np.linalg.lstsq(design, x[rows], rcond=None)
+    if design.shape[1] == 3:
+        design[:, 2] = (t[rows] - 0.5 * (t[li[-1]] + t[ri[0]])) / 86400.0
+    y = x[rows]
+    w = np.ones(len(rows))
+    for _ in range(8 if scale else 1):
+        sw = np.sqrt(w)
+        coef, *_ = np.linalg.lstsq(design * sw[:, None], y * sw, rcond=None)
+        r = np.abs(y - design @ coef) / max(scale or 1.0, 1e-15)
+        w_new = np.minimum(1.0, HUBER_C / np.maximum(r, 1e-12))
+        if np.allclose(w_new, w, atol=1e-4):
+            break
+        w = w_new
     cov = np.linalg.pinv(design.T @ design)
-    return float(coef[1] - coef[0]), math.sqrt(max(float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]), 1e-12))
+    slope = float(coef[2]) if design.shape[1] == 3 else 0.0
+    return (float(coef[1] - coef[0]), math.sqrt(max(float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]), 1e-12)),
+            (float(coef[0]), float(coef[1]), slope))
 
 
-def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool) -> Gap:
+def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool, robust: bool = False) -> Gap:
+    """The shift at one gap: its significance from the windows' least-squares levels and, when ``robust``,
+    its size (``level_shift``) from Huber levels as well."""
     li, ri = idx[left], idx[right]
     shift: dict[str, float] = {}
+    level_shift: dict[str, float] = {}
+    levels: dict[str, tuple[float, float, float]] = {}
     z: dict[str, float] = {}
     spread = 0.0
     for key in SERIES:
         x, sig = s.x[key], s.sigma[key]
         ml, mr = float(np.mean(x[li])), float(np.mean(x[ri]))
-        shift[key], spread_n = _shift(s.t, x, li, ri, key in SLOPED)
-        se = spread_n * max(sig, s.background[key])
-        z[key] = shift[key] / se
+        noise = max(sig, s.background[key])
+        shift[key], spread_n, levels[key] = level_fit(s.t, x, li, ri, key in SLOPED)
+        if robust:
+            _, _, levels[key] = level_fit(s.t, x, li, ri, key in SLOPED, sig)
+        level_shift[key] = levels[key][1] - levels[key][0]
+        z[key] = shift[key] / (spread_n * noise)
         for side, med in ((x[li], ml), (x[ri], mr)):
             if len(side) > 1:
                 spread = max(spread, float(np.median(np.abs(side - med))) * _MAD / sig)
-    return Gap(tuple(int(v) for v in li), tuple(int(v) for v in ri), shift, z, spread, edge)
+    return Gap(tuple(int(v) for v in li), tuple(int(v) for v in ri), shift, z, spread, edge, level_shift, levels,
+               0.5 * float(s.t[li[-1]] + s.t[ri[0]]))

@@ -1,8 +1,8 @@
 """The learned scorer behind method ``"ml"``: logistic regression over per-gap features, trained by
-``scripts/maneuvers/train_model.py`` on generated histories and shipped as ``maneuver_model.json`` (a few
-hundred bytes; loads in well under a millisecond). Its output is the reported ``probability`` (calibrated on
-held-out histories: reliability table in the README) for every method; ``"ml"`` keeps a gap when it is at least
-``ML_THRESHOLD``."""
+``scripts/maneuvers/train_model.py`` on generated histories, then calibrated (isotonic regression of the
+score on held-out histories generated with other noise, drag and cadence), shipped as ``maneuver_model.json``
+(about 2 kB; loads in well under a millisecond). The calibrated value is the reported ``probability`` for
+every method (reliability table in the README); ``"ml"`` keeps a gap when it is at least ``ML_THRESHOLD``."""
 
 from __future__ import annotations
 
@@ -35,24 +35,38 @@ def features(z_a: float, z_plane: float, dv_mps: float, n_left: int, n_right: in
 
 
 @lru_cache(maxsize=1)
-def _weights() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _weights() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, np.ndarray]:
     doc = json.loads(MODEL_PATH.read_text())
     if tuple(doc["features"]) != FEATURES:
         raise ValueError("maneuver_model.json was trained on other features: rerun scripts/maneuvers/train_model.py")
+    calibration = doc.get("calibration", {"score": [0.0, 1.0], "probability": [0.0, 1.0]})
     return (np.asarray(doc["mean"], dtype=float), np.asarray(doc["scale"], dtype=float),
-            np.asarray(doc["weights"], dtype=float), float(doc["bias"]))
+            np.asarray(doc["weights"], dtype=float), float(doc["bias"]),
+            np.asarray(calibration["score"], dtype=float), np.asarray(calibration["probability"], dtype=float))
 
 
-def probability(x: Sequence[float]) -> float:
-    mean, scale, w, b = _weights()
+def score(x: Sequence[float]) -> float:
+    """The logistic model's output, before calibration."""
+    mean, scale, w, b, _, _ = _weights()
     s = float(((np.asarray(x, dtype=float) - mean) / scale) @ w + b)
     return 1.0 / (1.0 + math.exp(-max(min(s, 40.0), -40.0)))
 
 
+def probability(x: Sequence[float]) -> float:
+    """The calibrated probability that the gap holds a burn: the score mapped through the isotonic
+    calibration fitted on held-out histories (linear between its steps)."""
+    *_, knots, values = _weights()
+    return float(np.interp(score(x), knots, values))
+
+
 def save(path: Path, mean: np.ndarray, scale: np.ndarray, weights: np.ndarray, bias: float,
-         meta: Mapping[str, object]) -> None:
-    doc = {"features": list(FEATURES), "mean": [round(float(v), 6) for v in mean],
-           "scale": [round(float(v), 6) for v in scale], "weights": [round(float(v), 6) for v in weights],
-           "bias": round(bias, 6), **meta}
+         meta: Mapping[str, object], calibration: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    doc: dict[str, object] = {
+        "features": list(FEATURES), "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale], "weights": [round(float(v), 6) for v in weights],
+        "bias": round(bias, 6), **meta}
+    if calibration is not None:
+        doc["calibration"] = {"score": [round(float(v), 5) for v in calibration[0]],
+                              "probability": [round(float(v), 4) for v in calibration[1]]}
     path.write_text(json.dumps(doc, indent=1) + "\n")
     _weights.cache_clear()

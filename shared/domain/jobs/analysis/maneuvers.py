@@ -2,16 +2,19 @@
 
 1. ``level_shifts``: the history as series (semi-major axis detrended by the drag the history itself shows,
    inclination, RAAN drift-corrected as a cross-track angle), outlier sets rejected, change points found as
-   lasting level shifts between robust levels over several sets either side of a gap.
+   lasting level shifts over several sets either side of a gap; each measured (``level_shift``) between Huber
+   levels sharing the gap's local slope, so a fit straddling the burn moves it little.
 2. Δv from the level shifts by Gauss's variational equations (near-circular): along-track ``v·Δa/(2a)``,
    cross-track ``v·√(Δi² + (sin i·ΔΩ)²)``; ``delta_v`` is the norm of the significant components (the
    method's own component for ``sma``/``inc``) and the type the larger of the two.
-3. ``closest_approach``: the two element sets either side (at their side's levels) propagated with SGP4;
-   where the trajectories come closest is the maneuver time, the velocity difference there is
+3. ``closest_approach``: the two element sets either side (at their side's levels, eccentricity vector
+   included; an element whose change ``delta_v`` leaves out at both sides' pooled level) propagated with
+   SGP4; where the trajectories come closest is the maneuver time, the velocity difference there is
    ``dv_vector_kmps`` (TEME) / ``dv_rtn_mps`` and its norm ``sgp4_delta_v_mps``, the miss distance there
    ``position_error_m``.
-4. ``maneuver_model``: a logistic model over per-gap features gives ``probability``; method ``ml`` keeps a gap
-   when it is at least 0.5, ``sma`` and ``inc`` are the physical detectors (a level shift of at least
+4. ``maneuver_model``: a logistic model over per-gap features, calibrated, gives ``probability``; method ``ml``
+   keeps the gaps of at least 0.5 (dropping the least likely shift one at a time and measuring the others again
+   over the sets it had cut off), ``sma`` and ``inc`` are the physical detectors (a level shift of at least
    ``Z_PHYSICAL`` standard errors on their own elements only).
 """
 
@@ -20,7 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -37,6 +40,8 @@ from shared.domain.jobs.analysis.level_shifts import (
     Series,
     build_series,
     change_points,
+    level_fit,
+    refit,
     semi_major_axis_km,
 )
 
@@ -86,15 +91,34 @@ class Maneuver:
     probability: float
 
 
-def _level(s: Series, key: str, sides: Sequence[int], at: int) -> float:
-    """The robust level of series ``key`` over ``sides`` carried to set ``at`` (un-detrended)."""
-    med = float(np.mean(s.x[key][list(sides)]))
+def _level(s: Series, gap: Gap, key: str, side: int | None, at: int) -> float:
+    """The level of series ``key`` on one side of ``gap`` (0 before, 1 after; None: the two pooled, for an
+    element the burn did not measurably change) carried to set ``at`` with the gap's local slope
+    (un-detrended)."""
+    before, after, slope = gap.levels[key]
+    value = (0.5 * (before + after) if side is None else (before, after)[side]) + slope * float(
+        s.t[at] - gap.t_gap) / 86400.0
     dt = float(s.t[at] - s.t[0])
     if key == "a":
-        return med + s.a_rate * dt
+        return value + s.a_rate * dt
     if key == "raan":
-        return med + s.raan_rate * dt
-    return med
+        return value + s.raan_rate * dt
+    return value
+
+
+def _e_vector(s: Series, gap: Gap, side: int | None, at: int) -> tuple[float, float]:
+    """The eccentricity vector (e·cos ω, e·sin ω) on one side of ``gap`` (None: both pooled) at set ``at``:
+    two levels sharing one slope over the gap's windows, like *a* (the vector turns with the perigee, or
+    stays put in a frozen orbit; either way one fit's scatter does not make the Δv vector)."""
+    e = np.array([x.eccentricity for x in s.sets])
+    w = np.radians([x.arg_perigee_deg for x in s.sets])
+    li, ri = np.asarray(gap.left), np.asarray(gap.right)
+    out = []
+    for comp in (e * np.cos(w), e * np.sin(w)):
+        _, _, (before, after, slope) = level_fit(s.t, comp, li, ri, True)
+        level = 0.5 * (before + after) if side is None else (before, after)[side]
+        out.append(level + slope * float(s.t[at] - gap.t_gap) / 86400.0)
+    return out[0], out[1]
 
 
 def _rough_dv(s: Series, gap: Gap) -> float:
@@ -107,8 +131,8 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
     b, f = gap.left[-1], gap.right[0]
     a_mid = 0.5 * (s.a[b] + s.a[f])
     v = math.sqrt(MU_KM3_S2 / a_mid) * 1000.0
-    along = v * gap.shift["a"] / (2 * a_mid)
-    cross_i, cross_o = v * gap.shift["i"], v * gap.shift["raan"]
+    along = v * gap.level_shift["a"] / (2 * a_mid)
+    cross_i, cross_o = v * gap.level_shift["i"], v * gap.level_shift["raan"]
     cross = math.hypot(cross_i, cross_o)
     z_plane = math.hypot(gap.z["i"], gap.z["raan"])
     sig_along, sig_cross = abs(gap.z["a"]) >= Z_COMPONENT, z_plane >= Z_COMPONENT
@@ -119,14 +143,18 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
     parts = [along if sig_along or kind == "sma" else 0.0, cross if sig_cross or kind == "inc" else 0.0]
     dv = math.hypot(*parts)
 
-    def leveled(at: int, sides: Sequence[int]) -> Any:
-        inc = _level(s, "i", sides, at)
-        raan = math.radians(s.sets[0].raan_deg) + float(s.raan_drift[at]) + _level(s, "raan", sides, at) / math.sin(
-            max(inc, 1e-3))
-        return level_set(s.sets[at].satrec(), _level(s, "a", sides, at), inc, raan)
+    def leveled(at: int, side: int) -> Any:
+        """The set ``at`` at its side's levels; an element whose change Δv leaves out (below the noise) at
+        the levels of both sides pooled, so the two trajectories differ by what ``delta_v`` counts."""
+        in_plane, plane = side if parts[0] else None, side if parts[1] else None
+        inc = _level(s, gap, "i", plane, at)
+        raan = math.radians(s.sets[0].raan_deg) + float(s.raan_drift[at]) + _level(
+            s, gap, "raan", plane, at) / math.sin(max(inc, 1e-3))
+        return level_set(s.sets[at].satrec(), _level(s, gap, "a", in_plane, at), inc, raan,
+                         _e_vector(s, gap, in_plane, at))
 
     t_lo, t_hi = float(s.t[b]), float(s.t[f])  # the burn is between the two sets
-    ca = closest_approach(leveled(b, gap.left), leveled(f, gap.right), t_lo, t_hi, plane_change=kind == "inc",
+    ca = closest_approach(leveled(b, 0), leveled(f, 1), t_lo, t_hi, plane_change=kind == "inc",
                           within=within)
     sgp4_dv = float(np.linalg.norm(ca.dv_teme_kmps)) * 1000.0
     near = int(np.count_nonzero(~s.good[max(0, b - 3) : f + 4]))
@@ -144,13 +172,32 @@ def candidates(history: Sequence[ElementSet] | Series, keys: Sequence[str] = ("a
     s = history if isinstance(history, Series) else build_series(history)
     if int(np.count_nonzero(s.good)) < MIN_SETS:
         return []
-    gaps = change_points(s, keys, z_min)
+    return _scored(s, change_points(s, keys, z_min), within)
+
+
+def _scored(s: Series, gaps: Sequence[Gap], within: tuple[float, float] | None) -> list[Candidate]:
     rough = [_rough_dv(s, g) for g in gaps]
     found = []
     for k, g in enumerate(gaps):  # the largest other change within 1.5 days (a burn's settling fits)
         near = [rough[j] for j, h in enumerate(gaps) if j != k and abs(s.t[h.right[0]] - s.t[g.right[0]]) < 1.5 * 86400]
         found.append(_candidate(s, g, within, max(near, default=0.0)))
     return sorted(found, key=lambda c: c.time_unix)
+
+
+def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
+    """Method ``ml``: the shifts the model keeps; the least likely rejected one out at a time, the others
+    measured again over the sets it had cut off (a fit straddling a burn no longer splits it)."""
+    found = candidates(s, within=within)
+    while found:
+        worst = min(found, key=lambda c: c.probability)
+        if worst.probability >= maneuver_model.ML_THRESHOLD:
+            break
+        found = _scored(s, refit(s, [c.gap for c in found if c is not worst]), within)
+    return found
+
+
+def _overlap(a: Candidate, b: Candidate) -> bool:
+    return a.before.epoch_unix_s < b.after.epoch_unix_s and b.before.epoch_unix_s < a.after.epoch_unix_s
 
 
 def _as_maneuver(c: Candidate, method: str) -> Maneuver:
@@ -175,10 +222,12 @@ def detect(history: Sequence[ElementSet], *, method: str = "ml", mindv_mps: floa
                            if not ok],
         "insufficient_history": int(np.count_nonzero(s.good)) < MIN_SETS,
     }
+    learned = _learned(s, within)
     if method == "ml":
-        found = [c for c in candidates(s, within=within) if c.probability >= maneuver_model.ML_THRESHOLD]
-    else:
-        found = candidates(s, _KEYS[method], Z_PHYSICAL, within)
+        found = learned
+    else:  # the physical detector's shifts, each with the probability of the learned one over the same gap
+        found = [replace(c, probability=max((m.probability for m in learned if _overlap(m, c)), default=c.probability))
+                 for c in candidates(build_series(history), _KEYS[method], Z_PHYSICAL, within)]
     out = [_as_maneuver(c, method) for c in found]
     return [m for m in out if mindv_mps <= m.delta_v_mps <= maxdv_mps], series
 
