@@ -12,9 +12,7 @@ import pytest
 from groundlink_orbit.passes import mask_elevation
 from skyfield.api import EarthSatellite, wgs84
 
-from tests.reference.skyfield_reference import time_to_unix, timescale, unix_to_time
-
-from tests.reference.skyfield_reference import WINDOW_START_UNIX_S
+from tests.reference.skyfield_reference import WINDOW_START_UNIX_S, time_to_unix, timescale, unix_to_time
 
 STATION = (40.43, -4.25, 720.0)  # Madrid
 # high in the south-east (a hill), low in the north: passes are cut at different elevations, some vanish

@@ -20,9 +20,9 @@ Stations are a ``frames.StationFrame`` (positions and east/north/up unit vectors
 ``PassTable.track`` and the access windows.
 """
 
+from .horizon import mask_elevation, trim_to_horizon
 from .search import SatelliteErrors, search
 from .setup import elevation_masks, grid_step_s, time_window
-from .horizon import mask_elevation, trim_to_horizon
 from .table import PassTable, find_passes
 
 __all__ = [
