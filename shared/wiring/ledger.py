@@ -20,6 +20,7 @@ from shared.wiring.catalog import freshness_policy
 if TYPE_CHECKING:  # the heavy modules are imported only by the functions that use them
     from shared.adapters.s3_payloads import S3PayloadStorage
     from shared.domain.scheduling.search import PassSearch
+    from shared.domain.stations.ports import StationRegistryStore
     from shared.domain.stations.registry_rules import StationRules
     from shared.domain.stations.registry_service import StationRegistryService
 
@@ -34,6 +35,13 @@ def lifecycle() -> Lifecycle:
     from shared.settings import get_settings
 
     return Lifecycle(report_grace=timedelta(seconds=get_settings().report_grace_s))
+
+
+def station_registry_store() -> StationRegistryStore:
+    """The stations' registry entries (where stations are listed, the registry's extra fields come from it)."""
+    from shared.adapters.dynamo.stations import station_registry
+
+    return station_registry()
 
 
 def station_rules() -> StationRules:
