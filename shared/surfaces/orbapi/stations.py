@@ -74,7 +74,7 @@ class StationStatusOut(BaseModel):
     lastSeenAgeMs: int | None  # noqa: N815
     queueDepth: int  # noqa: N815
     # beyond seed 001 (whose ``status`` is the heartbeat's online / offline): the operator's status from the station
-    # registry (testing / maintenance), null when none is set
+    # registry (testing / maintenance), absent when none is set
     operatorStatus: str | None = None  # noqa: N815
 
 
@@ -173,14 +173,16 @@ def downlink_url(bookingId: BookingId, body: DownlinkUploadIn, stations: Station
 
 
 @router.get("/orbapi/gs/id/{id}/status", response_model=StationStatusOut, summary="Ground station status",
+            response_model_exclude_unset=True,
             responses=error_responses("orbapi", 400, 401, 404))
 def station_status(id: IdPath, stations: Stations, registry: Registry,  # noqa: A002
                    principal: Principal = caller()) -> StationStatusOut:
     s = stations.status(id)
     entry = registry.get(s.station.id)
+    extra = {"operatorStatus": entry.status} if entry is not None and entry.status else {}
     return StationStatusOut(
         groundStation=StationRef(id=s.station.id, description=s.station.description or s.station.name),
         host=s.station.id, online=s.online, status="online" if s.online else "offline",
         lastSeenAt=iso_ms(s.last_seen) if s.last_seen else None, lastSeenAgeMs=s.age_ms, queueDepth=s.queue_depth,
-        operatorStatus=entry.status if entry else None,
+        **extra,
     )
