@@ -39,7 +39,7 @@ from shared.domain.ledger.ports import (
     SpacecraftDirectory,
     StationRules,
 )
-from shared.domain.scheduling import PassWindow, containing_pass, free_intervals
+from shared.domain.scheduling import EDGE_TOLERANCE_S, PassWindow, containing_pass, free_intervals
 from shared.timefmt import ceil_minute, floor_minute, iso_minute, iso_ms, utcnow
 
 CONTACT_EDGE_S = 60.0  # contact edges are whole minutes: they may reach up to a minute past a pass edge
@@ -458,7 +458,7 @@ class LedgerService:
                 station = stations[slot.gs_id]
                 if station is None:
                     continue
-                edge = CONTACT_EDGE_S if b.source == "spacego" else 0.0
+                edge = CONTACT_EDGE_S if b.source == "spacego" else EDGE_TOLERANCE_S
                 checks.append(check_slot(slot, self._passes(sat, station, slot.start, slot.end), edge))
             report.checked += 1
             moved_to = self._revise(b.id, checks, sat, at)
