@@ -86,7 +86,8 @@ def test_admin_reads_and_replaces_an_entry_and_refuses_bad_input_naming_the_fiel
 
     bad = admin.put("/admin/stations/3/registry", headers=ADMIN, json={"horizon_mask": [
         {"azimuth_deg": 90, "min_elevation_deg": 5}, {"azimuth_deg": 10, "min_elevation_deg": 5}]})
-    assert bad.status_code == 400 and "horizon_mask" in bad.json()["error"] and "sorted and unique" in bad.json()["error"]
+    assert bad.status_code == 400
+    assert "horizon_mask" in bad.json()["error"] and "sorted and unique" in bad.json()["error"]
     out = admin.put("/admin/stations/3/registry", headers=ADMIN, json={"horizon_mask": [
         {"azimuth_deg": 360, "min_elevation_deg": 5}]})
     assert out.status_code == 400 and "horizon_mask.0.azimuth_deg" in out.json()["error"]
