@@ -5,7 +5,8 @@ passes at (or below) the mask's lowest elevation; ``trim_to_horizon`` then sampl
 station at once (one SGP4 call per satellite), keeps the runs of samples above the mask, and refines each
 crossing by bisection on exact SGP4 states (all crossings at once) to ``tolerance_s``.  A pass entirely below
 the mask disappears; a pass that dips under a raised part of the mask becomes two.  Features of the mask
-shorter than ``step_s`` of track may be stepped over.
+shorter than one step of track may be stepped over: ``step_s`` (10 s) for passes up to 40 minutes, coarser for
+longer ones (``pass_steps``: a MEO or geostationary pass moves slowly across the sky).
 """
 
 from __future__ import annotations
@@ -51,15 +52,25 @@ class _Looker:
         return az, el, rng, rate, r
 
 
-def _samples(rise: np.ndarray, fall: np.ndarray, step_s: float):
+SAMPLES_PER_PASS = 240  # a long pass (MEO, GEO) is sampled more coarsely: at most about this many steps
+MAX_STEP_S = 300.0
+
+
+def pass_steps(rise: np.ndarray, fall: np.ndarray, step_s: float) -> np.ndarray:
+    """The sampling step of each pass: ``step_s``, or coarser for a pass longer than ``SAMPLES_PER_PASS`` steps
+    (up to ``MAX_STEP_S``): a geostationary pass of a week is not sampled 60,000 times."""
+    return np.clip((fall - rise) / SAMPLES_PER_PASS, step_s, max(step_s, MAX_STEP_S))
+
+
+def _samples(rise: np.ndarray, fall: np.ndarray, step: np.ndarray):
     """Times rise, rise+step, …, set (inclusive) of every pass: (times, pass of each sample, offsets)."""
-    counts = np.floor((fall - rise) / step_s).astype(np.int64) + 1
-    counts -= (rise + (counts - 1) * step_s >= fall) & (counts > 1)
+    counts = np.floor((fall - rise) / step).astype(np.int64) + 1
+    counts -= (rise + (counts - 1) * step >= fall) & (counts > 1)
     lengths = counts + 1
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     pass_of = np.repeat(np.arange(len(rise)), lengths)
     k = np.arange(offsets[-1]) - offsets[pass_of]
-    times = np.where(k == lengths[pass_of] - 1, fall[pass_of], rise[pass_of] + k * step_s)
+    times = np.where(k == lengths[pass_of] - 1, fall[pass_of], rise[pass_of] + k * step[pass_of])
     return times, pass_of, offsets
 
 
@@ -100,7 +111,8 @@ def trim_to_horizon(
         az, el, *_ = look(s_idx, st_idx, t)
         return el - limit(az, st_idx)
 
-    times, pass_of, offsets = _samples(rise, fall, step_s)
+    steps = pass_steps(rise, fall, step_s)
+    times, pass_of, offsets = _samples(rise, fall, steps)
     sample_az, sample_el, *_ = look(sat[pass_of], stn[pass_of], times)
     f = sample_el - limit(sample_az, stn[pass_of])
     up = f > 0
@@ -114,18 +126,32 @@ def trim_to_horizon(
     ends = np.flatnonzero(up & ~next_up)  # paired with starts, in order (runs do not cross passes)
 
     def refine(k: np.ndarray) -> np.ndarray:
-        """The crossing between samples k and k+1 (same pass, one side above), by bisection."""
+        """The crossing between samples k and k+1 (same pass, one side above): regula falsi with the Illinois
+        modification on exact SGP4 states, all crossings at once, until every one moved less than
+        ``tolerance_s`` (bisection steps once the interpolation stalls)."""
         lo, hi = times[k].copy(), times[k + 1].copy()
-        lo_up = up[k]
+        f_lo, f_hi = f[k].copy(), f[k + 1].copy()
         s_idx, st_idx = sat[pass_of[k]], stn[pass_of[k]]
-        iterations = max(1, math.ceil(math.log2(max(step_s, 1e-9) / tolerance_s)))
-        for _ in range(iterations):
+        t = lo.copy()
+        side = np.zeros(len(k), dtype=np.int8)  # which end was kept last time (Illinois halves its value)
+        for _ in range(60):
             if len(k) == 0:
                 break
-            mid = 0.5 * (lo + hi)
-            same = (above(s_idx, st_idx, mid) > 0) == lo_up
-            lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
-        return 0.5 * (lo + hi)
+            denom = f_hi - f_lo
+            guess = np.where(denom != 0, lo - f_lo * (hi - lo) / np.where(denom != 0, denom, 1.0), 0.5 * (lo + hi))
+            guess = np.where((guess > lo) & (guess < hi), guess, 0.5 * (lo + hi))
+            moved = np.abs(guess - t)
+            t = guess
+            if np.all(moved < tolerance_s) or np.all(hi - lo < tolerance_s):
+                break
+            ft = above(s_idx, st_idx, t)
+            same_lo = np.sign(ft) == np.sign(f_lo)
+            lo, f_lo = np.where(same_lo, t, lo), np.where(same_lo, ft, f_lo)
+            hi, f_hi = np.where(same_lo, hi, t), np.where(same_lo, f_hi, ft)
+            f_hi = np.where(same_lo & (side == 1), 0.5 * f_hi, f_hi)
+            f_lo = np.where(~same_lo & (side == -1), 0.5 * f_lo, f_lo)
+            side = np.where(same_lo, 1, -1).astype(np.int8)
+        return t
 
     seg_pass = pass_of[starts]
     seg_rise = times[starts].copy()
