@@ -116,6 +116,19 @@ def test_a_horizon_mask_cuts_the_pass_search():
     # a southern pass peaking below 25° in the south vanishes or shrinks
     assert sum(p["duration_s"] for p in masked["passes"]) < sum(p["duration_s"] for p in flat["passes"])
 
+    # bookings are checked against the same mask: the flat pass's window reaches below it, the cut one fits
+    soon = datetime.now(UTC) + timedelta(minutes=15)
+    p = next(p for p in masked["passes"] if parse(p["rise_time"]) > soon and p["max_elevation_time"] in
+             flat_by_culmination)
+    whole = flat_by_culmination[p["max_elevation_time"]]
+    refused = bookings.post("/orbapi/bookings", headers=DEMO, json={"norad_cat_id": NOAA20, "type": "data", "slots": [
+        {"start": whole["rise_time"], "end": whole["set_time"], "gs_id": "3"}]})
+    assert refused.status_code == 409 and "above the station's horizon mask" in refused.json()["error"]
+    assert f"the nearest pass is {p['rise_time'][:19]}" in refused.json()["error"]  # the mask's (to the second)
+    ok = bookings.post("/orbapi/bookings", headers=DEMO, json={"norad_cat_id": NOAA20, "type": "data", "slots": [
+        {"start": p["rise_time"], "end": p["set_time"], "gs_id": "3"}]})
+    assert ok.status_code == 201, ok.text
+
 
 def test_a_window_withholds_passes_refuses_bookings_and_moves_a_booking_to_review():
     put("3", antennas=S_X)
