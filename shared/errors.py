@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse as _StarletteJSON
@@ -45,10 +46,17 @@ DEFAULT_RETRY_AFTER_S = 1
 
 
 class JSONResponse(_StarletteJSON):
-    """JSON with non-ASCII escaped: text echoed from a request (even a lone surrogate) always encodes."""
+    """Every surface's JSON body (``create_app``'s default response class), rendered by orjson: compact UTF-8,
+    floats in their shortest round-trip form, like ``json`` but ~10× faster on large bodies (a 14-day pass
+    search is ~400 KB). What orjson refuses — text echoed from a request with a lone surrogate, an integer beyond
+    64 bits, a non-string key, a type it does not know — is rendered by ``json`` with non-ASCII escaped, so every
+    body still encodes. NaN and infinities (never produced on purpose) become ``null`` rather than a 500."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+        try:
+            return orjson.dumps(content)
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 # The one mapping from a domain error to an HTTP status (most specific class first).

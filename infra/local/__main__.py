@@ -215,7 +215,7 @@ def main() -> int:
         print(f"groundlink: {in_use_message('GROUNDLINK_MOTO_PORT', moto_port, {port, moto_port})}",
               file=sys.stderr, flush=True)
         return 1
-    pump = timers = relay = refresher = stations = None
+    pump = timers = stations = None
     stopping = False
     try:
         aws.run_state_machines()
@@ -260,22 +260,13 @@ def main() -> int:
 
         pump = EventPump(client("sqs"), queue_urls, FUNCTIONS, QUEUES,
                          on_error=lambda exc: print(f"event pump: {exc!r}", file=sys.stderr, flush=True)).start()
-        from infra.local.timers import SweepTimers
-        from shared.resources import STATE_MACHINES
-
-        timers = SweepTimers(STATE_MACHINES, FUNCTIONS, on_error=lambda exc: print(
-            f"scheduled sweep: {exc!r}", file=sys.stderr, flush=True)).start()
-        from infra.local.timers import RefreshTimer, RelayTimer
-        from shared.resources import EVENT_BUS
-        from shared.resources import function as function_spec
+        from infra.local.timers import local_timers
+        from shared.resources import EVENT_BUS, STATE_MACHINES
         from shared.settings import get_settings
 
-        refresher = RefreshTimer(get_settings().refresh_every_s, function_spec("catalog_refresh"),
-                                 on_error=lambda exc: print(f"catalogue refresh failed: {exc}", file=sys.stderr,
-                                                            flush=True)).start()
-
-        relay = RelayTimer(EVENT_BUS, FUNCTIONS,
-                           on_error=lambda exc: print(f"event relay: {exc!r}", file=sys.stderr, flush=True)).start()
+        timers = local_timers(FUNCTIONS, state_machines=STATE_MACHINES, bus=EVENT_BUS,
+                              refresh_every_s=get_settings().refresh_every_s,
+                              report=lambda line: print(line, file=sys.stderr, flush=True)).start()
 
         all_scopes = "contacts spacecraft sites tle passes bookings mission-profile webhooks pipeline ssa admin"
         base = f"http://127.0.0.1:{port}"
@@ -324,10 +315,6 @@ def main() -> int:
             timers.stop()
         if stations is not None:
             stations.stop()
-        if relay is not None:
-            relay.stop()
-        if refresher is not None:
-            refresher.stop()
         aws.stop()
         http_socket.close()
         print("Groundlink stopped.", flush=True)

@@ -1,20 +1,31 @@
-"""The local stand-in for EventBridge schedules: the outbox relay about every second (``RelayTimer``); every
-``StateMachineSpec.sweep_every_s`` the state machine's worker gets the "Scheduled Event" the CDK app's sweep rule
-sends it (the sweep of jobs left open past their bound); and every scheduled worker (``FunctionSpec.every_s``, e.g.
-the reservation lifecycle) gets it every ``Settings.<local_every_setting>`` seconds (``GROUNDLINK_LIFECYCLE_TICK_S``:
-a few seconds, so reservations move on time locally). The execution-status rule has no local counterpart; the
-sweep covers what it would catch."""
+"""The local stand-in for EventBridge schedules: one ``PeriodicTimer`` per schedule, each a daemon thread invoking
+its worker's handler with the "Scheduled Event" EventBridge sends, every so many seconds. ``local_timers`` builds
+the runtime's set of them:
+
+* the outbox relay about every second (``EventBusSpec.local_relay_every_s``): in AWS the events table's stream and
+  a one-minute schedule wake it; locally a short timer alone gives the same latency;
+* every ``StateMachineSpec.sweep_every_s`` the state machine's worker (the sweep of jobs left open past their
+  bound the CDK app's sweep rule triggers). The execution-status rule has no local counterpart; the sweep covers
+  what it would catch;
+* every scheduled worker (``FunctionSpec.every_s``, e.g. the reservation lifecycle) every
+  ``Settings.<local_every_setting>`` seconds (``GROUNDLINK_LIFECYCLE_TICK_S``: a few seconds, so reservations move
+  on time locally);
+* the catalogue refresh every ``GROUNDLINK_REFRESH_EVERY_S`` seconds (0, the default, keeps it off).
+
+A failed run is reported (``on_error``) and the next tick tries again; ``stop()`` ends the threads at once (it waits
+only for a run in progress)."""
 
 from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from infra.local.pump import FakeLambdaContext
 from shared.resources import EventBusSpec, FunctionSpec, StateMachineSpec
 
 SCHEDULED_EVENT = {"version": "0", "source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+STOP_WAIT_S = 5.0
 
 
 def local_period_s(spec: FunctionSpec) -> float:
@@ -26,108 +37,87 @@ def local_period_s(spec: FunctionSpec) -> float:
     return float(spec.every_s or 60)
 
 
-class RelayTimer:
-    """The outbox relay every ``EventBusSpec.local_relay_every_s`` (about 1 s): in AWS the events table's stream
-    and a one-minute schedule wake it; locally a short timer alone gives the same latency."""
+class PeriodicTimer:
+    """``worker``'s handler invoked with ``SCHEDULED_EVENT`` every ``every_s`` seconds (the first run one period
+    after ``start``) on a daemon thread named ``name``; ``every_s`` <= 0: off, no thread. An exception from a run
+    goes to ``on_error`` (if any) and the timer carries on."""
 
-    def __init__(self, bus: EventBusSpec, functions: tuple[FunctionSpec, ...], *,
+    def __init__(self, name: str, every_s: float, worker: FunctionSpec, *,
                  on_error: Callable[[BaseException], None] | None = None) -> None:
-        self.worker = {spec.name: spec for spec in functions}[bus.relay]
-        self.every_s = bus.local_relay_every_s
+        self.name = name
+        self.every_s = every_s
+        self.worker = worker
         self.on_error = on_error
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
 
-    def start(self) -> RelayTimer:
-        self.thread = threading.Thread(target=self._run, name="events-relay", daemon=True)
-        self.thread.start()
+    def start(self) -> PeriodicTimer:
+        if self.every_s > 0:
+            self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self.thread.start()
         return self
 
-    def stop(self) -> None:
+    def signal_stop(self) -> None:
         self.stopping.set()
+
+    def stop(self) -> None:
+        self.signal_stop()
         if self.thread is not None:
-            self.thread.join(timeout=5)
+            self.thread.join(timeout=STOP_WAIT_S)
 
     def _run(self) -> None:
         module, attr = self.worker.handler.rsplit(".", 1)
         handler = getattr(importlib.import_module(module), attr)
         while not self.stopping.wait(self.every_s):
             try:
-                handler(dict(SCHEDULED_EVENT), FakeLambdaContext(self.worker.name, self.worker.memory_mb,
-                                                                 self.worker.timeout_s))
-            except Exception as exc:  # the events stay in the outbox; the next tick tries again
+                handler(dict(SCHEDULED_EVENT),
+                        FakeLambdaContext(self.worker.name, self.worker.memory_mb, self.worker.timeout_s))
+            except Exception as exc:  # whatever the run left undone, the next tick does again
                 if self.on_error:
                     self.on_error(exc)
 
 
-class SweepTimers:
-    """One daemon thread per state machine and per scheduled worker; ``stop()`` ends them at once."""
+class Timers:
+    """A set of timers started and stopped together: ``stop()`` tells every one first, then waits for each."""
 
-    def __init__(self, state_machines: tuple[StateMachineSpec, ...], functions: tuple[FunctionSpec, ...], *,
-                 on_error: Callable[[BaseException], None] | None = None, with_schedules: bool = True) -> None:
-        by_name = {spec.name: spec for spec in functions}
-        self.targets: list[tuple[str, float, FunctionSpec]] = [
-            (f"sweep-{sm.key}", float(sm.sweep_every_s), by_name[sm.worker]) for sm in state_machines]
-        if with_schedules:
-            self.targets += [(f"schedule-{f.name}", local_period_s(f), f) for f in functions if f.every_s]
-        self.on_error = on_error
-        self.stopping = threading.Event()
-        self.threads: list[threading.Thread] = []
+    def __init__(self, timers: Iterable[PeriodicTimer]) -> None:
+        self.timers = list(timers)
 
-    def start(self) -> SweepTimers:
-        for name, period_s, worker in self.targets:
-            t = threading.Thread(target=self._run, args=(period_s, worker), name=name, daemon=True)
-            t.start()
-            self.threads.append(t)
+    def start(self) -> Timers:
+        for timer in self.timers:
+            timer.start()
         return self
 
     def stop(self) -> None:
-        self.stopping.set()
-        for t in self.threads:
-            t.join(timeout=5)
+        for timer in self.timers:
+            timer.signal_stop()
+        for timer in self.timers:
+            timer.stop()
 
-    def _run(self, period_s: float, worker: FunctionSpec) -> None:
-        module, attr = worker.handler.rsplit(".", 1)
-        handler = getattr(importlib.import_module(module), attr)
-        while not self.stopping.wait(period_s):
-            try:
-                handler(dict(SCHEDULED_EVENT), FakeLambdaContext(worker.name, worker.memory_mb, worker.timeout_s))
-            except Exception as exc:  # the next tick tries again
-                if self.on_error:
-                    self.on_error(exc)
+    def named(self, name: str) -> PeriodicTimer:
+        return next(t for t in self.timers if t.name == name)
 
 
-class RefreshTimer:
-    """The local stand-in for the catalogue refresh's EventBridge schedule: every ``every_s`` seconds
-    (``GROUNDLINK_REFRESH_EVERY_S``; 0, the default, keeps it off) the ``catalog_refresh`` handler runs in a
-    daemon thread, as the schedule would invoke it; a failed run is reported and the next tick tries again."""
+def local_timers(functions: tuple[FunctionSpec, ...], *, state_machines: tuple[StateMachineSpec, ...] = (),
+                 bus: EventBusSpec | None = None, with_schedules: bool = True, refresh_every_s: float = 0.0,
+                 report: Callable[[str], None] | None = None) -> Timers:
+    """The local runtime's timers (see the module's docstring), not started; ``report`` gets one line per failed
+    run."""
+    by_name = {spec.name: spec for spec in functions}
 
-    def __init__(self, every_s: float, spec: FunctionSpec, *,
-                 on_error: Callable[[BaseException], None] | None = None) -> None:
-        self.every_s = every_s
-        self.spec = spec
-        self.on_error = on_error
-        self.stopping = threading.Event()
-        self.thread: threading.Thread | None = None
+    def reporting(what: str) -> Callable[[BaseException], None] | None:
+        return (lambda exc: report(f"{what}: {exc!r}")) if report else None
 
-    def start(self) -> RefreshTimer:
-        if self.every_s > 0:
-            self.thread = threading.Thread(target=self._run, name="catalog-refresh", daemon=True)
-            self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
-
-    def _run(self) -> None:
-        module, attr = self.spec.handler.rsplit(".", 1)
-        handler = getattr(importlib.import_module(module), attr)
-        while not self.stopping.wait(self.every_s):
-            try:
-                context = FakeLambdaContext(self.spec.name, self.spec.memory_mb, self.spec.timeout_s)
-                handler(dict(SCHEDULED_EVENT), context)
-            except Exception as exc:
-                if self.on_error:
-                    self.on_error(exc)
+    timers: list[PeriodicTimer] = []
+    if bus is not None:
+        timers.append(PeriodicTimer("events-relay", bus.local_relay_every_s, by_name[bus.relay],
+                                    on_error=reporting("event relay")))
+    timers += [PeriodicTimer(f"sweep-{sm.key}", float(sm.sweep_every_s), by_name[sm.worker],
+                             on_error=reporting("scheduled sweep")) for sm in state_machines]
+    if with_schedules:
+        timers += [PeriodicTimer(f"schedule-{f.name}", local_period_s(f), f, on_error=reporting("scheduled sweep"))
+                   for f in functions if f.every_s]
+    if "catalog_refresh" in by_name:
+        timers.append(PeriodicTimer("catalog-refresh", refresh_every_s, by_name["catalog_refresh"],
+                                    on_error=reporting("catalogue refresh failed")))
+    return Timers(timers)

@@ -4,46 +4,25 @@ table holds no overlapping reservations afterwards."""
 
 from __future__ import annotations
 
-import json
-import sys
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import aws_client, call
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e]
 CALLERS = 50
 
 
-runtime = pytest.fixture(scope="module")(start_runtime)
-
-
-def post(url: str, body: dict, token: str) -> tuple[int, dict]:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=120) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read() or b"{}")
-
-
 def test_fifty_concurrent_overlapping_bookings(runtime):
-    base, moto = runtime.base, runtime.moto
-    sys.path.insert(0, str(ROOT))
+    base = runtime.base
     from shared.auth import issue_jwt
 
     tokens = [issue_jwt(f"caller-{i}", ["passes", "bookings"]) for i in range(CALLERS)]
-    status, found = post(f"{base}/orbapi/passes/search",
-                         {"noradId": 43013, "days": 2, "groundStationIds": ["3"], "minElevationDeg": 5}, tokens[0])
+    status, found = call("POST", f"{base}/orbapi/passes/search", tokens[0],
+                         {"noradId": 43013, "days": 2, "groundStationIds": ["3"], "minElevationDeg": 5})
     assert status == 200
     # the demo sets are months old: named, warned about, and bookable only because `make run` relaxes the limit
     assert found["tleEpoch"] < found["generated_at"] and found["tleAgeDays"] > 14
@@ -57,7 +36,8 @@ def test_fifty_concurrent_overlapping_bookings(runtime):
                "slots": [{"start": rise, "end": fall if i % 2 == 0 else p["max_elevation_time"], "gs_id": "3"}]}
               for i in range(CALLERS)]
     with ThreadPoolExecutor(max_workers=CALLERS) as pool:
-        results = list(pool.map(lambda i: post(f"{base}/orbapi/bookings", bodies[i], tokens[i]), range(CALLERS)))
+        results = list(pool.map(lambda i: call("POST", f"{base}/orbapi/bookings", tokens[i], bodies[i], timeout_s=120),
+                                range(CALLERS)))
     statuses = [s for s, _ in results]
     assert statuses.count(201) == 1, statuses
     assert statuses.count(409) == CALLERS - 1, statuses
@@ -68,11 +48,7 @@ def test_fifty_concurrent_overlapping_bookings(runtime):
         if s == 409:
             assert "ground station 3 is already reserved" in body["error"]
 
-    import boto3
-
-    ddb = boto3.client("dynamodb", endpoint_url=moto, region_name="us-east-1",
-                       aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                       aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    ddb = aws_client(runtime, "dynamodb")
     rows = ddb.query(TableName="groundlink-ledger", KeyConditionExpression="pk = :p AND begins_with(sk, :r)",
                      ExpressionAttributeValues={":p": {"S": "STATION#3"}, ":r": {"S": "RES#"}},
                      ConsistentRead=True)["Items"]

@@ -4,17 +4,13 @@ demo spacecraft is flown: SUCCESS, a post-contact report with antenna metrics, t
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS
 from shared.resources import DELIVERY
-from tests.e2e.runtime import LocalRuntime
+from tests.e2e.runtime import aws_client, call, start_runtime
 from tests.support.station_pass import AO73, ESRANGE, synthetic_pass
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -22,29 +18,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 @pytest.fixture(scope="module")
 def runtime():
-    rt = LocalRuntime({"GROUNDLINK_STATION_AGENTS": "3"})
-    try:
-        rt.wait_ready()
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield rt
-    rt.stop()
-
-
-def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+    yield from start_runtime({"GROUNDLINK_STATION_AGENTS": "3"})
 
 
 def test_a_booked_demo_contact_is_flown_by_the_simulated_station(runtime):
-    import boto3
-
     from shared.auth import issue_jwt
 
     assert "Simulated station agents (GROUNDLINK_STATION_AGENTS): stations 3 on" in runtime.banner
@@ -79,9 +56,7 @@ def test_a_booked_demo_contact_is_flown_by_the_simulated_station(runtime):
     assert {"commanded_azimuth", "reported_azimuth", "downlink_frequency"} <= names
     assert pcr["channels"][0]["metrics"]["frequency_update_rate_hz"] >= 1.0
 
-    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
-                      aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                      aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    s3 = aws_client(runtime, "s3")
     keys: list[str] = []
     for _ in range(100):
         keys = [o["Key"] for o in s3.list_objects_v2(Bucket=DELIVERY.local_name,

@@ -9,11 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.runtime import start_runtime
-
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-runtime = pytest.fixture(scope="module")(start_runtime)
 
 PUBLISHED = [
     ("/api/v1/openapi.json", "/api/v1/docs", "SSC Space Go API v1"),

@@ -5,42 +5,22 @@ file becoming available, the station polling for it (its heartbeat) and fetching
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 import urllib.error
 import urllib.request
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS
 from shared.resources import DELIVERY, DOWNLINK, UPLINK
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import aws_client, call
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 PAYLOAD = os.urandom(256 * 1024)
 
 
-runtime = pytest.fixture(scope="module")(start_runtime)
-
-
-def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
-
-
 def test_uplink_file_flow(runtime):
-    import boto3
-
     from shared.auth import issue_jwt
 
     base = runtime.base
@@ -65,9 +45,7 @@ def test_uplink_file_flow(runtime):
     assert booking["uplinkFile"]["status"] == "pending"
 
     # When the client puts the object into the uplink bucket through the embedded AWS endpoint
-    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
-                      aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                      aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    s3 = aws_client(runtime, "s3")
     t0 = time.perf_counter()
     s3.put_object(Bucket=UPLINK.local_name, Key=key, Body=PAYLOAD)
 
@@ -114,16 +92,13 @@ def test_uplink_file_flow(runtime):
 
 
 def test_downlink_drop_is_delivered(runtime):
-    import boto3
-
     from shared.auth import issue_jwt
 
     base = runtime.base
     jwt = issue_jwt("client_e2e", ["passes", "bookings"])
     status, listing = call("GET", f"{base}/orbapi/bookings", jwt)
     booking_id = listing["bookings"][0]["id"]
-    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3 = aws_client(runtime, "s3")
     s3.put_object(Bucket=DOWNLINK.local_name, Key=f"downlink/{booking_id}/frames.bin", Body=b"frames" * 100)
     deadline = time.time() + 30
     files: list[dict] = []

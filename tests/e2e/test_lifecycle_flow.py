@@ -11,25 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS
 from shared.domain.webhooks.models import verify_signature
 from shared.resources import UPLINK
 from shared.timefmt import iso_minute, iso_ms
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import aws_client, call, cli, start_runtime
 from tests.e2e.test_webhooks_flow import Receiver
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 PAYLOAD = os.urandom(64 * 1024)
 LEO = (25544, 43013, 37849, 38771, 25994, 27424, 39084, 39634, 42063, 41335, 20580, 43689)
@@ -41,18 +34,6 @@ RETRY_BASE_S = 1
 @pytest.fixture(scope="module")
 def runtime():
     yield from start_runtime({"GROUNDLINK_WEBHOOK_RETRY_BASE_S": str(RETRY_BASE_S)})
-
-
-def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            raw = resp.read()
-            return resp.status, json.loads(raw) if raw else {}
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
 
 
 def _t(text: str) -> datetime:
@@ -91,15 +72,6 @@ def soonest_windows(base: str, token: str) -> tuple[Window, Window]:
     return booking, contact
 
 
-def _cli(runtime, *args: str, stdin_file: Path | None = None) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDLINK_")}
-    env.update(GROUNDLINK_AWS_ENDPOINT_URL=runtime.moto)
-    done = subprocess.run([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def wait_for(what, predicate, timeout_s: float):
     deadline = time.monotonic() + timeout_s
     while True:
@@ -110,8 +82,6 @@ def wait_for(what, predicate, timeout_s: float):
 
 
 def test_reservations_move_in_real_time_to_success_with_the_uplink_file_consumed(runtime, tmp_path):
-    import boto3
-
     from shared.auth import issue_jwt
 
     base = runtime.base
@@ -128,7 +98,7 @@ def test_reservations_move_in_real_time_to_success_with_the_uplink_file_consumed
         "spacecraft_id": "sc-lifecycle", "norad_id": cw.norad_id, "name": "lifecycle e2e", "acronym": "LCE2E",
         "owner": "ops_lifecycle", "sites": [cw.gs_id], "booking_horizon_days": 14,
         "services": [{"id": "svc-lce2e", "type": "contact", "name": "S-band", "description": "e2e"}]}]))
-    _cli(runtime, "import-spacecraft", str(registration))
+    cli(runtime, "import-spacecraft", str(registration))
 
     receiver = Receiver(refuse=1).__enter__()
     hooks = {}
@@ -148,9 +118,7 @@ def test_reservations_move_in_real_time_to_success_with_the_uplink_file_consumed
         "uplinkFile": {"key": key, "sha256": sha}})
     assert status == 201, booked
     bid = booked["bookingId"]
-    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
-                      aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                      aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    s3 = aws_client(runtime, "s3")
     s3.put_object(Bucket=UPLINK.local_name, Key=key, Body=PAYLOAD)
 
     def uplink() -> dict:

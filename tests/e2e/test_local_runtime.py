@@ -4,46 +4,16 @@ platform over HTTP, compare bodies with the seeds' shapes, stop it with Ctrl-C (
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import ROOT, cli, cli_env, exchange
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDLINK_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-runtime = pytest.fixture(scope="module")(start_runtime)
-
-
-def cli(*args: str, env_extra: dict | None = None, timeout_s: float = 60) -> str:
-    out = subprocess.run([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env={**_env(), **(env_extra or {})},
-                         capture_output=True, text=True, timeout=timeout_s)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
-
-
-def call(url: str, token: str | None = None) -> tuple[int, dict, dict]:
-    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, dict(resp.headers), json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), json.loads(err.read())
 
 
 def test_banner_prints_urls_and_credentials(runtime):
@@ -63,60 +33,55 @@ def test_banner_cli_commands_work_as_printed(runtime):
     command = line.split()[:-5]  # "<the CLI> token --subject demo --scopes 'passes:read'"
     assert command and (command[0].endswith("groundlink") or command[-2:] == ["-m", "shared.cli"]), line
     done = subprocess.run([*command, "token", "--subject", "demo", "--scopes", "passes:read"], cwd=ROOT,
-                          env=_env(), capture_output=True, text=True, timeout=60)
+                          env=cli_env(), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    status, _, body = call(f"{runtime.base}/orbapi/gs", done.stdout.strip())
+    status, _, body = exchange("GET", f"{runtime.base}/orbapi/gs", done.stdout.strip())
     assert status == 200 and body["total"] == 14
     assert f"export GROUNDLINK_AWS_ENDPOINT_URL={runtime.moto}" in runtime.banner
 
 
 def test_cli_token_reads_ground_stations_in_seed_shape(runtime):
-    token = cli("token", "--subject", "demo", "--scopes", "passes:read")
-    status, headers, body = call(f"{runtime.base}/orbapi/gs", token)
+    token = cli(None, "token", "--subject", "demo", "--scopes", "passes:read")
+    status, headers, body = exchange("GET", f"{runtime.base}/orbapi/gs", token)
     assert status == 200 and body["total"] == 14
     assert set(body["data"][0]) == {"id", "description", "latitude", "longitude", "altitude"}
     assert headers.get("x-request-id")
 
 
 def test_every_surface_answers_with_its_own_errors(runtime):
-    token = cli("token", "--subject", "demo", "--scopes", "sites.view")
-    status, _, body = call(f"{runtime.base}/api/v1/sites/3", token)
+    token = cli(None, "token", "--subject", "demo", "--scopes", "sites.view")
+    status, _, body = exchange("GET", f"{runtime.base}/api/v1/sites/3", token)
     assert status == 200 and body["acronym"] == "ESR" and isinstance(body["latitude"], str)
-    status, headers, body = call(f"{runtime.base}/api/v1/spacecraft", token)
+    status, headers, body = exchange("GET", f"{runtime.base}/api/v1/spacecraft", token)
     assert status == 403 and body["trace_id"] == headers["x-request-id"]
-    status, _, body = call(f"{runtime.base}/orbapi/gs/id/nope", token)
+    status, _, body = exchange("GET", f"{runtime.base}/orbapi/gs/id/nope", token)
     assert (status, body) == (404, {"error": "ground station nope not found"})
-    status, _, body = call(f"{runtime.base}/health", token)
+    status, _, body = exchange("GET", f"{runtime.base}/health", token)
     assert status == 200 and body["services"]["database"] == "healthy"
-    status, _, body = call(f"{runtime.base}/orbapi/no-such-route")
+    status, _, body = exchange("GET", f"{runtime.base}/orbapi/no-such-route")
     assert status == 404 and "error" in body
 
 
 def test_browser_preflight_and_cors_headers_over_http(runtime):
     """A dev server on localhost (any port) may call the API from a browser; other origins may not."""
     origin = "http://localhost:5173"
-    pre = urllib.request.Request(f"{runtime.base}/orbapi/gs", method="OPTIONS", headers={
+    status, headers, _ = exchange("OPTIONS", f"{runtime.base}/orbapi/gs", headers={
         "Origin": origin, "Access-Control-Request-Method": "GET",
         "Access-Control-Request-Headers": "authorization, content-type"})
-    with urllib.request.urlopen(pre, timeout=30) as resp:
-        assert resp.status == 200
-        assert resp.headers["Access-Control-Allow-Origin"] == origin
-        assert set(resp.headers["Access-Control-Allow-Methods"].split(", ")) >= {"GET", "POST", "PUT", "DELETE"}
-        assert {"authorization", "content-type"} <= {
-            h.strip().lower() for h in resp.headers["Access-Control-Allow-Headers"].split(",")}
-        assert resp.headers["Access-Control-Max-Age"] == "3600"
-    token = cli("token", "--subject", "demo", "--scopes", "passes:read")
-    req = urllib.request.Request(f"{runtime.base}/orbapi/gs", headers={"Authorization": f"Bearer {token}",
-                                                                       "Origin": origin})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        assert resp.status == 200 and json.loads(resp.read())["total"] == 14
-        assert resp.headers["Access-Control-Allow-Origin"] == origin
-        assert "Retry-After" in resp.headers["Access-Control-Expose-Headers"]
-    evil = urllib.request.Request(f"{runtime.base}/orbapi/gs", method="OPTIONS", headers={
+    assert status == 200
+    assert headers["access-control-allow-origin"] == origin
+    assert set(headers["access-control-allow-methods"].split(", ")) >= {"GET", "POST", "PUT", "DELETE"}
+    assert {"authorization", "content-type"} <= {
+        h.strip().lower() for h in headers["access-control-allow-headers"].split(",")}
+    assert headers["access-control-max-age"] == "3600"
+    token = cli(None, "token", "--subject", "demo", "--scopes", "passes:read")
+    status, headers, body = exchange("GET", f"{runtime.base}/orbapi/gs", token, headers={"Origin": origin})
+    assert status == 200 and body["total"] == 14
+    assert headers["access-control-allow-origin"] == origin
+    assert "Retry-After" in headers["access-control-expose-headers"]
+    status, headers, _ = exchange("OPTIONS", f"{runtime.base}/orbapi/gs", headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(evil, timeout=30)
-    assert refused.value.code == 400 and "Access-Control-Allow-Origin" not in refused.value.headers
+    assert status == 400 and "access-control-allow-origin" not in headers
 
 
 def test_cli_import_reaches_the_running_platform(runtime, tmp_path):
@@ -124,10 +89,11 @@ def test_cli_import_reaches_the_running_platform(runtime, tmp_path):
                  "latitude": 10.5, "longitude": -20.25, "altitude": 42}]
     path = tmp_path / "stations.json"
     path.write_text(json.dumps(stations))
-    report = json.loads(cli("import-stations", str(path), env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime.moto}))
+    report = json.loads(cli(None, "import-stations", str(path),
+                            env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime.moto}))
     assert report["stored"] == 1 and report["errors"] == []
-    token = cli("token", "--subject", "demo", "--scopes", "passes:read")
-    status, _, body = call(f"{runtime.base}/orbapi/gs/id/900", token)
+    token = cli(None, "token", "--subject", "demo", "--scopes", "passes:read")
+    status, _, body = exchange("GET", f"{runtime.base}/orbapi/gs/id/900", token)
     assert status == 200 and body["data"] == [{"id": "900", "description": "E2E test dish", "latitude": 10.5,
                                                 "longitude": -20.25, "altitude": 42}]
 
@@ -135,27 +101,22 @@ def test_cli_import_reaches_the_running_platform(runtime, tmp_path):
 def test_an_oauth_client_obtains_a_token_over_http_and_uses_it(runtime):
     import base64
 
-    created = json.loads(cli("oauth-client", "create", "--scopes", "sites.view passes:read", "--name", "e2e",
+    created = json.loads(cli(None, "oauth-client", "create", "--scopes", "sites.view passes:read", "--name", "e2e",
                              env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime.moto}))
     credentials = base64.b64encode(f"{created['clientId']}:{created['clientSecret']}".encode()).decode()
-    req = urllib.request.Request(f"{runtime.base}/oauth2/token", data=b"grant_type=client_credentials&scope=sites.view",
-                                 headers={"Authorization": f"Basic {credentials}",
-                                          "Content-Type": "application/x-www-form-urlencoded"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        assert resp.status == 200 and resp.headers["Cache-Control"] == "no-store"
-        grant = json.loads(resp.read())
+    status, headers, grant = exchange("POST", f"{runtime.base}/oauth2/token",
+                                      form={"grant_type": "client_credentials", "scope": "sites.view"},
+                                      headers={"Authorization": f"Basic {credentials}"})
+    assert status == 200 and headers["cache-control"] == "no-store"
     assert (grant["token_type"], grant["scope"], grant["expires_in"]) == ("Bearer", "sites.view", 3600)
-    status, _, body = call(f"{runtime.base}/api/v1/sites/3", grant["access_token"])
+    status, _, body = exchange("GET", f"{runtime.base}/api/v1/sites/3", grant["access_token"])
     assert status == 200 and body["acronym"] == "ESR"
-    status, _, body = call(f"{runtime.base}/api/v1/spacecraft", grant["access_token"])
+    status, _, body = exchange("GET", f"{runtime.base}/api/v1/spacecraft", grant["access_token"])
     assert status == 403 and "spacecraft.view" in body["detail"]  # only the granted scope
-    bad = urllib.request.Request(f"{runtime.base}/oauth2/token", data=b"grant_type=client_credentials",
-                                 headers={"Authorization": "Basic " + base64.b64encode(b"oauth-x:y").decode(),
-                                          "Content-Type": "application/x-www-form-urlencoded"})
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(bad, timeout=30)
-    assert refused.value.code == 401 and refused.value.headers["WWW-Authenticate"] == 'Basic realm="groundlink"'
-    assert json.loads(refused.value.read())["error"] == "invalid_client"
+    status, headers, body = exchange("POST", f"{runtime.base}/oauth2/token", form={"grant_type": "client_credentials"},
+                                     headers={"Authorization": "Basic " + base64.b64encode(b"oauth-x:y").decode()})
+    assert status == 401 and headers["www-authenticate"] == 'Basic realm="groundlink"'
+    assert body["error"] == "invalid_client"
 
 
 @pytest.mark.parametrize("variable", ["GROUNDLINK_PORT", "GROUNDLINK_MOTO_PORT"])
@@ -170,7 +131,7 @@ def test_a_taken_port_stops_the_start_at_once_with_one_line(variable):
         squatter.listen()
         started = time.monotonic()
         done = subprocess.run([sys.executable, "-m", "infra.local"], cwd=ROOT, capture_output=True, text=True,
-                              env={**_env(), **{k: str(v) for k, v in ports.items()}}, timeout=60)
+                              env=cli_env(extra={k: str(v) for k, v in ports.items()}), timeout=60)
         elapsed = time.monotonic() - started
     assert done.returncode == 1 and done.stdout == "" and elapsed < 10
     [line] = done.stderr.splitlines()
@@ -180,7 +141,7 @@ def test_a_taken_port_stops_the_start_at_once_with_one_line(variable):
 def test_ctrl_c_after_a_bulk_import_stops_promptly(runtime):
     """A CelesTrak file of 204 real element sets (169 new) leaves a heap of some 500 MB in the embedded AWS;
     Ctrl-C still stops at once, and "Groundlink stopped." is printed only when the process is done."""
-    report = json.loads(cli("import-tle", str(ROOT / "tests/fixtures/tle/active_snapshot.tle"),
+    report = json.loads(cli(None, "import-tle", str(ROOT / "tests/fixtures/tle/active_snapshot.tle"),
                             env_extra={"GROUNDLINK_AWS_ENDPOINT_URL": runtime.moto},
                             timeout_s=600))  # the import only prepares the heap: slow on a loaded machine
     assert (report["stored"], report["duplicates"], report["errors"]) == (169, 35, [])

@@ -21,13 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("Credentials and the CLI", "A booking session (orbapi, seed 001)")
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-runtime = pytest.fixture(scope="module")(start_runtime)
 
 
 def section_blocks(markdown: str, title: str) -> list[str]:

@@ -18,8 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +25,7 @@ import pytest
 
 from shared.resources import DELIVERY
 from shared.timefmt import iso_ms, utcnow
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import aws_client, call
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -37,8 +35,6 @@ PIN = "satnogs-client==2.1.4"
 GOES_16 = 41866  # geostationary: always in view of Wallops (station 4), so a contact can start within seconds
 STATION = "4"
 RADIO = {"frequencyHz": 1_694_100_000, "modulation": "BPSK", "baud": 927_000}  # GOES HRIT
-
-runtime = pytest.fixture(scope="module")(start_runtime)
 
 
 def client_python() -> Path:
@@ -65,17 +61,6 @@ def client_python() -> Path:
     return python
 
 
-def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
-
-
 def run_client(python: Path, command: str, env: dict[str, str]) -> dict | list:
     done = subprocess.run([str(python), str(HERE / "driver.py"), command], env=env, cwd=env["HOME"],
                           capture_output=True, text=True, timeout=120)
@@ -91,8 +76,6 @@ def element_set(norad_id: int) -> tuple[str, str, str]:
 
 
 def test_satnogs_client_flies_a_groundlink_contact(runtime, tmp_path):
-    import boto3
-
     from shared.auth import issue_jwt
 
     python = client_python()
@@ -152,8 +135,7 @@ def test_satnogs_client_flies_a_groundlink_contact(runtime, tmp_path):
     # Then the client uploaded every file (it removes each one the API accepted)
     assert left == {"left": [], "incomplete": []}, left
     # And each reached the booking client's delivery prefix, byte for byte
-    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3 = aws_client(runtime, "s3")
     prefix = f"clients/satnogs_e2e/downlink/booking-{booking_id}/satnogs-{observation}/"
     expected = {f"satnogs_{observation}_{stamp}.ogg": audio, f"waterfall_{observation}_{stamp}.dat": waterfall,
                 f"data_{observation}_{stamp}": frame}

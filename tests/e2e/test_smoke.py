@@ -5,27 +5,15 @@ the uplink step says it was skipped; a platform it cannot reach or a credential 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from infra.local.emulation import free_port
-from tests.e2e.runtime import ROOT, start_runtime
+from tests.e2e.runtime import groundlink
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 STEPS = ["credential", "health", "catalogue", "pass search", "book orbapi", "uplink", "cancel orbapi", "contact",
          "pass analysis", "cleanup"]
-
-runtime = pytest.fixture(scope="module")(start_runtime)
-
-
-def groundlink(runtime, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
-    env.update(GROUNDLINK_PORT=str(runtime.port), GROUNDLINK_MOTO_PORT=str(runtime.moto_port))
-    return subprocess.run([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
 
 
 def outcomes(stdout: str) -> dict[str, str]:

@@ -22,20 +22,17 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS, free_port
+from infra.local.emulation import free_port
 from shared.resources import DELIVERY
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import ROOT, aws_client, call
 from tests.support.station_pass import AO73, ESRANGE, rise_and_peak, synthetic_pass
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 DOWNLINK_HZ = 145_935_000  # AO-73's demo transmitter
 RECORDER = [sys.executable, "-c",
@@ -98,20 +95,6 @@ def daemons():
     yield rot, rig
     rot.kill()
     rig.kill()
-
-
-runtime = pytest.fixture(scope="module")(start_runtime)
-
-
-def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
 
 
 def minute(t: float) -> str:
@@ -209,11 +192,8 @@ def test_the_agent_flies_contacts_with_the_hamlib_daemons(runtime, daemons, tmp_
           f"max {errors.max():.3f}; frequency updates {rate:.2f} Hz")
 
     # And the recording was uploaded and delivered to the client's delivery bucket
-    import boto3
 
-    s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
-                      aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                      aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    s3 = aws_client(runtime, "s3")
     keys: list[str] = []
     deadline = time.time() + 30
     while time.time() < deadline:

@@ -12,17 +12,14 @@ import json
 import os
 import threading
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from infra.local.emulation import FAKE_CREDENTIALS
 from shared.domain.webhooks.models import verify_signature
 from shared.resources import UPLINK
-from tests.e2e.runtime import start_runtime
+from tests.e2e.runtime import aws_client, call, start_runtime
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 RETRY_BASE_S = 1
@@ -73,20 +70,7 @@ class Receiver:
         self.server.server_close()
 
 
-def call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={
-        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
-
-
 def test_an_available_uplink_file_reaches_the_owners_webhook_signed_after_a_refusal(runtime):
-    import boto3
-
     from shared.auth import issue_jwt
 
     base = runtime.base
@@ -117,9 +101,7 @@ def test_an_available_uplink_file_reaches_the_owners_webhook_signed_after_a_refu
         assert status == 201, booking
 
         # When the owner puts the object into the uplink bucket
-        s3 = boto3.client("s3", endpoint_url=runtime.moto, region_name="us-east-1",
-                          aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                          aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+        s3 = aws_client(runtime, "s3")
         t0 = time.time()
         s3.put_object(Bucket=UPLINK.local_name, Key=key, Body=payload)
 

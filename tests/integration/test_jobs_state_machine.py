@@ -339,7 +339,7 @@ def test_the_local_sweep_timer_fails_a_job_left_open(machine):
     import dataclasses
     from datetime import timedelta
 
-    from infra.local.timers import SweepTimers
+    from infra.local.timers import local_timers
     from shared.adapters.dynamo.jobs import job_store
     from shared.resources import FUNCTIONS
 
@@ -349,7 +349,7 @@ def test_the_local_sweep_timer_fails_a_job_left_open(machine):
     repo.create(Job(task_id=task_id, history_id=repo.next_history_id(), kind="pass_analyzer", owner="user-1",
                     request=ANALYSIS, created_at=then, updated_at=then))
     # When the local runtime's timer ticks (every second here, every 5 minutes in the runtime)
-    timers = SweepTimers((dataclasses.replace(JOBS_STATE_MACHINE, sweep_every_s=1),), FUNCTIONS).start()
+    timers = local_timers(FUNCTIONS, state_machines=(dataclasses.replace(JOBS_STATE_MACHINE, sweep_every_s=1),)).start()
     try:
         deadline = time.monotonic() + 20
         while repo.get(task_id).status == "pending" and time.monotonic() < deadline:

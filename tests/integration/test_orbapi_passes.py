@@ -1,6 +1,7 @@
 """Pass search (seed 001) over the demo catalogue, checked against Skyfield (refined by root finding)."""
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -153,3 +154,38 @@ def test_unpaired_surrogates_are_refused_by_validation():
     r = client.post("/orbapi/passes/search", content=b'{"noradId": 25544, "groundStationIds": ["\\ud800"]}',
                     headers={**AUTH, "Content-Type": "application/json"})
     assert r.status_code == 400 and "field 'groundStationIds.0'" in r.json()["error"], r.text
+
+
+def test_omit_polar_track_answers_the_same_passes_with_empty_tracks():
+    full = search({"noradId": 25544, "start": START, "days": 2}).json()
+    bare = search({"noradId": 25544, "start": START, "days": 2, "omitPolarTrack": True}).json()
+    assert full["total"] == bare["total"] > 10
+    assert all(len(p["polar_track"]) >= 2 for p in full["passes"])
+    assert all(p["polar_track"] == [] for p in bare["passes"])
+    assert [{**p, "polar_track": []} for p in full["passes"]] == bare["passes"]
+    assert search({"noradId": 25544, "start": START, "days": 1, "omitPolarTrack": False}).json()["passes"][0][
+        "polar_track"]
+    r = search({"noradId": 25544, "omitPolarTrack": "yes"})
+    assert r.status_code == 400 and "field 'omitPolarTrack'" in r.json()["error"], r.text
+
+
+def test_polar_tracks_are_the_orbit_cores_tracks_of_each_pass():
+    """The tracks computed for the whole table at once are PassTable.track's, pass by pass."""
+    import numpy as np
+    from groundlink_orbit import find_passes, parse_tle_text
+
+    from shared.domain.scheduling.passes import all_tracks, track_samples
+
+    sets = parse_tle_text((Path(__file__).parents[1] / "fixtures" / "tle" / "active_snapshot.tle").read_text())
+    table = find_passes(sets.element_sets[:3], [78.2, 52.2, -33.9], [15.4, 0.1, 18.4], [500.0, 30.0, 40.0],
+                        unix(START), unix(START) + 86400.0, 5.0)
+    assert len(set(table.sat_index.tolist())) == 3 and len(table) > 20
+    tracks = all_tracks(table, 45.0)
+    assert len(tracks) == len(table)
+    for i, (t, az, el) in enumerate(tracks):
+        t_ref, az_ref, el_ref = table.track(i, 45.0)
+        assert t.size == t_ref.size and t[0] == table.rise_unix_s[i] and t[-1] == table.set_unix_s[i]
+        assert np.max(np.abs(t - t_ref)) < 1e-6
+        assert np.max(np.abs(el - el_ref)) < 1e-6 and np.max(np.abs((az - az_ref + 180) % 360 - 180)) < 1e-6
+    samples = track_samples(table, 45.0)
+    assert samples.offsets[-1] == samples.time_unix_s.size == sum(t.size for t, _, _ in tracks)

@@ -1,5 +1,6 @@
 """The console's own unit tests (console/test/*.test.mjs: the sky plot's azimuth/elevation → plot coordinates, the
-ground track's antimeridian splitting, the sub-satellite point, the timeline's time scale) run by Node's built-in
+ground track's antimeridian splitting, the sub-satellite point, the timeline's time scale, the rows of the maneuver
+plot's burn labels) run by Node's built-in
 test runner, on the JavaScript the browser runs."""
 
 from __future__ import annotations
@@ -23,5 +24,5 @@ def test_the_consoles_plotting_maths_passes_its_node_tests() -> None:
     passed = int(re.search(r"^# pass (\d+)$", proc.stdout, re.M).group(1))
     failed = int(re.search(r"^# fail (\d+)$", proc.stdout, re.M).group(1))
     assert failed == 0 and passed >= 18, proc.stdout[-2000:]
-    for name in ("north is up, east right", "antimeridian", "sub-satellite point"):
+    for name in ("north is up, east right", "antimeridian", "sub-satellite point", "close ones step down a row"):
         assert name in proc.stdout

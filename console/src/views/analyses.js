@@ -2,6 +2,7 @@
 // on it; a maneuver detection as semi-major axis and inclination over time with the detected burns marked.
 
 import { freshness, h, put, s, statusLine } from "../dom.js";
+import { labelRows } from "../lib/chart.js";
 import { project } from "../lib/geo.js";
 import { utc } from "../lib/time.js";
 import { MAP_H, MAP_W, eventLonLat, worldMap } from "../map.js";
@@ -9,7 +10,7 @@ import { MAP_H, MAP_W, eventLonLat, worldMap } from "../map.js";
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const isoMinute = (ms) => new Date(ms).toISOString().slice(0, 16);
 
-/** A time-series chart: `series` [{t (ms), v}], vertical markers at `marks` [{t, label}]. */
+/** A time-series chart: `series` [{t (ms), v}], vertical markers at `marks` [{t, label, kind}] (kind: the maneuver type). */
 export function seriesChart(title, unit, series, marks, cls) {
   const W = 720, H = 200, L = 70, B = 24, T = 20;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: `chart ${cls}`, role: "img", "aria-label": title });
@@ -30,12 +31,20 @@ export function seriesChart(title, unit, series, marks, cls) {
   svg.append(s("text", { x: 4, y: H - B, class: "tick-label" }, v0.toFixed(3)));
   svg.append(s("text", { x: L, y: H - 6, class: "tick-label" }, utc(new Date(t0).toISOString()).slice(0, 10)));
   svg.append(s("text", { x: W - 90, y: H - 6, class: "tick-label" }, utc(new Date(t1).toISOString()).slice(0, 10)));
-  for (const m of marks) {
-    svg.append(s("g", { class: "burn" }, s("line", { x1: x(m.t), x2: x(m.t), y1: T, y2: H - B }),
-      s("text", { x: x(m.t) + 3, y: T + 10, class: "mark-label" }, m.label)));
-  }
+  const iso = (t) => new Date(t).toISOString().replace(".000Z", "Z");
+  const rows = labelRows(marks.map((m) => x(m.t)), W - 10);
+  marks.forEach((m, i) => {
+    const mx = x(m.t), { row, left } = rows[i];
+    svg.append(s("g", { class: "burn", "data-time": iso(m.t), "data-kind": m.kind ?? "" },
+      s("line", { x1: mx.toFixed(1), x2: mx.toFixed(1), y1: T, y2: H - B }),
+      s("text", { x: (left ? mx - 3 : mx + 3).toFixed(1), y: T + 10 + 12 * row, "text-anchor": left ? "end" : "start", class: "mark-label" }, m.label),
+      s("title", {}, `${m.label}${m.kind ? ` (${m.kind})` : ""} at ${utc(iso(m.t))}`)));
+  });
   svg.append(s("path", { d: series.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)} ${y(p.v).toFixed(1)}`).join(" "), class: "series" }));
-  for (const p of series) svg.append(s("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2.5, class: "series-point" }));
+  for (const p of series) {
+    svg.append(s("circle", { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2.5, class: "series-point", "data-time": iso(p.t), "data-value": p.v },
+      s("title", {}, `${utc(iso(p.t))}: ${p.v} ${unit}`)));
+  }
   return svg;
 }
 
@@ -147,7 +156,8 @@ export function analysesView(ctx) {
       const r = await api.post("/v1/manuaver/", { norad_ids: [id], start_date: mStart.value, end_date: mEnd.value });
       const ts = r.time_series_plot_data?.[String(id)] || { epochs: [], semi_major_axis_km: [], inclination_deg: [] };
       const t = ts.epochs.map((e) => Date.parse(e));
-      const burns = (r.maneuvers || []).map((m) => ({ t: Date.parse(m.maneuver_time_utc || m.date), label: `Δv ${Number(m.delta_v).toFixed(2)} m/s` }));
+      const burns = (r.maneuvers || []).map((m) => ({ t: Date.parse(m.maneuver_time_utc || m.date), label: `Δv ${Number(m.delta_v).toFixed(2)} m/s`,
+        kind: m.maneuver_type }));
       put(plots,
         seriesChart("Semi-major axis", "km", t.map((x, i) => ({ t: x, v: ts.semi_major_axis_km[i] })), burns, "sma"),
         seriesChart("Inclination", "°", t.map((x, i) => ({ t: x, v: ts.inclination_deg[i] })), burns, "inc"),

@@ -75,14 +75,16 @@ def access_windows(
     if not lo < hi:
         raise ValueError("max_elevation_deg must be greater than min_elevation_deg")
     from .passes import elevation_masks, search, time_window  # on first use (see the package docstring)
+    from .passes.fast_math import tune_malloc
 
+    tune_malloc()
     window = time_window(start_unix_s, end_unix_s)
-    found, _ = search(sets, points, elevation_masks(lo, len(points)), window)
+    found, _ = search(sets, points, elevation_masks(lo, len(points)), window, culminations=False)
     sat, pt = found.sat, found.station
     a, b = found.rise_unix_s, found.set_unix_s
     sb, ea = found.starts_before_window, found.ends_after_window
     if hi < 90.0:
-        over, _ = search(sets, points, elevation_masks(hi, len(points)), window)
+        over, _ = search(sets, points, elevation_masks(hi, len(points)), window, culminations=False)
         sat, pt, a, b, sb, ea = _subtract(sat, pt, a, b, sb, ea, over, len(points))
     order = np.argsort(a, kind="stable")
     return AccessTable(sat[order], pt[order], a[order], b[order], sb[order], ea[order], float(step_s), sets, points)

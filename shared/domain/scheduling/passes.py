@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 from groundlink_orbit import ElementSet, ElementSetError, PassTable, find_passes, parse_tle, trim_to_horizon
@@ -114,16 +115,24 @@ def passes_over(element_set: ElementSet, station: Station, start_unix_s: float, 
             for r, s, e in zip(table.rise_unix_s, table.set_unix_s, table.max_elevation_deg, strict=True)]
 
 
-def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Polar tracks of every pass at once: ``(time_unix_s, azimuth_deg, elevation_deg)`` per pass, sampled
-    every ``step_s`` from rise to set inclusive — the same samples as ``PassTable.track`` but one SGP4
-    call for the whole table instead of one per pass."""
-    from groundlink_orbit.frames import topocentric
-    from groundlink_orbit.propagation import propagate_pairs_ecef
+class TrackSamples(NamedTuple):
+    """The polar tracks of a whole pass table as flat arrays: pass ``i`` is ``[offsets[i], offsets[i + 1])``."""
+
+    time_unix_s: np.ndarray
+    azimuth_deg: np.ndarray
+    elevation_deg: np.ndarray
+    offsets: np.ndarray  # len(table) + 1
+
+
+def track_samples(table: PassTable, step_s: float) -> TrackSamples:
+    """Polar tracks of every pass in one vectorised pass: sampled every ``step_s`` from rise to set inclusive —
+    the same samples as ``PassTable.track`` — with one SGP4 call per satellite for the whole table."""
+    from groundlink_orbit.frames import teme_to_ecef, unix_to_jd
 
     n = len(table)
     if n == 0:
-        return []
+        empty = np.zeros(0)
+        return TrackSamples(empty, empty, empty, np.zeros(1, dtype=np.int64))
     rise, fall = table.rise_unix_s.astype(float), table.set_unix_s.astype(float)
     counts = np.floor((fall - rise) / step_s).astype(np.int64) + 1  # rise, rise+step, ... < fall
     counts -= (rise + (counts - 1) * step_s >= fall) & (counts > 1)  # arange excludes the end itself
@@ -131,14 +140,40 @@ def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.nda
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     pass_of = np.repeat(np.arange(n), lengths)
     k = np.arange(offsets[-1]) - offsets[pass_of]
-    times = np.where(k == lengths[pass_of] - 1, fall[pass_of], rise[pass_of] + k * step_s)
-    satrecs = [es.satrec() for es in table.element_sets]
-    _, r, v = propagate_pairs_ecef(satrecs, table.sat_index[pass_of].astype(np.int64), times)
+    times = rise[pass_of] + k * step_s
+    times[offsets[1:] - 1] = fall
+    sats = table.sat_index[pass_of]
+    r = np.empty((times.size, 3))
+    v = np.empty((times.size, 3))
+    for s in np.unique(sats).tolist():  # a pass search has one satellite: one call, no reordering
+        at = slice(None) if sats[0] == sats[-1] else np.flatnonzero(sats == s)
+        jd, fr = unix_to_jd(times[at])
+        err, r_s, v_s = table.element_sets[s].satrec().sgp4_array(jd, fr)
+        r_s[err != 0] = np.nan
+        r[at], v[at] = r_s, v_s
+    r_e, _ = teme_to_ecef(r, v, times)
     st = table.stations
     assert st is not None, "a table with passes keeps its station frame"
     m = table.station_index[pass_of]
-    az, el, _, _ = topocentric(r, v, st.position_km[m], st.east[m], st.north[m], st.up[m])
-    return [(times[a:b], az[a:b], el[a:b]) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    rho = r_e - st.position_km[m]
+    # azimuth and elevation exactly as ``frames.topocentric`` (same operations, same order), without the
+    # range rate the tracks do not show
+    az = np.degrees(np.arctan2(_dot(rho, st.east[m]), _dot(rho, st.north[m]))) % 360.0
+    az[az >= 360.0] = 0.0  # -1e-15 % 360 rounds to 360
+    el = np.degrees(np.arcsin(np.clip(_dot(rho, st.up[m]) / np.sqrt(_dot(rho, rho)), -1.0, 1.0)))
+    return TrackSamples(times, az, el, offsets)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    dot: np.ndarray = a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1] + a[..., 2] * b[..., 2]
+    return dot
+
+
+def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Polar tracks of every pass: ``(time_unix_s, azimuth_deg, elevation_deg)`` per pass (``track_samples``
+    split by pass)."""
+    t, az, el, offsets = track_samples(table, step_s)
+    return [(t[a:b], az[a:b], el[a:b]) for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
 
 
 def iso_ms_array(unix_s: np.ndarray) -> list[str]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared.domain.catalog.models import Station
 from shared.domain.ledger.policy import PREDICTION_HORIZON
-from shared.domain.scheduling.passes import all_tracks, iso_ms_array
+from shared.domain.scheduling.passes import iso_ms_array, track_samples
 from shared.domain.scheduling.search import PassQuery, PassSearch, PassSearchResult, TleLines
 from shared.errors import JSONResponse
 from shared.http import caller
@@ -47,6 +47,10 @@ class PassSearchRequest(BaseModel):
     stepSeconds: int = Field(default=60, ge=15, le=300)  # noqa: N815
     carrierFrequencyHz: float | None = Field(default=None, gt=0, le=300e9, allow_inf_nan=False,  # noqa: N815
                                              description="Groundlink: adds Doppler shifts at AOS and LOS")
+    omitPolarTrack: bool = Field(default=False, strict=True,  # noqa: N815
+                                 description="Groundlink: true answers every pass with an empty `polar_track` "
+                                             "(smaller and faster when only the pass times are needed). "
+                                             "Defaults to false: the tracks, sampled every `stepSeconds`.")
 
     @field_validator("groundStationIds", mode="before")
     @classmethod
@@ -131,10 +135,12 @@ class PassSearchResponse(BaseModel):
                                    "warning threshold (also listed in `warnings`)")
 
 
-def pass_rows(r: PassSearchResult, step_s: int) -> list[dict[str, Any]]:
-    """Wire rows for every pass; numbers rounded and times formatted as whole arrays."""
+def pass_rows(r: PassSearchResult, step_s: int, polar_tracks: bool = True) -> list[dict[str, Any]]:
+    """Wire rows for every pass; numbers rounded and times formatted as whole arrays (the polar tracks of all
+    passes at once, then sliced per pass)."""
     table, stations = r.table, r.stations
-    if len(table) == 0:
+    n = len(table)
+    if n == 0:
         return []
     rise, fall, culm = (iso_ms_array(a) for a in (table.rise_unix_s, table.set_unix_s, table.culmination_unix_s))
     aos_az, los_az = np.round(table.rise_azimuth_deg, 2).tolist(), np.round(table.set_azimuth_deg, 2).tolist()
@@ -143,23 +149,29 @@ def pass_rows(r: PassSearchResult, step_s: int) -> list[dict[str, Any]]:
     duration = np.round(table.set_unix_s - table.rise_unix_s, 1).tolist()
     sunlit = table.sunlit.tolist()
     before, after = table.starts_before_window.tolist(), table.ends_after_window.tolist()
-    gs = [stations[int(m)].id for m in table.station_index]
+    ids = [s.id for s in stations]
+    gs = [ids[m] for m in table.station_index.tolist()]
+    tracks: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+    if polar_tracks:
+        samples = track_samples(table, step_s)
+        points = [{"azimuth": a, "elevation": e, "time": t} for a, e, t in zip(
+            np.round(samples.azimuth_deg, 2).tolist(), np.round(samples.elevation_deg, 2).tolist(),
+            iso_ms_array(samples.time_unix_s), strict=True)]
+        bounds = samples.offsets.tolist()
+        tracks = [points[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    aos_hz, los_hz = table.doppler_rise_hz, table.doppler_set_hz
     out = []
-    for i, (times, az, el) in enumerate(all_tracks(table, step_s)):
-        track_times = iso_ms_array(times)
+    for i in range(n):
         item = {
             "groundStationId": gs[i], "rise_time": rise[i], "set_time": fall[i], "aos": rise[i], "los": fall[i],
             "aos_azimuth": aos_az[i], "los_azimuth": los_az[i], "max_elevation": max_el[i],
             "max_elevation_time": culm[i], "slant_range_km": slant[i], "duration_s": duration[i],
             "sunlit": sunlit[i], "in_progress_at_start": before[i], "in_progress_at_end": after[i],
-            "polar_track": [
-                {"azimuth": a, "elevation": e, "time": t}
-                for a, e, t in zip(np.round(az, 2).tolist(), np.round(el, 2).tolist(), track_times, strict=True)
-            ],
+            "polar_track": tracks[i],
         }
-        if table.doppler_rise_hz is not None and table.doppler_set_hz is not None:
-            item["doppler_aos_hz"] = round(float(table.doppler_rise_hz[i]), 1)
-            item["doppler_los_hz"] = round(float(table.doppler_set_hz[i]), 1)
+        if aos_hz is not None and los_hz is not None:
+            item["doppler_aos_hz"] = round(float(aos_hz[i]), 1)
+            item["doppler_los_hz"] = round(float(los_hz[i]), 1)
         out.append(item)
     return out
 
@@ -174,7 +186,7 @@ def station_out(st: Station, flat_deg: float, mask: tuple[list[float], list[floa
 
 
 def search_view(r: PassSearchResult, req: PassSearchRequest) -> dict[str, Any]:
-    passes = pass_rows(r, req.stepSeconds)
+    passes = pass_rows(r, req.stepSeconds, polar_tracks=not req.omitPolarTrack)
     body: dict[str, Any] = {
         "satellite": {"noradId": r.element_set.norad_id, "name": r.name,
                       "tle": {"name": r.tle.name, "line1": r.tle.line1, "line2": r.tle.line2}},

@@ -149,15 +149,27 @@ try {
   const detected = page.waitForResponse((r) => r.url().endsWith("/v1/manuaver/"));
   await page.click("#maneuver-run");
   const maneuvers = await (await detected).json();
-  report.maneuverApi = { epochs: maneuvers.time_series_plot_data["25544"].epochs.length, maneuvers: maneuvers.maneuvers.length,
+  const series = maneuvers.time_series_plot_data["25544"];
+  report.maneuverApi = { epochs: series.epochs, sma: series.semi_major_axis_km, inc: series.inclination_deg,
+    maneuvers: maneuvers.maneuvers.map((m) => ({ time: m.maneuver_time_utc, deltaV: m.delta_v, type: m.maneuver_type,
+      before: m.time_series_data.epoch_before, after: m.time_series_data.epoch_after })),
     insufficient: maneuvers.insufficient_history?.["25544"] ?? null };
   await page.waitForSelector(".chart.sma");
-  report.maneuver = await page.evaluate(() => ({
-    smaPoints: document.querySelectorAll(".chart.sma .series-point").length,
-    incPoints: document.querySelectorAll(".chart.inc .series-point").length,
-    burns: document.querySelectorAll(".chart.sma .burn").length,
-    summary: document.querySelector("#maneuver-summary")?.textContent ?? null,
-  }));
+  report.maneuver = await page.evaluate(() => {
+    const chart = (cls) => {
+      const svg = document.querySelector(`.chart.${cls}`);
+      return {
+        title: svg.querySelector(".chart-title")?.textContent ?? null,
+        points: [...svg.querySelectorAll(".series-point")].map((c) => ({ time: c.dataset.time, value: Number(c.dataset.value),
+          x: Number(c.getAttribute("cx")), y: Number(c.getAttribute("cy")) })),
+        burns: [...svg.querySelectorAll(".burn")].map((g) => ({ time: g.dataset.time, kind: g.dataset.kind,
+          x: Number(g.querySelector("line").getAttribute("x1")), label: g.querySelector(".mark-label").textContent })),
+      };
+    };
+    return { sma: chart("sma"), inc: chart("inc"), summary: document.querySelector("#maneuver-summary")?.textContent ?? null };
+  });
+  await page.locator("#maneuver-plots").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, "maneuver-plot.png"), fullPage: false });
   await shot("analyses");
   step("analyses shown");
 } catch (err) {

@@ -74,3 +74,20 @@ def test_current_positions_and_geodetic_track(snapshot, iss):
     assert not track.error_code.any() and len(i) == 20
     with pytest.raises(ValueError):
         current_positions([iss], now, step_s=0)
+
+
+def test_search_without_culminations_finds_the_same_rises_and_sets(snapshot):
+    """The access windows skip the culminations' polish; rises, sets and flags stay bit for bit the same."""
+    from groundlink_orbit.frames import StationFrame
+    from groundlink_orbit.passes import elevation_masks, search
+
+    lat, lon = geojson_ground_points({"type": "Polygon", "coordinates": [[[10, 45], [14, 45], [14, 49], [10, 49],
+                                                                          [10, 45]]]}, 1.0)
+    points = StationFrame.from_geodetic(lat, lon, np.zeros_like(lat))
+    window = (T0, T0 + 2 * 86400.0)
+    full, _ = search(snapshot[:40], points, elevation_masks(5.0, len(points)), window)
+    bare, _ = search(snapshot[:40], points, elevation_masks(5.0, len(points)), window, culminations=False)
+    assert len(full.sat) > 1000
+    for name in ("sat", "station", "rise_unix_s", "set_unix_s", "starts_before_window", "ends_after_window"):
+        assert np.array_equal(getattr(full, name), getattr(bare, name)), name
+    assert np.all(np.isnan(bare.culmination_unix_s)) and np.all(np.isfinite(full.culmination_unix_s))

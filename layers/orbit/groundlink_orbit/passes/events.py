@@ -73,18 +73,24 @@ class _Extrema:
     above: BoolArray  # polished sin(el) above the mask
 
 
-def find_events(setup: SearchSetup, candidates: GridCandidates) -> PassEvents:
-    """Every pass of every satellite × station pair in the window."""
-    extrema, crossings = _polish_extrema_and_crossings(setup, candidates)
+def find_events(setup: SearchSetup, candidates: GridCandidates, culminations: bool = True) -> PassEvents:
+    """Every pass of every satellite × station pair in the window.
+
+    ``culminations=False`` (access windows: only rise and set matter) leaves the peaks of passes already
+    bracketed by crossings unpolished — about a third of the polish — and the culmination columns NaN.
+    """
+    extrema, crossings = _polish_extrema_and_crossings(setup, candidates, culminations)
     split = _crossings_around_split_extrema(setup, candidates.extrema.intervals, extrema)
     edges = _edge_crossings(setup, candidates.edges)
     events = concatenate([crossings, split, edges])
-    return _pair(setup, events, extrema, candidates.edges)
+    return _pair(setup, events, extrema, candidates.edges, culminations)
 
 
-def _polish_extrema_and_crossings(setup: SearchSetup, candidates: GridCandidates) -> tuple[_Extrema, _Crossings]:
+def _polish_extrema_and_crossings(
+    setup: SearchSetup, candidates: GridCandidates, culminations: bool
+) -> tuple[_Extrema, _Crossings]:
     """Extrema and grid crossings on the interpolant, then one exact polish for both together."""
-    rows, tau_extrema = _extrema_worth_polishing(setup, candidates.extrema)
+    rows, tau_extrema = _extrema_worth_polishing(setup, candidates.extrema, culminations)
     found = candidates.extrema
     ext = found.intervals
     sat, station, t_start, length_s = ext.sat[rows], ext.station[rows], ext.t_start[rows], ext.length_s[rows]
@@ -124,24 +130,30 @@ def _polish_extrema_and_crossings(setup: SearchSetup, candidates: GridCandidates
     return extrema, crossing_events
 
 
-def _extrema_worth_polishing(setup: SearchSetup, extrema: ExtremumCandidates) -> tuple[IntArray, FloatArray]:
+def _extrema_worth_polishing(
+    setup: SearchSetup, extrema: ExtremumCandidates, culminations: bool = True
+) -> tuple[IntArray, FloatArray]:
     """Rows of the extremum candidates that can matter, and their tau on the interpolant.
 
     A low peak matters if it may reach the mask, a dip if it may fall below it (both within the
-    interpolant's error margin); every other peak bounds a culmination.
+    interpolant's error margin); every other peak bounds a culmination (only wanted with ``culminations``).
     """
-    ext = extrema.intervals
-    tau, sin_el = extremum_on_interpolant(ext, setup.stations, extrema.is_max, HERMITE_EXTREMUM_ITERATIONS)
+    subset = np.flatnonzero(extrema.is_low | ~extrema.is_max) if not culminations else None
+    # without culminations, the other peaks lie between two crossings: they change no rise or set
+    ext = extrema.intervals if subset is None else extrema.intervals.take(subset)
+    is_max = extrema.is_max if subset is None else extrema.is_max[subset]
+    is_low = extrema.is_low if subset is None else extrema.is_low[subset]
+    tau, sin_el = extremum_on_interpolant(ext, setup.stations, is_max, HERMITE_EXTREMUM_ITERATIONS)
     el_deg = np.degrees(np.arcsin(np.clip(sin_el, -1.0, 1.0)))
     mask_deg = setup.mask_deg[ext.station]
     need = np.where(
-        extrema.is_low,
+        is_low,
         el_deg > mask_deg - _HERMITE_MARGIN_DEG,
-        np.where(extrema.is_max, True, el_deg < mask_deg + _HERMITE_MARGIN_DEG),
+        np.where(is_max, True, el_deg < mask_deg + _HERMITE_MARGIN_DEG),
     )
     need &= np.isfinite(tau)
     rows = np.flatnonzero(need)
-    return rows, tau[rows]
+    return (rows if subset is None else subset[rows]), tau[rows]
 
 
 def _crossings_around_split_extrema(setup: SearchSetup, candidates: Intervals, extrema: _Extrema) -> _Crossings:
@@ -186,7 +198,9 @@ def _edge_crossings(setup: SearchSetup, edges: WindowEdges) -> _Crossings:
     return _Crossings(edges.sat, edges.station, t, ~edges.at_end, edges.r, edges.v, np.ones(edges.sat.size, bool))
 
 
-def _pair(setup: SearchSetup, events: _Crossings, extrema: _Extrema, edges: WindowEdges) -> PassEvents:
+def _pair(
+    setup: SearchSetup, events: _Crossings, extrema: _Extrema, edges: WindowEdges, culminations: bool = True
+) -> PassEvents:
     """Rise/set pairs: a rising crossing followed by a setting one of the same satellite × station."""
     station_count = len(setup.stations)
     pair = events.sat * station_count + events.station
@@ -203,11 +217,16 @@ def _pair(setup: SearchSetup, events: _Crossings, extrema: _Extrema, edges: Wind
     rise = np.flatnonzero(rising[:-1] & ~rising[1:] & (pair[:-1] == pair[1:]))
     fall = rise + 1
     rise_row, fall_row = sel[rise], sel[fall]  # rows of events.r / events.v
-    culmination_t, culmination_r, culmination_v, culmination_sin = _culminations(
-        setup, _PassKeys(pair[rise], t[rise], t[fall], take_rows(events.r, rise_row), take_rows(events.v, rise_row)),
-        extrema, edges,
-    )  # fmt: skip
-    culmination_sin = np.where(np.isnan(culmination_sin), setup.sin_mask[station[rise]], culmination_sin)
+    if culminations:
+        culmination_t, culmination_r, culmination_v, culmination_sin = _culminations(
+            setup,
+            _PassKeys(pair[rise], t[rise], t[fall], take_rows(events.r, rise_row), take_rows(events.v, rise_row)),
+            extrema, edges,
+        )  # fmt: skip
+        culmination_sin = np.where(np.isnan(culmination_sin), setup.sin_mask[station[rise]], culmination_sin)
+    else:
+        culmination_t, culmination_sin = np.full(rise.size, np.nan), np.full(rise.size, np.nan)
+        culmination_r, culmination_v = np.full((rise.size, 3), np.nan), np.full((rise.size, 3), np.nan)
     return PassEvents(
         sat=sat[rise].astype(np.int64),
         station=station[rise].astype(np.int64),

@@ -29,10 +29,15 @@ class SatelliteErrors:
 
 
 def search(
-    element_sets: Sequence[ElementSet], stations: StationFrame, mask_deg: FloatArray, window: tuple[float, float]
+    element_sets: Sequence[ElementSet],
+    stations: StationFrame,
+    mask_deg: FloatArray,
+    window: tuple[float, float],
+    culminations: bool = True,
 ) -> tuple[PassEvents, SatelliteErrors]:
     """Every interval with elevation above ``mask_deg`` (per station) for all satellite × station
-    pairs in ``window``; passes sorted by satellite, station and rise."""
+    pairs in ``window``; passes sorted by satellite, station and rise.  ``culminations=False``: rise and
+    set only (the culmination columns NaN), for the access windows."""
     setup = SearchSetup.build([s.satrec() for s in element_sets], stations, mask_deg, window)
     steps_s = np.array([grid_step_s(s) for s in element_sets])
     code = np.zeros(len(element_sets), dtype=np.int32)
@@ -44,7 +49,7 @@ def search(
         _record(errors, code, unix_s)
     candidates = concatenate(found)
     del found  # the per-chunk parts, now copied: free them before the event stage (~10 MB at 10 000 satellites)
-    return find_events(setup, candidates), SatelliteErrors(code, unix_s)
+    return find_events(setup, candidates, culminations), SatelliteErrors(code, unix_s)
 
 
 def _chunks(steps_s: FloatArray, station_count: int, window: tuple[float, float]) -> list[tuple[IntArray, int]]:
