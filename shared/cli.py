@@ -239,7 +239,9 @@ def _parser() -> argparse.ArgumentParser:
     wr = command(wh_sub, "remove", "remove a webhook: it receives nothing more",
                  "example:\n  groundlink webhook remove wh_3f2c9a0e1b7d4c55aa0122bb")
     wr.add_argument("webhook_id", metavar="WEBHOOK_ID", help="the webhookId printed by 'add' and 'list'")
-    add_station_command(sub, command)
+    from shared.cli_registry import add_registry_command
+
+    add_registry_command(add_station_command(sub, command), command, LOCAL_NOTE)
     return parser
 
 
@@ -310,6 +312,11 @@ def _main(argv: list[str] | None) -> int:
                         kind="service" if args.service else "user"))
         return 0
 
+    if args.command == "station" and args.action == "registry":
+        _local_defaults()
+        from shared.cli_registry import run_registry_command
+
+        return run_registry_command(args)
     if args.command == "station":  # a remote client of the broker's HTTP API: no AWS settings
         from shared.station_agent.cli import run_station_command
 

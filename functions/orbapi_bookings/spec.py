@@ -12,7 +12,9 @@ SPEC = FunctionSpec(
         "DELETE /orbapi/bookings/{bookingId}",
     ),
     # files: a booking's uplink file is written in the booking's transaction; events: the outbox, likewise
-    tables={"catalog": "read", "identity": "read", "ledger": "write", "files": "write", "events": "write",
+    tables={"catalog": "read", "identity": "read", "ledger": "write",
+            "stations": "read", "profiles": "read",  # the station registry's rules (masks, windows, bands)
+            "files": "write", "events": "write",
             "idempotency": "write", "ratelimit": "write"},
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: CPU-bound orbit work

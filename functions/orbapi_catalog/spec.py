@@ -24,5 +24,5 @@ SPEC = FunctionSpec(
         "GET /orbapi/transmitters/gs/{gsId}",
         "GET /orbapi/transmitters/gs/{gsId}/mode/{modeId}",
     ),
-    tables={"catalog": "read", "identity": "read", "ratelimit": "write"},
+    tables={"catalog": "read", "identity": "read", "stations": "read", "ratelimit": "write"},
 )

@@ -9,7 +9,7 @@ SPEC = FunctionSpec(
     routes=routes(
         "POST /orbapi/passes/search",
     ),
-    tables={"catalog": "read", "identity": "read", "ratelimit": "write"},
+    tables={"catalog": "read", "identity": "read", "stations": "read", "ratelimit": "write"},
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: CPU-bound orbit work
     reserved_concurrency=20,  # heavy: bounded so a burst cannot starve the other functions

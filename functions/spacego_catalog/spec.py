@@ -15,5 +15,5 @@ SPEC = FunctionSpec(
         "GET /api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services",
         "GET /api/v1/spacecraft/{spacecraft_id}/service-types/{service_type}/services/{service_id}",
     ),
-    tables={"catalog": "read", "identity": "read", "ratelimit": "write"},
+    tables={"catalog": "read", "identity": "read", "stations": "read", "ratelimit": "write"},
 )

@@ -14,7 +14,9 @@ SPEC = FunctionSpec(
         "DELETE /api/v1/contacts/{contact_id}",
         "GET /api/v1/post-contact-reports/{contact_id}",
     ),
-    tables={"catalog": "read", "identity": "read", "ledger": "write", "events": "write", "ratelimit": "write",
+    tables={"catalog": "read", "identity": "read", "ledger": "write",
+            "stations": "read", "profiles": "read",  # the station registry's rules (masks, windows, bands)
+            "events": "write", "ratelimit": "write",
             "files": "read"},  # a post-contact report's data products: the contact's downlinked files
     needs_orbit_layer=True,
     memory_mb=1769,  # one full vCPU: CPU-bound orbit work

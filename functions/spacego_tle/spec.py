@@ -11,6 +11,8 @@ SPEC = FunctionSpec(
     ),
     # ledger + events: a new current element set moves the satellite's future reservations out of their passes
     # to review (the orbit recheck), each with its event
-    tables={"catalog": "write", "identity": "read", "ledger": "write", "events": "write", "ratelimit": "write"},
+    tables={"catalog": "write", "identity": "read", "ledger": "write",
+            "stations": "read",  # the station registry (masks, windows) in orbit rechecks
+            "events": "write", "ratelimit": "write"},
     needs_orbit_layer=True,
 )

@@ -32,7 +32,8 @@ example:
   groundlink station run --config station.toml"""
 
 
-def add_station_command(sub: Any, command: Any) -> None:
+def add_station_command(sub: Any, command: Any) -> Any:
+    """The ``station`` command; returns its subcommands (the registry's are added beside ``run``)."""
     st = command(sub, "station", "run a ground station: the Groundlink station agent on Hamlib", EXAMPLE)
     st_sub = st.add_subparsers(dest="action", required=True, metavar="ACTION")
     run = command(st_sub, "run", "poll the broker, fly the station's contacts with rotctld/rigctld, report them",
@@ -42,6 +43,7 @@ def add_station_command(sub: Any, command: Any) -> None:
                      help="exit once N contacts were reported (default: run until Ctrl-C)")
     run.add_argument("--summary", type=Path, default=None, metavar="FILE",
                      help="write what was flown and reported as JSON on exit")
+    return st_sub
 
 
 def run_station_command(args: argparse.Namespace) -> int:

@@ -20,6 +20,9 @@ from shared.wiring.catalog import freshness_policy
 if TYPE_CHECKING:  # the heavy modules are imported only by the functions that use them
     from shared.adapters.s3_payloads import S3PayloadStorage
     from shared.domain.scheduling.search import PassSearch
+    from shared.domain.stations.ports import StationRegistryStore
+    from shared.domain.stations.registry_rules import StationRules
+    from shared.domain.stations.registry_service import StationRegistryService
 
 
 def catalog_service() -> CatalogService:
@@ -34,13 +37,47 @@ def lifecycle() -> Lifecycle:
     return Lifecycle(report_grace=timedelta(seconds=get_settings().report_grace_s))
 
 
+def station_registry_store() -> StationRegistryStore:
+    """The stations' registry entries (where stations are listed, the registry's extra fields come from it)."""
+    from shared.adapters.dynamo.stations import station_registry
+
+    return station_registry()
+
+
+def station_rules() -> StationRules:
+    """The station registry's rules, reading each station's entry once (one per request)."""
+    from shared.adapters.dynamo.catalog import catalog_repository
+    from shared.adapters.dynamo.profiles import profiles_repository
+    from shared.adapters.dynamo.stations import station_registry
+    from shared.domain.stations.registry_rules import StationRules
+
+    return StationRules(station_registry(), catalog_repository(), profiles_repository(), remember=True)
+
+
 def ledger_service() -> LedgerService:
     from shared.adapters.dynamo.catalog import catalog_repository
     from shared.adapters.dynamo.ledger import ledger_store
     from shared.domain.scheduling.passes import OrbitPasses
 
-    return LedgerService(ledger_store(), catalog_repository(), OrbitPasses(), catalog_service(),
-                         file_service(), freshness=freshness_policy(), lifecycle=lifecycle())
+    rules = station_rules()
+    return LedgerService(ledger_store(), catalog_repository(), OrbitPasses(rules.mask), catalog_service(),
+                         file_service(), freshness=freshness_policy(), lifecycle=lifecycle(), rules=rules)
+
+
+def station_registry_service() -> StationRegistryService:
+    """Operators' registry use cases; the ledger it holds reservations through reads the registry afresh."""
+    from shared.adapters.dynamo.catalog import catalog_repository
+    from shared.adapters.dynamo.ledger import ledger_store
+    from shared.adapters.dynamo.profiles import profiles_repository
+    from shared.adapters.dynamo.stations import station_registry
+    from shared.domain.scheduling.passes import OrbitPasses
+    from shared.domain.stations.registry_rules import StationRules
+    from shared.domain.stations.registry_service import StationRegistryService
+
+    rules = StationRules(station_registry(), catalog_repository(), profiles_repository())
+    ledger = LedgerService(ledger_store(), catalog_repository(), OrbitPasses(rules.mask), catalog_service(),
+                           file_service(), freshness=freshness_policy(), lifecycle=lifecycle(), rules=rules)
+    return StationRegistryService(station_registry(), catalog_repository(), ledger)
 
 
 def recheck_after_new_elements(norad_ids: Iterable[int]) -> RecheckReport:
@@ -91,4 +128,4 @@ def pass_search() -> PassSearch:
     from shared.adapters.dynamo.catalog import catalog_repository
     from shared.domain.scheduling.search import PassSearch
 
-    return PassSearch(catalog_repository(), freshness_policy())
+    return PassSearch(catalog_repository(), freshness_policy(), rules=station_rules())

@@ -56,8 +56,10 @@ def test_sources_and_the_space_track_secret_come_from_context(synth: Synth, prob
 def test_the_refresh_function_writes_the_catalogue_and_rechecks_reservations_and_needs_no_jwt_key(
         synth: Synth) -> None:
     spec = next(s for s in synth.functions if s.name == "catalog_refresh")
-    # the catalogue, and the reservations of satellites whose orbit advanced (ledger, their files and events)
-    assert spec.tables == {"catalog": "write", "ledger": "write", "files": "write", "events": "write"}
+    # the catalogue, and the reservations of satellites whose orbit advanced (ledger, their files and events; the
+    # station registry's masks and windows)
+    assert spec.tables == {"catalog": "write", "ledger": "write", "stations": "read", "files": "write",
+                           "events": "write"}
     assert not spec.routes and not spec.needs_jwt_secret
     props = _refresh_function(synth)["Properties"]
     assert props["Timeout"] == 900 and "GROUNDLINK_JWT_SECRET_ARN" not in props["Environment"]["Variables"]

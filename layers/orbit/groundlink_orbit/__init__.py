@@ -24,7 +24,7 @@ from .propagation import SGP4_ERRORS, CurrentPositions, GeodeticTrack, current_p
 from .ut1 import ut1_minus_utc_s, ut1_table_coverage
 
 if TYPE_CHECKING:
-    from .passes import PassTable, find_passes
+    from .passes import PassTable, find_passes, trim_to_horizon
 
 __all__ = [
     "AccessTable",
@@ -45,13 +45,14 @@ __all__ = [
     "parse_omm",
     "parse_tle",
     "parse_tle_text",
+    "trim_to_horizon",
     "ut1_minus_utc_s",
     "ut1_table_coverage",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("PassTable", "find_passes"):
+    if name in ("PassTable", "find_passes", "trim_to_horizon"):
         from . import passes
 
         return getattr(passes, name)

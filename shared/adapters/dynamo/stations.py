@@ -1,15 +1,18 @@
-"""Station heartbeats in table ``stations``: ``STATION#<gs_id>`` / ``HEARTBEAT`` with ``last_seen_at`` (only
-moves forward)."""
+"""Table ``stations``: heartbeats, ``STATION#<gs_id>`` / ``HEARTBEAT`` with ``last_seen_at`` (only moves forward),
+and registry entries, ``STATION#<gs_id>`` / ``REGISTRY`` with the entry as JSON and its ``version`` (the
+optimistic lock of every write)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import lru_cache
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import ddb, serialize, table_name, value
-from shared.domain.stations.ports import HeartbeatStore
+from shared.domain.stations.ports import HeartbeatStore, RegistryTransform, StationRegistryStore
+from shared.domain.stations.registry import RegistryEntry
 from shared.timefmt import iso_ms
 
 
@@ -41,3 +44,64 @@ class DynamoHeartbeatStore:
 @lru_cache(maxsize=1)
 def heartbeat_store() -> HeartbeatStore:
     return DynamoHeartbeatStore()
+
+
+REGISTRY_SK = "REGISTRY"
+MAX_ATTEMPTS = 8
+
+
+class DynamoStationRegistry:
+    def __init__(self) -> None:
+        self.table = table_name("stations")
+
+    def _read(self, gs_id: str) -> RegistryEntry | None:
+        resp = ddb().get_item(TableName=self.table, Key={"pk": value(f"STATION#{gs_id}"), "sk": value(REGISTRY_SK)},
+                              ConsistentRead=True)
+        return _entry(resp["Item"]) if "Item" in resp else None
+
+    def get(self, gs_id: str) -> RegistryEntry | None:
+        return self._read(gs_id)
+
+    def list_entries(self) -> list[RegistryEntry]:
+        out = []
+        kwargs = {"TableName": self.table, "FilterExpression": "sk = :sk", "ExpressionAttributeValues":
+                  {":sk": value(REGISTRY_SK)}, "ConsistentRead": True}
+        while True:
+            resp = ddb().scan(**kwargs)
+            out.extend(_entry(i) for i in resp.get("Items", []))
+            if "LastEvaluatedKey" not in resp:
+                break
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return sorted(out, key=lambda e: (len(e.gs_id), e.gs_id))
+
+    def update(self, gs_id: str, transform: RegistryTransform) -> RegistryEntry | None:
+        for _ in range(MAX_ATTEMPTS):
+            current = self._read(gs_id)
+            after = transform(current)
+            if after is None:
+                return current
+            version = (current.version if current else 0) + 1
+            stored = after.model_copy(update={"gs_id": gs_id, "version": version})
+            item = {"pk": value(f"STATION#{gs_id}"), "sk": value(REGISTRY_SK), "gs_id": value(gs_id),
+                    "version": {"N": str(version)}, "entry": value(stored.model_dump_json())}
+            try:
+                if current is None:
+                    ddb().put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+                else:
+                    ddb().put_item(TableName=self.table, Item=item, ConditionExpression="version = :v",
+                                   ExpressionAttributeValues={":v": {"N": str(current.version)}})
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+                continue  # written meanwhile: read again and re-apply
+            return stored
+        raise RuntimeError(f"registry entry of ground station {gs_id}: too many concurrent writes")
+
+
+def _entry(item: dict) -> RegistryEntry:
+    return RegistryEntry.model_validate({**json.loads(item["entry"]["S"]), "version": int(item["version"]["N"])})
+
+
+@lru_cache(maxsize=1)
+def station_registry() -> StationRegistryStore:
+    return DynamoStationRegistry()

@@ -1,9 +1,12 @@
-"""Station heartbeats in memory (only move forward)."""
+"""Station heartbeats (only move forward) and registry entries in memory."""
 
 from __future__ import annotations
 
 import threading
 from datetime import datetime
+
+from shared.domain.stations.ports import RegistryTransform
+from shared.domain.stations.registry import RegistryEntry
 
 
 class MemoryHeartbeatStore:
@@ -31,3 +34,30 @@ class MemoryDownlinkDrop:
     def drop(self, key: str, body: bytes, content_type: str | None) -> None:
         with self._lock:
             self.objects[key] = (body, content_type)
+
+
+class MemoryStationRegistry:
+    """Registry entries in memory (copies in and out, versions as the DynamoDB adapter keeps them)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, RegistryEntry] = {}
+
+    def get(self, gs_id: str) -> RegistryEntry | None:
+        with self._lock:
+            e = self._entries.get(gs_id)
+            return e.model_copy(deep=True) if e else None
+
+    def list_entries(self) -> list[RegistryEntry]:
+        with self._lock:
+            return [self._entries[k].model_copy(deep=True) for k in sorted(self._entries, key=lambda i: (len(i), i))]
+
+    def update(self, gs_id: str, transform: RegistryTransform) -> RegistryEntry | None:
+        with self._lock:
+            current = self._entries.get(gs_id)
+            after = transform(current.model_copy(deep=True) if current else None)
+            if after is None:
+                return current.model_copy(deep=True) if current else None
+            stored = after.model_copy(update={"gs_id": gs_id, "version": (current.version if current else 0) + 1})
+            self._entries[gs_id] = stored
+            return stored.model_copy(deep=True)

@@ -96,3 +96,21 @@ class FileMatcher(Protocol):
     def listing(self, booking: Booking, direction: Literal["uplink", "downlink"]) -> list[FileRecord]:
         """The booking's files of one direction, in id order."""
         ...
+
+
+class StationRules(Protocol):
+    """What the station registry says about reserving a station (``shared.domain.stations.registry_rules``)."""
+
+    def check_reservation(self, gs_id: str, norad_id: int, owner: str, start: datetime, end: datetime,
+                          field: str) -> None:
+        """Refuse a new reservation: ``Conflict`` (maintenance, an unavailability window), ``InvalidField(field)``
+        (no antenna receives the satellite)."""
+        ...
+
+    def blocked(self, gs_id: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime, str]]:
+        """The parts of [start, end] the station cannot be reserved, with why."""
+        ...
+
+    def mask(self, gs_id: str) -> tuple[list[float], list[float]] | None:
+        """The station's horizon mask (azimuths, minimum elevations), None without one."""
+        ...

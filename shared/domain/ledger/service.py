@@ -18,7 +18,16 @@ from shared.domain.errors import Conflict, InvalidField, InvalidRequest, NotFoun
 from shared.domain.files.models import FileRecord, key_problem
 from shared.domain.identity import Principal
 from shared.domain.ledger.lifecycle import Lifecycle
-from shared.domain.ledger.models import Booking, ContactPart, ServiceRef, Slot, Source, Window, contact_state
+from shared.domain.ledger.models import (
+    NOT_STARTED,
+    Booking,
+    ContactPart,
+    ServiceRef,
+    Slot,
+    Source,
+    Window,
+    contact_state,
+)
 from shared.domain.ledger.orbits import RECHECKABLE, SlotCheck, check_slot, revised
 from shared.domain.ledger.policy import PREDICTION_HORIZON, SPACEGO_CANCEL, CancelPolicy, booking_horizon
 from shared.domain.ledger.ports import (
@@ -28,8 +37,9 @@ from shared.domain.ledger.ports import (
     LedgerStore,
     PassPredictor,
     SpacecraftDirectory,
+    StationRules,
 )
-from shared.domain.scheduling import PassWindow, containing_pass, free_intervals
+from shared.domain.scheduling import EDGE_TOLERANCE_S, PassWindow, containing_pass, free_intervals
 from shared.timefmt import ceil_minute, floor_minute, iso_minute, iso_ms, utcnow
 
 CONTACT_EDGE_S = 60.0  # contact edges are whole minutes: they may reach up to a minute past a pass edge
@@ -130,8 +140,9 @@ class LedgerService:
     def __init__(self, store: LedgerStore, catalog: CatalogReader, passes: PassPredictor,
                  spacecraft: SpacecraftDirectory | None = None, files: FileMatcher | None = None,
                  clock: Callable[[], datetime] | None = None, freshness: FreshnessPolicy = STRICT,
-                 lifecycle: Lifecycle | None = None) -> None:
+                 lifecycle: Lifecycle | None = None, rules: StationRules | None = None) -> None:
         self.store = store
+        self.rules = rules  # the station registry's rules; None: every station by its flat mask
         self.catalog = catalog
         self.passes = passes
         self.spacecraft_directory = spacecraft
@@ -185,6 +196,20 @@ class LedgerService:
     def _passes(self, satellite: Satellite, station: Station, start: datetime, end: datetime) -> list[PassWindow]:
         return self.passes.passes_over(satellite, station, start, end)
 
+    def _above(self, station: Station) -> str:
+        """The mask passes are predicted above, in words."""
+        if self.rules is not None and self.rules.mask(station.id) is not None:
+            return "above the station's horizon mask"
+        return f"above {station.min_elevation_deg:g}°"
+
+    def _check_station(self, station: Station, norad_id: int, principal: Principal, start: datetime,
+                       end: datetime, field: str) -> None:
+        if self.rules is not None:
+            self.rules.check_reservation(station.id, norad_id, principal.subject, start, end, field)
+
+    def _blocked(self, gs_id: str, start: datetime, end: datetime) -> builtins.list[tuple[datetime, datetime, str]]:
+        return self.rules.blocked(gs_id, start, end) if self.rules is not None else []
+
     # -- orbapi bookings ------------------------------------------------------------------------------
     def book(self, req: BookingRequest, principal: Principal) -> tuple[Booking, FileRecord | None]:
         if req.uplink is not None:
@@ -198,7 +223,7 @@ class LedgerService:
         now = self.clock()
         horizon = booking_horizon(now)
         found: list[PassWindow] = []
-        for slot in req.slots:
+        for i, slot in enumerate(req.slots):
             if slot.start < now:
                 raise InvalidRequest(f"slots: slot {iso_ms(slot.start)}–{iso_ms(slot.end)} starts in the past")
             if slot.end > horizon:
@@ -208,6 +233,7 @@ class LedgerService:
             station = self.catalog.get_station(slot.gs_id)
             if station is None:
                 raise NotFound(f"ground station {slot.gs_id} not found")
+            self._check_station(station, req.norad_id, principal, slot.start, slot.end, f"slots.{i}.gs_id")
             windows = self._passes(sat, station, slot.start, slot.end)
             inside = containing_pass(windows, slot.start.timestamp(), slot.end.timestamp())
             if inside is None:
@@ -217,7 +243,7 @@ class LedgerService:
                         if near else "; there is no pass within 3 hours")
                 raise Conflict(
                     f"slot {iso_ms(slot.start)}–{iso_ms(slot.end)} at ground station {slot.gs_id} is not inside a "
-                    f"predicted pass of satellite {req.norad_id} above {station.min_elevation_deg:g}°{hint}"
+                    f"predicted pass of satellite {req.norad_id} {self._above(station)}{hint}"
                 )
             found.append(inside)
         stations = ", ".join(sorted({s.gs_id for s in req.slots}))
@@ -267,12 +293,13 @@ class LedgerService:
                                       "configuration)")
         sat = self._satellite_of(sc)
         self._bookable(sat, "spacecraft_id", f"spacecraft '{sc.spacecraft_id}' (NORAD {sat.norad_id})")
+        self._check_station(site, sat.norad_id, principal, req.start, req.end, "site_id")
         windows = self._passes(sat, site, req.start, req.end)
         inside = containing_pass(windows, req.start.timestamp(), req.end.timestamp(), CONTACT_EDGE_S)
         if inside is None:
             raise Conflict(f"the contact {iso_minute(req.start)}–{iso_minute(req.end)} at site '{site.id}' is not "
-                           f"inside a visibility pass of spacecraft '{sc.spacecraft_id}' above "
-                           f"{site.min_elevation_deg:g}° (use /contacts/availability)")
+                           f"inside a visibility pass of spacecraft '{sc.spacecraft_id}' {self._above(site)} "
+                           "(use /contacts/availability)")
         assert sc.norad_id is not None  # _satellite_of found its satellite
         contact = ContactPart(spacecraft_id=sc.spacecraft_id, service=service, customizations=req.customizations)
         booking, _ = self._reserve(principal, norad_id=sc.norad_id, type="contact", source="spacego",
@@ -296,6 +323,7 @@ class LedgerService:
         freshness = self.freshness.of(sat.tle.epoch, self.clock())
         windows = self._passes(sat, site, start, end)
         taken = [(r.start.timestamp(), r.end.timestamp()) for r in self.store.reservations(site.id, start, end)]
+        taken += [(a.timestamp(), b.timestamp()) for a, b, _ in self._blocked(site.id, start, end)]
         free = []
         for a, b in free_intervals(windows, taken, start.timestamp(), end.timestamp()):
             lo = ceil_minute(datetime.fromtimestamp(a, UTC))
@@ -421,6 +449,8 @@ class LedgerService:
             sat = satellites[b.norad_id]
             if sat is None or sat.tle is None:
                 continue
+            if any(self._blocked(s.gs_id, s.start, s.end) for s in b.live_slots()):
+                continue  # held for an unavailability window or a station in maintenance: the registry decides
             checks = []
             for slot in b.live_slots():
                 if slot.gs_id not in stations:
@@ -428,7 +458,7 @@ class LedgerService:
                 station = stations[slot.gs_id]
                 if station is None:
                     continue
-                edge = CONTACT_EDGE_S if b.source == "spacego" else 0.0
+                edge = CONTACT_EDGE_S if b.source == "spacego" else EDGE_TOLERANCE_S
                 checks.append(check_slot(slot, self._passes(sat, station, slot.start, slot.end), edge))
             report.checked += 1
             moved_to = self._revise(b.id, checks, sat, at)
@@ -454,3 +484,46 @@ class LedgerService:
 
         stored = self.store.update(booking_id, revise)
         return stored.status if stored is not None and written and stored == written[-1] else None
+
+    # -- station unavailability ------------------------------------------------------------------------------
+    def hold_for_window(self, gs_id: str, window: Any, now: datetime | None = None) -> builtins.list[int]:
+        """Move the station's reservations not yet begun that overlap ``window`` (``start``, ``end``, ``describe()``)
+        to Review, naming the window and its reason, each in one write with its event; a reservation already held
+        for it changes nothing. Returns the ids moved."""
+        at = now or self.clock()
+        why = f"ground station {gs_id} is unavailable: {window.describe()}"
+        moved: builtins.list[int] = []
+        ids = sorted({r.booking_id for r in self.store.reservations(gs_id, window.start, window.end)})
+
+        def hold(current: Booking) -> Change | None:
+            if current.status not in NOT_STARTED or current.first_start <= at:
+                return None
+            hit = {s.id for s in current.live_slots() if s.gs_id == gs_id and s.start < window.end
+                   and window.start < s.end}
+            if not hit:
+                return None
+            slots = [s.model_copy(update={"status": "Review"}) if s.id in hit else s for s in current.slots]
+            after = current.model_copy(update={"status": "Review", "slots": slots, "state_msg": why,
+                                               "updated_at": at})
+            return self.lifecycle.settle(current, after, at)
+
+        for booking_id in ids:
+            before = self.store.get(booking_id)
+            stored = self.store.update(booking_id, hold)
+            if stored is not None and before is not None and before.status != "Review" and stored.status == "Review":
+                moved.append(booking_id)
+        return moved
+
+    def release_window(self, gs_id: str, window: Any, now: datetime | None = None) -> builtins.list[int]:
+        """A removed window: the reservations under review at the station inside it are predicted again (the
+        orbit recheck: Confirmed when every window is inside a pass and nothing else blocks it). Returns the ids
+        confirmed again."""
+        at = now or self.clock()
+        held = [b for b in (self.store.get(r.booking_id)
+                            for r in self.store.reservations(gs_id, window.start, window.end)) if b is not None
+                and b.status == "Review"]
+        if not held:
+            return []
+        report = self.recheck_orbits({b.norad_id for b in held}, now=at)
+        ids = {b.id for b in held}
+        return [i for i in report.confirmed if i in ids]

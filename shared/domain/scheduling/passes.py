@@ -5,12 +5,13 @@ Only functions that carry the orbit layer import this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import NamedTuple
 
 import numpy as np
-from groundlink_orbit import ElementSet, ElementSetError, PassTable, find_passes, parse_tle
+from groundlink_orbit import ElementSet, ElementSetError, PassTable, find_passes, parse_tle, trim_to_horizon
 
 from shared.domain.catalog.models import Satellite, Station
 from shared.domain.errors import InvalidRequest, NotFound
@@ -62,18 +63,54 @@ def sgp4_warning(table: PassTable) -> str | None:
     return f"propagation stopped at {iso_ms(when)}: {reason}; no passes are predicted after that"
 
 
+Mask = tuple[list[float], list[float]]  # (azimuths in [0, 360) sorted, minimum elevations), degrees
+MaskOf = Callable[[str], Mask | None]
+
+
+def predict_masked(
+    element_set: ElementSet,
+    stations: Sequence[Station],
+    start_unix_s: float,
+    end_unix_s: float,
+    floors: Sequence[float],
+    masks: Sequence[Mask | None],
+    carrier_hz: float | None = None,
+) -> PassTable:
+    """Passes above ``max(floor, mask(azimuth))`` per station (``floor`` alone where the mask is None): found at
+    each masked station's lowest effective elevation, then trimmed to the mask by the orbit core."""
+    lowest = [f if m is None else max(f, min(m[1])) for f, m in zip(floors, masks, strict=True)]
+    table = predict(element_set, stations, start_unix_s, end_unix_s, lowest, carrier_hz=carrier_hz)
+    if all(m is None for m in masks):
+        return table
+    return trim_to_horizon(table, list(masks), floor_deg=np.asarray(floors, dtype=float), carrier_hz=carrier_hz)
+
+
+def select_passes(table: PassTable, keep: np.ndarray) -> PassTable:
+    """The rows of ``table`` where ``keep`` is true (per-satellite columns and the frames kept whole)."""
+    per_row = {f.name: getattr(table, f.name)[keep] for f in fields(table)
+               if f.name not in ("sat_error_code", "sat_error_unix_s", "ut1_extrapolated", "element_sets",
+                                 "stations") and getattr(table, f.name) is not None}
+    return replace(table, **per_row)
+
+
 class OrbitPasses:
-    """The ledger's pass predictor (``shared.domain.ledger.ports.PassPredictor``) over the orbit core."""
+    """The ledger's pass predictor (``shared.domain.ledger.ports.PassPredictor``) over the orbit core; with
+    ``masks``, a station's horizon mask (the registry's) replaces its flat minimum elevation."""
+
+    def __init__(self, masks: MaskOf | None = None) -> None:
+        self.masks = masks
 
     def passes_over(self, satellite: Satellite, station: Station, start: datetime, end: datetime) -> list[PassWindow]:
-        return passes_over(element_set_of(satellite), station, start.timestamp(), end.timestamp())
+        mask = self.masks(station.id) if self.masks is not None else None
+        return passes_over(element_set_of(satellite), station, start.timestamp(), end.timestamp(), mask=mask)
 
 
 def passes_over(element_set: ElementSet, station: Station, start_unix_s: float, end_unix_s: float,
-                margin_s: float = 3 * 3600.0) -> list[PassWindow]:
-    """Passes of one satellite over one station (above the station's own mask) around a window."""
-    table = predict(element_set, [station], start_unix_s - margin_s, end_unix_s + margin_s,
-                    station.min_elevation_deg)
+                margin_s: float = 3 * 3600.0, mask: Mask | None = None) -> list[PassWindow]:
+    """Passes of one satellite over one station (above the station's horizon mask if given, else above its own
+    flat minimum elevation) around a window."""
+    floor = station.min_elevation_deg if mask is None else -90.0
+    table = predict_masked(element_set, [station], start_unix_s - margin_s, end_unix_s + margin_s, [floor], [mask])
     return [PassWindow(float(r), float(s), float(e))
             for r, s, e in zip(table.rise_unix_s, table.set_unix_s, table.max_elevation_deg, strict=True)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -16,6 +16,8 @@ from shared.timefmt import utcnow
 if TYPE_CHECKING:  # the orbit core (numpy + sgp4) is loaded by the first search, not with the router
     from groundlink_orbit import ElementSet, PassTable
 
+    from shared.domain.scheduling.passes import Mask
+
 
 class StationCatalog(Protocol):
     def get_satellite(self, norad_id: int) -> Satellite | None: ...
@@ -23,6 +25,14 @@ class StationCatalog(Protocol):
     def get_station(self, gs_id: str) -> Station | None: ...
 
     def list_stations(self) -> list[Station]: ...
+
+
+class RegistryRules(Protocol):
+    """The station registry's rules the pass search applies (``shared.domain.stations.registry_rules``)."""
+
+    def mask(self, gs_id: str) -> Mask | None: ...
+
+    def blocked(self, gs_id: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -50,13 +60,16 @@ class PassSearchResult:
     name: str
     tle: TleLines
     stations: list[Station]
-    masks: list[float]  # the mask applied per station: the larger of the query's and the station's own
+    masks: list[float]  # the flat mask per station: the larger of the query's and the station's own (the query's
+    # alone under a horizon mask)
     table: PassTable
     start: datetime
     end: datetime
     generated_at: datetime
     warning: str | None
     freshness: Freshness  # of the element set the passes were predicted from, at ``generated_at``
+    horizon_masks: list[Mask | None] = field(default_factory=list)  # per station, the registry's (None: flat)
+    withheld: list[str] = field(default_factory=list)  # why passes were left out (maintenance, windows)
 
 
 def station_order(st: Station) -> tuple[int, str]:
@@ -70,8 +83,9 @@ def _now() -> datetime:
 
 class PassSearch:
     def __init__(self, catalog: StationCatalog, freshness: FreshnessPolicy = STRICT,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, rules: RegistryRules | None = None) -> None:
         self.catalog = catalog
+        self.rules = rules
         self.freshness = freshness
         self.clock = clock or _now
 
@@ -90,7 +104,7 @@ class PassSearch:
         return out
 
     def search(self, q: PassQuery) -> PassSearchResult:
-        from shared.domain.scheduling.passes import element_set_from_lines, element_set_of, predict, sgp4_warning
+        from shared.domain.scheduling.passes import element_set_from_lines, element_set_of, predict_masked, sgp4_warning
 
         now = self.clock()
         start = q.start or now
@@ -117,9 +131,36 @@ class PassSearch:
             tle = TleLines(sat.tle.name or sat.name, sat.tle.line1, sat.tle.line2)
 
         stations = self.stations(q.station_ids)
-        # a station cannot track below its own mask: such passes could not be booked either
-        masks = [max(q.min_elevation_deg, s.min_elevation_deg) for s in stations]
-        table = predict(es, stations, start.timestamp(), end.timestamp(), masks, carrier_hz=q.carrier_hz)
+        # a station cannot track below its own mask (its horizon mask in the registry, else its flat minimum
+        # elevation): such passes could not be booked either
+        horizon = [self.rules.mask(s.id) if self.rules is not None else None for s in stations]
+        masks = [q.min_elevation_deg if h is not None else max(q.min_elevation_deg, s.min_elevation_deg)
+                 for s, h in zip(stations, horizon, strict=True)]
+        table = predict_masked(es, stations, start.timestamp(), end.timestamp(), masks, horizon,
+                               carrier_hz=q.carrier_hz)
+        table, withheld = self._withhold(table, stations, start, end)
         return PassSearchResult(element_set=es, name=name, tle=tle, stations=stations, masks=masks, table=table,
                                 start=start, end=end, generated_at=now, warning=sgp4_warning(table),
-                                freshness=self.freshness.of(es.epoch_utc, now))
+                                freshness=self.freshness.of(es.epoch_utc, now), horizon_masks=horizon,
+                                withheld=withheld)
+
+    def _withhold(self, table: PassTable, stations: list[Station], start: datetime,
+                  end: datetime) -> tuple[PassTable, list[str]]:
+        """Passes overlapping what the registry blocks (a station in maintenance, its unavailability windows)
+        are left out: they cannot be booked."""
+        if self.rules is None or len(table) == 0:
+            return table, []
+        import numpy as np
+
+        from shared.domain.scheduling.passes import select_passes
+
+        keep = np.ones(len(table), dtype=bool)
+        why = []
+        for i, st in enumerate(stations):
+            for a, b, reason in self.rules.blocked(st.id, start, end):
+                hit = (table.station_index == i) & (table.rise_unix_s < b.timestamp()) & \
+                    (a.timestamp() < table.set_unix_s)
+                if hit.any():
+                    keep &= ~hit
+                    why.append(f"{int(hit.sum())} pass(es) over ground station {st.id} withheld: {reason}")
+        return (select_passes(table, keep) if not keep.all() else table), why

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from shared.domain.catalog.models import Transmitter
 from shared.domain.profiles.models import MissionProfile
+from shared.domain.stations.registry import RegistryEntry
+
+# Returns the entry to store, or None when there is nothing to change.
+RegistryTransform = Callable[[RegistryEntry | None], RegistryEntry | None]
 
 
 class HeartbeatStore(Protocol):
@@ -35,4 +40,20 @@ class DownlinkDrop(Protocol):
 
     def drop(self, key: str, body: bytes, content_type: str | None) -> None:
         """Store ``body`` under ``key`` (putting the same key again replaces it)."""
+        ...
+
+
+class StationRegistryStore(Protocol):
+    """The stations' registry entries (one per station, written with an optimistic lock on ``version``)."""
+
+    def get(self, gs_id: str) -> RegistryEntry | None: ...
+
+    def list_entries(self) -> list[RegistryEntry]:
+        """Every entry, in station id order."""
+        ...
+
+    def update(self, gs_id: str, transform: RegistryTransform) -> RegistryEntry | None:
+        """Store ``transform(current)`` (current: None when the station has no entry yet) with ``version`` one
+        more than the stored one, if nobody wrote the entry since it was read (else re-read and re-apply).
+        Returns the stored entry: the current one when ``transform`` returned None."""
         ...

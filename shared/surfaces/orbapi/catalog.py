@@ -7,11 +7,12 @@ lookup by id answers a one-item listing, or 404 when the id is unknown.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar, cast
+from typing import Annotated, Generic, TypeVar, cast
 
-from fastapi import APIRouter, params
+from fastapi import APIRouter, Depends, params
 from pydantic import BaseModel
 
+from shared.domain.stations.ports import StationRegistryStore
 from shared.http import IdPath, NoradIdPath, caller
 from shared.paging import Page, PageParams
 from shared.surfaces.catalog_service import Catalog
@@ -26,6 +27,7 @@ from shared.surfaces.orbapi.views import (
     tle_view,
     transmitter_view,
 )
+from shared.wiring import ledger as wiring
 
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -34,6 +36,7 @@ Item = TypeVar("Item")
 AUTHENTICATED = cast(params.Depends, caller())
 router = APIRouter(dependencies=[AUTHENTICATED], tags=["reference data"])
 
+Registry = Annotated[StationRegistryStore, Depends(wiring.station_registry_store)]
 LISTED = error_responses("orbapi", 400, 401)
 LOOKED_UP = error_responses("orbapi", 400, 401, 404)
 
@@ -83,22 +86,28 @@ def tles_by_name(name: str, catalog: Catalog, page: PageParams) -> dict[str, obj
     return listing(catalog.satellites_with_element_sets(name), tle_view, page)
 
 
-@router.get("/orbapi/gs", response_model=Listing[GroundStation], responses=LISTED,
+@router.get("/orbapi/gs", response_model=Listing[GroundStation], responses=LISTED, response_model_exclude_none=True,
             summary="List ground stations in the network", operation_id="listGroundStations")
-def list_stations(catalog: Catalog, page: PageParams) -> dict[str, object]:
-    return listing(catalog.stations(), station_view, page)
+def list_stations(catalog: Catalog, page: PageParams, registry: Registry) -> dict[str, object]:
+    entries = {e.gs_id: e for e in registry.list_entries()}
+    return listing(catalog.stations(), lambda st: station_view(st, entries.get(st.id)), page)
 
 
 @router.get("/orbapi/gs/id/{id}", response_model=Listing[GroundStation], responses=LOOKED_UP,
+            response_model_exclude_none=True,
             summary="Fetch one ground station by ID", operation_id="getGroundStationById")
-def station_by_id(id: IdPath, catalog: Catalog, page: PageParams) -> dict[str, object]:  # noqa: A002
-    return listing([catalog.require_station(id)], station_view, page)
+def station_by_id(id: IdPath, catalog: Catalog, page: PageParams, registry: Registry) -> dict[str, object]:  # noqa: A002
+    st = catalog.require_station(id)
+    return listing([st], lambda s: station_view(s, registry.get(s.id)), page)
 
 
 @router.get("/orbapi/gs/description/{description}", response_model=Listing[GroundStation], responses=LISTED,
+            response_model_exclude_none=True,
             summary="Search ground stations by description", operation_id="searchGroundStationsByDescription")
-def stations_by_description(description: str, catalog: Catalog, page: PageParams) -> dict[str, object]:
-    return listing(catalog.stations_described(description), station_view, page)
+def stations_by_description(description: str, catalog: Catalog, page: PageParams,
+                            registry: Registry) -> dict[str, object]:
+    entries = {e.gs_id: e for e in registry.list_entries()}
+    return listing(catalog.stations_described(description), lambda st: station_view(st, entries.get(st.id)), page)
 
 
 @router.get("/orbapi/transmitters", response_model=Listing[TransmitterItem], responses=LISTED,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared.domain.catalog.models import Station
 from shared.domain.ledger.policy import PREDICTION_HORIZON
 from shared.domain.scheduling.search import PassQuery, PassSearch, PassSearchResult, TleLines
 from shared.errors import JSONResponse
@@ -177,12 +178,22 @@ def pass_rows(r: PassSearchResult, step_s: int, polar_tracks: bool = True) -> li
     return out
 
 
+def station_out(st: Station, flat_deg: float, mask: tuple[list[float], list[float]] | None) -> dict[str, Any]:
+    """A searched station: seed 001's fields, the flat minimum elevation applied and, when the registry has one,
+    the horizon mask the passes were cut to (points of azimuth → minimum elevation, degrees)."""
+    out: dict[str, Any] = {**station_view(st), "minElevationDeg": flat_deg}
+    if mask is not None:
+        out["horizonMask"] = [{"azimuth_deg": a, "min_elevation_deg": e} for a, e in zip(*mask, strict=True)]
+    return out
+
+
 def search_view(r: PassSearchResult, req: PassSearchRequest) -> dict[str, Any]:
     passes = pass_rows(r, req.stepSeconds, polar_tracks=not req.omitPolarTrack)
     body: dict[str, Any] = {
         "satellite": {"noradId": r.element_set.norad_id, "name": r.name,
                       "tle": {"name": r.tle.name, "line1": r.tle.line1, "line2": r.tle.line2}},
-        "groundStations": [{**station_view(s), "minElevationDeg": m} for s, m in zip(r.stations, r.masks, strict=True)],
+        "groundStations": [station_out(s, m, h) for s, m, h in
+                           zip(r.stations, r.masks, r.horizon_masks or [None] * len(r.stations), strict=True)],
         "passes": passes,
         "total": len(passes),
         "generated_at": iso_ms(r.generated_at),
@@ -191,7 +202,7 @@ def search_view(r: PassSearchResult, req: PassSearchRequest) -> dict[str, Any]:
     }
     fresh = r.freshness
     body.update(tleEpoch=fresh.epoch_iso, tleAgeDays=fresh.age_days_rounded)
-    warnings = [w for w in (r.warning, fresh.warning) if w]
+    warnings = [w for w in (r.warning, fresh.warning, *r.withheld) if w]
     if fresh.warning:
         body["tleWarning"] = fresh.warning
     if warnings:

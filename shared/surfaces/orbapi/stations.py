@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.domain.identity import Principal
 from shared.domain.ledger.models import BookingStatus
+from shared.domain.stations.ports import StationRegistryStore
 from shared.domain.stations.service import Command, ContactReport, Download, StationService
 from shared.http import IdPath, caller
 from shared.jsonsafe import StorableJson, check_storable
@@ -21,6 +22,7 @@ router = APIRouter(tags=["Ground stations"])
 
 BookingId = Annotated[int, Path(ge=1, le=10**12, description="booking id")]
 Stations = Annotated[StationService, Depends(wiring.station_service)]
+Registry = Annotated[StationRegistryStore, Depends(wiring.station_registry_store)]
 
 
 class ContactResult(BaseModel):
@@ -71,6 +73,9 @@ class StationStatusOut(BaseModel):
     lastSeenAt: str | None  # noqa: N815
     lastSeenAgeMs: int | None  # noqa: N815
     queueDepth: int  # noqa: N815
+    # beyond seed 001 (whose ``status`` is the heartbeat's online / offline): the operator's status from the station
+    # registry (testing / maintenance), absent when none is set
+    operatorStatus: str | None = None  # noqa: N815
 
 
 class DownloadOut(BaseModel):
@@ -168,11 +173,16 @@ def downlink_url(bookingId: BookingId, body: DownlinkUploadIn, stations: Station
 
 
 @router.get("/orbapi/gs/id/{id}/status", response_model=StationStatusOut, summary="Ground station status",
+            response_model_exclude_unset=True,
             responses=error_responses("orbapi", 400, 401, 404))
-def station_status(id: IdPath, stations: Stations, principal: Principal = caller()) -> StationStatusOut:  # noqa: A002
+def station_status(id: IdPath, stations: Stations, registry: Registry,  # noqa: A002
+                   principal: Principal = caller()) -> StationStatusOut:
     s = stations.status(id)
+    entry = registry.get(s.station.id)
+    extra = {"operatorStatus": entry.status} if entry is not None and entry.status else {}
     return StationStatusOut(
         groundStation=StationRef(id=s.station.id, description=s.station.description or s.station.name),
         host=s.station.id, online=s.online, status="online" if s.online else "offline",
         lastSeenAt=iso_ms(s.last_seen) if s.last_seen else None, lastSeenAgeMs=s.age_ms, queueDepth=s.queue_depth,
+        **extra,
     )

@@ -6,6 +6,8 @@ from pydantic import BaseModel
 
 from shared.domain.catalog.models import Satellite, Station, Transmitter
 from shared.domain.catalog.service import station_order
+from shared.domain.stations.registry import RegistryEntry
+from shared.surfaces.registry_extras import registry_extras
 from shared.timefmt import iso_ms
 
 __all__ = ["GroundStation", "station_order", "station_view"]
@@ -17,6 +19,10 @@ class GroundStation(BaseModel):
     latitude: float
     longitude: float
     altitude: int | float
+    # beyond seed 001, for stations with a registry entry: the operator's status (testing / maintenance; the
+    # heartbeat's online / offline is GET /orbapi/gs/id/{id}/status) and the antennas' bands
+    operatorStatus: str | None = None  # noqa: N815
+    bands: list[str] | None = None
 
 
 class SatelliteItem(BaseModel):
@@ -47,13 +53,14 @@ class TransmitterItem(BaseModel):
     uplink_low_hz: int | None = None
 
 
-def station_view(st: Station) -> dict[str, object]:
+def station_view(st: Station, entry: RegistryEntry | None = None) -> dict[str, object]:
     return {
         "id": st.id,
         "description": st.description or st.name,
         "latitude": st.latitude,
         "longitude": st.longitude,
         "altitude": int(st.altitude) if float(st.altitude).is_integer() else st.altitude,
+        **registry_extras(entry, "operatorStatus"),
     }
 
 

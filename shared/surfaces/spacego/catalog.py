@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from shared.domain.catalog.service import SiteField, SpacecraftField
 from shared.domain.errors import InvalidRequest
 from shared.domain.identity import Principal
+from shared.domain.stations.ports import StationRegistryStore
 from shared.http import IdPath, caller
 from shared.surfaces.catalog_service import Catalog
 from shared.surfaces.openapi import error_responses
@@ -24,26 +25,33 @@ from shared.surfaces.spacego.views import (
     site_view,
     spacecraft_view,
 )
+from shared.wiring import ledger as wiring
 
 router = APIRouter()
+Registry = Annotated[StationRegistryStore, Depends(wiring.station_registry_store)]
 
 LISTED = error_responses("spacego", 400, 401, 403)
 LOOKED_UP = error_responses("spacego", 400, 401, 403, 404)
 
 
 @router.get("/api/v1/sites", response_model=list[Site], responses=LISTED, tags=["Scheduling"],
+            response_model_exclude_none=True,
             summary="Get a list of sites according to the query parameter provided", operation_id="get_sites")
-def list_sites(request: Request, catalog: Catalog,
+def list_sites(request: Request, catalog: Catalog, registry: Registry,
                _: Annotated[Principal, caller("sites.view")]) -> list[dict[str, object]]:
     chosen = single_filter(query_lists(request), ("name", "acronym"))
     field, values = chosen if chosen else (None, [])
-    return [site_view(s) for s in catalog.sites(cast(SiteField | None, field), values)]
+    entries = {e.gs_id: e for e in registry.list_entries()}
+    return [site_view(s, entries.get(s.id)) for s in catalog.sites(cast(SiteField | None, field), values)]
 
 
 @router.get("/api/v1/sites/{site_id}", response_model=Site, responses=LOOKED_UP, tags=["Scheduling"],
+            response_model_exclude_none=True,
             summary="Get information about one site", operation_id="get_site")
-def get_site(site_id: IdPath, catalog: Catalog, _: Annotated[Principal, caller("sites.view")]) -> dict[str, object]:
-    return site_view(catalog.site(site_id))
+def get_site(site_id: IdPath, catalog: Catalog, registry: Registry,
+             _: Annotated[Principal, caller("sites.view")]) -> dict[str, object]:
+    site = catalog.site(site_id)
+    return site_view(site, registry.get(site.id))
 
 
 @router.get("/api/v1/spacecraft", response_model=list[SpacecraftBody], response_model_exclude_none=True,

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 
 from shared.domain.catalog.models import ElementSetRecord, ServiceConfig, Spacecraft, Station
 from shared.domain.ledger.policy import booking_horizon
+from shared.domain.stations.registry import RegistryEntry
+from shared.surfaces.registry_extras import registry_extras
 from shared.timefmt import iso_s
 
 
@@ -19,6 +21,9 @@ class Site(BaseModel):
     latitude: str
     longitude: str
     altitude: str
+    # beyond seed 000, for sites with a registry entry: the operator's status and the antennas' bands
+    operational_status: str | None = None
+    bands: list[str] | None = None
 
 
 class TimeSlot(BaseModel):
@@ -59,7 +64,7 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def site_view(st: Station) -> dict[str, object]:
+def site_view(st: Station, entry: RegistryEntry | None = None) -> dict[str, object]:
     return {
         "id": st.id,
         "name": st.name,
@@ -67,6 +72,7 @@ def site_view(st: Station) -> dict[str, object]:
         "latitude": _num(st.latitude),
         "longitude": _num(st.longitude),
         "altitude": _num(st.altitude),
+        **registry_extras(entry, "operational_status"),
     }
 
 

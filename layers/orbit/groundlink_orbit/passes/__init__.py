@@ -20,6 +20,7 @@ Stations are a ``frames.StationFrame`` (positions and east/north/up unit vectors
 ``PassTable.track`` and the access windows.
 """
 
+from .horizon import mask_elevation, trim_to_horizon
 from .search import SatelliteErrors, search
 from .setup import elevation_masks, grid_step_s, time_window
 from .table import PassTable, find_passes
@@ -30,6 +31,8 @@ __all__ = [
     "elevation_masks",
     "find_passes",
     "grid_step_s",
+    "mask_elevation",
     "search",
     "time_window",
+    "trim_to_horizon",
 ]

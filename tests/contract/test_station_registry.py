@@ -1,0 +1,93 @@
+"""``StationRegistryStore`` contract: in-memory fake and DynamoDB adapter behave alike."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from shared.adapters.memory.stations import MemoryStationRegistry
+from shared.domain.stations.ports import StationRegistryStore
+from shared.domain.stations.registry import Antenna, Band, MaskPoint, RegistryEntry, UnavailabilityWindow
+
+T0 = datetime(2026, 5, 5, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["memory", "dynamo"])
+def store(request: pytest.FixtureRequest) -> Iterator[StationRegistryStore]:
+    if request.param == "memory":
+        yield MemoryStationRegistry()
+        return
+    request.getfixturevalue("dynamo_tables")
+    from shared.adapters.dynamo.stations import DynamoStationRegistry
+
+    yield DynamoStationRegistry()
+
+
+def entry(gs_id: str = "4") -> RegistryEntry:
+    return RegistryEntry(
+        gs_id=gs_id,
+        antennas=[Antenna(id="11m", bands=[Band(name="S", min_mhz=2200, max_mhz=2300, direction="downlink"),
+                                           Band(name="X", min_mhz=8025, max_mhz=8400, direction="downlink")])],
+        horizon_mask=[MaskPoint(azimuth_deg=0, min_elevation_deg=5), MaskPoint(azimuth_deg=180, min_elevation_deg=12)],
+        windows=[UnavailabilityWindow(id="w1", start=T0, end=T0.replace(hour=14), reason="feed swap")],
+        status="testing", updated_at=T0,
+    )
+
+
+def test_unknown_station_has_no_entry(store: StationRegistryStore) -> None:
+    assert store.get("4") is None
+    assert store.list_entries() == []
+
+
+def test_entry_round_trips_with_its_version(store: StationRegistryStore) -> None:
+    stored = store.update("4", lambda current: entry() if current is None else None)
+    assert stored is not None and stored.version == 1
+    read = store.get("4")
+    assert read == stored
+    assert read.antennas[0].bands[1].max_mhz == 8400
+    assert read.windows[0].start == T0 and read.windows[0].reason == "feed swap"
+    assert read.horizon_mask[1].min_elevation_deg == 12
+
+
+def test_update_sees_the_current_entry_and_counts_versions(store: StationRegistryStore) -> None:
+    store.update("4", lambda _: entry())
+    seen: list[RegistryEntry | None] = []
+
+    def to_maintenance(current: RegistryEntry | None) -> RegistryEntry | None:
+        seen.append(current)
+        assert current is not None
+        return current.model_copy(update={"status": "maintenance"})
+
+    stored = store.update("4", to_maintenance)
+    assert stored is not None and stored.version == 2 and stored.status == "maintenance"
+    assert seen[-1] is not None and seen[-1].status == "testing"
+    unchanged = store.update("4", lambda _: None)  # nothing to change: the current entry, no write
+    assert unchanged == stored and store.get("4").version == 2
+
+
+def test_list_in_station_order(store: StationRegistryStore) -> None:
+    for gs in ("10", "2", "1"):
+        store.update(gs, lambda _, gs=gs: entry(gs))
+    assert [e.gs_id for e in store.list_entries()] == ["1", "2", "10"]
+
+
+def test_concurrent_updates_lose_nothing(store: StationRegistryStore) -> None:
+    store.update("4", lambda _: entry().model_copy(update={"windows": []}))
+    barrier = threading.Barrier(4)
+
+    def add(i: int) -> None:
+        barrier.wait()
+        store.update("4", lambda cur: cur.model_copy(update={"windows": [*cur.windows, UnavailabilityWindow(
+            id=f"w{i}", start=T0, end=T0.replace(hour=13), reason=f"r{i}")]}) if cur else None)
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    final = store.get("4")
+    assert final is not None and sorted(w.id for w in final.windows) == ["w0", "w1", "w2", "w3"]
+    assert final.version == 5
