@@ -1,6 +1,3 @@
-from mangum import Mangum
+from shared.lambda_entry import http_handler
 
-from functions.station_registry.app import app
-from shared.lambda_entry import lambda_handler
-
-handler = lambda_handler(Mangum(app, lifespan="off"))
+handler = http_handler("station_registry")  # the app is built by SnapStart's priming or the first request
