@@ -68,6 +68,17 @@ def test_update_sees_the_current_entry_and_counts_versions(store: StationRegistr
     assert unchanged == stored and store.get("4").version == 2
 
 
+def test_get_many_reads_several_stations_at_once(store: StationRegistryStore) -> None:
+    store.update("4", lambda _: entry("4"))
+    store.update("12", lambda _: entry("12"))
+    ids = ["12", "99", "4", "12"] + [str(100 + i) for i in range(120)]  # a repeat, a miss, over one batch of 100
+    got = store.get_many(ids)
+    assert set(got) == set(ids)
+    assert got["4"] == store.get("4") and got["12"] == store.get("12")
+    assert got["4"] is not None and got["4"].gs_id == "4" and got["4"].antennas[0].bands[1].name == "X"
+    assert got["99"] is None and all(got[str(100 + i)] is None for i in range(120))
+
+
 def test_list_in_station_order(store: StationRegistryStore) -> None:
     for gs in ("10", "2", "1"):
         store.update(gs, lambda _, gs=gs: entry(gs))

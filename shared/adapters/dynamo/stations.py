@@ -5,6 +5,8 @@ optimistic lock of every write)."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
@@ -61,6 +63,26 @@ class DynamoStationRegistry:
 
     def get(self, gs_id: str) -> RegistryEntry | None:
         return self._read(gs_id)
+
+    def get_many(self, gs_ids: Sequence[str]) -> dict[str, RegistryEntry | None]:
+        """BatchGetItem (consistent reads), 100 keys a request; unprocessed keys are asked again with backoff."""
+        out: dict[str, RegistryEntry | None] = dict.fromkeys(gs_ids)
+        ids = list(dict.fromkeys(gs_ids))
+        for lo in range(0, len(ids), 100):
+            keys = [{"pk": value(f"STATION#{i}"), "sk": value(REGISTRY_SK)} for i in ids[lo:lo + 100]]
+            request = {self.table: {"Keys": keys, "ConsistentRead": True}}
+            for attempt in range(MAX_ATTEMPTS):
+                resp = ddb().batch_get_item(RequestItems=request)
+                for item in resp.get("Responses", {}).get(self.table, []):
+                    e = _entry(item)
+                    out[e.gs_id] = e
+                request = resp.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(1.0, 0.05 * 2 ** attempt))
+            else:
+                raise RuntimeError("registry entries: the batch read kept coming back unprocessed")
+        return out
 
     def list_entries(self) -> list[RegistryEntry]:
         out = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 
 from shared.domain.stations.ports import RegistryTransform
@@ -47,6 +48,10 @@ class MemoryStationRegistry:
         with self._lock:
             e = self._entries.get(gs_id)
             return e.model_copy(deep=True) if e else None
+
+    def get_many(self, gs_ids: Sequence[str]) -> dict[str, RegistryEntry | None]:
+        with self._lock:
+            return {i: (e.model_copy(deep=True) if (e := self._entries.get(i)) else None) for i in gs_ids}
 
     def list_entries(self) -> list[RegistryEntry]:
         with self._lock:

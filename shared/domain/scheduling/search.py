@@ -30,6 +30,10 @@ class StationCatalog(Protocol):
 class RegistryRules(Protocol):
     """The station registry's rules the pass search applies (``shared.domain.stations.registry_rules``)."""
 
+    def prefetch(self, gs_ids: Sequence[str]) -> None:
+        """Read these stations' entries at once (the search asks for every station's mask next)."""
+        ...
+
     def mask(self, gs_id: str) -> Mask | None: ...
 
     def blocked(self, gs_id: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime, str]]: ...
@@ -133,6 +137,8 @@ class PassSearch:
         stations = self.stations(q.station_ids)
         # a station cannot track below its own mask (its horizon mask in the registry, else its flat minimum
         # elevation): such passes could not be booked either
+        if self.rules is not None:
+            self.rules.prefetch([s.id for s in stations])  # one read for every station's entry
         horizon = [self.rules.mask(s.id) if self.rules is not None else None for s in stations]
         masks = [q.min_elevation_deg if h is not None else max(q.min_elevation_deg, s.min_elevation_deg)
                  for s, h in zip(stations, horizon, strict=True)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -47,6 +47,10 @@ class StationRegistryStore(Protocol):
     """The stations' registry entries (one per station, written with an optimistic lock on ``version``)."""
 
     def get(self, gs_id: str) -> RegistryEntry | None: ...
+
+    def get_many(self, gs_ids: Sequence[str]) -> dict[str, RegistryEntry | None]:
+        """The entries of several stations in one read (None for a station without one)."""
+        ...
 
     def list_entries(self) -> list[RegistryEntry]:
         """Every entry, in station id order."""

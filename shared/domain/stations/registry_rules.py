@@ -4,6 +4,7 @@ pass search."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from shared.domain.errors import Conflict, InvalidField
@@ -30,6 +31,13 @@ class StationRules:
         if gs_id not in self._seen:
             self._seen[gs_id] = self.registry.get(gs_id)
         return self._seen[gs_id]
+
+    def prefetch(self, gs_ids: Sequence[str]) -> None:
+        """Read the entries of these stations in one request (an instance that remembers: one per request)."""
+        if self.remember:
+            missing = [i for i in gs_ids if i not in self._seen]
+            if missing:
+                self._seen.update(self.registry.get_many(missing))
 
     def mask(self, gs_id: str) -> Mask | None:
         """The station's horizon mask (azimuths, minimum elevations); None: its flat minimum elevation applies."""
