@@ -102,3 +102,21 @@ def test_concurrent_updates_lose_nothing(store: StationRegistryStore) -> None:
     final = store.get("4")
     assert final is not None and sorted(w.id for w in final.windows) == ["w0", "w1", "w2", "w3"]
     assert final.version == 5
+
+
+def test_dynamo_listing_is_cached_and_own_writes_invalidate_it(dynamo_tables) -> None:
+    """Listings (where stations are shown) are read once per TTL; a write by this process is seen at once, a
+    write by another process within the TTL; ``get`` always reads."""
+    from shared.adapters.dynamo.stations import DynamoStationRegistry
+
+    mine, other = DynamoStationRegistry(cache_ttl_s=60), DynamoStationRegistry(cache_ttl_s=60)
+    assert mine.list_entries() == []
+    other.update("4", lambda _: entry("4"))
+    assert mine.list_entries() == []  # another process's write: not seen before the TTL
+    assert mine.get("4") is not None  # a direct read is never cached
+    mine.update("12", lambda _: entry("12"))
+    assert [e.gs_id for e in mine.list_entries()] == ["4", "12"]  # own write: the listing is read again
+    uncached = DynamoStationRegistry(cache_ttl_s=0)
+    other.update("7", lambda _: entry("7"))
+    assert [e.gs_id for e in uncached.list_entries()] == ["4", "7", "12"]
+

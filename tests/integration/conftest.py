@@ -30,9 +30,11 @@ def _reset_caches() -> None:
     reset_clients()
     catalog_repository.cache_clear()
     from shared.adapters.dynamo.identity import identity_repository
+    from shared.adapters.dynamo.stations import station_registry
     from shared.auth import ACCOUNT_CHECK, signing_key
 
     identity_repository.cache_clear()
+    station_registry.cache_clear()
     signing_key.cache_clear()
     ACCOUNT_CHECK.reset()
 

@@ -15,6 +15,8 @@ from botocore.exceptions import ClientError
 from shared.adapters.dynamo.base import ddb, serialize, table_name, value
 from shared.domain.stations.ports import HeartbeatStore, RegistryTransform, StationRegistryStore
 from shared.domain.stations.registry import RegistryEntry
+from shared.settings import get_settings
+from shared.snapstart import after_restore
 from shared.timefmt import iso_ms
 
 
@@ -53,8 +55,14 @@ MAX_ATTEMPTS = 8
 
 
 class DynamoStationRegistry:
-    def __init__(self) -> None:
+    """``list_entries`` (read where stations are listed, never by a booking check) is kept in the function's
+    memory for ``catalog_cache_ttl_s`` seconds like the catalogue's reads: this process's own writes invalidate
+    it at once, other writers are seen within the TTL. ``get`` and ``get_many`` always read."""
+
+    def __init__(self, cache_ttl_s: float | None = None) -> None:
         self.table = table_name("stations")
+        self.cache_ttl_s = get_settings().catalog_cache_ttl_s if cache_ttl_s is None else cache_ttl_s
+        self._listing: tuple[float, list[RegistryEntry]] | None = None
 
     def _read(self, gs_id: str) -> RegistryEntry | None:
         resp = ddb().get_item(TableName=self.table, Key={"pk": value(f"STATION#{gs_id}"), "sk": value(REGISTRY_SK)},
@@ -85,6 +93,15 @@ class DynamoStationRegistry:
         return out
 
     def list_entries(self) -> list[RegistryEntry]:
+        now = time.monotonic()
+        if self._listing is not None and now < self._listing[0]:
+            return [e.model_copy(deep=True) for e in self._listing[1]]
+        entries = self._scan_entries()
+        if self.cache_ttl_s > 0:
+            self._listing = (now + self.cache_ttl_s, [e.model_copy(deep=True) for e in entries])
+        return entries
+
+    def _scan_entries(self) -> list[RegistryEntry]:
         out = []
         kwargs = {"TableName": self.table, "FilterExpression": "sk = :sk", "ExpressionAttributeValues":
                   {":sk": value(REGISTRY_SK)}, "ConsistentRead": True}
@@ -97,6 +114,7 @@ class DynamoStationRegistry:
         return sorted(out, key=lambda e: (len(e.gs_id), e.gs_id))
 
     def update(self, gs_id: str, transform: RegistryTransform) -> RegistryEntry | None:
+        self._listing = None
         for _ in range(MAX_ATTEMPTS):
             current = self._read(gs_id)
             after = transform(current)
@@ -116,6 +134,7 @@ class DynamoStationRegistry:
                 if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
                 continue  # written meanwhile: read again and re-apply
+            self._listing = None
             return stored
         raise RuntimeError(f"registry entry of ground station {gs_id}: too many concurrent writes")
 
@@ -127,3 +146,6 @@ def _entry(item: dict) -> RegistryEntry:
 @lru_cache(maxsize=1)
 def station_registry() -> StationRegistryStore:
     return DynamoStationRegistry()
+
+
+after_restore(station_registry.cache_clear)  # its listing cache expires on a clock that stood still in a snapshot
