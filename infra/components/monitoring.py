@@ -1,9 +1,15 @@
 """Alarms on API 5xx, on every function's errors and throttles, on dead-lettered events and on AWS errors that
-outlasted the SDK's retries (answered 503 with Retry-After), published to one SNS topic."""
+outlasted the SDK's retries (answered 503 with Retry-After), published to one SNS topic.
+
+The topic, its key and the alarms are a nested stack (the main stack stays clear of CloudFormation's 500
+resources per stack, as the console does). An alarm only needs its metric's dimension, so the nested stack is
+handed plain names (API id, function names, queue names, state-machine ARNs): each one a parameter of the
+nested stack, set by the main stack.
+"""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, NestedStack, RemovalPolicy
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
@@ -19,8 +25,12 @@ from constructs import Construct
 from infra.components.constants import METRICS_NAMESPACE, SERVICE, UNAVAILABLE_METRIC
 from infra.components.functions import pascal
 
+PERIOD = Duration.minutes(5)
+
 
 class MonitoringConstruct(Construct):
+    """The monitoring nested stack, fed the names its alarms watch."""
+
     def __init__(
         self,
         scope: Construct,
@@ -34,6 +44,35 @@ class MonitoringConstruct(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.stack = MonitoringStack(
+            self,
+            "Stack",
+            api_id=http_api.api_id,
+            function_names={name: fn.function_name for name, fn in functions.items()},
+            queue_names={key: q.queue_name for key, q in (dead_letter_queues or {}).items()},
+            state_machine_arns={key: m.state_machine_arn for key, m in (state_machines or {}).items()},
+            alarm_email=alarm_email,
+            removal_policy=removal_policy,
+        )
+        self.key = self.stack.key
+        self.topic = self.stack.topic
+        self.alarms = self.stack.alarms
+
+
+class MonitoringStack(NestedStack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        api_id: str,
+        function_names: dict[str, str],
+        queue_names: dict[str, str],
+        state_machine_arns: dict[str, str],
+        alarm_email: str | None,
+        removal_policy: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id, description="Groundlink alarms (CloudWatch alarms, SNS topic)")
         # A customer-managed key: CloudWatch can only publish to a topic whose key lets it encrypt.
         self.key = kms.Key(
             self,
@@ -48,64 +87,44 @@ class MonitoringConstruct(Construct):
         )
         if alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
-        action = cw_actions.SnsAction(self.topic)
+        self._action = cw_actions.SnsAction(self.topic)
 
         self.alarms: list[cloudwatch.Alarm] = []
-        self._alarm(
-            "Api5xx",
-            http_api.metric_server_error(period=Duration.minutes(5), statistic="Sum"),
-            "The HTTP API answered 5xx",
-            action,
-        )
+        # HttpApi.metric_server_error: the API's 5xx count
+        self._alarm("Api5xx", _metric("AWS/ApiGateway", "5xx", {"ApiId": api_id}), "The HTTP API answered 5xx")
         # shared.aws.record_unavailable: one platform-wide series (dimension service=groundlink), every function.
         self._alarm(
             "AwsUnavailable",
-            cloudwatch.Metric(
-                namespace=METRICS_NAMESPACE,
-                metric_name=UNAVAILABLE_METRIC,
-                dimensions_map={"service": SERVICE},
-                period=Duration.minutes(5),
-                statistic="Sum",
-            ),
+            _metric(METRICS_NAMESPACE, UNAVAILABLE_METRIC, {"service": SERVICE}),
             "AWS calls were throttled or failed after the SDK's retries: clients were answered 503 with "
             "Retry-After (the function, error code and operation are in the metric records' metadata)",
-            action,
             threshold=5,
         )
-        for name, function in sorted(functions.items()):
-            self._alarm(
-                f"{pascal(name)}Errors",
-                function.metric_errors(period=Duration.minutes(5), statistic="Sum"),
-                f"Lambda {name} raised errors",
-                action,
-            )
-            self._alarm(
-                f"{pascal(name)}Throttles",
-                function.metric_throttles(period=Duration.minutes(5), statistic="Sum"),
-                f"Lambda {name} was throttled",
-                action,
-            )
+        for name, function_name in sorted(function_names.items()):
+            dimension = {"FunctionName": function_name}
+            self._alarm(f"{pascal(name)}Errors", _metric("AWS/Lambda", "Errors", dimension),
+                        f"Lambda {name} raised errors")
+            self._alarm(f"{pascal(name)}Throttles", _metric("AWS/Lambda", "Throttles", dimension),
+                        f"Lambda {name} was throttled")
 
-        for key, dlq in sorted((dead_letter_queues or {}).items()):
+        for key, queue_name in sorted(queue_names.items()):
             self._alarm(
                 f"{pascal(key)}DeadLetters",
-                dlq.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
+                _metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue_name},
+                        statistic="Maximum"),
                 f"Messages of queue {key} were dead-lettered: their events failed repeatedly",
-                action,
             )
 
-        for key, machine in sorted((state_machines or {}).items()):
-            for what, metric in (("Failed", machine.metric_failed), ("TimedOut", machine.metric_timed_out)):
+        for key, arn in sorted(state_machine_arns.items()):
+            for what in ("Failed", "TimedOut"):
                 self._alarm(
                     f"{pascal(key)}Executions{what}",
-                    metric(period=Duration.minutes(5), statistic="Sum"),
+                    _metric("AWS/States", f"Executions{what}", {"StateMachineArn": arn}),
                     f"Executions of state machine {key} {what.lower().replace('timedout', 'timed out')}: "
                     "the jobs are recorded as failed, the cause is in the state machine's log",
-                    action,
                 )
 
-    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str, action,
-               threshold: int = 1) -> None:
+    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str, threshold: int = 1) -> None:
         alarm = cloudwatch.Alarm(
             self,
             construct_id,
@@ -116,5 +135,10 @@ class MonitoringConstruct(Construct):
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=description,
         )
-        alarm.add_alarm_action(action)
+        alarm.add_alarm_action(self._action)
         self.alarms.append(alarm)
+
+
+def _metric(namespace: str, name: str, dimensions: dict[str, str], statistic: str = "Sum") -> cloudwatch.Metric:
+    return cloudwatch.Metric(namespace=namespace, metric_name=name, dimensions_map=dimensions, period=PERIOD,
+                             statistic=statistic)

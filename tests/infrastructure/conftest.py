@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 pytest.importorskip("aws_cdk")
 pytest.importorskip("cdk_nag")
 
-from aws_cdk import App  # noqa: E402
+from aws_cdk import App, NestedStack  # noqa: E402
 from aws_cdk.assertions import Template  # noqa: E402
 from aws_cdk.cx_api import CloudAssembly  # noqa: E402
 
@@ -62,6 +63,49 @@ class Synth:
 
     def validation_report(self) -> dict[str, Any]:
         return json.loads((Path(self.assembly.directory) / "validation-report.json").read_text())
+
+    def nested(self, stack: NestedStack) -> Nested:
+        return Nested(self, stack)
+
+    @cached_property
+    def monitoring(self) -> Nested:
+        """The monitoring nested stack (the alarm topic, its key, every alarm)."""
+        return self.nested(self.stack.monitoring.stack)
+
+    @property
+    def alarms(self) -> dict[str, dict[str, Any]]:
+        """Every alarm, as the monitoring nested stack declares it, with the parameters its dimensions read
+        replaced by what the main stack passes (so ``{"Fn::GetAtt": [<queue>, "QueueName"]}``, not a ``Ref``)."""
+        monitoring = self.monitoring
+        return {k: monitoring.resolved(v) for k, v in monitoring.resources.items()
+                if v["Type"] == "AWS::CloudWatch::Alarm"}
+
+
+class Nested:
+    """A nested stack of a synthesized app: its template, its constructs' logical ids, and the parameters
+    the main stack passes it."""
+
+    def __init__(self, parent: Synth, stack: NestedStack) -> None:
+        self.stack = stack
+        self.template = Template.from_stack(stack)
+        self.resources: dict[str, dict[str, Any]] = self.template.to_json()["Resources"]
+        self.resource_id = parent.stack.resolve(stack.nested_stack_resource.logical_id)
+        self.resource = parent.resources[self.resource_id]  # the AWS::CloudFormation::Stack in the main stack
+        self.parameters: dict[str, Any] = self.resource["Properties"].get("Parameters", {})
+        self.template_path = Path(parent.assembly.directory) / stack.template_file
+
+    def logical_id(self, construct) -> str:
+        return self.stack.resolve(construct.node.default_child.logical_id)
+
+    def resolved(self, value: Any) -> Any:
+        """``value`` with every ``{"Ref": <parameter>}`` replaced by what the main stack passes for it."""
+        if isinstance(value, dict):
+            if set(value) == {"Ref"} and value["Ref"] in self.parameters:
+                return self.parameters[value["Ref"]]
+            return {k: self.resolved(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolved(v) for v in value]
+        return value
 
 
 def _synth(tmp_path_factory: pytest.TempPathFactory, name: str, **stack_kwargs: Any) -> Synth:

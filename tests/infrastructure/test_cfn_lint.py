@@ -35,8 +35,16 @@ def _cfn_lint() -> str:
     return found
 
 
+def _templates(*synths: Synth) -> list[Path]:
+    """Each stack's template and its monitoring nested stack's (the console's is created only outside China,
+    where its CloudFront resources exist: test_console.py)."""
+    return [path for s in synths for path in (Path(s.assembly.directory) / f"{s.stack.stack_name}.template.json",
+                                              s.monitoring.template_path)]
+
+
 def test_templates_have_no_cfn_lint_error_and_only_accepted_warnings(synth: Synth, dev_synth: Synth) -> None:
-    templates = [str(Path(s.assembly.directory) / f"{s.stack.stack_name}.template.json") for s in (dev_synth, synth)]
+    templates = [str(path) for path in _templates(dev_synth, synth)]
+    assert len(templates) == 4
     result = subprocess.run([_cfn_lint(), "--format", "json", "--regions", *REGIONS, "--", *templates],
                             capture_output=True, text=True, timeout=600)
     findings = json.loads(result.stdout or "[]")
@@ -49,6 +57,6 @@ def test_templates_have_no_cfn_lint_error_and_only_accepted_warnings(synth: Synt
 
 
 def test_no_hard_coded_partition_in_the_templates(synth: Synth, dev_synth: Synth) -> None:
-    for s in (synth, dev_synth):
-        text = (Path(s.assembly.directory) / f"{s.stack.stack_name}.template.json").read_text()
+    for path in _templates(synth, dev_synth):
+        text = path.read_text()
         assert "arn:aws:" not in text and "arn:aws-cn:" not in text

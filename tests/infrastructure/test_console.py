@@ -114,7 +114,8 @@ def test_the_console_is_a_nested_stack_created_only_outside_the_china_regions(sy
     template = synth.template.to_json()
     [(name, condition)] = [(k, v) for k, v in template["Conditions"].items() if k.startswith("ConsoleOffered")]
     assert all(region in str(condition) for region in CHINA_REGIONS)
-    [nested] = [v for v in synth.resources.values() if v["Type"] == "AWS::CloudFormation::Stack"]
+    nested = synth.resources[synth.stack.resolve(synth.stack.console.stack.nested_stack_resource.logical_id)]
+    assert nested["Type"] == "AWS::CloudFormation::Stack"
     assert nested["Condition"] == name
     assert not [v for v in synth.resources.values() if v["Type"].startswith(("AWS::CloudFront::", "Custom::CDK"))]
     output = template["Outputs"]["ConsoleUrl"]

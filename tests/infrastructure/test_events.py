@@ -71,7 +71,7 @@ def test_every_groundlink_event_goes_to_the_fan_out_queue(synth: Synth) -> None:
 
 
 def test_webhook_queues_have_dead_letter_queues_with_alarms(synth: Synth) -> None:
-    alarms = [a["Properties"] for a in _of_type(synth, "AWS::CloudWatch::Alarm").values()]
+    alarms = [a["Properties"] for a in synth.alarms.values()]
     for key in ("webhook_events", "webhook_deliveries"):
         q = synth.resources[synth.logical_id(synth.stack.storage.queue(key))]["Properties"]
         dlq_id = synth.logical_id(synth.stack.storage.dead_letter_queues[key])

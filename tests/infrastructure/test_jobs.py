@@ -198,10 +198,12 @@ def test_orbit_layer_on_the_jobs_functions(synth: Synth) -> None:
 
 
 def test_failed_and_timed_out_executions_raise_alarms(synth) -> None:
-    alarms = [a["Properties"] for a in synth.template.find_resources("AWS::CloudWatch::Alarm").values()]
+    alarms = [a["Properties"] for a in synth.alarms.values()]
     for metric in ("ExecutionsFailed", "ExecutionsTimedOut"):
         [alarm] = [a for a in alarms if a.get("MetricName") == metric]
         assert alarm["Namespace"] == "AWS/States" and alarm["Threshold"] == 1
+        assert alarm["Dimensions"] == [{"Name": "StateMachineArn",
+                                        "Value": {"Ref": synth.logical_id(synth.stack.jobs.state_machine("jobs"))}}]
         assert alarm["AlarmActions"]
 
 

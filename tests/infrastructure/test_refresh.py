@@ -34,7 +34,7 @@ def test_a_schedule_invokes_the_refresh_every_n_hours_with_a_dlq(synth: Synth, p
                                s.stack.functions.function("catalog_refresh"))}]
         assert invoke_config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == dlq_arn
         assert invoke_config["Properties"]["MaximumRetryAttempts"] == 2
-        alarms = [r["Properties"] for r in s.resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+        alarms = [r["Properties"] for r in s.alarms.values()]
         dlq_name = {"Fn::GetAtt": [s.logical_id(s.stack.refresh.dead_letter_queue), "QueueName"]}
         assert any(d["Value"] == dlq_name for a in alarms for d in a.get("Dimensions", [])), "no alarm on the DLQ"
 

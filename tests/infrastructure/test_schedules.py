@@ -49,7 +49,7 @@ def test_the_lifecycle_sweep_runs_every_minute_with_a_dead_letter_queue(any_synt
 
 def test_dead_lettered_sweeps_raise_an_alarm(synth: Synth) -> None:
     dlq = synth.stack.schedules.dead_letter_queues["ledger_lifecycle_schedule"]
-    alarms = [a["Properties"] for a in synth.template.find_resources("AWS::CloudWatch::Alarm").values()]
+    alarms = [a["Properties"] for a in synth.alarms.values()]
     watching = [a for a in alarms if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"
                 and {"Name": "QueueName", "Value": {"Fn::GetAtt": [synth.logical_id(dlq), "QueueName"]}}
                 in a.get("Dimensions", [])]

@@ -462,8 +462,9 @@ def test_removal_policy_follows_context(synth: Synth, probe_synth: Synth) -> Non
 
 
 def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None:
-    topic_id = any_synth.logical_id(any_synth.stack.monitoring.topic)
-    alarms = _of_type(any_synth, "AWS::CloudWatch::Alarm").values()
+    monitoring = any_synth.monitoring
+    topic_id = monitoring.logical_id(any_synth.stack.monitoring.topic)
+    alarms = any_synth.alarms.values()
     # one on API 5xx, one on AWS errors beyond the SDK's retries, one on errors and one on throttles per
     # function, one on each dead-letter queue (the catalogue refresh's included), two per state machine
     refresh_dlq = 1 if any_synth.stack.refresh else 0
@@ -475,8 +476,8 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
     assert unavailable["Properties"]["Dimensions"] == [{"Name": "service", "Value": "groundlink"}]
     for alarm in alarms:
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
-    assert "KmsMasterKeyId" in any_synth.resources[topic_id]["Properties"]
-    any_synth.template.has_resource_properties(
+    assert "KmsMasterKeyId" in monitoring.resources[topic_id]["Properties"]
+    monitoring.template.has_resource_properties(
         "AWS::SNS::TopicPolicy",
         {
             "PolicyDocument": {
@@ -487,6 +488,58 @@ def test_alarms_publish_to_an_encrypted_ssl_only_topic(any_synth: Synth) -> None
         },
     )
 
+
+
+def test_the_alarms_are_a_nested_stack_fed_the_names_they_watch(any_synth: Synth) -> None:
+    monitoring = any_synth.monitoring
+    assert monitoring.resource["Type"] == "AWS::CloudFormation::Stack"
+    assert not _of_type(any_synth, "AWS::CloudWatch::Alarm") and not _of_type(any_synth, "AWS::SNS::Topic")
+    # one parameter per name an alarm's dimension reads: the API, each function, dead-letter queue and state
+    # machine (CloudFormation allows 200 parameters per template)
+    dead_letter_queues = (len(any_synth.stack.storage.dead_letter_queues) + (1 if any_synth.stack.refresh else 0)
+                          + len(any_synth.stack.schedules.dead_letter_queues))
+    assert len(monitoring.parameters) == (1 + len(any_synth.functions) + dead_letter_queues
+                                          + len(any_synth.stack.jobs.state_machines)) < 200
+    watched = {(a["Properties"]["MetricName"], json.dumps(a["Properties"]["Dimensions"], sort_keys=True))
+               for a in any_synth.alarms.values()}
+    api = {"Ref": any_synth.logical_id(any_synth.stack.api.http_api)}
+    assert ("5xx", json.dumps([{"Name": "ApiId", "Value": api}], sort_keys=True)) in watched
+    for spec in any_synth.functions:
+        function_name = [{"Name": "FunctionName", "Value": {"Ref": _function_id(any_synth, spec)}}]
+        for metric in ("Errors", "Throttles"):
+            assert (metric, json.dumps(function_name, sort_keys=True)) in watched, (spec.name, metric)
+
+
+def test_cdk_nag_checks_the_monitoring_nested_stack(tmp_path: Path) -> None:
+    """The AwsSolutions checks reach into the monitoring nested stack: alone it is clean, and a plain topic put
+    there is a finding."""
+    from aws_cdk import App, Stack, Validations
+    from aws_cdk import aws_apigatewayv2 as apigwv2
+    from aws_cdk import aws_sns as sns
+    from cdk_nag import AwsSolutionsChecks
+
+    from infra.components.monitoring import MonitoringConstruct
+
+    def violations(outdir: Path, *, plain_topic: bool) -> set[tuple[str, str]]:
+        app = App(outdir=str(outdir))
+        stack = Stack(app, "NagProbe")
+        api = apigwv2.HttpApi(stack, "Api", create_default_stage=False)
+        monitoring = MonitoringConstruct(stack, "Monitoring", http_api=api, functions={})
+        if plain_topic:
+            sns.Topic(monitoring.stack, "Plain")  # not SSL-only
+        Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+        try:
+            app.synth()
+        except Exception as exc:  # an unacknowledged finding stops the synth
+            assert "ValidationFailed" in str(exc)
+        reports = json.loads((outdir / "validation-report.json").read_text())["pluginReports"]
+        return {(v["ruleName"], c["constructPath"]) for r in reports for v in r["violations"]
+                for c in v["violatingConstructs"]}
+
+    assert violations(tmp_path / "clean", plain_topic=False) == set()
+    flagged = violations(tmp_path / "plain", plain_topic=True)
+    assert ("AwsSolutions-SNS3", "NagProbe/Monitoring/Stack/Plain/Resource") in flagged
+    assert all(path.startswith("NagProbe/Monitoring/Stack/Plain/") for _, path in flagged), flagged
 
 # --- cdk-nag, determinism ---------------------------------------------------------------------------
 

@@ -166,7 +166,7 @@ def test_file_worker_grants_are_exact(synth: Synth) -> None:
 
 
 def test_dead_letters_raise_an_alarm(synth: Synth) -> None:
-    alarms = _of_type(synth, "AWS::CloudWatch::Alarm").values()
+    alarms = synth.alarms.values()
     for spec in QUEUES:
         dlq_name = {"Fn::GetAtt": [synth.logical_id(synth.stack.storage.dead_letter_queues[spec.key]), "QueueName"]}
         assert any(a["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"
