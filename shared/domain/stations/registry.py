@@ -117,6 +117,13 @@ class UnavailabilityWindow(BaseModel):
         return f"unavailability window {self.id} ({iso_ms(self.start)}–{iso_ms(self.end)}): {self.reason}"
 
 
+def _require_unique(kind: str, ids: list[str]) -> None:
+    """Refuses a list whose ids repeat, naming every repeated id."""
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise ValueError(f"{kind} ids must be unique (repeated: {', '.join(dup)})")
+
+
 class RegistryEntry(BaseModel):
     """One station's registry entry (``version`` counts its writes: the store's optimistic lock)."""
 
@@ -133,10 +140,7 @@ class RegistryEntry(BaseModel):
     @field_validator("antennas")
     @classmethod
     def _unique_antennas(cls, value: list[Antenna]) -> list[Antenna]:
-        ids = [a.id for a in value]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"antenna ids must be unique (repeated: {', '.join(dup)})")
+        _require_unique("antenna", [a.id for a in value])
         return value
 
     @field_validator("horizon_mask")
@@ -150,10 +154,7 @@ class RegistryEntry(BaseModel):
     @field_validator("windows")
     @classmethod
     def _unique_windows(cls, value: list[UnavailabilityWindow]) -> list[UnavailabilityWindow]:
-        ids = [w.id for w in value]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"window ids must be unique (repeated: {', '.join(dup)})")
+        _require_unique("window", [w.id for w in value])
         return sorted(value, key=lambda w: (w.start, w.id))
 
     # -- what the rules read ------------------------------------------------------------------------
