@@ -93,7 +93,7 @@ def test_without_a_configured_table_there_is_no_limiter(monkeypatch: pytest.Monk
 
 def test_a_failing_bucket_store_lets_the_request_through() -> None:
     class Broken:
-        def take(self, key: str, limit: BucketLimit, now_s: float) -> float:
+        def lease(self, key: str, limit: BucketLimit, now_s: float, want: int = 1) -> tuple[int, float]:
             raise RuntimeError("table unreachable")
 
     use_limiter(RateLimiter(Broken()))
