@@ -1,7 +1,8 @@
 """Per-principal rate limiting at the door of every authenticated route (``shared.http.caller``).
 
 One token bucket per principal and scope class (``shared.domain.ratelimit``), kept in DynamoDB (table
-``ratelimit``) so every Lambda instance counts the same requests. Over the limit a request is refused with
+``ratelimit``) so every Lambda instance counts the same requests; an instance leases a few tokens at once and
+spends them locally for a second (``RateLimiter``: one write per lease, not per request). Over the limit a request is refused with
 ``TooManyRequests`` — 429 with ``Retry-After`` in the surface's own format. The limiter is on wherever the
 function is given the ``ratelimit`` table (every HTTP function in AWS, and the local runtime); limits come
 from ``GROUNDLINK_RATE_LIMITS`` (``class=capacity/refill_per_s,…`` over the defaults). If the bucket store
