@@ -99,3 +99,17 @@ def test_a_failing_bucket_store_lets_the_request_through() -> None:
     use_limiter(RateLimiter(Broken()))
     client = TestClient(orbapi_app.app, raise_server_exceptions=False)
     assert client.get("/orbapi/gs", headers=bearer("rl-carol", "passes:read")).status_code == 200
+
+
+def test_a_restored_snapshot_starts_without_the_leases_of_the_snapshotted_instance(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared import ratelimit
+    from shared.adapters.dynamo.ratelimit import token_buckets
+    from shared.snapstart import restore
+
+    reset_limiter()
+    monkeypatch.setenv("GROUNDLINK_RATELIMIT_TABLE", "groundlink-ratelimit")
+    before, buckets = ratelimit.current_limiter(), token_buckets()
+    assert before is not None and ratelimit.current_limiter() is before
+    restore()
+    assert ratelimit.current_limiter() is not before and token_buckets() is not buckets

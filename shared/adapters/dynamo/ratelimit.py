@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import ddb, table_name
 from shared.domain.ratelimit.models import BucketLimit, granted, idle_expiry, refilled, wait_for_token
+from shared.snapstart import after_restore
 
 ATTEMPTS = 8  # writes tried under contention before the lease counts as refused
 REMEMBERED = 10_000  # buckets whose last known state is kept (forgotten all at once beyond that)
@@ -87,3 +88,6 @@ class DynamoTokenBuckets:
 @lru_cache(maxsize=1)
 def token_buckets() -> DynamoTokenBuckets:
     return DynamoTokenBuckets()
+
+
+after_restore(token_buckets.cache_clear)  # the buckets as last written: not shared by instances of one snapshot
