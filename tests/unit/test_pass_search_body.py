@@ -60,6 +60,15 @@ def test_the_body_is_byte_for_byte_the_stored_one(name: str, now_built: dict[str
     assert json.loads(now_built[name])["total"] > 0
 
 
+def test_the_dicts_written_by_orjson_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows' fallback (a dict per track point) against the same digests."""
+    from shared.surfaces.orbapi import track_json
+
+    monkeypatch.setattr(track_json, "track_fragments", lambda *a: None)
+    stored = json.loads(FIXTURE.read_text())
+    assert {k: digest(v) for k, v in bodies().items()} == stored
+
+
 if __name__ == "__main__":
     FIXTURE.write_text(json.dumps({k: digest(v) for k, v in bodies().items()}, indent=1, sort_keys=True) + "\n")
     print(f"wrote {FIXTURE}", file=sys.stderr)

@@ -36,3 +36,17 @@ def test_a_point_it_cannot_write_is_left_to_the_dicts() -> None:
     assert track_fragments(np.array([1.0, np.nan]), np.array([1.0, 2.0]), t, offsets) is None
     assert track_fragments(np.array([1.0, 1000.0]), np.array([1.0, 2.0]), t, offsets) is None
     assert track_fragments(np.array([1.0, 2.0]), np.array([1.0, 2.0]), np.array([1.7e9, np.inf]), offsets) is None
+
+
+def test_decimals_are_written_as_orjson_writes_the_rounded_numbers() -> None:
+    from shared.surfaces.orbapi.track_json import decimal_text
+
+    rng = np.random.default_rng(8)
+    for decimals, digits, scale in ((1, 7, 1e6), (3, 3, 999.0), (2, 3, 999.0), (1, 4, 10.0)):
+        values = np.round(np.concatenate([rng.uniform(-scale, scale, 20_000), [0.0, -0.0, 0.5, -0.04, 10.0]]),
+                          decimals)
+        text = decimal_text(values, decimals, digits)
+        assert text is not None
+        written = [bytes(row[row != 0]) for row in text]
+        assert written == [orjson.dumps(v) for v in values.tolist()]
+    assert decimal_text(np.array([1000.0]), 2, 3) is None and decimal_text(np.array([np.inf]), 1, 7) is None
