@@ -1,12 +1,13 @@
 """Per-principal rate limiting at the door of every authenticated route (``shared.http.caller``).
 
 One token bucket per principal and scope class (``shared.domain.ratelimit``), kept in DynamoDB (table
-``ratelimit``) so every Lambda instance counts the same requests. Over the limit a request is refused with
-``TooManyRequests`` — 429 with ``Retry-After`` in the surface's own format. The limiter is on wherever the
-function is given the ``ratelimit`` table (every HTTP function in AWS, and the local runtime); limits come
-from ``GROUNDLINK_RATE_LIMITS`` (``class=capacity/refill_per_s,…`` over the defaults). If the bucket store
-fails the request is let through and the failure logged: an outage of the limiter does not take the API
-down with it.
+``ratelimit``) so every Lambda instance counts the same requests; an instance leases a few tokens at once and
+spends them locally for a second (``RateLimiter``: one write per lease, not per request). Over the limit a
+request is refused with ``TooManyRequests`` — 429 with ``Retry-After`` in the surface's own format. The limiter
+is on wherever the function is given the ``ratelimit`` table (every HTTP function in AWS, and the local
+runtime); limits come from ``GROUNDLINK_RATE_LIMITS`` (``class=capacity/refill_per_s,…`` over the defaults).
+If the bucket store fails the request is let through and the failure logged: an outage of the limiter does not
+take the API down with it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from shared.domain.errors import TooManyRequests
 from shared.domain.identity import Principal
 from shared.domain.ratelimit.service import RateLimiter
 from shared.observability import logger
+from shared.snapstart import after_restore
 
 _override: list[RateLimiter | None] = []
 
@@ -26,6 +28,10 @@ def _configured() -> RateLimiter | None:
     from shared.wiring.ratelimit import rate_limiter
 
     return rate_limiter()
+
+
+# leased tokens are spent by one instance only: instances restored from one snapshot start without any
+after_restore(_configured.cache_clear)
 
 
 def current_limiter() -> RateLimiter | None:

@@ -126,6 +126,14 @@ def station_service() -> StationService:
 
 def pass_search() -> PassSearch:
     from shared.adapters.dynamo.catalog import catalog_repository
+    from shared.adapters.dynamo.profiles import profiles_repository
+    from shared.adapters.dynamo.stations import station_registry
     from shared.domain.scheduling.search import PassSearch
+    from shared.domain.stations.listed_reads import ListedRegistryReads
+    from shared.domain.stations.registry_rules import StationRules
 
-    return PassSearch(catalog_repository(), freshness_policy(), rules=station_rules())
+    # masks and windows from the registry's cached listing (as where stations are listed): a warm search reads
+    # no table; bookings are checked against the registry as it is
+    rules = StationRules(ListedRegistryReads(station_registry()), catalog_repository(), profiles_repository(),
+                         remember=True)
+    return PassSearch(catalog_repository(), freshness_policy(), rules=rules)

@@ -143,6 +143,7 @@ def pass_search(base: str, token: str, n: int, ref_server: list[float]) -> None:
         name = f"POST /orbapi/passes/search (ISS, 14 d, all{label})"
         print(f"  {name:44s} {pct(s, .5):10.2f} {pct(s, .9):7.2f} {pct(c, .5):10.2f} "
               f"{pct(s, .5) / max(pct(ref_server, .5), 1e-6):7.1f}  {size / 1000:.0f} kB")
+    print(f"  load average after the pass search: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def pct(xs, p):

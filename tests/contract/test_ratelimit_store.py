@@ -60,7 +60,7 @@ def test_concurrent_takes_never_exceed_the_capacity() -> None:
     assert sum(1 for w in waits if w == 0.0) == 5
 
 
-def test_a_dynamo_take_whose_read_went_stale_reads_again_and_never_overwrites(
+def test_a_dynamo_lease_computed_from_a_stale_state_starts_again_and_never_overwrites(
         dynamo_tables: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from shared.adapters.dynamo import ratelimit as adapter
 
@@ -69,21 +69,53 @@ def test_a_dynamo_take_whose_read_went_stale_reads_again_and_never_overwrites(
     other = adapter.DynamoTokenBuckets()
 
     class Racing:
-        """The first read is followed by another instance's take before this one writes."""
+        """Another instance's lease lands between this one computing its write and making it."""
 
         raced = False
 
         def get_item(self, **kwargs: object) -> dict:
-            out = real.get_item(**kwargs)
+            return real.get_item(**kwargs)
+
+        def put_item(self, **kwargs: object) -> dict:
             if not Racing.raced:
                 Racing.raced = True
                 assert other.take("user#f#default", limit, T0) == 0.0
-            return out
-
-        def put_item(self, **kwargs: object) -> dict:
             return real.put_item(**kwargs)
 
-    racing = Racing()
-    monkeypatch.setattr(adapter, "ddb", lambda: racing)
-    assert adapter.DynamoTokenBuckets().take("user#f#default", limit, T0) == 0.0  # retried on the fresh bucket
+    monkeypatch.setattr(adapter, "ddb", lambda: Racing())
+    assert adapter.DynamoTokenBuckets().take("user#f#default", limit, T0) == 0.0  # again, on the fresh bucket
     assert other.take("user#f#default", limit, T0) > 0  # two tokens, two takes: the third is refused
+
+
+def test_a_lease_takes_what_is_there_up_to_what_is_asked(buckets: TokenBuckets) -> None:
+    limit = BucketLimit(capacity=10, refill_per_s=1)
+    assert buckets.lease("user#g#default", limit, T0, 4) == (4, 0.0)
+    assert buckets.lease("user#g#default", limit, T0, 4) == (4, 0.0)
+    assert buckets.lease("user#g#default", limit, T0, 4) == (2, 0.0)  # only two left
+    assert buckets.lease("user#g#default", limit, T0, 4) == (0, pytest.approx(1.0))  # nothing taken
+    assert buckets.lease("user#g#default", limit, T0 + 2.5, 4) == (2, 0.0)  # 2.5 tokens back: two whole ones
+    assert buckets.lease("user#g#default", limit, T0 + 2.5, 4) == (0, pytest.approx(0.5))
+
+
+def test_a_dynamo_lease_is_one_conditional_write(dynamo_tables: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.adapters.dynamo import ratelimit as adapter
+
+    real, calls = adapter.ddb(), []
+
+    class Counting:
+        def __getattr__(self, name: str) -> object:
+            calls.append(name)
+            return getattr(real, name)
+
+    monkeypatch.setattr(adapter, "ddb", lambda: Counting())
+    limit = BucketLimit(capacity=10, refill_per_s=1)
+    mine, other = adapter.DynamoTokenBuckets(), adapter.DynamoTokenBuckets()
+    assert [mine.lease("user#h#default", limit, T0, 3) for _ in range(2)] == [(3, 0.0), (3, 0.0)]
+    assert calls == ["put_item", "put_item"]  # a new bucket, then the state this instance left: no read
+    calls.clear()
+    assert other.lease("user#h#default", limit, T0, 3) == (3, 0.0)  # its first write fails, answered with the item
+    assert calls == ["put_item", "put_item"]
+    calls.clear()
+    assert mine.lease("user#h#default", limit, T0, 3) == (1, 0.0)  # what is left after the other's lease
+    assert mine.lease("user#h#default", limit, T0, 3) == (0, pytest.approx(1.0))
+    assert calls == ["put_item", "put_item"]  # the refusal is known from the state written last: no call

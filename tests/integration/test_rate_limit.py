@@ -93,9 +93,23 @@ def test_without_a_configured_table_there_is_no_limiter(monkeypatch: pytest.Monk
 
 def test_a_failing_bucket_store_lets_the_request_through() -> None:
     class Broken:
-        def take(self, key: str, limit: BucketLimit, now_s: float) -> float:
+        def lease(self, key: str, limit: BucketLimit, now_s: float, want: int = 1) -> tuple[int, float]:
             raise RuntimeError("table unreachable")
 
     use_limiter(RateLimiter(Broken()))
     client = TestClient(orbapi_app.app, raise_server_exceptions=False)
     assert client.get("/orbapi/gs", headers=bearer("rl-carol", "passes:read")).status_code == 200
+
+
+def test_a_restored_snapshot_starts_without_the_leases_of_the_snapshotted_instance(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared import ratelimit
+    from shared.adapters.dynamo.ratelimit import token_buckets
+    from shared.snapstart import restore
+
+    reset_limiter()
+    monkeypatch.setenv("GROUNDLINK_RATELIMIT_TABLE", "groundlink-ratelimit")
+    before, buckets = ratelimit.current_limiter(), token_buckets()
+    assert before is not None and ratelimit.current_limiter() is before
+    restore()
+    assert ratelimit.current_limiter() is not before and token_buckets() is not buckets

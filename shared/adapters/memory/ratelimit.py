@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from shared.domain.ratelimit.models import BucketLimit, refilled, wait_for_token
+from shared.domain.ratelimit.models import BucketLimit, granted, refilled, wait_for_token
 
 
 class MemoryTokenBuckets:
@@ -12,11 +12,16 @@ class MemoryTokenBuckets:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, key: str, limit: BucketLimit, now_s: float) -> float:
+    def lease(self, key: str, limit: BucketLimit, now_s: float, want: int = 1) -> tuple[int, float]:
         with self._lock:
             tokens, last = self._buckets.get(key, (limit.capacity, now_s))
             tokens = refilled(tokens, last, now_s, limit)
-            if tokens < 1.0:
-                return wait_for_token(tokens, limit)
-            self._buckets[key] = (tokens - 1.0, max(now_s, last))
-            return 0.0
+            n = granted(tokens, want)
+            if n == 0:
+                return 0, wait_for_token(tokens, limit)
+            self._buckets[key] = (tokens - n, max(now_s, last))
+            return n, 0.0
+
+    def take(self, key: str, limit: BucketLimit, now_s: float) -> float:
+        """One token: 0.0 when taken, else the seconds until one is there."""
+        return self.lease(key, limit, now_s)[1]

@@ -66,6 +66,12 @@ def wait_for_token(tokens: float, limit: BucketLimit) -> float:
     return max(0.0, (1.0 - tokens) / limit.refill_per_s)
 
 
+def granted(tokens: float, want: int) -> int:
+    """Whole tokens a lease of ``want`` gets from a bucket holding ``tokens``: as many as are there, up to
+    ``want`` (0 when not even one is)."""
+    return max(0, min(int(want), int(tokens)))
+
+
 def idle_expiry(now_s: float, limit: BucketLimit) -> int:
     """When a bucket untouched since ``now_s`` is full again and may be forgotten (its TTL)."""
     return int(now_s + limit.capacity / limit.refill_per_s) + 60

@@ -8,8 +8,9 @@ from shared.domain.ratelimit.models import BucketLimit
 
 
 class TokenBuckets(Protocol):
-    def take(self, key: str, limit: BucketLimit, now_s: float) -> float:
-        """Take one token from ``key``'s bucket (full when first seen, refilled since its last use).
-        Returns 0.0 when taken, else the seconds until a token is available (nothing is taken then).
-        Concurrent takes on one key never hand out more tokens than the bucket holds."""
+    def lease(self, key: str, limit: BucketLimit, now_s: float, want: int = 1) -> tuple[int, float]:
+        """Take up to ``want`` whole tokens (at least one) from ``key``'s bucket at once (full when first seen,
+        refilled since its last use). Returns ``(granted, 0.0)`` with ``1 <= granted <= want`` when at least one
+        token was there, else ``(0, seconds until one is)`` and nothing is taken. Concurrent leases on one key
+        never hand out more tokens than the bucket holds."""
         ...

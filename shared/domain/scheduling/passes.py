@@ -177,6 +177,56 @@ def all_tracks(table: PassTable, step_s: float) -> list[tuple[np.ndarray, np.nda
 
 
 def iso_ms_array(unix_s: np.ndarray) -> list[str]:
-    """Vectorised ``shared.timefmt.iso_ms``: ISO 8601 UTC with milliseconds and ``Z``."""
-    ms = np.floor(np.asarray(unix_s, dtype=float) * 1000.0 + 1e-6).astype("int64").astype("datetime64[ms]")
-    return [s + "Z" for s in np.datetime_as_string(ms, unit="ms").tolist()]
+    """Vectorised ``shared.timefmt.iso_ms``: ISO 8601 UTC with milliseconds and ``Z``. The characters are written
+    as digits of whole arrays (``iso_ms_bytes``) and split from one string, several times faster than
+    ``numpy.datetime_as_string``, which gives the same text and is used where ``iso_ms_bytes`` declines."""
+    t = np.asarray(unix_s, dtype=float)
+    if t.size == 0:
+        return []
+    text = iso_ms_bytes(t)
+    if text is None:
+        with np.errstate(invalid="ignore"):
+            ms = np.floor(t * 1000.0 + 1e-6).astype("int64").astype("datetime64[ms]")
+        return [s + "Z" for s in np.datetime_as_string(ms, unit="ms").tolist()]
+    out = np.empty((t.size, ISO_MS_CHARS + 1), dtype=np.uint8)
+    out[:, :ISO_MS_CHARS] = text
+    out[:, ISO_MS_CHARS] = ord(" ")
+    split: list[str] = out.tobytes().decode("ascii").split()
+    return split
+
+
+ISO_MS_CHARS = 24  # 2026-04-17T06:30:12.345Z
+
+
+def iso_ms_bytes(unix_s: np.ndarray) -> np.ndarray | None:
+    """``iso_ms`` of each time as ASCII, one row of ``ISO_MS_CHARS`` bytes per time; None when a time is not finite
+    or outside the years 1000–9999 (four-digit years)."""
+    t = np.asarray(unix_s, dtype=float)
+    if not bool(np.isfinite(t).all()):
+        return None
+    ms = np.floor(t * 1000.0 + 1e-6).astype("int64").astype("datetime64[ms]")
+    if t.size and not (_FIRST_MS <= ms.min() and ms.max() < _END_MS):
+        return None
+    days = ms.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]")
+    year = years.astype(np.int64) + 1970
+    of_day = (ms - days).astype(np.int64)  # milliseconds into the day
+    out = np.empty((t.size, ISO_MS_CHARS), dtype=np.uint8)
+    out[:] = _ISO_TEMPLATE
+    out[:, 0:2] = _TWO_DIGITS.take(year // 100, axis=0)
+    out[:, 2:4] = _TWO_DIGITS.take(year % 100, axis=0)
+    out[:, 5:7] = _TWO_DIGITS.take((months - years).astype(np.int64) + 1, axis=0)
+    out[:, 8:10] = _TWO_DIGITS.take((days - months).astype(np.int64) + 1, axis=0)
+    out[:, 11:13] = _TWO_DIGITS.take(of_day // 3_600_000, axis=0)
+    out[:, 14:16] = _TWO_DIGITS.take(of_day // 60_000 % 60, axis=0)
+    out[:, 17:19] = _TWO_DIGITS.take(of_day // 1000 % 60, axis=0)
+    out[:, 20:23] = _THREE_DIGITS.take(of_day % 1000, axis=0)
+    return out
+
+
+_ISO_TEMPLATE = np.frombuffer(b"0000-00-00T00:00:00.000Z", dtype=np.uint8)
+_TWO_DIGITS = np.array([list(f"{i:02d}".encode()) for i in range(100)], dtype=np.uint8)
+_THREE_DIGITS = np.array([list(f"{i:03d}".encode()) for i in range(1000)], dtype=np.uint8)
+_FIRST_MS = np.datetime64("1000-01-01T00:00:00.000", "ms")
+_END_MS = np.datetime64("10000-01-01T00:00:00.000", "ms")

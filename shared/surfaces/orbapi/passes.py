@@ -153,14 +153,20 @@ def pass_rows(r: PassSearchResult, step_s: int, polar_tracks: bool = True) -> li
     before, after = table.starts_before_window.tolist(), table.ends_after_window.tolist()
     ids = [s.id for s in stations]
     gs = [ids[m] for m in table.station_index.tolist()]
-    tracks: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+    tracks: list[Any] = [[] for _ in range(n)]
     if polar_tracks:
+        from shared.surfaces.orbapi.track_json import track_fragments
+
         samples = track_samples(table, step_s)
-        points = [{"azimuth": a, "elevation": e, "time": t} for a, e, t in zip(
-            np.round(samples.azimuth_deg, 2).tolist(), np.round(samples.elevation_deg, 2).tolist(),
-            iso_ms_array(samples.time_unix_s), strict=True)]
-        bounds = samples.offsets.tolist()
-        tracks = [points[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        az, el = np.round(samples.azimuth_deg, 2), np.round(samples.elevation_deg, 2)
+        fragments = track_fragments(az, el, samples.time_unix_s, samples.offsets)
+        if fragments is not None:  # each pass's track as JSON text (orjson writes it as it is)
+            tracks = fragments
+        else:
+            points = [{"azimuth": a, "elevation": e, "time": t} for a, e, t in zip(
+                az.tolist(), el.tolist(), iso_ms_array(samples.time_unix_s), strict=True)]
+            bounds = samples.offsets.tolist()
+            tracks = [points[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     aos_hz, los_hz = table.doppler_rise_hz, table.doppler_set_hz
     out = []
     for i in range(n):
