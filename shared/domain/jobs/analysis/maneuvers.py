@@ -230,7 +230,8 @@ def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
 
 
 def _overlap(a: Candidate, b: Candidate) -> bool:
-    return a.before.epoch_unix_s < b.after.epoch_unix_s and b.before.epoch_unix_s < a.after.epoch_unix_s
+    """The two gaps overlap or share a set (the same burn placed one set apart by the two detectors)."""
+    return a.before.epoch_unix_s <= b.after.epoch_unix_s and b.before.epoch_unix_s <= a.after.epoch_unix_s
 
 
 def _as_maneuver(c: Candidate, method: str) -> Maneuver:
