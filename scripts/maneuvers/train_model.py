@@ -92,7 +92,7 @@ def reliability(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] = (0, .1,
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--train", type=int, default=400)
-    ap.add_argument("--validate", type=int, default=200)
+    ap.add_argument("--validate", type=int, default=400)
     ap.add_argument("--seed", type=int, default=101)
     ap.add_argument("--cache", type=Path, default=None, help="a folder keeping the candidates' features")
     args = ap.parse_args()

@@ -72,6 +72,7 @@ class Gap:
     level_shift: dict[str, float]  # the shift again from robust (Huber) levels: what Δv is computed from
     levels: dict[str, tuple[float, float, float]]  # those levels (before, after) at t_gap and the slope per day
     t_gap: float  # unix s, the middle of the gap
+    span: tuple[int, int] = (0, 0)  # first and last set (indices into ``Series.sets``) between its neighbours
 
 
 def _robust_rate(t: np.ndarray, x: np.ndarray) -> float:
@@ -244,8 +245,66 @@ def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
             if score >= z_min and (best is None or score > best[0]):
                 best = (score, gap, p)
         if best is None:
-            return _final(s, idx, sorted(cuts))
+            return _final(s, idx, _localised(s, idx, sorted(cuts), keys))
         cuts.append(best[2])
+
+
+GROUPS = (("a",), ("i", "raan"))  # in-plane, plane
+Z_SPLIT = 3.0  # both groups at least this significant at one change point: each is placed on its own
+SPLIT_REACH = 2  # ... at most this many sets from it
+SPLIT_GAIN = 4.0  # ... when that lowers its squared residuals (noise units) by at least this
+
+
+def _step_rss(s: Series, idx: np.ndarray, rows: list[int], q: int, group: Sequence[str]) -> float:
+    """Residuals (noise units, squared, summed over ``group``) of one step after position ``q`` over the good
+    sets at positions ``rows``, each series with its two levels (sharing a slope where sloped)."""
+    t = s.t[idx[rows]]
+    total = 0.0
+    for key in group:
+        before = np.array([r <= q for r in rows], dtype=float)
+        columns = [before, 1.0 - before] + ([(t - t.mean()) / 86400.0] if key in SLOPED and len(rows) >= 4 else [])
+        design = np.stack(columns, axis=1)
+        y = s.x[key][idx[rows]]
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        total += float(np.sum(((y - design @ coef) / max(s.sigma[key], s.background[key])) ** 2))
+    return total
+
+
+def _localised(s: Series, idx: np.ndarray, cuts: list[int], keys: Sequence[str]) -> list[int]:
+    """Change points where an in-plane and a plane step are both significant, each step placed where it fits
+    best (least squares over the change point's windows, at most ``SPLIT_REACH`` sets away): two burns a few
+    hours apart with a set between them — a trim after a plane change — are two change points, not one burn
+    of both kinds (the cut found strongest first sits where the larger step is; the smaller one's own gap may
+    have had too few sets on one side to reach the threshold on its own). A step is moved only when that
+    explains it: the change point no longer shows it with the new one beside it."""
+    out = list(cuts)
+    m = len(idx)
+    for k, p in enumerate(cuts):
+        lo = cuts[k - 1] + 1 if k > 0 else 0
+        hi = cuts[k + 1] if k + 1 < len(cuts) else m - 1
+        left, right = _window(idx, s.t, p, lo, p, -1), _window(idx, s.t, p, p + 1, hi, 1)
+        if len(left) < 2 or len(right) < 2:
+            continue
+        gap = _gap(s, idx, left, right, edge=False)
+        groups = [g for g in GROUPS if set(g) & set(keys)]
+        if len(groups) < 2 or any(max(abs(gap.z[key]) for key in g) < Z_SPLIT for g in groups):
+            continue
+        rows = left + right
+        for group in groups:
+            # the new step needs two sets of its own beyond it before the neighbouring change point
+            places = [q for q in range(max(left[0], p - SPLIT_REACH), min(right[-1] - 1, p + SPLIT_REACH) + 1)
+                      if q == p or (q - lo + 1 >= 2 if q < p else hi - q >= 2)]
+            rss = {q: _step_rss(s, idx, rows, q, group) for q in places}
+            best = min(rss, key=rss.__getitem__)
+            if best == p or best in out or rss[p] - rss[best] < SPLIT_GAIN:
+                continue
+            # kept only when it explains the step: with it, this change point no longer shows the group's step
+            kept_left = _window(idx, s.t, p, best + 1, p, -1) if best < p else left
+            kept_right = _window(idx, s.t, p, p + 1, best, 1) if best > p else right
+            rest = _gap(s, idx, kept_left, kept_right, edge=False)
+            if max(abs(rest.z[key]) for key in group) < Z_SPLIT:
+                out.append(best)
+    return sorted(out)
 
 
 def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
@@ -259,7 +318,8 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
         left = _window(idx, s.t, p, lo, p, -1)
         right = _window(idx, s.t, p, p + 1, hi, 1)
         out.append(_gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
-                        or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW), robust=True))
+                        or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW), robust=True,
+                        span=(int(idx[lo]), int(idx[hi]))))
     return out
 
 
@@ -299,7 +359,8 @@ def level_fit(t: np.ndarray, x: np.ndarray, li: np.ndarray, ri: np.ndarray, slop
             (float(coef[0]), float(coef[1]), slope))
 
 
-def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool, robust: bool = False) -> Gap:
+def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bool, robust: bool = False,
+         span: tuple[int, int] = (0, 0)) -> Gap:
     """The shift at one gap: its significance from the windows' least-squares levels and, when ``robust``,
     its size (``level_shift``) from Huber levels as well."""
     li, ri = idx[left], idx[right]
@@ -321,4 +382,4 @@ def _gap(s: Series, idx: np.ndarray, left: list[int], right: list[int], edge: bo
             if len(side) > 1:
                 spread = max(spread, float(np.median(np.abs(side - med))) * _MAD / sig)
     return Gap(tuple(int(v) for v in li), tuple(int(v) for v in ri), shift, z, spread, edge, level_shift, levels,
-               0.5 * float(s.t[li[-1]] + s.t[ri[0]]))
+               0.5 * float(s.t[li[-1]] + s.t[ri[0]]), span)
