@@ -126,6 +126,32 @@ def test_pass_analysis_runs_pending_to_completed(machine):
     print(f"\nsubmit -> completed through the state machine: {elapsed * 1000:.0f} ms")
 
 
+def test_the_lambda_tasks_of_every_execution_share_one_client(machine, monkeypatch):
+    from infra.local import lambda_bridge
+
+    built: list[str] = []
+    original = lambda_bridge._original_client_for
+
+    def counting(region, service, state_credentials=None):
+        built.append(service)
+        return original(region=region, service=service, state_credentials=state_credentials)
+
+    monkeypatch.setattr(lambda_bridge, "_original_client_for", counting)
+    monkeypatch.setattr(lambda_bridge, "_lambda_clients", {})
+    # Given two jobs run through the state machine (each Plan, a Chunk, Merge: six Lambda Tasks)
+    import functions.ssa_jobs.app as jobs_app
+
+    api = TestClient(jobs_app.app, raise_server_exceptions=False)
+    for _ in range(2):
+        r = api.post("/v1/pass_analyzer/", json=ANALYSIS, headers=ALICE)
+        assert r.status_code == 200, r.text
+        desc = _wait(_execution_arn(machine, r.json()["task_id"]))
+        assert desc["status"] == "SUCCEEDED", desc
+        assert api.get(r.json()["status_url"], headers=ALICE).json()["status"] == "completed"
+    # Then one Lambda client served all their Tasks
+    assert built == ["lambda"] and len(lambda_bridge._lambda_clients) == 1
+
+
 def _stored_job(norad_ids: list[int]) -> str:
     """A job as the API stores it, for a satellite whose element set is gone from the catalogue."""
     from shared.adapters.dynamo.jobs import job_store
