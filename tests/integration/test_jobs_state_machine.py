@@ -344,17 +344,24 @@ def test_both_steps_failing_end_the_job_failed_once(machine, monkeypatch):
 
 
 def test_an_execution_that_times_out_ends_its_job_failed_once(machine, monkeypatch):
-    # Given an execution limit of 2 s and an analysis that runs longer
+    # Given an execution limit of 5 s (time for the plan to claim the job on a busy machine) and an analysis that
+    # runs until the execution has timed out
+    import threading
+
     from functions.jobs_worker.handler import handle
     from shared.adapters.dynamo.jobs import job_store
     from shared.domain.jobs.analysis import coverage
 
-    short = _variant(machine, "groundlink-jobs-short", timeout_s=2)
+    short = _variant(machine, "groundlink-jobs-short-5s", timeout_s=5)
     original = coverage.compute_chunk
+    released, finished = threading.Event(), threading.Event()
 
     def slow(*args, **kwargs):
-        time.sleep(4)
-        return original(*args, **kwargs)
+        released.wait(60)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            finished.set()
 
     monkeypatch.setattr(coverage, "compute_chunk", slow)
     task_id = _stored_job([25544])
@@ -367,7 +374,9 @@ def test_an_execution_that_times_out_ends_its_job_failed_once(machine, monkeypat
     assert (failed.status, failed.error) == (
         "failed", "the job did not finish within 60 minutes and was stopped; submit it again")
     # Then the abandoned run's late completion changes nothing: one terminal state
-    time.sleep(3)
+    released.set()
+    assert finished.wait(30)
+    time.sleep(1)  # the chunk's own writes after the computation
     assert job_store().get(task_id) == failed
 
 
