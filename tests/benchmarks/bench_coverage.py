@@ -18,8 +18,8 @@ groundlink. Then (unless ``--no-runtime``) the local runtime: the 100 element se
 ``groundlink import-tle``, the analysis submitted as an SSA user, submit → ``completed`` over HTTP (``--runs``,
 5 by default, the status polled every ``--poll-ms``), each run with the load average and the job record's own
 span (``created_at`` → ``updated_at``: the time from the accepted submit to the completion, which no polling
-interval blurs). The status requests run in the runtime's process, as the job does: polling finely costs the job
-some CPU there.
+interval blurs). The status requests run in the runtime's process, as the job does: polling every 20 ms instead
+of 50 ms made the job about 0.25 s slower on a quiet machine.
 """
 
 from __future__ import annotations
@@ -214,7 +214,8 @@ def main() -> int:
     parser.add_argument("--no-runtime", action="store_true", help="skip the local runtime measurement")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5, help="jobs submitted through the local runtime")
-    parser.add_argument("--poll-ms", type=float, default=20.0, help="status poll interval (default 20 ms)")
+    parser.add_argument("--poll-ms", type=float, default=50.0,
+                        help="status poll interval (default 50 ms; every poll costs the job CPU in the runtime)")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     in_process(args.repeats)
