@@ -196,6 +196,17 @@ def state_machine_workers(state_machines: tuple[StateMachineSpec, ...] = STATE_M
     return [spec for spec in functions if spec.name in names]
 
 
+class _ModuleList:
+    """moto's ``list_of_moto_modules()`` read once: moto's dispatcher calls it for every request it routes, and each
+    call lists moto's package folder and stats every entry (a tenth of the CPU a local job used)."""
+
+    def __init__(self, modules) -> None:  # noqa: ANN001
+        self.modules = tuple(modules)
+
+    def __call__(self) -> tuple[str, ...]:
+        return self.modules
+
+
 def _atomic_moto_server():
     """moto applies a request in several steps without a lock, so two concurrent TransactWriteItems can
     both pass their conditions. DynamoDB applies each request atomically; serialising DynamoDB requests restores
@@ -203,6 +214,7 @@ def _atomic_moto_server():
     serialised: the event pump's SQS long polls would otherwise stall every DynamoDB call while they wait."""
     import threading
 
+    from moto import backends
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
@@ -211,6 +223,8 @@ def _atomic_moto_server():
         def start(self) -> None:
             """Bind in the caller's thread, so a port already in use raises ``OSError`` here (instead of
             ending the server thread and leaving ``start`` waiting for ever, or werkzeug's ``sys.exit``)."""
+            if not isinstance(backends.list_of_moto_modules, _ModuleList):
+                backends.list_of_moto_modules = _ModuleList(backends.list_of_moto_modules())
             app = DomainDispatcherApplication(create_backend_app)
             lock = threading.Lock()
 

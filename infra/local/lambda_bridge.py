@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -83,10 +84,32 @@ def _bridged_invoke(self, function_name, qualifier, body, headers, response_head
     return payload
 
 
+_lambda_clients: dict[str, Any] = {}
+_original_client_for: Any = None
+
+
+def _reused_lambda_client(region: str, service: str, state_credentials: Any = None) -> Any:
+    """moto's Step Functions builds a new boto3 client for every Lambda Task it runs (tens of milliseconds of CPU
+    each, on the cores the workers compute on); its clients carry fixed fake credentials and this server's
+    endpoint, so one client per region serves every Task (botocore clients are thread-safe)."""
+    if service != "lambda":
+        return _original_client_for(region=region, service=service, state_credentials=state_credentials)
+    from moto.core.models import botocore_stubber
+
+    key = f"{region}|{botocore_stubber.enabled}|{os.environ.get('MOTO_PORT', '')}"  # what the client is built from
+    with _patch_lock:
+        if key not in _lambda_clients:
+            _lambda_clients[key] = _original_client_for(region=region, service=service,
+                                                        state_credentials=state_credentials)
+        return _lambda_clients[key]
+
+
 def bridge(workers: Iterable[FunctionSpec]) -> None:
-    """Route moto Lambda invocations of ``workers`` to their handlers (idempotent; adds to earlier calls)."""
-    global _original
+    """Route moto Lambda invocations of ``workers`` to their handlers (idempotent; adds to earlier calls), and let
+    the Lambda Tasks of moto's Step Functions share one client."""
+    global _original, _original_client_for
     from moto.awslambda_simple.models import LambdaSimpleBackend
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
     with _patch_lock:
         for spec in workers:
@@ -94,15 +117,23 @@ def bridge(workers: Iterable[FunctionSpec]) -> None:
         if _original is None:
             _original = LambdaSimpleBackend.invoke
             LambdaSimpleBackend.invoke = _bridged_invoke
+        if _original_client_for is None:
+            _original_client_for = lambda_eval_utils.boto_client_for
+            lambda_eval_utils.boto_client_for = _reused_lambda_client
 
 
 def unbridge() -> None:
-    """Restore moto's own ``invoke`` and forget every bridged worker."""
-    global _original
+    """Restore moto's own ``invoke`` and client factory, and forget every bridged worker."""
+    global _original, _original_client_for
     from moto.awslambda_simple.models import LambdaSimpleBackend
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
     with _patch_lock:
         _workers.clear()
+        _lambda_clients.clear()
         if _original is not None:
             LambdaSimpleBackend.invoke = _original
             _original = None
+        if _original_client_for is not None:
+            lambda_eval_utils.boto_client_for = _original_client_for
+            _original_client_for = None

@@ -25,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +110,11 @@ def fan_out(n: int) -> None:
         print(f"\n{n} satellites × whole Earth × 7 days at 1 s: {state['status']} in {elapsed:.1f} s"
               f"{'' if state['error'] is None else ' — ' + state['error']}")
         if result is not None:
+            from shared.domain.jobs.chunks import plan_chunks
+
+            start, end = (datetime.fromisoformat(t).timestamp() for t in WEEK)
+            print(f"  {len(plan_chunks(n, len(result['Access_norad'][0]), start, end))} chunks (the planner's, "
+                  f"for this request)")
             print(f"  satellites × points: {len(result['Access_norad'])} × {len(result['Access_norad'][0])}; "
                   f"windows {sum(map(len, result['timestamp']))}; inline: {state.get('result') is not None}; "
                   f"result {len(json.dumps(result)) / 1e6:.1f} MB of JSON")

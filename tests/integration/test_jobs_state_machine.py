@@ -126,6 +126,32 @@ def test_pass_analysis_runs_pending_to_completed(machine):
     print(f"\nsubmit -> completed through the state machine: {elapsed * 1000:.0f} ms")
 
 
+def test_the_lambda_tasks_of_every_execution_share_one_client(machine, monkeypatch):
+    from infra.local import lambda_bridge
+
+    built: list[str] = []
+    original = lambda_bridge._original_client_for
+
+    def counting(region, service, state_credentials=None):
+        built.append(service)
+        return original(region=region, service=service, state_credentials=state_credentials)
+
+    monkeypatch.setattr(lambda_bridge, "_original_client_for", counting)
+    monkeypatch.setattr(lambda_bridge, "_lambda_clients", {})
+    # Given two jobs run through the state machine (each Plan, a Chunk, Merge: six Lambda Tasks)
+    import functions.ssa_jobs.app as jobs_app
+
+    api = TestClient(jobs_app.app, raise_server_exceptions=False)
+    for _ in range(2):
+        r = api.post("/v1/pass_analyzer/", json=ANALYSIS, headers=ALICE)
+        assert r.status_code == 200, r.text
+        desc = _wait(_execution_arn(machine, r.json()["task_id"]))
+        assert desc["status"] == "SUCCEEDED", desc
+        assert api.get(r.json()["status_url"], headers=ALICE).json()["status"] == "completed"
+    # Then one Lambda client served all their Tasks
+    assert built == ["lambda"] and len(lambda_bridge._lambda_clients) == 1
+
+
 def _stored_job(norad_ids: list[int]) -> str:
     """A job as the API stores it, for a satellite whose element set is gone from the catalogue."""
     from shared.adapters.dynamo.jobs import job_store
@@ -318,17 +344,24 @@ def test_both_steps_failing_end_the_job_failed_once(machine, monkeypatch):
 
 
 def test_an_execution_that_times_out_ends_its_job_failed_once(machine, monkeypatch):
-    # Given an execution limit of 2 s and an analysis that runs longer
+    # Given an execution limit of 5 s (time for the plan to claim the job on a busy machine) and an analysis that
+    # runs until the execution has timed out
+    import threading
+
     from functions.jobs_worker.handler import handle
     from shared.adapters.dynamo.jobs import job_store
     from shared.domain.jobs.analysis import coverage
 
-    short = _variant(machine, "groundlink-jobs-short", timeout_s=2)
+    short = _variant(machine, "groundlink-jobs-short-5s", timeout_s=5)
     original = coverage.compute_chunk
+    released, finished = threading.Event(), threading.Event()
 
     def slow(*args, **kwargs):
-        time.sleep(4)
-        return original(*args, **kwargs)
+        released.wait(60)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            finished.set()
 
     monkeypatch.setattr(coverage, "compute_chunk", slow)
     task_id = _stored_job([25544])
@@ -341,7 +374,9 @@ def test_an_execution_that_times_out_ends_its_job_failed_once(machine, monkeypat
     assert (failed.status, failed.error) == (
         "failed", "the job did not finish within 60 minutes and was stopped; submit it again")
     # Then the abandoned run's late completion changes nothing: one terminal state
-    time.sleep(3)
+    released.set()
+    assert finished.wait(30)
+    time.sleep(1)  # the chunk's own writes after the computation
     assert job_store().get(task_id) == failed
 
 

@@ -142,6 +142,9 @@ def test_a_failed_pipeline_answers_the_code_recorded_on_it(runner):
         def get_satellite(self, norad_id: int) -> None:
             return None
 
+        def current_element_sets(self, norad_ids: list[int]) -> dict[int, object]:
+            return {}
+
     worker.catalog = NoElementSets()  # type: ignore[assignment]
     with pytest.raises(JobError, match="no element set stored for NORAD 43013"):
         worker.run(pid, "exec-1")

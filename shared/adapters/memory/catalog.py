@@ -44,6 +44,14 @@ class InMemoryCatalogStore:
         item = self._satellites.get(norad_id)
         return self._satellite(item) if item is not None else None
 
+    def current_element_sets(self, norad_ids: Sequence[int]) -> dict[int, ElementSetRecord]:
+        out: dict[int, ElementSetRecord] = {}
+        for n in dict.fromkeys(norad_ids):
+            sat = self.get_satellite(n)
+            if sat is not None and sat.tle is not None:
+                out[n] = sat.tle if sat.tle.name else sat.tle.model_copy(update={"name": sat.name})
+        return out
+
     def list_satellites(self) -> list[Satellite]:
         return [self._satellite(self._satellites[k]) for k in sorted(self._satellites)]
 

@@ -4,9 +4,12 @@ A chunk is a block of the work: a run of satellites × a run of ground points ×
 as satellites × ground points × time steps of one minute (the analysis samples each orbit on a grid tied to
 its period and root-finds the window edges, so its cost follows the window's length, not the request's
 ``time_resolution``). Measured on the worker's code path (low-Earth orbits, the worst case), a run grows by
-about 8.5 bytes per unit of work; ``CHUNK_BUDGET`` keeps one chunk near 100 MB over the process's baseline, so
-that a worker (1769 MB in AWS) runs one with room to spare and the local runtime, which runs the chunks of a
-job in one process, stays under 1 GB with ``LOCAL_MAP_CONCURRENCY`` chunks at once.
+about 8.5 bytes per unit of work; ``CHUNK_BUDGET`` keeps one chunk under about 140 MB over the process's
+baseline, so that a worker (1769 MB in AWS) runs one with room to spare and the local runtime, which runs the
+chunks of a job in one process, stays under 1 GB with ``LOCAL_MAP_CONCURRENCY`` chunks at once. The budget also
+holds a day of 100 satellites over a 5°×5° polygon in tiles of 0.5° (100 points, 14.4 million units) in one
+chunk: a small job runs as one Map item, without a second chunk contending for the same cores or a merge of
+parts. The largest request (100 satellites × 400 points × 7 days) is 34 chunks of 2–3 satellites either way.
 
 The plan splits satellites first (no boundary to merge), then ground points, and time ranges (whole minutes)
 last, only when one satellite over one point is already over the budget. It is a pure function of the job's
@@ -18,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-CHUNK_BUDGET = 12_500_000  # satellites × ground points × minutes, per chunk (about 105 MB)
+CHUNK_BUDGET = 16_000_000  # satellites × ground points × minutes, per chunk (at most about 136 MB)
 STEP_S = 60.0  # one time step of the work measure
 
 

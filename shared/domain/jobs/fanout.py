@@ -189,12 +189,13 @@ class PassAnalysisFanout:
         ages: dict[str, float] = {}
         warnings: dict[str, str] = {}
         now: datetime = self.clock.now()
+        sets = self.catalog.current_element_sets(request.norad_ids)
         for norad in request.norad_ids:
-            sat = self.catalog.get_satellite(norad)
-            if sat is None or sat.tle is None:
+            tle = sets.get(norad)
+            if tle is None:
                 raise AnalysisError(f"no element set stored for NORAD {norad}", "NO-ELEMENT-SET")
-            tles.append([sat.tle.name or sat.name, sat.tle.line1, sat.tle.line2])
-            fresh = self.freshness.of(sat.tle.epoch, now)
+            tles.append([tle.name or "", tle.line1, tle.line2])
+            fresh = self.freshness.of(tle.epoch, now)
             epochs[str(norad)], ages[str(norad)] = fresh.epoch_iso, fresh.age_days_rounded
             if fresh.warning:
                 warnings[str(norad)] = fresh.warning

@@ -89,6 +89,12 @@ class SatelliteCatalog(Protocol):
 
     def get_satellite(self, norad_id: int) -> Satellite | None: ...
 
+    def current_element_sets(self, norad_ids: Sequence[int]) -> dict[int, ElementSetRecord]:
+        """The current element set of each satellite among ``norad_ids`` that has one (an unknown satellite, or
+        one without a set, is absent), named after the satellite when the set carries no name; read together, in
+        as few reads as the store allows."""
+        ...
+
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         """Every stored element set of the satellite, oldest epoch first."""
         ...

@@ -175,8 +175,8 @@ class JobsService:
         """Validates against the catalogue and the geometry, records the job ``pending`` and starts it.
         ``Unavailable`` (and the job recorded ``failed``) if it cannot be started."""
         check_request_bounds(len(request.norad_ids), request.date[0], request.date[-1], request.time_resolution)
-        sats = [self.catalog.get_satellite(n) for n in request.norad_ids]
-        missing = [n for n, s in zip(request.norad_ids, sats, strict=True) if s is None or s.tle is None]
+        sets = self.catalog.current_element_sets(request.norad_ids)
+        missing = [n for n in request.norad_ids if n not in sets]
         if missing:
             raise InvalidField("norad_ids", f"unknown NORAD id(s) (no element set stored): "
                                             f"{', '.join(map(str, missing))}")

@@ -51,6 +51,14 @@ def test_the_largest_request_splits_satellites_only_in_a_few_dozen_chunks():
     assert sum(c.work for c in plan) == work_units(100, 400, T0, T0 + WEEK)
 
 
+def test_a_day_of_100_satellites_over_a_small_polygon_is_one_chunk():
+    # issue 11's case: 100 satellites x a 5x5 deg polygon in 0.5 deg tiles (100 points) x 1 day
+    plan = plan_chunks(100, 100, T0, T0 + 86400.0)
+    assert len(plan) == 1 and (plan[0].sat_lo, plan[0].sat_hi, plan[0].point_lo, plan[0].point_hi) == (0, 100, 0, 100)
+    assert (plan[0].start_s, plan[0].end_s) == (T0, T0 + 86400.0)
+    assert len(plan_chunks(100, 100, T0, T0 + 2 * 86400.0)) == 2  # two days: two chunks of 50 satellites
+
+
 def test_time_is_split_last_and_on_whole_minutes():
     plan = plan_chunks(2, 3, T0, T0 + 3600, budget=25)  # one satellite over one point is 60 units: split time
     assert {(c.sat_hi - c.sat_lo, c.point_hi - c.point_lo) for c in plan} == {(1, 1)}

@@ -58,6 +58,11 @@ class FakeCatalog:
     def get_satellite(self, norad_id: int) -> Satellite | None:
         return self.satellites.get(norad_id)
 
+    def current_element_sets(self, norad_ids: list[int]) -> dict[int, ElementSetRecord]:
+        sats = [self.satellites.get(n) for n in norad_ids]
+        return {s.norad_id: s.tle if s.tle.name else s.tle.model_copy(update={"name": s.name})
+                for s in sats if s is not None and s.tle is not None}
+
     def element_set_history(self, norad_id: int) -> list[ElementSetRecord]:
         return list(self.history.get(norad_id, []))
 
