@@ -31,7 +31,7 @@ with mock_aws():
     from infra.local.emulation import create_resources
     from shared.adapters.dynamo.catalog import DynamoCatalogRepository
     from shared.aws import client
-    from shared.adapters.dynamo.catalog_snapshot import compact_tle
+    from shared.adapters.dynamo.catalog_columns import compact_tle
     from shared.domain.catalog.ingestion import EPOCH_FORMAT, _record, cospar_id
     create_resources(client("dynamodb"))
     setup = DynamoCatalogRepository()
