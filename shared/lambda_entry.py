@@ -46,14 +46,22 @@ class LazyAsgiAdapter:
         return self._adapter
 
     def prime(self) -> None:
-        """Builds the app, runs the app module's own ``prime()`` if it has one (the docs build their documents)
-        and imports the modules its requests load lazily (``warm_modules``)."""
+        """Builds the app, runs the app module's own ``prime()`` if it has one (the docs build their documents),
+        imports the modules its requests load lazily (``warm_modules``) and makes its SDK clients once, so that the
+        service models they parse are in the snapshot (``shared.aws.client``)."""
         self.adapter()
         own = getattr(importlib.import_module(self.app_module), "prime", None)
         if callable(own):
             own()
         for module in warm_modules(self.function):
             importlib.import_module(module)
+        spec = importlib.import_module(f"functions.{self.function}.spec").SPEC
+        services = [name for name, used in (("dynamodb", spec.tables), ("s3", spec.buckets)) if used]
+        if services:  # their models parsed once and kept by the snapshot; the clients are dropped on restore
+            from shared.aws import client
+
+            for service in services:
+                client(service)
 
     def __call__(self, event: dict, context: Any) -> dict:
         return self.adapter()(event, context)

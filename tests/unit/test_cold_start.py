@@ -110,6 +110,21 @@ def test_restore_drops_sdk_clients_keys_and_clocked_caches(monkeypatch) -> None:
     assert catalog.catalog_repository.cache_info().currsize == 0
 
 
+def test_restore_keeps_the_parsed_service_models_for_the_new_clients() -> None:
+    from shared import aws
+
+    aws.reset_clients()
+    before = aws.client("dynamodb")
+    loader = aws._model_loader()
+    paths = list(loader.search_paths)
+    snapstart.restore()
+    after = aws.client("dynamodb")
+    assert after is not before and after._loader is loader is before._loader  # a new client, the same models
+    aws.reset_clients()
+    aws.client("s3")
+    assert loader.search_paths == paths  # however many sessions made clients
+
+
 def test_the_hooks_are_handed_to_the_lambda_runtime_library_when_it_is_there(monkeypatch) -> None:
     registered: dict[str, object] = {}
     library = types.ModuleType("snapshot_restore_py")
