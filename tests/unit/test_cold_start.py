@@ -61,6 +61,28 @@ print(json.dumps({"loaded": sorted(m for m in ("fastapi", "numpy", "groundlink_o
                                      "numpy"]}
 
 
+def test_priming_prepares_the_routes_so_that_the_first_request_does_not() -> None:
+    code = """
+import json
+import fastapi.routing as routing
+from starlette.testclient import TestClient
+prepared = []
+original = routing._populate_api_route_state
+routing._populate_api_route_state = lambda *a, **k: prepared.append(1) or original(*a, **k)
+from functions.ssa_catalog.handler import handler
+from shared import snapstart
+snapstart.prime()
+snapstart.restore()
+primed = len(prepared)
+from functions.ssa_catalog.app import app
+status = TestClient(app).post("/v1/search", json={}).status_code
+print(json.dumps({"routes_prepared": primed, "by_the_first_request": len(prepared) - primed, "status": status}))
+"""
+    report = _run(code)
+    assert report["routes_prepared"] >= 14 and report["by_the_first_request"] == 0
+    assert report["status"] == 401  # answered by the routed app: no credentials
+
+
 def test_a_handler_that_was_never_primed_builds_its_app_on_the_first_request(monkeypatch) -> None:
     from functions.orbapi_bookings.handler import handler
 
