@@ -167,12 +167,13 @@ class Selection(Sequence[Satellite]):
 
 class Listing:
     """The satellite listing with what the searches read prepared once per listing the store hands out (folded
-    names and attributes, from the store's columns when it has them, see ``ports.SatelliteColumns``): at catalogue
-    scale (tens of thousands of satellites) a search is one pass over prepared strings, and builds no satellite
-    it does not return."""
+    attributes, from the store's columns when it has them, see ``ports.SatelliteColumns``): at catalogue scale
+    (tens of thousands of satellites) a search is a ``str.find`` pass over a prepared column, and builds no
+    satellite it does not return."""
 
-    SEPARATOR = "\x00"  # between the names of one satellite: no needle spans two of them
     ROW_SEPARATOR = "\x1e"  # between satellites in a joined column (``containing``)
+    NAMES = ("name", "names")
+    OFFICIAL_NAMES = ("name", "names", "satellite_name_official")  # ``official_name`` is one of them
 
     def __init__(self, satellites: Sequence[Satellite]) -> None:
         self.satellites: Sequence[Satellite]
@@ -186,8 +187,6 @@ class Listing:
             self._columns = ObjectColumns(self.satellites)
         self._raw: dict[str, Sequence[Any]] = {}
         self._folded: dict[str, list[str | None]] = {}
-        self._names: list[str] | None = None
-        self._official_names: list[str] | None = None
         self._has_element_set: Sequence[bool] | None = None
         self._joined: dict[int, tuple[Sequence[str | None], str, list[int]]] = {}
 
@@ -199,26 +198,6 @@ class Listing:
         if values is None:
             values = self._raw[attribute] = self._columns.column(attribute)
         return values
-
-    @property
-    def names(self) -> list[str]:
-        """Per satellite: its name and full name, folded."""
-        if self._names is None:
-            sep = self.SEPARATOR
-            self._names = [f"{n}{sep}{ns or ''}".casefold()
-                           for n, ns in zip(self.column("name"), self.column("names"), strict=True)]
-        return self._names
-
-    @property
-    def official_names(self) -> list[str]:
-        """Per satellite: the official name (``official_name``) then every name, folded."""
-        if self._official_names is None:
-            sep = self.SEPARATOR
-            self._official_names = [
-                f"{official or ns or n}{sep}{n}{sep}{ns or ''}{sep}{official or ''}".casefold()
-                for n, ns, official in zip(self.column("name"), self.column("names"),
-                                           self.column("satellite_name_official"), strict=True)]
-        return self._official_names
 
     def has_element_set(self) -> Sequence[bool]:
         if self._has_element_set is None:
@@ -234,6 +213,13 @@ class Listing:
 
     def select(self, positions: Sequence[int]) -> Selection:
         return Selection(self.satellites, positions)
+
+    def naming(self, needle: str, attributes: Sequence[str]) -> list[int]:
+        """The positions where any of these attributes (folded) contains ``needle`` (folded)."""
+        found: set[int] = set()
+        for attribute in attributes:
+            found.update(self.containing(needle, self.folded(attribute)))
+        return sorted(found)
 
     def containing(self, needle: str, texts: Sequence[str | None]) -> list[int]:
         """The positions whose text (one of this listing's folded columns) contains ``needle`` (folded): one
@@ -292,7 +278,7 @@ class CatalogService:
     def _named(found: Listing, name: str | None) -> Sequence[int]:
         if name is None:
             return range(len(found))
-        return found.containing(_fold(name), found.names)
+        return found.naming(_fold(name), found.NAMES)
 
     def satellites(self, name: str | None = None) -> Sequence[Satellite]:
         """By NORAD id; ``name``: case-insensitive substring of the name or the full name."""
@@ -337,7 +323,7 @@ class CatalogService:
         if search is not None and search.strip():
             needle = _fold(search)
             exact_id = int(needle) if needle.isascii() and needle.isdigit() else None
-            keep = found.containing(needle, found.official_names)
+            keep = found.naming(needle, found.OFFICIAL_NAMES)
             ids = found.column("norad_id")
             at = bisect_left(ids, exact_id) if exact_id is not None else len(ids)
             if at < len(ids) and ids[at] == exact_id and at not in keep:
@@ -375,8 +361,9 @@ class CatalogService:
         """Case-insensitive substring of one descriptive attribute (``OFFICIAL_NAME``: any of the names)."""
         needle = _fold(text)
         found = self._listing()
-        texts = found.official_names if attribute == OFFICIAL_NAME else found.folded(attribute)
-        return found.select(found.containing(needle, texts))
+        if attribute == OFFICIAL_NAME:
+            return found.select(found.naming(needle, found.OFFICIAL_NAMES))
+        return found.select(found.containing(needle, found.folded(attribute)))
 
     def _values_of_countries(self, attribute: str, country_operator: Sequence[str]) -> list[Any]:
         found, keep = self._of_countries(country_operator)
