@@ -217,9 +217,21 @@ class Listing:
     def naming(self, needle: str, attributes: Sequence[str]) -> list[int]:
         """The positions where any of these attributes (folded) contains ``needle`` (folded)."""
         found: set[int] = set()
-        for attribute in attributes:
-            found.update(self.containing(needle, self.folded(attribute)))
+        for at in range(len(attributes)):
+            found.update(self.containing(needle, self._distinct(attributes[: at + 1])))
         return sorted(found)
+
+    def _distinct(self, attributes: Sequence[str]) -> list[str | None]:
+        """The last attribute's folded values, None where a satellite's value equals one of the earlier attributes'
+        (a satellite created from an element set has its name as its full name): no text is searched twice."""
+        key = "\x00".join(attributes)
+        column = self._folded.get(key)
+        if column is None:
+            *earlier, column = (self.folded(a) for a in attributes)
+            for values in earlier:
+                column = [None if v == e else v for v, e in zip(column, values, strict=True)]
+            self._folded[key] = column
+        return column
 
     def containing(self, needle: str, texts: Sequence[str | None]) -> list[int]:
         """The positions whose text (one of this listing's folded columns) contains ``needle`` (folded): one

@@ -124,3 +124,14 @@ def test_containing_finds_each_satellite_once_and_never_across_two() -> None:
     assert listing.containing("a\x1eb", ["a", "b"]) == []  # a needle holding the row separator: tested per row
     assert listing.containing("", names) == [0, 1, 2, 4, 5, 6]  # every known text holds the empty string
     assert listing.containing("zz", names) == []
+
+
+def test_a_name_repeated_in_another_column_is_searched_once_and_still_found() -> None:
+    listing = Listing([Satellite(norad_id=1, name="ISS", names="ISS"),
+                       Satellite(norad_id=2, name="X", names="ISS (ZARYA)"),
+                       Satellite(norad_id=3, name="A", names="B", satellite_name_official="Iss"),
+                       Satellite(norad_id=4, name="Yonder", names="Yonder")])
+    assert listing.naming("iss", Listing.NAMES) == [0, 1]
+    assert listing.naming("iss", Listing.OFFICIAL_NAMES) == [0, 1, 2]
+    assert listing.naming("yond", Listing.NAMES) == [3]
+    assert listing._distinct(Listing.NAMES) == [None, "iss (zarya)", "b", None]
