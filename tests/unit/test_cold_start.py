@@ -61,6 +61,28 @@ print(json.dumps({"loaded": sorted(m for m in ("fastapi", "numpy", "groundlink_o
                                      "numpy"]}
 
 
+def test_priming_prepares_the_routes_so_that_the_first_request_does_not() -> None:
+    code = """
+import json
+import fastapi.routing as routing
+from starlette.testclient import TestClient
+prepared = []
+original = routing._populate_api_route_state
+routing._populate_api_route_state = lambda *a, **k: prepared.append(1) or original(*a, **k)
+from functions.ssa_catalog.handler import handler
+from shared import snapstart
+snapstart.prime()
+snapstart.restore()
+primed = len(prepared)
+from functions.ssa_catalog.app import app
+status = TestClient(app).post("/v1/search", json={}).status_code
+print(json.dumps({"routes_prepared": primed, "by_the_first_request": len(prepared) - primed, "status": status}))
+"""
+    report = _run(code)
+    assert report["routes_prepared"] >= 14 and report["by_the_first_request"] == 0
+    assert report["status"] == 401  # answered by the routed app: no credentials
+
+
 def test_a_handler_that_was_never_primed_builds_its_app_on_the_first_request(monkeypatch) -> None:
     from functions.orbapi_bookings.handler import handler
 
@@ -108,6 +130,21 @@ def test_restore_drops_sdk_clients_keys_and_clocked_caches(monkeypatch) -> None:
     assert aws.client.cache_info().currsize == 0  # the next call makes a client with fresh connections
     assert auth._ring is None  # keys reloaded (a rotation during the snapshot's life is seen)
     assert catalog.catalog_repository.cache_info().currsize == 0
+
+
+def test_restore_keeps_the_parsed_service_models_for_the_new_clients() -> None:
+    from shared import aws
+
+    aws.reset_clients()
+    before = aws.client("dynamodb")
+    loader = aws._model_loader()
+    paths = list(loader.search_paths)
+    snapstart.restore()
+    after = aws.client("dynamodb")
+    assert after is not before and after._loader is loader is before._loader  # a new client, the same models
+    aws.reset_clients()
+    aws.client("s3")
+    assert loader.search_paths == paths  # however many sessions made clients
 
 
 def test_the_hooks_are_handed_to_the_lambda_runtime_library_when_it_is_there(monkeypatch) -> None:

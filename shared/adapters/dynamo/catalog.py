@@ -31,16 +31,8 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import cancellation_reasons, ddb, deserialize, query_all, serialize, table_name, value
 from shared.adapters.dynamo.catalog_bulk import BulkSession, batch_put, log_write
-from shared.adapters.dynamo.catalog_snapshot import (
-    CatalogSnapshot,
-    compact_tle,
-    decode_listing,
-    expanded_tle,
-    failed_condition,
-    retry_batches,
-    satellite_row,
-    stored_row,
-)
+from shared.adapters.dynamo.catalog_columns import compact_tle, decode_listing, expanded_tle, satellite_row
+from shared.adapters.dynamo.catalog_snapshot import CatalogSnapshot, failed_condition, retry_batches, stored_row
 from shared.domain.catalog.ingestion import EPOCH_FORMAT, cospar_id, element_set_key
 from shared.domain.catalog.models import ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
 from shared.domain.catalog.ports import AddResult, BulkCatalogStore
@@ -200,9 +192,10 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                 out[norad_id] = record if record.name else record.model_copy(update={"name": row.get("name")})
         return out
 
-    def list_satellites(self) -> list[Satellite]:
-        """From the published snapshot with the rows written since overlaid; without a snapshot (a catalogue
-        never bulk-loaded) from the satellite partition."""
+    def list_satellites(self) -> Sequence[Satellite]:
+        """From the published snapshot with the rows written since overlaid (its satellites built as they are read,
+        its columns searched without building any: ``catalog_columns``); without a snapshot (a catalogue never
+        bulk-loaded) from the satellite partition."""
         return self._cached(("SATELLITES",), self._read_listing)  # type: ignore[no-any-return]
 
     def add_element_set(self, record: ElementSetRecord) -> AddResult:
@@ -302,7 +295,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
                              ExpressionAttributeValues={":k": value("SATELLITE")})
             self._rows = {int(r["sk"]): r for r in rows}
         else:
-            self._rows = {int(r["norad_id"]): stored_row(r) for r in decode_listing(blob)}
+            self._rows = {int(r["norad_id"]): stored_row(r) for r in decode_listing(blob).rows()}
             for row in self.snapshots.rows(sorted(int(n) for n in meta.get("dirty") or ())):
                 self._rows[int(row["norad_id"])] = row
         return {n: _current_key(r) for n, r in self._rows.items()}
@@ -435,7 +428,7 @@ class DynamoCatalogRepository:  # implements BulkCatalogStore
         self.snapshots.publish(self._rows, self._loaded_version or 0)
         self._cache.clear()
 
-    def _read_listing(self) -> list[Satellite]:
+    def _read_listing(self) -> Sequence[Satellite]:
         return self.snapshots.listing(lambda: [Satellite.model_validate(satellite_row(i))
                                                       for i in self._kind("SATELLITE")])
 

@@ -4,28 +4,29 @@ never read the satellite partition:
   SNAPSHOT            / META            the published listing: its id and chunk count, the previous one's,
                                         ``version`` (bumped by every single satellite write) and ``dirty`` (the
                                         NORAD ids written one by one since it was built)
-  SNAPSHOT#<id>       / <chunk:04d>     gzip JSON of every satellite row, in chunks of 350 KB, read by key
+  SNAPSHOT#<id>       / <chunk:04d>     the listing's body (``catalog_columns``: gzip, the search columns then one
+                                        line per row's element set), in chunks of 350 KB, read by key
 
 A bulk ingestion publishes a new snapshot when it ends; single writes mark their satellite dirty; a reader loads a
-snapshot once per id, overlays the dirty rows, and builds the rows without re-validating them.
+snapshot once per id, overlays the dirty rows, and builds a row's ``Satellite`` only when a request returns it.
 """
 
 from __future__ import annotations
 
 import gc
-import gzip
 import json
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import ddb, deserialize, value
-from shared.domain.catalog.models import ElementSetRecord, Satellite
+from shared.adapters.dynamo.catalog_columns import SnapshotListing, decode_listing, encode_listing, satellite_row
+from shared.domain.catalog.models import Satellite
 from shared.domain.errors import Unavailable
 
 SNAPSHOT_META = {"pk": {"S": "SNAPSHOT"}, "sk": {"S": "META"}}
@@ -35,28 +36,6 @@ BATCH_ATTEMPTS = 8
 
 def _sat_key(norad_id: int) -> dict[str, Any]:
     return {"pk": value("SATELLITE"), "sk": value(f"{norad_id:09d}")}
-
-
-_SATELLITE_DEFAULTS = {n: f.get_default(call_default_factory=True) for n, f in Satellite.model_fields.items()}
-_SATELLITE_KEYS = frozenset(_SATELLITE_DEFAULTS)
-_RECORD_KEYS = frozenset(ElementSetRecord.model_fields)
-
-
-_ALL_FIELDS: dict[type[Any], set[str]] = {Satellite: set(Satellite.model_fields),
-                                           ElementSetRecord: set(ElementSetRecord.model_fields)}
-
-
-def _constructed(model: type[Any], values: dict[str, Any]) -> Any:
-    """``model.model_construct(**values)`` without its per-field bookkeeping (a fraction of the cost), for values
-    that are exactly the model's fields. Every field counts as set, so all such objects share one set of them
-    (building a set per object was half the cost of a cold listing; pydantic only ever adds a field's name to
-    it, which changes nothing)."""
-    obj = model.__new__(model)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", _ALL_FIELDS[model])
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
 
 
 @contextmanager
@@ -71,92 +50,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def compact_tle(record: ElementSetRecord) -> str:
-    """A satellite row's current element set as one string attribute (``tle``): the record without what the row
-    holds already (NORAD id; the epoch is ``tle_epoch``). One attribute instead of a map of eight: a third of the
-    bytes, and far less work per row for the store and for whoever decodes the listing."""
-    return json.dumps([record.name, record.line1, record.line2, record.source, record.uploaded_by,
-                       record.uploaded_at.isoformat()], separators=(",", ":"))
-
-
-def expanded_tle(row: dict[str, Any]) -> dict[str, Any] | None:
-    """The row's current element set as the record's fields (from ``compact_tle`` — or its list, as the snapshot
-    holds it — or the map older rows hold)."""
-    tle = row.get("tle")
-    if isinstance(tle, str):
-        tle = json.loads(tle)
-    if not isinstance(tle, list):
-        return tle if isinstance(tle, dict) else None
-    name, line1, line2, source, uploaded_by, uploaded_at = tle
-    epoch = str(row["tle_epoch"])
-    return {"norad_id": int(row["norad_id"]), "name": name, "line1": line1, "line2": line2,
-            "epoch": epoch[:-1] + "+00:00" if epoch.endswith("Z") else epoch, "source": source,
-            "uploaded_by": uploaded_by, "uploaded_at": uploaded_at}
-
-
-def satellite_row(item: dict[str, Any]) -> dict[str, Any]:
-    """A stored satellite row (deserialized) with its element set expanded, as ``Satellite`` validates it."""
-    if isinstance(item.get("tle"), (str, list)):
-        return {**item, "tle": expanded_tle(item)}
-    return item
-
-
-def _trusted_satellite(row: dict[str, Any]) -> Satellite:
-    """A snapshot row as a Satellite without re-validating it: every row was validated when it was written, and
-    validating tens of thousands of them again would dominate a cold start (seconds instead of a fraction)."""
-    from datetime import datetime
-
-    tle = row.get("tle")
-    record = None
-    if isinstance(tle, list):  # the snapshot's form of ``compact_tle``: no second decode, no validation
-        name, line1, line2, source, uploaded_by, uploaded_at = tle
-        record = _constructed(ElementSetRecord, {
-            "norad_id": row["norad_id"], "name": name, "line1": line1, "line2": line2,
-            "epoch": datetime.fromisoformat(row["tle_epoch"]), "source": source, "uploaded_by": uploaded_by,
-            "uploaded_at": datetime.fromisoformat(uploaded_at)})
-        tle = None
-    else:
-        tle = expanded_tle(row)
-    if isinstance(tle, dict) and tle.keys() == _RECORD_KEYS:
-        fields = dict(tle)
-        fields["epoch"] = datetime.fromisoformat(fields["epoch"])
-        fields["uploaded_at"] = datetime.fromisoformat(fields["uploaded_at"])
-        record = _constructed(ElementSetRecord, fields)
-    elif isinstance(tle, dict):
-        record = ElementSetRecord.model_validate(tle)
-    values = _SATELLITE_DEFAULTS.copy()
-    values.update(row)
-    values.pop("rev", None)  # the store's own bookkeeping
-    values.pop("tle_epoch", None)
-    if len(values) != len(_SATELLITE_DEFAULTS):  # anything else that is not a field
-        for extra in row.keys() - _SATELLITE_KEYS:
-            values.pop(extra, None)
-    values["tle"] = record
-    satellite: Satellite = _constructed(Satellite, values)
-    return satellite
-
-
-def snapshot_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row as the snapshot holds it: without its key, the compact element set as a list (decoded once
-    here, not by every reader)."""
-    out = {k: v for k, v in row.items() if k not in ("pk", "sk")}
-    if isinstance(out.get("tle"), str):
-        out["tle"] = json.loads(out["tle"])
-    return out
-
-
-def encode_listing(rows: list[dict[str, Any]]) -> bytes:
-    """The snapshot's body: gzip JSON, a list of row objects. (Column-wise lists decode slower in Python: the
-    saving in parsing is lost rebuilding each row's dict.) Level 6: a whole-sky snapshot compresses in a fraction
-    of a second to about 1.6 MB."""
-    return gzip.compress(json.dumps(rows, separators=(",", ":"), default=str).encode(), 6)
-
-
-def decode_listing(blob: bytes) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = json.loads(gzip.decompress(blob))
-    return rows
 
 
 def stored_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -186,8 +79,8 @@ def retry_batches(call: Callable[[dict[str, Any]], dict[str, Any]], request: dic
 class CatalogSnapshot:
     def __init__(self, table: str) -> None:
         self.table = table
-        self._snapshot: tuple[str, dict[int, Satellite]] | None = None  # (id, satellites) as last read
-        self._listing: tuple[tuple[str, tuple[int, ...]], list[Satellite]] | None = None
+        self._snapshot: tuple[str, SnapshotListing] | None = None  # (id, listing) as last read
+        self._listing: tuple[tuple[str, tuple[int, ...]], SnapshotListing] | None = None
 
     def meta(self) -> dict[str, Any]:
         resp = ddb().get_item(TableName=self.table, Key=SNAPSHOT_META, ConsistentRead=True)
@@ -235,11 +128,12 @@ class CatalogSnapshot:
         return b"".join(parts[k] for k in sorted(parts))
 
     def publish(self, rows: dict[int, dict[str, Any]], version: int) -> None:
-        """Write the satellite listing (``rows``: NORAD id -> stored row) as gzip JSON chunks under a new id, then
-        point META at it. The ``dirty`` ids are cleared only if no single write happened since ``version`` was
-        read (else they stay, overlaid on the new snapshot, which is always correct). The snapshot before the
-        previous one is deleted (a reader may still be reading the previous one)."""
-        listing = [snapshot_row(row) for _, row in sorted(rows.items())]
+        """Write the satellite listing (``rows``: NORAD id -> stored row) as chunks of its body
+        (``catalog_columns``) under a new id, then point META at it. The ``dirty`` ids are cleared only if no
+        single write happened since ``version`` was read (else they stay, overlaid on the new snapshot, which is
+        always correct). The snapshot before the previous one is deleted (a reader may still be reading the
+        previous one)."""
+        listing = [row for _, row in sorted(rows.items())]
         blob = encode_listing(listing)
         snapshot_id = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
         chunks = [blob[i:i + CHUNK_BYTES] for i in range(0, len(blob), CHUNK_BYTES)]
@@ -276,8 +170,8 @@ class CatalogSnapshot:
             retry_batches(lambda request: ddb().batch_write_item(RequestItems=request),  # type: ignore[no-any-return]
                            {self.table: deletes[start:start + 25]}, "UnprocessedItems")
 
-    def listing(self, fallback: Callable[[], list[Satellite]]) -> list[Satellite]:
-        """Every satellite: the published snapshot with the dirty rows overlaid, one list object per (snapshot,
+    def listing(self, fallback: Callable[[], list[Satellite]]) -> Sequence[Satellite]:
+        """Every satellite: the published snapshot with the dirty rows overlaid, one listing object per (snapshot,
         dirty rows) so callers may index it once; ``fallback()`` when there is no snapshot (yet)."""
         resp = ddb().get_item(TableName=self.table, Key=SNAPSHOT_META)
         meta = deserialize(resp["Item"]) if "Item" in resp else {}
@@ -286,19 +180,14 @@ class CatalogSnapshot:
             blob = self.blob(meta)
             if blob is None:  # no snapshot yet, or replaced while being read: the partition, this once
                 return fallback()
-            with _collector_paused():  # tens of thousands of new objects: no collection pass in between
-                rows = decode_listing(blob)
-                self._snapshot = (snapshot_id, {int(r["norad_id"]): _trusted_satellite(r) for r in rows})
+            with _collector_paused():  # a format-1 body is tens of thousands of new objects: no collection pass
+                self._snapshot = (snapshot_id, decode_listing(blob))
             self._listing = None
         dirty = tuple(sorted(int(n) for n in meta.get("dirty") or ()))
         if self._listing is not None and self._listing[0] == (snapshot_id, dirty):
             return self._listing[1]
         listing = self._snapshot[1]
         if dirty:
-            listing = dict(listing)
-            for row in self.rows(list(dirty)):
-                listing[int(row["norad_id"])] = Satellite.model_validate(satellite_row(row))
-            listing = dict(sorted(listing.items()))
-        satellites = list(listing.values())
-        self._listing = ((snapshot_id, dirty), satellites)
-        return satellites
+            listing = listing.overlaid([Satellite.model_validate(satellite_row(row)) for row in self.rows(list(dirty))])
+        self._listing = ((snapshot_id, dirty), listing)
+        return listing

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from shared.domain.catalog.models import AddOutcome, ElementSetRecord, Satellite, Spacecraft, Station, Transmitter
 
@@ -31,7 +31,11 @@ class CatalogStore(Protocol):
         ...
 
     def get_satellite(self, norad_id: int) -> Satellite | None: ...
-    def list_satellites(self) -> list[Satellite]: ...
+
+    def list_satellites(self) -> Sequence[Satellite]:
+        """Every satellite by NORAD id. At catalogue scale a store returns a :class:`SatelliteColumns` too, so
+        that a search reads columns and builds only the satellites it returns."""
+        ...
 
     def add_element_set(self, record: ElementSetRecord) -> AddResult:
         """Append to the satellite's history (creating the satellite, named after the set, when unknown);
@@ -46,6 +50,20 @@ class CatalogStore(Protocol):
     def put_spacecraft(self, spacecraft: Spacecraft) -> None: ...
     def get_spacecraft(self, spacecraft_id: str) -> Spacecraft | None: ...
     def list_spacecraft(self) -> list[Spacecraft]: ...
+
+
+@runtime_checkable
+class SatelliteColumns(Protocol):
+    """A satellite listing (a ``Sequence[Satellite]`` in NORAD-id order) that answers without building its
+    satellites: one attribute's stored value for every satellite, and which satellites hold a current element
+    set. Reading an item builds that satellite only."""
+
+    def column(self, attribute: str) -> Sequence[Any]:
+        """The attribute's value for each satellite, in listing order (None where unknown; an attribute no
+        satellite has is all None)."""
+        ...
+
+    def has_element_set(self) -> Sequence[bool]: ...
 
 
 class BulkCatalogStore(CatalogStore, Protocol):

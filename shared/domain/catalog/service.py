@@ -8,9 +8,11 @@ functions that only read the catalogue never load numpy.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -26,7 +28,7 @@ from shared.domain.catalog.models import (
     TleUploaded,
     Transmitter,
 )
-from shared.domain.catalog.ports import BulkCatalogStore
+from shared.domain.catalog.ports import BulkCatalogStore, SatelliteColumns
 from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.identity import Principal
 
@@ -55,12 +57,16 @@ OFFICIAL_NAME = "official_name"
 M = TypeVar("M", bound=BaseModel)
 
 
-def satellite_type(sat: Satellite) -> str:
-    text = f"{sat.detailed_purpose or ''} {sat.purpose or ''}"
+def type_of_purpose(detailed_purpose: str | None, purpose: str | None) -> str:
+    text = f"{detailed_purpose or ''} {purpose or ''}"
     for name, pattern in SATELLITE_TYPE_RULES:
         if pattern.search(text):
             return name
     return UNKNOWN_SENSOR
+
+
+def satellite_type(sat: Satellite) -> str:
+    return type_of_purpose(sat.detailed_purpose, sat.purpose)
 
 
 def official_name(sat: Satellite) -> str:
@@ -121,37 +127,138 @@ def element_set_record(es: ElementSet, *, source: str, uploaded_by: str) -> Elem
     )
 
 
-class Listing:
-    """The satellite listing with what the searches read precomputed (folded names and attributes), built once
-    per listing the store hands out: at catalogue scale (tens of thousands of satellites) a search is one pass
-    over prepared strings, not a case-fold of every name on every request."""
-
-    SEPARATOR = "\x00"  # between the names of one satellite: no needle spans two of them
+class ObjectColumns:
+    """The columns of satellites already built (the in-memory store; a store without a published listing)."""
 
     def __init__(self, satellites: Sequence[Satellite]) -> None:
-        ordered = all(a.norad_id < b.norad_id for a, b in zip(satellites, satellites[1:], strict=False))
-        self.satellites = list(satellites) if ordered else sorted(satellites, key=lambda s: s.norad_id)
-        sep = self.SEPARATOR
-        self.names = [f"{s.name}{sep}{s.names}".casefold() for s in self.satellites]
-        self.official_names = [f"{official_name(s)}{sep}{s.name}{sep}{s.names}{sep}{s.satellite_name_official or ''}"
-                               .casefold() for s in self.satellites]
+        self.satellites = satellites
+
+    def column(self, attribute: str) -> Sequence[Any]:
+        return [getattr(s, attribute, None) for s in self.satellites]
+
+    def has_element_set(self) -> Sequence[bool]:
+        return [s.tle is not None for s in self.satellites]
+
+
+class Selection(Sequence[Satellite]):
+    """Some satellites of a listing, by position, in listing order; a satellite is read from the listing (and so,
+    from a store's columns, built) only when asked for: a page of 20 out of 30,000 builds 20."""
+
+    def __init__(self, satellites: Sequence[Satellite], positions: Sequence[int]) -> None:
+        self._satellites = satellites
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Satellite: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Satellite]: ...
+    def __getitem__(self, index: int | slice) -> Satellite | list[Satellite]:
+        if isinstance(index, slice):
+            return [self._satellites[i] for i in self._positions[index]]
+        return self._satellites[self._positions[index]]
+
+    def __iter__(self) -> Iterator[Satellite]:
+        satellites = self._satellites
+        return (satellites[i] for i in self._positions)
+
+
+class Listing:
+    """The satellite listing with what the searches read prepared once per listing the store hands out (folded
+    attributes, from the store's columns when it has them, see ``ports.SatelliteColumns``): at catalogue scale
+    (tens of thousands of satellites) a search is a ``str.find`` pass over a prepared column, and builds no
+    satellite it does not return."""
+
+    ROW_SEPARATOR = "\x1e"  # between satellites in a joined column (``containing``)
+    NAMES = ("name", "names")
+    OFFICIAL_NAMES = ("name", "names", "satellite_name_official")  # ``official_name`` is one of them
+
+    def __init__(self, satellites: Sequence[Satellite]) -> None:
+        self.satellites: Sequence[Satellite]
+        self._columns: SatelliteColumns | ObjectColumns
+        if isinstance(satellites, SatelliteColumns):  # in NORAD-id order by contract
+            self.satellites = satellites
+            self._columns = satellites
+        else:
+            ordered = all(a.norad_id < b.norad_id for a, b in zip(satellites, satellites[1:], strict=False))
+            self.satellites = list(satellites) if ordered else sorted(satellites, key=lambda s: s.norad_id)
+            self._columns = ObjectColumns(self.satellites)
+        self._raw: dict[str, Sequence[Any]] = {}
         self._folded: dict[str, list[str | None]] = {}
+        self._has_element_set: Sequence[bool] | None = None
+        self._joined: dict[int, tuple[Sequence[str | None], str, list[int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.satellites)
+
+    def column(self, attribute: str) -> Sequence[Any]:
+        values = self._raw.get(attribute)
+        if values is None:
+            values = self._raw[attribute] = self._columns.column(attribute)
+        return values
+
+    def has_element_set(self) -> Sequence[bool]:
+        if self._has_element_set is None:
+            self._has_element_set = self._columns.has_element_set()
+        return self._has_element_set
 
     def folded(self, attribute: str) -> list[str | None]:
         column = self._folded.get(attribute)
         if column is None:
-            values = (getattr(s, attribute, None) for s in self.satellites)
-            column = [None if v is None else _fold(v) for v in values]
+            column = [None if v is None else _fold(v) for v in self.column(attribute)]
             self._folded[attribute] = column
         return column
+
+    def select(self, positions: Sequence[int]) -> Selection:
+        return Selection(self.satellites, positions)
+
+    def naming(self, needle: str, attributes: Sequence[str]) -> list[int]:
+        """The positions where any of these attributes (folded) contains ``needle`` (folded)."""
+        found: set[int] = set()
+        for at in range(len(attributes)):
+            found.update(self.containing(needle, self._distinct(attributes[: at + 1])))
+        return sorted(found)
+
+    def _distinct(self, attributes: Sequence[str]) -> list[str | None]:
+        """The last attribute's folded values, None where a satellite's value equals one of the earlier attributes'
+        (a satellite created from an element set has its name as its full name): no text is searched twice."""
+        key = "\x00".join(attributes)
+        column = self._folded.get(key)
+        if column is None:
+            *earlier, column = (self.folded(a) for a in attributes)
+            for values in earlier:
+                column = [None if v == e else v for v, e in zip(column, values, strict=True)]
+            self._folded[key] = column
+        return column
+
+    def containing(self, needle: str, texts: Sequence[str | None]) -> list[int]:
+        """The positions whose text (one of this listing's folded columns) contains ``needle`` (folded): one
+        ``str.find`` pass over the column joined once, a few milliseconds at whole-sky scale instead of a test per
+        satellite."""
+        if not needle or self.ROW_SEPARATOR in needle:
+            return [i for i, t in enumerate(texts) if t is not None and needle in t]
+        joined = self._joined.get(id(texts))
+        if joined is None or joined[0] is not texts:
+            starts = [0, *accumulate(len(t or "") + 1 for t in texts)]
+            joined = self._joined[id(texts)] = (texts, self.ROW_SEPARATOR.join(t or "" for t in texts), starts)
+        _, text, starts = joined
+        found: list[int] = []
+        at = text.find(needle)
+        while at >= 0:
+            row = bisect_right(starts, at) - 1
+            found.append(row)
+            at = text.find(needle, starts[row + 1])
+        return found
 
 
 _LISTING: tuple[Sequence[Satellite], Listing] | None = None
 
 
 def listing_of(satellites: Sequence[Satellite]) -> Listing:
-    """The :class:`Listing` of what the store returned, reused while the store returns the same list object (the
-    DynamoDB store hands out one list per published snapshot; the in-memory store a new one each call)."""
+    """The :class:`Listing` of what the store returned, reused while the store returns the same listing object (the
+    DynamoDB store hands out one per published snapshot and dirty rows; the in-memory store a new one each call)."""
     global _LISTING
     cached = _LISTING
     if cached is not None and cached[0] is satellites:
@@ -179,16 +286,21 @@ class CatalogService:
     def _listing(self) -> Listing:
         return listing_of(self.store.list_satellites())
 
-    def satellites(self, name: str | None = None) -> list[Satellite]:
+    @staticmethod
+    def _named(found: Listing, name: str | None) -> Sequence[int]:
+        if name is None:
+            return range(len(found))
+        return found.naming(_fold(name), found.NAMES)
+
+    def satellites(self, name: str | None = None) -> Sequence[Satellite]:
         """By NORAD id; ``name``: case-insensitive substring of the name or the full name."""
         found = self._listing()
-        if name is None:
-            return list(found.satellites)
-        needle = _fold(name)
-        return [s for s, text in zip(found.satellites, found.names, strict=True) if needle in text]
+        return found.select(self._named(found, name))
 
-    def satellites_with_element_sets(self, name: str | None = None) -> list[Satellite]:
-        return [s for s in self.satellites(name) if s.tle is not None]
+    def satellites_with_element_sets(self, name: str | None = None) -> Sequence[Satellite]:
+        found = self._listing()
+        has = found.has_element_set()
+        return found.select([i for i in self._named(found, name) if has[i]])
 
     def satellite_with_element_set(self, norad_id: int) -> Satellite:
         sat = self.require_satellite(norad_id)
@@ -198,25 +310,36 @@ class CatalogService:
 
     def satellites_in_order(self, norad_ids: Sequence[int]) -> list[Satellite]:
         """The satellites in the order asked; unknown ids are one NotFound naming all of them."""
-        known = {s.norad_id: s for s in self.store.list_satellites()}
-        found: list[Satellite | None] = [known.get(n) or self.store.get_satellite(n) for n in norad_ids]
-        missing = [n for n, s in zip(norad_ids, found, strict=True) if s is None]
+        found = self._listing()
+        ids = found.column("norad_id")
+
+        def known(norad_id: int) -> Satellite | None:
+            at = bisect_left(ids, norad_id)
+            if at < len(ids) and ids[at] == norad_id:
+                return found.satellites[at]
+            return self.store.get_satellite(norad_id)
+
+        sats = [known(n) for n in norad_ids]
+        missing = [n for n, s in zip(norad_ids, sats, strict=True) if s is None]
         if missing:
             raise NotFound(f"satellite(s) not found: {', '.join(map(str, missing))}")
-        return [s for s in found if s is not None]
+        return [s for s in sats if s is not None]
 
     def search_satellites(self, *, search: str | None = None, constellation: str | None = None,
-                          country: str | None = None) -> list[Satellite]:
+                          country: str | None = None) -> Sequence[Satellite]:
         """``search``: name substring (any name, case-insensitive) or exact NORAD id; ``constellation``
         and ``country`` case-insensitive exact (``country``: operator country, UN-registry country or
         operator). Blank filters do not filter."""
         found = self._listing()
-        keep = list(range(len(found.satellites)))
+        keep: Sequence[int] = range(len(found))
         if search is not None and search.strip():
             needle = _fold(search)
             exact_id = int(needle) if needle.isascii() and needle.isdigit() else None
-            texts, sats = found.official_names, found.satellites
-            keep = [i for i in keep if needle in texts[i] or sats[i].norad_id == exact_id]
+            keep = found.naming(needle, found.OFFICIAL_NAMES)
+            ids = found.column("norad_id")
+            at = bisect_left(ids, exact_id) if exact_id is not None else len(ids)
+            if at < len(ids) and ids[at] == exact_id and at not in keep:
+                keep = sorted([*keep, at])
         if constellation is not None and constellation.strip():
             wanted, values = _fold(constellation), found.folded("constellation_name")
             keep = [i for i in keep if values[i] == wanted]
@@ -224,38 +347,51 @@ class CatalogService:
             wanted = _fold(country)
             columns = [found.folded(a) for a in ("country_operator", "country_org_un_registry", "operator")]
             keep = [i for i in keep if any(column[i] == wanted for column in columns)]
-        return [found.satellites[i] for i in keep]
+        return found.select(keep)
 
-    def satellites_of_countries(self, country_operator: Sequence[str], *,
-                                detailed_purpose: Sequence[str] | None = None,
-                                constellation_name: Sequence[str] | None = None) -> list[Satellite]:
-        """Each filter matches case-insensitively and exactly any item of its list; an omitted or empty
-        filter does not filter."""
+    def _of_countries(self, country_operator: Sequence[str], detailed_purpose: Sequence[str] | None = None,
+                      constellation_name: Sequence[str] | None = None) -> tuple[Listing, Sequence[int]]:
         found = self._listing()
-        keep: Sequence[int] = range(len(found.satellites))
+        keep: Sequence[int] = range(len(found))
         for attribute, values in (("country_operator", country_operator), ("detailed_purpose", detailed_purpose),
                                   ("constellation_name", constellation_name)):
             wanted = {_fold(v) for v in values or ()}
             if wanted:
                 column = found.folded(attribute)
                 keep = [i for i in keep if column[i] in wanted]
-        return [found.satellites[i] for i in keep]
+        return found, keep
 
-    def find_satellites_by_text(self, text: str, attribute: str) -> list[Satellite]:
+    def satellites_of_countries(self, country_operator: Sequence[str], *,
+                                detailed_purpose: Sequence[str] | None = None,
+                                constellation_name: Sequence[str] | None = None) -> Sequence[Satellite]:
+        """Each filter matches case-insensitively and exactly any item of its list; an omitted or empty
+        filter does not filter."""
+        found, keep = self._of_countries(country_operator, detailed_purpose, constellation_name)
+        return found.select(keep)
+
+    def find_satellites_by_text(self, text: str, attribute: str) -> Sequence[Satellite]:
         """Case-insensitive substring of one descriptive attribute (``OFFICIAL_NAME``: any of the names)."""
         needle = _fold(text)
         found = self._listing()
-        texts = found.official_names if attribute == OFFICIAL_NAME else found.folded(attribute)
-        return [s for s, t in zip(found.satellites, texts, strict=True) if t is not None and needle in t]
+        if attribute == OFFICIAL_NAME:
+            return found.select(found.naming(needle, found.OFFICIAL_NAMES))
+        return found.select(found.containing(needle, found.folded(attribute)))
+
+    def _values_of_countries(self, attribute: str, country_operator: Sequence[str]) -> list[Any]:
+        found, keep = self._of_countries(country_operator)
+        column = found.column(attribute)
+        return [column[i] for i in keep]
 
     def constellations(self, country_operator: Sequence[str]) -> list[str]:
-        return _sorted_unique(s.constellation_name for s in self.satellites_of_countries(country_operator))
+        return _sorted_unique(self._values_of_countries("constellation_name", country_operator))
 
     def detailed_purposes(self, country_operator: Sequence[str]) -> list[str]:
-        return _sorted_unique(s.detailed_purpose for s in self.satellites_of_countries(country_operator))
+        return _sorted_unique(self._values_of_countries("detailed_purpose", country_operator))
 
     def satellite_types(self, country_operator: Sequence[str]) -> list[str]:
-        present = {satellite_type(s) for s in self.satellites_of_countries(country_operator)}
+        found, keep = self._of_countries(country_operator)
+        detailed, purpose = found.column("detailed_purpose"), found.column("purpose")
+        present = {type_of_purpose(detailed[i], purpose[i]) for i in keep}
         return [t for t in SATELLITE_TYPES if t in present]
 
     def positions(self, norad_ids: Sequence[int], now_unix_ms: int) -> Positions:

@@ -36,7 +36,7 @@ from fastapi import APIRouter, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.domain.catalog.models import Satellite
-from shared.domain.catalog.orbital import orbital_numbers
+from shared.domain.catalog.orbital import ORBITAL_FIELDS, orbital_numbers
 from shared.domain.catalog.service import OFFICIAL_NAME, official_name
 from shared.surfaces.catalog_service import Catalog
 from shared.surfaces.openapi import error_responses
@@ -169,29 +169,32 @@ class DistinctValues(Success):
 
 
 # -- views ---------------------------------------------------------------------------------------------
-def record(sat: Satellite) -> dict[str, Any]:
-    """Every attribute the SSA surface can return for one satellite (unknown values None)."""
-    stored = sat.model_dump(exclude={"tle", "name", "names", "status"})
-    orbit = orbital_numbers(sat.tle.line2 if sat.tle else None)
-    orbit.pop("semi_major_axis_km")
-    name = official_name(sat)
-    return {
-        **stored,
-        **orbit,
-        "id": sat.norad_id,
-        "current_official_name_of_satellite": name,
-        "satellite_name_official": name,
-        "satellite_name": name,
-    }
+NAME_ATTRIBUTES = frozenset({"current_official_name_of_satellite", "satellite_name_official", "satellite_name"})
+ORBITAL_ATTRIBUTES = frozenset(ORBITAL_FIELDS)
+STORED_ATTRIBUTES = frozenset(Satellite.model_fields) - {"tle", "name", "names", "status"}
 
 
-def select(rec: dict[str, Any], attributes: Sequence[str] | None) -> dict[str, Any]:
-    names = attributes or AVAILABLE_ATTRIBUTES
-    return {a: rec.get(a) for a in dict.fromkeys(names)}
+def select(sat: Satellite, attributes: Sequence[str] | None) -> dict[str, Any]:
+    """The attributes asked for (all available ones by default) of one satellite, unknown values None; the orbital
+    numbers are worked out only when one of them is asked for."""
+    out: dict[str, Any] = {}
+    orbit: dict[str, float | None] | None = None
+    for name in dict.fromkeys(attributes or AVAILABLE_ATTRIBUTES):
+        if name == "id":
+            out[name] = sat.norad_id
+        elif name in NAME_ATTRIBUTES:
+            out[name] = official_name(sat)
+        elif name in ORBITAL_ATTRIBUTES:
+            if orbit is None:
+                orbit = orbital_numbers(sat.tle.line2 if sat.tle else None)
+            out[name] = orbit[name]
+        else:
+            out[name] = getattr(sat, name) if name in STORED_ATTRIBUTES else None
+    return out
 
 
 def rows(sats: Sequence[Satellite], attributes: Sequence[str] | None, message: str) -> SatelliteRows:
-    return SatelliteRows(data=[select(record(s), attributes) for s in sats], total_count=len(sats), message=message)
+    return SatelliteRows(data=[select(s, attributes) for s in sats], total_count=len(sats), message=message)
 
 
 def distinct(values: list[str], what: str) -> DistinctValues:
@@ -216,7 +219,7 @@ def list_satellites(
 ) -> dict[str, Any]:
     sats = catalog.search_satellites(search=search, constellation=constellation, country=country)
     return {
-        "satellites": [select(record(s), LIST_FIELDS) for s in sats[offset : offset + limit]],
+        "satellites": [select(s, LIST_FIELDS) for s in sats[offset : offset + limit]],
         "total_count": len(sats),
         "limit": limit,
         "offset": offset,
