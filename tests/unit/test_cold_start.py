@@ -3,6 +3,7 @@ what its requests need; the SnapStart resets give a restored copy its own random
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -161,7 +162,23 @@ def test_the_hooks_are_handed_to_the_lambda_runtime_library_when_it_is_there(mon
     snapstart.after_restore(lambda: calls.append("reset"))
     assert registered == {"before": snapstart.prime, "after": snapstart.restore}
     registered["before"]()  # type: ignore[operator]
+    gc.unfreeze()  # prime() froze this test process's objects (see the next test)
     assert calls == ["primed"]
+
+
+def test_priming_ends_by_freezing_what_it_built_out_of_the_collectors_reach() -> None:
+    code = """
+import gc, json
+from functions.orbapi_catalog.handler import handler
+from shared import snapstart
+before = gc.get_freeze_count()
+snapstart.prime()
+print(json.dumps({"before": before, "frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects())}))
+"""
+    report = _run(code)
+    assert report["before"] == 0
+    assert report["frozen"] > 100_000  # the app, its schemas, FastAPI, pydantic, boto3's models …
+    assert report["tracked"] < report["frozen"] / 10  # … and none of it left for a full collection to walk
 
 
 def test_an_app_modules_own_priming_runs() -> None:
