@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -32,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "layers" / "orbit"))
 
-from infra.local.emulation import free_port  # noqa: E402
+from local_runtime import cli_env, start_runtime  # noqa: E402
+
 from tests.benchmarks.bench_ingest import peak_rss_mb  # noqa: E402
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "tle" / "active_snapshot.tle"
@@ -58,25 +58,14 @@ def norad_ids(n: int) -> list[int]:
 
 
 def fan_out(n: int) -> None:
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
-    env.update(GROUNDLINK_PORT=str(port), GROUNDLINK_MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
-    from shared.catalog.demo import DEMO_TLE_ENV
-
-    env.update(DEMO_TLE_ENV)
-    cli_env = {**env, "GROUNDLINK_AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}"}
-    base = f"http://127.0.0.1:{port}"
-    runtime = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    runtime = start_runtime()
+    env = cli_env(runtime)
+    base = runtime.base
     try:
-        while "is ready on" not in (line := runtime.stdout.readline()):
-            if not line and runtime.poll() is not None:
-                raise SystemExit("local runtime failed to start")
-        subprocess.Popen(["cat"], stdin=runtime.stdout, stdout=subprocess.DEVNULL)  # keep its pipe drained
-        print(f"local runtime up (pid {runtime.pid}), RSS high-water {peak_rss_mb(runtime.pid):.0f} MB")
+        print(f"local runtime up (pid {runtime.proc.pid}), RSS high-water {peak_rss_mb(runtime.proc.pid):.0f} MB")
         t0 = time.perf_counter()
         cli = subprocess.Popen([sys.executable, "-m", "shared.cli", "import-tle", str(SNAPSHOT), "--source", "bench"],
-                               cwd=ROOT, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         cli.stdout.read()
         _, code, usage = os.wait4(cli.pid, 0)
         cli_mb = usage.ru_maxrss / 1024
@@ -98,7 +87,7 @@ def fan_out(n: int) -> None:
             if (state["status"], state["progress"]) != last:
                 last = (state["status"], state["progress"])
                 print(f"  {time.perf_counter() - t0:7.1f} s  {state['status']:12s} progress {state['progress']:.3f}"
-                      f"  runtime RSS high-water {peak_rss_mb(runtime.pid):.0f} MB")
+                      f"  runtime RSS high-water {peak_rss_mb(runtime.proc.pid):.0f} MB")
             if state["status"] in ("completed", "failed"):
                 break
             time.sleep(2)
@@ -119,10 +108,10 @@ def fan_out(n: int) -> None:
                   f"windows {sum(map(len, result['timestamp']))}; inline: {state.get('result') is not None}; "
                   f"result {len(json.dumps(result)) / 1e6:.1f} MB of JSON")
         print(f"peak RSS (VmHWM): runtime (moto server, gateway, every worker invocation) "
-              f"{peak_rss_mb(runtime.pid):.0f} MB; CLI {cli_mb:.0f} MB; this script {peak_rss_mb(os.getpid()):.0f} MB")
+              f"{peak_rss_mb(runtime.proc.pid):.0f} MB; CLI {cli_mb:.0f} MB; "
+              f"this script {peak_rss_mb(os.getpid()):.0f} MB")
     finally:
-        runtime.send_signal(signal.SIGINT)
-        runtime.wait(timeout=60)
+        runtime.stop(timeout_s=60)
 
 
 def equality() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from infra.local.emulation import free_port  # noqa: E402
+from local_runtime import cli_env, start_runtime  # noqa: E402
 
 DEMO = ROOT / "shared" / "demo_data" / "satellites.tle"
 
@@ -93,18 +92,10 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30000
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="groundlink-bench-"))
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDLINK_", "MOTO_"))}
-    env.update(GROUNDLINK_PORT=str(port), GROUNDLINK_MOTO_PORT=str(moto_port))
-    cli_env = {**env, "GROUNDLINK_AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}"}
-    runtime = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    runtime = start_runtime()
+    runtime_env = cli_env(runtime)
     try:
-        while "is ready on" not in (line := runtime.stdout.readline()):
-            if not line and runtime.poll() is not None:
-                raise SystemExit("local runtime failed to start")
-        subprocess.Popen(["cat"], stdin=runtime.stdout, stdout=subprocess.DEVNULL)  # keep its pipe drained
-        print(f"local runtime up, RSS high-water {peak_rss_mb(runtime.pid):.0f} MB")
+        print(f"local runtime up, RSS high-water {peak_rss_mb(runtime.proc.pid):.0f} MB")
         quarter = work / "quarter.tle"
         quarter.write_text(whole_sky(n // 4, first_id=200000))
         first, refresh = work / "whole-sky.tle", work / "whole-sky-next-day.tle"
@@ -115,15 +106,14 @@ def main() -> None:
               f"{'CLI MB':>7s} {'runtime MB':>10s} {'CLI CPU s':>9s} {'runtime CPU s':>13s}")
         for label, path in ((f"import {n // 4} (scaling)", quarter), (f"import {n}", first),
                             (f"same {n} again", first), (f"refresh {n}, epochs +1 day", refresh)):
-            before = cpu_s(runtime.pid)
-            wall, report, cli_mb, cli_cpu = run_cli(["import-tle", str(path), "--source", "bench"], cli_env)
+            before = cpu_s(runtime.proc.pid)
+            wall, report, cli_mb, cli_cpu = run_cli(["import-tle", str(path), "--source", "bench"], runtime_env)
             print(f"{label:34s} {wall:7.1f} {report['stored']:7d} {report['unchanged']:9d} {report['current']:7d} "
-                  f"{report['rejected']:8d} {cli_mb:7.0f} {peak_rss_mb(runtime.pid):10.0f} {cli_cpu:9.1f} "
-                  f"{cpu_s(runtime.pid) - before:13.1f}", flush=True)
+                  f"{report['rejected']:8d} {cli_mb:7.0f} {peak_rss_mb(runtime.proc.pid):10.0f} {cli_cpu:9.1f} "
+                  f"{cpu_s(runtime.proc.pid) - before:13.1f}", flush=True)
         print(f"load average after: {os.getloadavg()[0]:.1f} (before: {load_before:.1f})")
     finally:
-        runtime.send_signal(signal.SIGINT)
-        runtime.wait(timeout=60)
+        runtime.stop(timeout_s=60)
 
 
 if __name__ == "__main__":
