@@ -59,11 +59,13 @@ class GmstTable:
     def sunlit(self, r_ecef_km: FloatArray, t: FloatArray) -> BoolArray:
         """``frames.sunlit_ecef`` with the Sun's direction (TEME, moving 0.04°/h) interpolated linearly
         between anchors: < 1e-8 rad from the direct evaluation."""
-        anchors = self.first_anchor_unix_s + ANCHOR_STEP_S * np.arange(self.angle_rad.size + 1)
-        sun_at_anchors = sun_direction_teme(anchors)
         k, dt = self.anchor_index(t)
+        # the Sun at the two anchors around each instant only (not at every anchor of the window): the same
+        # anchor times, so the same values
+        sun_below = sun_direction_teme(self.first_anchor_unix_s + ANCHOR_STEP_S * k)
+        sun_above = sun_direction_teme(self.first_anchor_unix_s + ANCHOR_STEP_S * (k + 1))
         w = (dt / ANCHOR_STEP_S)[:, None]
-        sun = sun_at_anchors[k] * (1.0 - w) + sun_at_anchors[k + 1] * w
+        sun = sun_below * (1.0 - w) + sun_above * w
         c, s = self.cos_sin(t)
         sun_x, sun_y = sun[:, 0], sun[:, 1]
         sun_ecef = np.stack([c * sun_x + s * sun_y, c * sun_y - s * sun_x, sun[:, 2]], -1)

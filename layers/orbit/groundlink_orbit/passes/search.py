@@ -13,6 +13,7 @@ from ..elements import ElementSet
 from ..frames import StationFrame
 from .events import PassEvents, find_events
 from .fast_math import FloatArray, IntArray
+from .gmst import GmstTable
 from .grid import FirstErrors, GridCandidates, concatenate, scan_chunk
 from .setup import SearchSetup, grid_step_s
 
@@ -34,11 +35,13 @@ def search(
     mask_deg: FloatArray,
     window: tuple[float, float],
     culminations: bool = True,
+    gmst: GmstTable | None = None,
 ) -> tuple[PassEvents, SatelliteErrors]:
     """Every interval with elevation above ``mask_deg`` (per station) for all satellite × station
     pairs in ``window``; passes sorted by satellite, station and rise.  ``culminations=False``: rise and
-    set only (the culmination columns NaN), for the access windows."""
-    setup = SearchSetup.build([s.satrec() for s in element_sets], stations, mask_deg, window)
+    set only (the culmination columns NaN), for the access windows.
+    ``gmst``: the window's GMST anchor table if the caller has built it (built here otherwise)."""
+    setup = SearchSetup.build([s.satrec() for s in element_sets], stations, mask_deg, window, gmst)
     steps_s = np.array([grid_step_s(s) for s in element_sets])
     code = np.zeros(len(element_sets), dtype=np.int32)
     unix_s = np.full(len(element_sets), np.nan)

@@ -56,11 +56,18 @@ class SearchSetup:
 
     @classmethod
     def build(
-        cls, satrecs: Sequence[Satrec], stations: StationFrame, mask_deg: FloatArray, window: tuple[float, float]
+        cls,
+        satrecs: Sequence[Satrec],
+        stations: StationFrame,
+        mask_deg: FloatArray,
+        window: tuple[float, float],
+        gmst: GmstTable | None = None,
     ) -> SearchSetup:
+        """``gmst``: the window's anchor table when the caller needs it too (``GmstTable.covering(*window)``)."""
         start, end = window
         sin_mask = np.sin(np.radians(mask_deg))
-        return cls(satrecs, stations, mask_deg, sin_mask, start, end, GmstTable.covering(start, end))
+        gmst = gmst if gmst is not None else GmstTable.covering(start, end)
+        return cls(satrecs, stations, mask_deg, sin_mask, start, end, gmst)
 
     @property
     def window(self) -> tuple[float, float]:

@@ -72,8 +72,9 @@ def find_passes(
     stations = StationFrame.from_geodetic(station_lat_deg, station_lon_deg, station_alt_m)
     mask = elevation_masks(min_elevation_deg, len(stations))
     window = time_window(start_unix_s, end_unix_s)
-    events, errors = search(sets, stations, mask, window)
-    return _table(events, errors, sets, stations, window, carrier_hz)
+    gmst = GmstTable.covering(*window)  # one anchor table for the search and the sunlit column
+    events, errors = search(sets, stations, mask, window, gmst=gmst)
+    return _table(events, errors, sets, stations, window, gmst, carrier_hz)
 
 
 def _azimuth_and_rate(
@@ -94,6 +95,7 @@ def _table(
     sets: list[ElementSet],
     stations: StationFrame,
     window: tuple[float, float],
+    gmst: GmstTable,
     carrier_hz: float | None,
 ) -> PassTable:
     """Derived columns first (same formulas as ``topocentric``), then one reorder by rise time."""
@@ -102,7 +104,7 @@ def _table(
     set_az, set_rate = _azimuth_and_rate(events.set_r, events.set_v, stations, station)
     rho = events.culmination_r - take_rows(stations.position_km, station)
     slant_range = np.sqrt(row_dot(rho, rho))
-    sunlit = GmstTable.covering(*window).sunlit(events.culmination_r, events.culmination_unix_s)
+    sunlit = gmst.sunlit(events.culmination_r, events.culmination_unix_s)
     order = stable_argsort(events.rise_unix_s)
     rise_az, rise_rate, set_az, set_rate = rise_az[order], rise_rate[order], set_az[order], set_rate[order]
     slant_range, sunlit = slant_range[order], sunlit[order]
