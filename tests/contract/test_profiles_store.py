@@ -67,3 +67,13 @@ def test_delete_only_when_it_exists_and_belongs_to_the_owner(store: ProfileStore
     assert store.delete(p.id) is False
     q = profile(store)
     assert store.delete(q.id) is True
+
+
+def test_a_second_profile_with_a_stored_id_is_refused_and_the_first_kept(store: ProfileStore) -> None:
+    from shared.domain.profiles.ports import ProfileIdTaken
+
+    first = profile(store, owner="client_1")
+    twin = first.model_copy(update={"created_by": "client_2", "name": "twin"})
+    with pytest.raises(ProfileIdTaken):
+        store.put(twin)
+    assert store.get(first.id) == first

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from shared.adapters.dynamo.base import ddb, deserialize, query_all, serialize, table_name, value
 from shared.domain.profiles.models import MissionProfile
-from shared.domain.profiles.ports import ProfileStore
+from shared.domain.profiles.ports import ProfileIdTaken, ProfileStore
 from shared.timefmt import iso_ms
 
 INDEX = "by_parent"
@@ -66,7 +66,12 @@ class DynamoProfilesRepository:
             "created_at": iso_ms(profile.created_at),
             "updated_at": iso_ms(profile.updated_at),
         }
-        ddb().put_item(TableName=self.table, Item=serialize(item), ConditionExpression="attribute_not_exists(pk)")
+        try:
+            ddb().put_item(TableName=self.table, Item=serialize(item), ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise ProfileIdTaken(f"mission profile {profile.id} already exists") from exc
+            raise
 
     def get(self, profile_id: int) -> MissionProfile | None:
         resp = ddb().get_item(TableName=self.table, Key=_key(profile_id), ConsistentRead=True)

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable
 
 from shared.domain.profiles.models import MissionProfile
+from shared.domain.profiles.ports import ProfileIdTaken
 
 
 class MemoryProfileStore:
@@ -23,7 +24,7 @@ class MemoryProfileStore:
     def put(self, profile: MissionProfile) -> None:
         with self._lock:
             if profile.id in self._profiles:
-                raise ValueError(f"mission profile {profile.id} already exists")
+                raise ProfileIdTaken(f"mission profile {profile.id} already exists")
             self._profiles[profile.id] = profile.model_copy(deep=True)
 
     def get(self, profile_id: int) -> MissionProfile | None:

@@ -7,13 +7,17 @@ from typing import Protocol
 from shared.domain.profiles.models import MissionProfile
 
 
+class ProfileIdTaken(Exception):
+    """A profile with this id is already stored (``ProfileStore.put``): the id allocator handed it out twice."""
+
+
 class ProfileStore(Protocol):
     def next_id(self) -> int:
         """A fresh profile id (unique and increasing; gaps possible)."""
         ...
 
     def put(self, profile: MissionProfile) -> None:
-        """Store a new profile (its id is new)."""
+        """Store a new profile; ``ProfileIdTaken`` (nothing written) when its id is already stored."""
         ...
 
     def get(self, profile_id: int) -> MissionProfile | None: ...

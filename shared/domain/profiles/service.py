@@ -20,9 +20,10 @@ from shared.domain.profiles.models import (
     MissionProfileInput,
     utc_now_ms,
 )
-from shared.domain.profiles.ports import ProfileStore, SatelliteDirectory
+from shared.domain.profiles.ports import ProfileIdTaken, ProfileStore, SatelliteDirectory
 
 REQUIRED_SCOPE = "mission-profile:create"
+ID_ATTEMPTS = 5  # fresh ids tried when the one allocated is already stored
 
 CREATED_BY_TYPE: dict[str, CreatedByType] = {"api_token": "api_client", "user": "user", "service": "service"}
 
@@ -55,18 +56,26 @@ class MissionProfiles:
             raise TooLarge(f"field 'profile': {size} bytes of JSON exceeds the limit of {PROFILE_MAX_BYTES} bytes")
         self._require_satellite(norad_id)
         now = self.clock()
-        profile = MissionProfile(
-            id=self.profiles.next_id(),
-            satellite_norad_id=norad_id,
-            name=request.name,
-            profile=request.profile,
-            created_by=principal.subject,
-            created_by_type=CREATED_BY_TYPE[principal.kind],
-            created_at=now,
-            updated_at=now,
-        )
-        self.profiles.put(profile)
-        return profile
+        for attempt in range(ID_ATTEMPTS):
+            profile = MissionProfile(
+                id=self.profiles.next_id(),
+                satellite_norad_id=norad_id,
+                name=request.name,
+                profile=request.profile,
+                created_by=principal.subject,
+                created_by_type=CREATED_BY_TYPE[principal.kind],
+                created_at=now,
+                updated_at=now,
+            )
+            try:
+                self.profiles.put(profile)
+                return profile
+            except ProfileIdTaken:
+                # the allocator gave out an id already stored (a counter that lost an increment, e.g. restored
+                # from a backup, or an emulator whose ADD is not atomic across threads): take the next one
+                if attempt == ID_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def list(self, principal: Principal, norad_id: int) -> list[MissionProfile]:
         """The satellite's profiles the caller may see, in id order."""

@@ -73,3 +73,36 @@ def test_delete_own_or_as_admin_never_someone_elses(profiles: MissionProfiles) -
         profiles.delete(ALICE, a.id)
     profiles.delete(SERVICE, b.id)
     assert profiles.list(ADMIN, 25544) == []
+
+
+class RepeatingIds(MemoryProfileStore):
+    """An allocator that hands out ids it already gave (a counter that lost increments, or an emulator whose
+    atomic ADD is not atomic across threads)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.handed = iter(ids)
+
+    def next_id(self) -> int:
+        return next(self.handed)
+
+
+def test_an_id_already_stored_is_not_a_failure_the_next_fresh_one_is_taken() -> None:
+    store = RepeatingIds([1, 1, 1, 2])
+    service = MissionProfiles(store, KnownSatellites({25544}), clock=lambda: NOW)
+    first = service.create(ALICE, 25544, new("first"))
+    second = service.create(BOB, 25544, new("second"))
+    assert (first.id, second.id) == (1, 2)
+    assert [(p.id, p.name) for p in service.list(ADMIN, 25544)] == [(1, "first"), (2, "second")]
+
+
+def test_an_allocator_that_only_repeats_gives_up_without_overwriting() -> None:
+    from shared.domain.profiles.ports import ProfileIdTaken
+    from shared.domain.profiles.service import ID_ATTEMPTS
+
+    store = RepeatingIds([1] * (ID_ATTEMPTS + 1))
+    service = MissionProfiles(store, KnownSatellites({25544}), clock=lambda: NOW)
+    service.create(ALICE, 25544, new("first"))
+    with pytest.raises(ProfileIdTaken):
+        service.create(BOB, 25544, new("second"))
+    assert [(p.id, p.name, p.created_by) for p in service.list(ADMIN, 25544)] == [(1, "first", "client_a")]
