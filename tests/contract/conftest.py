@@ -4,6 +4,7 @@ fakes the fast tier uses behave as the real stores do."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,3 +77,21 @@ def dynamo_tables_factory():
         reset_clients()
 
     return tables
+
+
+@contextmanager
+def catalog_store(kind: str, cache_ttl_s: float = 60) -> Iterator[Any]:
+    """The catalogue store a contract test runs on: ``memory`` (the in-memory fake) or a DynamoDB repository on
+    moto's tables with ``cache_ttl_s`` of read cache (0: every read reaches the table)."""
+    from shared.adapters.memory.catalog import InMemoryCatalogStore
+
+    if kind == "memory":
+        yield InMemoryCatalogStore()
+        return
+    from shared.adapters.dynamo.catalog import DynamoCatalogRepository
+
+    with mock_aws():
+        reset_clients()
+        create_resources(client("dynamodb"))
+        yield DynamoCatalogRepository(cache_ttl_s=cache_ttl_s)
+    reset_clients()

@@ -11,12 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from shared.adapters.memory.catalog import InMemoryCatalogStore
 from shared.domain.catalog.ingestion import element_set_key
 from shared.domain.catalog.models import ElementSetRecord, Satellite
 from shared.domain.catalog.ports import BulkCatalogStore
+from tests.contract.conftest import catalog_store
 from tests.contract.test_catalog_store import EPOCH
 
 L1 = "1 25544U 98067A   26107.16713328  .00006923  00000+0  13461-3 0  9994"
@@ -24,18 +24,8 @@ L1 = "1 25544U 98067A   26107.16713328  .00006923  00000+0  13461-3 0  9994"
 
 @pytest.fixture(params=["dynamo", "memory"])
 def store(request: pytest.FixtureRequest) -> Iterator[BulkCatalogStore]:
-    if request.param == "memory":
-        yield InMemoryCatalogStore()
-        return
-    from infra.local.emulation import create_resources
-    from shared.adapters.dynamo.catalog import DynamoCatalogRepository
-    from shared.aws import client, reset_clients
-
-    with mock_aws():
-        reset_clients()
-        create_resources(client("dynamodb"))
-        yield DynamoCatalogRepository(cache_ttl_s=0)
-    reset_clients()
+    with catalog_store("memory" if request.param == "memory" else "dynamo", 0) as store:
+        yield store
 
 
 def record(norad_id: int, days: float = 0, tail: str = "0") -> ElementSetRecord:

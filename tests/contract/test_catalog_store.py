@@ -7,29 +7,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from moto import mock_aws
 
-from shared.adapters.memory.catalog import InMemoryCatalogStore
 from shared.domain.catalog.models import ElementSetRecord, Satellite, ServiceConfig, Spacecraft, Station, Transmitter
 from shared.domain.catalog.ports import CatalogStore
+from tests.contract.conftest import catalog_store
 
 EPOCH = datetime(2026, 4, 17, 4, 0, 40, 315000, tzinfo=UTC)
 
 
 @pytest.fixture(params=["dynamo", "memory"])
 def store(request: pytest.FixtureRequest) -> Iterator[CatalogStore]:
-    if request.param == "memory":
-        yield InMemoryCatalogStore()
-        return
-    from infra.local.emulation import create_resources
-    from shared.adapters.dynamo.catalog import DynamoCatalogRepository
-    from shared.aws import client, reset_clients
-
-    with mock_aws():
-        reset_clients()
-        create_resources(client("dynamodb"))
-        yield DynamoCatalogRepository(cache_ttl_s=60)
-    reset_clients()
+    with catalog_store("memory" if request.param == "memory" else "dynamo", 60) as store:
+        yield store
 
 
 def element_set(norad_id: int, epoch: datetime, line2_tail: str = "0", name: str | None = "SAT",

@@ -9,28 +9,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
-from shared.adapters.memory.catalog import InMemoryCatalogStore
 from shared.domain.catalog.models import ElementSetRecord, Satellite
+from tests.contract.conftest import catalog_store
 
 EPOCH = datetime(2026, 4, 17, 4, 0, 40, 315000, tzinfo=UTC)
 
 
 @pytest.fixture(params=["dynamo", "dynamo-uncached", "memory"])
 def store(request: pytest.FixtureRequest) -> Iterator[Any]:
-    if request.param == "memory":
-        yield InMemoryCatalogStore()
-        return
-    from infra.local.emulation import create_resources
-    from shared.adapters.dynamo.catalog import DynamoCatalogRepository
-    from shared.aws import client, reset_clients
-
-    with mock_aws():
-        reset_clients()
-        create_resources(client("dynamodb"))
-        yield DynamoCatalogRepository(cache_ttl_s=0 if request.param.endswith("uncached") else 60)
-    reset_clients()
+    kind, ttl = ("memory", 60) if request.param == "memory" else ("dynamo", 0 if "uncached" in request.param else 60)
+    with catalog_store(kind, ttl) as store:
+        yield store
 
 
 def element_set(norad_id: int, tail: str = "0", name: str | None = None) -> ElementSetRecord:
