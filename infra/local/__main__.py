@@ -310,10 +310,14 @@ def main() -> int:
                 print("Stopping Groundlink…", flush=True)
                 await super().shutdown(sockets=sockets)
 
+        from infra.local import trace
         from infra.local.console import with_console
         from infra.local.cors import with_cors
 
-        config = uvicorn.Config(with_cors(with_console(gateway)), host="127.0.0.1", port=port, log_level="warning",
+        trace.watch_gc()
+        app = with_cors(with_console(gateway))
+        config = uvicorn.Config(trace.traced_asgi(app) if trace.enabled() else app, host="127.0.0.1", port=port,
+                                log_level="warning",
                                 lifespan="off", access_log=False, timeout_graceful_shutdown=5)
         try:
             AnnouncingServer(config).run(sockets=[http_socket])

@@ -234,12 +234,16 @@ def _atomic_moto_server():
                 with lock:
                     return list(app(environ, start_response))
 
+            from infra.local import trace
+
+            served = trace.traced_wsgi(app, lock) if trace.enabled() else atomic
+
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 listener.bind((self._ip_address, self._port))  # OSError (EADDRINUSE) when the port is taken
                 listener.listen(128)
-                self._server = make_server(self._ip_address, self._port, atomic, True,
+                self._server = make_server(self._ip_address, self._port, served, True,
                                            request_handler=MotoRequestHandler, fd=listener.fileno())
             finally:
                 listener.close()  # the server holds its own duplicate of the socket

@@ -16,9 +16,11 @@ import importlib
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
+from infra.local import trace
 from infra.local.pump import FakeLambdaContext
 from shared.resources import FunctionSpec
 
@@ -44,6 +46,7 @@ def invoke_worker(spec: FunctionSpec, body: Any) -> tuple[bytes, str | None]:
     if isinstance(body, bytes):
         body = body.decode()
     event = json.loads(body) if body else {}
+    t0, c0 = time.time(), time.thread_time()
     try:
         result = handler(event, FakeLambdaContext(spec.name, spec.memory_mb, spec.timeout_s))
     except Exception as exc:  # what the Lambda runtime reports for an unhandled exception
@@ -51,6 +54,10 @@ def invoke_worker(spec: FunctionSpec, body: Any) -> tuple[bytes, str | None]:
         return json.dumps(error).encode(), "Unhandled"
     finally:
         release_memory()
+        if trace.enabled() and isinstance(event, dict):
+            trace.record({"kind": "step", "op": f"{spec.name} {event.get('step', '')}".strip(),
+                          "task_id": event.get("task_id"), "chunk": event.get("chunk"), "start": t0,
+                          "end": time.time(), "cpu": time.thread_time() - c0})
     return json.dumps(result).encode(), None
 
 
@@ -105,12 +112,16 @@ def _reused_lambda_client(region: str, service: str, state_credentials: Any = No
 
 
 def bridge(workers: Iterable[FunctionSpec]) -> None:
-    """Route moto Lambda invocations of ``workers`` to their handlers (idempotent; adds to earlier calls), and let
-    the Lambda Tasks of moto's Step Functions share one client."""
+    """Route moto Lambda invocations of ``workers`` to their handlers (idempotent; adds to earlier calls), let
+    the Lambda Tasks of moto's Step Functions share one client and its executions one parse of each definition
+    (``infra.local.asl_cache``)."""
     global _original, _original_client_for
     from moto.awslambda_simple.models import LambdaSimpleBackend
     from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
+    from infra.local.asl_cache import cache_parse_trees
+
+    cache_parse_trees()
     with _patch_lock:
         for spec in workers:
             _workers[spec.name] = spec
@@ -123,11 +134,14 @@ def bridge(workers: Iterable[FunctionSpec]) -> None:
 
 
 def unbridge() -> None:
-    """Restore moto's own ``invoke`` and client factory, and forget every bridged worker."""
+    """Restore moto's own ``invoke``, client factory and parser, and forget every bridged worker."""
     global _original, _original_client_for
     from moto.awslambda_simple.models import LambdaSimpleBackend
     from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
+    from infra.local.asl_cache import uncache_parse_trees
+
+    uncache_parse_trees()
     with _patch_lock:
         _workers.clear()
         _lambda_clients.clear()

@@ -153,12 +153,42 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def through_runtime(runs: int, poll_s: float) -> None:
+def print_trace(path: Path, t0: float, t1: float) -> None:
+    """One job's timeline from the runtime's trace (``infra.local.trace``): every request to the embedded AWS, every
+    worker step and HTTP request between the submit (``t0``) and the client seeing it completed (``t1``), then the
+    requests per operation (count, time, CPU)."""
+    events = [e for e in map(json.loads, path.read_text().splitlines()) if e["end"] >= t0 and e["start"] <= t1]
+    events = [e for e in events if e.get("op") != "ReceiveMessage"]  # the event pump's long polls
+    events.sort(key=lambda e: e["start"])
+    print(f"  timeline of the last job (ms from the submit; {len(events)} events; cpu = the serving thread's CPU):")
+    print(f"  {'start':>7} {'end':>7} {'span':>6} {'cpu':>6} {'lock':>5}  {'thread':<24} what")
+    for e in events:
+        indent = "    " if e["kind"] == "aws" else ""
+        print(f"  {(e['start'] - t0) * 1000:7.1f} {(e['end'] - t0) * 1000:7.1f} {(e['end'] - e['start']) * 1000:6.1f} "
+              f"{e.get('cpu', float('nan')) * 1000:6.1f} {e.get('lock_wait', 0) * 1000:5.1f}  "
+              f"{e['thread'][-24:]:<24} {indent}{e['kind']} {e.get('service', '')} {e['op']}"
+              + (f" chunk {e['chunk']}" if e.get("chunk") is not None else ""))
+    totals: dict[str, list[float]] = {}
+    for e in events:
+        if e["kind"] == "aws":
+            key = f"{e['service']} {e['op'].split(' ')[0] if e['service'] == 's3' else e['op']}"
+            row = totals.setdefault(key, [0, 0.0, 0.0])
+            row[0] += 1
+            row[1] += e["end"] - e["start"]
+            row[2] += e["cpu"]
+    print(f"  requests to the embedded AWS per operation (a Lambda Invoke's time includes its step): "
+          f"{sum(int(r[0]) for r in totals.values())} in all")
+    for key, (n, span, cpu) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
+        print(f"    {key:<44} {int(n):3d}  {span * 1000:7.1f} ms  cpu {cpu * 1000:7.1f} ms")
+
+
+def through_runtime(runs: int, poll_s: float, trace: bool = False) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from e2e.runtime import LocalRuntime  # type: ignore[import-not-found]
 
     sets = element_sets()
-    runtime = LocalRuntime()
+    trace_path = Path(tempfile.mkdtemp(prefix="groundlink-trace-")) / "trace.jsonl"
+    runtime = LocalRuntime({"GROUNDLINK_LOCAL_TRACE": str(trace_path)} if trace else None)
     try:
         runtime.wait_ready()
         path = Path(tempfile.mkdtemp(prefix="groundlink-bench-")) / "coverage.tle"
@@ -183,6 +213,7 @@ def through_runtime(runs: int, poll_s: float) -> None:
             time.sleep(0.5)  # the previous run's last requests settled
             load = os.getloadavg()[0]
             cpu0 = process_cpu_s(runtime.proc.pid)
+            wall0 = time.time()
             t0 = time.perf_counter()
             status, job = call("POST", f"{base}/v1/pass_analyzer/", token, request)
             assert status == 200, job
@@ -193,6 +224,7 @@ def through_runtime(runs: int, poll_s: float) -> None:
                     break
                 time.sleep(poll_s)
             latencies.append(time.perf_counter() - t0)
+            wall1 = time.time()
             cpu.append(process_cpu_s(runtime.proc.pid) - cpu0)
             assert task["status"] == "completed", task
             recorded.append(record_span_s(task))
@@ -205,6 +237,8 @@ def through_runtime(runs: int, poll_s: float) -> None:
               f"max {max(recorded):.2f} s   (its own created_at -> updated_at, whatever the polling)")
         print(f"  runtime process CPU from submit to completed (the job, its state machine, moto and the status "
               f"requests; both cores): median {statistics.median(cpu):.2f} s")
+        if trace:
+            print_trace(trace_path, wall0, wall1)
     finally:
         runtime.stop()
 
@@ -216,11 +250,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="jobs submitted through the local runtime")
     parser.add_argument("--poll-ms", type=float, default=50.0,
                         help="status poll interval (default 50 ms; every poll costs the job CPU in the runtime)")
+    parser.add_argument("--trace", action="store_true",
+                        help="record the runtime's requests and steps and print the last job's timeline")
     args = parser.parse_args()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     in_process(args.repeats)
     if not args.no_runtime:
-        through_runtime(args.runs, args.poll_ms / 1000)
+        through_runtime(args.runs, args.poll_ms / 1000, args.trace)
     return 0
 
 
