@@ -5,7 +5,6 @@ at a chunk boundary into the unsplit ones."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -31,7 +30,7 @@ def split(sets, geometry, start, end, budget, min_el=10, max_el=80, resolution=1
     parts = [compute_chunk(sets[c.sat_lo:c.sat_hi], lat[c.point_lo:c.point_hi], lon[c.point_lo:c.point_hi],
                            c.start_s, c.end_s, min_el, max_el, resolution, sat_offset=c.sat_lo,
                            point_offset=c.point_lo) for c in plan]
-    return plan, merge(iter(parts), sets, lat, lon, tile, start, end)
+    return plan, merge(iter(parts), [s.norad_id for s in sets], lat, lon, tile, start, end)
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +53,6 @@ def test_satellite_and_point_chunks_merge_to_the_unsplit_result_exactly(unsplit,
     assert sum(map(sum, reference["Access_norad"])) > 100  # a result with substance
 
 
-def _sats(*norad_ids: int) -> list:
-    return [SimpleNamespace(norad_id=n) for n in norad_ids]
-
-
 def test_windows_cut_at_a_time_boundary_join_as_in_the_unsplit_result():
     # Given a satellite seen from point 0 over [70, 120] and from point 1 over [90, 150] and [180, 190], the
     # window of the whole job [0, 200] cut at 100 into two chunks
@@ -67,9 +62,9 @@ def test_windows_cut_at_a_time_boundary_join_as_in_the_unsplit_result():
     first = {"pairs": [[0, 0, 30.0], [0, 1, 10.0]], "windows": [[0, [[t + 70, t + 100]]]]}
     second = {"pairs": [[0, 0, 20.0], [0, 1, 60.0]], "windows": [[0, [[t + 100, t + 150], [t + 180, t + 190]]]]}
     # When the chunks are merged
-    merged = merge([first, second], _sats(7), lat, lon, None, t, t + 200)
+    merged = merge([first, second], [7], lat, lon, None, t, t + 200)
     # Then it is the unsplit result: the cut windows joined, durations summed, the blind periods the same
-    assert merged == merge([whole], _sats(7), lat, lon, None, t, t + 200)
+    assert merged == merge([whole], [7], lat, lon, None, t, t + 200)
     assert merged["timestamp"] == [[["2026-04-17T00:01:10+00:00", "2026-04-17T00:02:30+00:00"],
                                     ["2026-04-17T00:03:00+00:00", "2026-04-17T00:03:10+00:00"]]]
     assert merged["duration_norad"] == [[50.0, 70.0]] and merged["Access_norad"] == [[1, 1]]
@@ -88,7 +83,7 @@ def test_time_chunks_with_boundaries_inside_passes_merge_to_the_unsplit_windows(
     assert crossing, "no pass crosses a boundary: the case tests nothing"
     # When each is computed on its own and merged
     parts = (compute_chunk(sets, lat, lon, a, b, 10, 80, 1) for a, b in ranges)
-    merged = merge(parts, sets, lat, lon, tile, START, START + 86400)
+    merged = merge(parts, [s.norad_id for s in sets], lat, lon, tile, START, START + 86400)
     # Then every window (joined across the boundaries), blind period and access flag is the unsplit one
     for field in ("timestamp", "blindstamp", "Access_norad", "norad_ids", "ground_points", "tile_size_deg"):
         assert merged[field] == reference[field], field
@@ -101,3 +96,35 @@ def _iso(t: float) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _united_one_by_one(sat, start, end) -> list:
+    """What ``compute_chunk`` answered before it was vectorised: each satellite's windows sorted and united."""
+    per_sat: dict[int, list[tuple[float, float]]] = {}
+    for s, a, b in zip(sat.tolist(), start.tolist(), end.tolist(), strict=True):
+        per_sat.setdefault(s, []).append((a, b))
+    out = []
+    for s, ws in sorted(per_sat.items()):
+        united: list[list[float]] = []
+        for a, b in sorted(ws):
+            if united and a <= united[-1][1]:
+                united[-1][1] = max(united[-1][1], b)
+            else:
+                united.append([a, b])
+        out.append((s, united))
+    return out
+
+
+def test_each_satellites_windows_are_united_as_one_by_one_touching_nested_and_unsorted():
+    from shared.domain.jobs.analysis.coverage import _united_by_satellite
+
+    rng = np.random.default_rng(11)
+    sat = rng.integers(0, 6, 400)
+    start = np.round(rng.uniform(0, 1000, 400))  # whole seconds: many windows start where another ends
+    end = start + np.round(rng.uniform(0, 60, 400))
+    sat = np.concatenate([sat, [9, 9, 9]])  # nested: [0, 100] holds [10, 20]; [100, 110] touches it
+    start, end = np.concatenate([start, [10.0, 0.0, 100.0]]), np.concatenate([end, [20.0, 100.0, 110.0]])
+    united = _united_by_satellite(sat, start, end)
+    assert united == _united_one_by_one(sat, start, end)
+    assert united[-1] == (9, [[0.0, 110.0]])
+    assert _united_by_satellite(np.array([], dtype=int), np.array([]), np.array([])) == []

@@ -95,24 +95,42 @@ def compute_chunk(element_sets: Sequence[ElementSet], lat: np.ndarray, lon: np.n
     A window that crosses the chunk's time boundary is cut there; the merge's union joins the two parts."""
     table = access_windows(list(element_sets), lat, lon, start_unix_s, end_unix_s, min_elevation_deg,
                            max_elevation_deg, time_resolution_s)
-    seconds: dict[tuple[int, int], float] = {}
-    per_sat: dict[int, list[tuple[float, float]]] = {}
-    for s, p, a, b in zip(table.sat_index.tolist(), table.point_index.tolist(), table.start_unix_s.tolist(),
-                          table.end_unix_s.tolist(), strict=True):
-        key = (s + sat_offset, p + point_offset)
-        seconds[key] = seconds.get(key, 0.0) + (b - a)
-        per_sat.setdefault(s + sat_offset, []).append((a, b))
-    return {
-        "pairs": [[s, p, d] for (s, p), d in seconds.items()],
-        "windows": [[s, [[a, b] for a, b in _union(ws)]] for s, ws in sorted(per_sat.items())],
-    }
+    sat, point = table.sat_index.astype(np.int64), table.point_index.astype(np.int64)
+    start, end = table.start_unix_s.astype(float), table.end_unix_s.astype(float)
+    # seconds per satellite × point: summed in the table's order (bincount adds its weights one by one, in order)
+    cell = sat * len(lat) + point
+    seen, first = np.unique(cell, return_index=True)
+    seconds = np.bincount(cell, weights=end - start, minlength=int(seen[-1]) + 1 if len(seen) else 0)[seen]
+    order = np.argsort(first, kind="stable")  # the cells in the order they first appear, as before
+    pairs = [[s + sat_offset, p + point_offset, d] for s, p, d in
+             zip((seen[order] // len(lat)).tolist(), (seen[order] % len(lat)).tolist(), seconds[order].tolist(),
+                 strict=True)]
+    return {"pairs": pairs, "windows": [[s + sat_offset, ws] for s, ws in _united_by_satellite(sat, start, end)]}
 
 
-def merge(chunks: Iterable[dict[str, Any]], element_sets: Sequence[ElementSet], lat: np.ndarray, lon: np.ndarray,
+def _united_by_satellite(sat: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[tuple[int, list[list[float]]]]:
+    """Each satellite's windows united (``_union`` per satellite, vectorised): [(satellite, [[start, end], ...])],
+    satellites in increasing order."""
+    order = np.lexsort((end, start, sat))
+    sat, start, end = sat[order], start[order], end[order]
+    edges = np.flatnonzero(np.diff(sat)) + 1
+    out: list[tuple[int, list[list[float]]]] = []
+    for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), len(sat)], strict=True):
+        if lo == hi:
+            continue
+        a, reach = start[lo:hi], np.maximum.accumulate(end[lo:hi])
+        opens = np.flatnonzero(np.concatenate(([True], a[1:] > reach[:-1])))  # a window past every earlier end
+        closes = np.concatenate((opens[1:], [hi - lo])) - 1
+        out.append((int(sat[lo]), np.column_stack((a[opens], reach[closes])).tolist()))
+    return out
+
+
+def merge(chunks: Iterable[dict[str, Any]], norad_ids: Sequence[int], lat: np.ndarray, lon: np.ndarray,
           tile: float | None, start_unix_s: float, end_unix_s: float) -> dict[str, Any]:
     """The analysis's result from its chunks' parts (``compute_chunk``), read one at a time: the same document as
-    the unsplit computation. Time chunks are merged in time order (give them in plan order)."""
-    n, m = len(element_sets), len(lat)
+    the unsplit computation. ``norad_ids``: the satellites, in the parts' order. Time chunks are merged in time
+    order (give them in plan order)."""
+    n, m = len(norad_ids), len(lat)
     access = np.zeros((n, m), dtype=int)
     duration = np.zeros((n, m))
     per_sat: list[list[tuple[float, float]]] = [[] for _ in range(n)]
@@ -136,7 +154,7 @@ def merge(chunks: Iterable[dict[str, Any]], element_sets: Sequence[ElementSet], 
         "duration_norad": np.round(duration, 1).tolist(),
         "timestamp": [[[_iso(a), _iso(b)] for a, b in ws] for ws in merged],
         "blindstamp": [[_iso(a), _iso(b)] for a, b in blind],
-        "norad_ids": [s.norad_id for s in element_sets],
+        "norad_ids": list(norad_ids),
         "ground_points": [[round(float(x), 6), round(float(y), 6)] for x, y in zip(lon, lat, strict=True)],
         "tile_size_deg": tile,
     }
@@ -148,4 +166,4 @@ def analyse(element_sets: Sequence[ElementSet], geometry: dict[str, Any], start_
     lat, lon, tile = ground_points(geometry)
     part = compute_chunk(element_sets, lat, lon, start_unix_s, end_unix_s, min_elevation_deg, max_elevation_deg,
                          time_resolution_s)
-    return merge([part], element_sets, lat, lon, tile, start_unix_s, end_unix_s)
+    return merge([part], [s.norad_id for s in element_sets], lat, lon, tile, start_unix_s, end_unix_s)
