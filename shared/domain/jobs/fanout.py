@@ -4,10 +4,13 @@
    points, the window; ``jobs/<task_id>/inputs.json`` in the results store) and records how many chunks it runs
    in (``shared.domain.jobs.chunks``); the state machine's Map gets their indices, never data;
 2. ``chunk`` — computes one chunk from the stored inputs and stores its part (``jobs/<task_id>/chunks/<i>.json``);
-   a chunk counts once however often it runs (a retried step); ``progress`` is finished chunks / total;
-3. ``merge`` — reads the parts one at a time, merges them into the analysis's result (the same document as the
-   unsplit computation), stores it (``jobs/<task_id>/result.json``) and completes the job with a pointer to it,
-   the ``Job State Change`` event in the same write, once;
+   a chunk counts once however often it runs (a retried step); ``progress`` is finished chunks / total. The chunk
+   that finishes last merges: it reads the other parts one at a time (its own it holds), merges them into the
+   analysis's result (the same document as the unsplit computation), stores it (``jobs/<task_id>/result.json``)
+   and completes the job with a pointer to it, the ``Job State Change`` event in the same write, once. A job of
+   one chunk stores no part: nothing would read it;
+3. ``merge`` — after the Map: answers the job as the chunks left it (completed), or merges the stored parts if no
+   chunk did (a job whose last chunk ran before the chunks merged);
 4. ``chunk_failed`` — a chunk that failed after its retries fails the job with the chunk's reason.
 
 Every step leaves a finished job as it is, and the plan and the merge act only for the execution holding the job.
@@ -24,7 +27,7 @@ from shared.domain.catalog.freshness import FreshnessPolicy
 from shared.domain.jobs.analysis import AnalysisError
 from shared.domain.jobs.chunks import CHUNK_BUDGET, Chunk, plan_chunks
 from shared.domain.jobs.events import job_finished
-from shared.domain.jobs.models import FINISHED, JobError, JobStatus, PassAnalysisRequest
+from shared.domain.jobs.models import FINISHED, Job, JobError, JobStatus, PassAnalysisRequest
 from shared.domain.jobs.ports import Clock, JobStore, ResultStore, SatelliteCatalog
 
 logger = logging.getLogger("groundlink.domain.jobs")
@@ -85,7 +88,7 @@ class PassAnalysisFanout:
 
     def chunk(self, task_id: str, index: int) -> int | None:
         """Computes chunk ``index`` and stores its part; the number of chunks done (None: the job is not in
-        progress any more, nothing computed)."""
+        progress any more, nothing computed). The chunk that makes the job's chunks all done completes it."""
         from groundlink_orbit import parse_tle
 
         from shared.domain.jobs.analysis.coverage import compute_chunk
@@ -106,15 +109,18 @@ class PassAnalysisFanout:
                                  point_offset=c.point_lo)
         except ValueError as exc:  # the orbit core refuses the inputs: a sentence about the job
             raise JobError(f"{c.describe()}: {exc}") from None
-        self.results.put(chunk_key(task_id, index), part)
-        return self.jobs.chunk_done(task_id, index)
+        if len(chunks) > 1:
+            self.results.put(chunk_key(task_id, index), part)
+        done = self.jobs.chunk_done(task_id, index)
+        if done == len(chunks):  # every part is stored (or, alone, held here): this chunk merges
+            self._complete(job, inputs, self._parts(task_id, chunks, held={index: part}))
+        return done
 
     def merge(self, task_id: str, execution_id: str) -> JobStatus:
-        """Merges the parts into the result and completes the job (once). A completed job, or one another
-        execution holds, is answered as it is. ``JobError`` if a part is missing or the job failed (a chunk
-        failed it: Step Functions' Distributed Map may or may not have failed on it, the execution fails here)."""
-        from shared.domain.jobs.analysis.coverage import merge
-
+        """The job as its chunks left it: completed by the last chunk, else (its parts all stored, none merged)
+        merged here and completed (once). A completed job, or one another execution holds, is answered as it is.
+        ``JobError`` if a part is missing or the job failed (a chunk failed it: Step Functions' Distributed Map may
+        or may not have failed on it, the execution fails here)."""
         job = self.jobs.get(task_id)
         if job is None:
             raise JobError("the job is not recorded any more")
@@ -126,21 +132,26 @@ class PassAnalysisFanout:
         chunks = self._plan(inputs)
         if job.chunks_done < len(chunks):
             raise JobError(REASON_PARTS_MISSING)
-        import numpy as np
-        from groundlink_orbit import parse_tle
+        self._complete(job, inputs, self._parts(task_id, chunks))
+        return "completed"
 
-        sets = [parse_tle(line1, line2, name) for name, line1, line2 in inputs["tles"]]
+    def _complete(self, job: Job, inputs: dict[str, Any], parts: Iterator[dict[str, Any]]) -> None:
+        """Merges ``parts`` (in plan order) into the result, stores it and completes the job (a conditional write:
+        once, whichever step gets there first)."""
+        import numpy as np
+
+        from shared.domain.jobs.analysis.coverage import merge
+
         lat, lon = np.asarray(inputs["lat"], dtype=float), np.asarray(inputs["lon"], dtype=float)
-        result = merge(self._parts(task_id, chunks), sets, lat, lon, inputs["tile_size_deg"], inputs["start_s"],
+        result = merge(parts, _norad_ids(inputs), lat, lon, inputs["tile_size_deg"], inputs["start_s"],
                        inputs["end_s"])
         result.update(tle_epoch=inputs["tle_epoch"], tle_age_days=inputs["tle_age_days"])
         if inputs["tle_warning"]:
             result["tle_warning"] = inputs["tle_warning"]
-        key = result_key(task_id)
+        key = result_key(job.task_id)
         size = self.results.put(key, result)
-        self.jobs.transition(task_id, "completed", progress=1.0, result_key=key, result_bytes=size,
+        self.jobs.transition(job.task_id, "completed", progress=1.0, result_key=key, result_bytes=size,
                              events=[job_finished(job, "completed", self.clock.now(), previous="in_progress")])
-        return "completed"
 
     def chunk_failed(self, task_id: str, index: int, reason: str) -> bool:
         """Chunk ``index`` failed for good: the job fails with the chunk's reason. False if it had finished."""
@@ -172,8 +183,13 @@ class PassAnalysisFanout:
         return plan_chunks(len(inputs["tles"]), len(inputs["lat"]), inputs["start_s"], inputs["end_s"],
                            inputs["chunk_budget"])
 
-    def _parts(self, task_id: str, chunks: list[Chunk]) -> Iterator[dict[str, Any]]:
+    def _parts(self, task_id: str, chunks: list[Chunk],
+               held: dict[int, dict[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
+        """The parts in plan order, read one at a time (those ``held`` in memory are not read back)."""
         for c in chunks:
+            if held and c.index in held:
+                yield held[c.index]
+                continue
             try:
                 yield self.results.get(chunk_key(task_id, c.index))
             except KeyError:
@@ -200,11 +216,21 @@ class PassAnalysisFanout:
             if fresh.warning:
                 warnings[str(norad)] = fresh.warning
         lat, lon, tile = ground_points(request.ground_location)
-        return {"tles": tles, "lat": lat.tolist(), "lon": lon.tolist(), "tile_size_deg": tile,
+        return {"tles": tles, "norad_ids": [sets[n].norad_id for n in request.norad_ids], "lat": lat.tolist(),
+                "lon": lon.tolist(), "tile_size_deg": tile,
                 "start_s": request.date[0].timestamp(), "end_s": request.date[-1].timestamp(),
                 "min_elevation_deg": request.min_elv_constraint, "max_elevation_deg": request.max_elv_constraint,
                 "time_resolution_s": request.time_resolution, "tle_epoch": epochs, "tle_age_days": ages,
                 "tle_warning": warnings, "chunk_budget": self.chunk_budget}
+
+
+def _norad_ids(inputs: dict[str, Any]) -> list[int]:
+    """The satellites' NORAD ids in the inputs' order (inputs stored before they listed them: from the sets)."""
+    if "norad_ids" in inputs:
+        return [int(n) for n in inputs["norad_ids"]]
+    from groundlink_orbit import parse_tle
+
+    return [parse_tle(line1, line2, name).norad_id for name, line1, line2 in inputs["tles"]]
 
 
 def _points(inputs: dict[str, Any], c: Chunk) -> tuple[Any, Any]:

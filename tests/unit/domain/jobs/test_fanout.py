@@ -37,11 +37,11 @@ def test_a_job_runs_in_chunks_with_progress_and_merges_to_the_unsplit_result(chu
     assert steps.chunk(job.task_id, 1) == 1 and store.get(job.task_id).progress == 0.5  # a retried chunk
     with pytest.raises(JobError, match="did not all finish"):
         steps.merge(job.task_id, "exec-1")
-    assert steps.chunk(job.task_id, 0) == 2
-    assert steps.merge(job.task_id, "exec-2") == "in_progress"  # not the execution holding the job
-    assert steps.merge(job.task_id, "exec-1") == "completed"
-    assert steps.merge(job.task_id, "exec-1") == "completed"  # a retried merge completes nothing twice
+    assert steps.chunk(job.task_id, 0) == 2  # the last chunk to finish merges and completes the job
     done = store.get(job.task_id)
+    assert steps.merge(job.task_id, "exec-1") == "completed"  # the Merge step then finds it completed
+    assert steps.chunk(job.task_id, 0) is None and steps.merge(job.task_id, "exec-1") == "completed"
+    assert store.get(job.task_id) == done  # a retried chunk or merge completes nothing twice
     assert (done.status, done.progress, done.chunks_done, done.result_key) == (
         "completed", 1.0, 2, result_key(job.task_id))
     [event] = store.outbox.pending()
@@ -56,7 +56,6 @@ def test_a_job_runs_in_chunks_with_progress_and_merges_to_the_unsplit_result(chu
     result = results.get(done.result_key)
     assert {k: v for k, v in result.items() if not k.startswith("tle_")} == unsplit
     assert set(result["tle_epoch"]) == {"25544", "43013"}
-    assert steps.chunk(job.task_id, 0) is None  # a late chunk computes nothing
     assert done.result_bytes == len(results.objects[done.result_key])
 
 
@@ -112,3 +111,37 @@ def test_a_service_without_a_results_store_refuses_the_steps(world):  # noqa: F8
     with pytest.raises(JobError, match="no results store"):
         bare.fanout  # noqa: B018
     assert isinstance(service.results, InMemoryResultStore) and NOW
+
+
+def test_a_job_of_one_chunk_is_completed_by_it_without_storing_its_part(world):  # noqa: F811
+    service, store, starter, catalog = world
+    job = service.submit_pass_analysis(analysis(ground_location=POLYGON), ALICE)
+    assert service.fanout.plan(job.task_id, "exec-1") == [0]
+    assert service.fanout.chunk(job.task_id, 0) == 1
+    done = store.get(job.task_id)
+    assert (done.status, done.progress, done.chunks_done, done.result_key) == (
+        "completed", 1.0, 1, result_key(job.task_id))
+    assert chunk_key(job.task_id, 0) not in service.results.objects  # nothing would have read it
+    assert service.fanout.merge(job.task_id, "exec-1") == "completed" and store.get(job.task_id) == done
+    assert [e.detail["state"] for e in store.outbox.pending()] == ["completed"]
+
+
+def test_the_merge_step_merges_stored_parts_no_chunk_merged(chunked):
+    # Given a job whose two parts are stored and counted but which no chunk completed
+    service, store, results = chunked
+    job = service.submit_pass_analysis(analysis(ground_location=POLYGON), ALICE)
+    steps = service.fanout
+    steps.plan(job.task_id, "exec-1")
+    steps.chunk(job.task_id, 0)
+    part = results.get(chunk_key(job.task_id, 0))  # satellite 0's part; satellite 1's stored as never seen
+    results.put(chunk_key(job.task_id, 1), {"pairs": [], "windows": []})
+    assert store.chunk_done(job.task_id, 1) == 2 and store.get(job.task_id).status == "in_progress"
+    # When the Merge step runs, for another execution and then for the one holding the job
+    assert steps.merge(job.task_id, "exec-2") == "in_progress"
+    assert steps.merge(job.task_id, "exec-1") == "completed"
+    # Then the job is completed once, from the stored parts
+    done = store.get(job.task_id)
+    assert (done.status, done.progress, done.chunks_done) == ("completed", 1.0, 2)
+    access = results.get(done.result_key)["Access_norad"]
+    assert access[0] == [int(any(p == j for _, p, _ in part["pairs"])) for j in range(100)] and any(access[0])
+    assert access[1] == [0] * 100
