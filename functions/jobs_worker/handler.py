@@ -3,10 +3,12 @@
 * ``{"task_id", "step": "plan", "execution_id"}`` — claims the job for the execution, stores its inputs and
   answers ``{"chunks": [0, 1, …]}``, the indices the state machine's Map fans out over (a job another execution
   holds, or a finished one, has none);
-* ``{"task_id", "step": "chunk", "chunk"}`` — computes one chunk into the results bucket;
+* ``{"task_id", "step": "chunk", "chunk"}`` — computes one chunk into the results bucket (the last chunk to finish
+  merges the parts and completes the job);
 * ``{"task_id", "step": "chunk_failed", "chunk", "error"}`` — the chunk's Catch after its retries: the job fails
   with the chunk's reason;
-* ``{"task_id", "step": "merge", "execution_id"}`` — merges the chunks and completes the job;
+* ``{"task_id", "step": "merge", "execution_id"}`` — answers the job as its chunks left it (merges the stored parts
+  and completes it if no chunk did);
 * ``{"task_id", "step": "run", "execution_id"}`` — every step in this one invocation (a direct run);
 * ``{"task_id", "step": "fail", "error"}`` — the state machine's Catch: the job becomes failed with a sentence
   about the job (``shared.domain.jobs.service.failure_reason``), never the SDK's message;

@@ -1,5 +1,5 @@
-"""The chunk bookkeeping of every ``JobStore`` (plan, chunks done, the result pointer) and every ``ResultStore``
-(in memory, S3 on moto): the fakes the domain tests run on behave as the AWS adapters do."""
+"""The chunk bookkeeping of every ``JobStore`` (the plan recorded with the claim, chunks done, the result pointer)
+and every ``ResultStore`` (in memory, S3 on moto): the fakes the domain tests run on behave as the AWS adapters do."""
 
 from __future__ import annotations
 
@@ -20,14 +20,14 @@ from tests.contract.test_jobs_store import new_job, store  # noqa: F401 (the sto
 
 def test_progress_is_the_ratio_of_chunks_done_and_a_chunk_counts_once(store: JobStore) -> None:  # noqa: F811
     job = new_job(store)
-    assert store.set_plan(job.task_id, "exec-1", 4) is False  # not in progress for that execution
-    assert store.chunk_done(job.task_id, 0) is None  # nor before it runs
-    assert store.claim(job.task_id, "exec-1") is True
-    assert store.set_plan(job.task_id, "exec-2", 4) is False  # another execution plans nothing
-    assert store.set_plan(job.task_id, "exec-1", 4) is True
-    assert store.set_plan(job.task_id, "exec-1", 4) is True  # a retried plan step
+    assert store.chunk_done(job.task_id, 0) is None  # not before it runs
+    assert store.claim(job.task_id, "exec-1", 4) is True  # claimed with its plan, in one write
     running = store.get(job.task_id)
-    assert (running.chunks_total, running.chunks_done, running.progress) == (4, 0, 0.0)
+    assert (running.status, running.execution_id, running.chunks_total, running.chunks_done, running.progress) == (
+        "in_progress", "exec-1", 4, 0, 0.0)
+    assert store.claim(job.task_id, "exec-2", 5) is False  # another execution plans nothing
+    assert store.claim(job.task_id, "exec-1", 4) is True  # a retried plan step
+    assert store.get(job.task_id).chunks_total == 4
     assert [store.chunk_done(job.task_id, i) for i in (2, 0, 2, 0)] == [1, 2, 2, 2]  # retried chunks count once
     running = store.get(job.task_id)
     assert (running.chunks_done, running.progress) == (2, 0.5)
@@ -36,8 +36,7 @@ def test_progress_is_the_ratio_of_chunks_done_and_a_chunk_counts_once(store: Job
 
 def test_completion_keeps_the_result_pointer_and_a_late_chunk_changes_nothing(store: JobStore) -> None:  # noqa: F811
     job = new_job(store)
-    store.claim(job.task_id, "exec-1")
-    store.set_plan(job.task_id, "exec-1", 1)
+    store.claim(job.task_id, "exec-1", 1)
     assert store.chunk_done(job.task_id, 0) == 1
     key = f"jobs/{job.task_id}/result.json"
     assert store.transition(job.task_id, "completed", progress=1.0, result_key=key, result_bytes=1234) is True

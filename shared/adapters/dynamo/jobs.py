@@ -179,38 +179,26 @@ class DynamoJobStore:
             (result_key is None or job.result_key == result_key) and \
             (result_bytes is None or job.result_bytes == result_bytes)
 
-    def claim(self, task_id: str, execution_id: str) -> bool:
+    def claim(self, task_id: str, execution_id: str, chunks_total: int | None = None) -> bool:
+        names = {"#s": "status", "#x": "execution_id", "#p": "progress", "#u": "updated_at"}
+        values = {":run": value("in_progress"), ":pending": value("pending"), ":x": value(execution_id),
+                  ":p": value(0.1), ":u": value(datetime.now(UTC).isoformat())}
+        expression = "SET #s = :run, #x = :x, #p = :p, #u = :u"
+        if chunks_total is not None:  # the plan in the same write
+            names["#n"], values[":n"] = "chunks_total", value(chunks_total)
+            expression += ", #n = :n"
         try:
             ddb().update_item(
                 TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
-                UpdateExpression="SET #s = :run, #x = :x, #p = :p, #u = :u",
+                UpdateExpression=expression,
                 ConditionExpression="attribute_exists(pk) AND (#s = :pending OR (#s = :run AND #x = :x))",
-                ExpressionAttributeNames={"#s": "status", "#x": "execution_id", "#p": "progress", "#u": "updated_at"},
-                ExpressionAttributeValues={":run": value("in_progress"), ":pending": value("pending"),
-                                           ":x": value(execution_id), ":p": value(0.1),
-                                           ":u": value(datetime.now(UTC).isoformat())})
+                ExpressionAttributeNames=names, ExpressionAttributeValues=values)
             return True
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
         job = self.get(task_id)  # a retried claim whose first answer was lost holds the job already
         return job is not None and job.status == "in_progress" and job.execution_id == execution_id
-
-    def set_plan(self, task_id: str, execution_id: str, chunks_total: int) -> bool:
-        try:
-            ddb().update_item(
-                TableName=self.table, Key={"pk": value(f"JOB#{task_id}"), "sk": value("META")},
-                UpdateExpression="SET #n = :n, #u = :u",
-                ConditionExpression="attribute_exists(pk) AND #s = :run AND #x = :x",
-                ExpressionAttributeNames={"#s": "status", "#x": "execution_id", "#n": "chunks_total",
-                                          "#u": "updated_at"},
-                ExpressionAttributeValues={":run": value("in_progress"), ":x": value(execution_id),
-                                           ":n": value(chunks_total), ":u": value(datetime.now(UTC).isoformat())})
-            return True
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return False
 
     def chunk_done(self, task_id: str, index: int) -> int | None:
         """``ADD`` of the chunk's index to the job's number set ``done_chunks``: a retried step adds nothing."""

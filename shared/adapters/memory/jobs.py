@@ -86,27 +86,22 @@ class InMemoryJobStore:
             self.outbox.add(events)
             return True
 
-    def claim(self, task_id: str, execution_id: str) -> bool:
+    def claim(self, task_id: str, execution_id: str, chunks_total: int | None = None) -> bool:
         with self._lock:
             job = self._jobs.get(task_id)
             if job is None:
                 return False
-            if job.status == "in_progress" and job.execution_id == execution_id:
+            held = job.status == "in_progress" and job.execution_id == execution_id
+            if not held and job.status != "pending":
+                return False
+            update: dict[str, Any] = {"status": "in_progress", "execution_id": execution_id, "progress": 0.1,
+                                      "updated_at": datetime.now(UTC)}
+            if chunks_total is not None:
+                done = len(self._done.get(task_id, ()))
+                update.update(chunks_total=chunks_total, progress=done / chunks_total if chunks_total else 0.0)
+            elif held:
                 return True
-            if job.status != "pending":
-                return False
-            self._jobs[task_id] = job.model_copy(update={"status": "in_progress", "execution_id": execution_id,
-                                                         "progress": 0.1, "updated_at": datetime.now(UTC)})
-            return True
-
-    def set_plan(self, task_id: str, execution_id: str, chunks_total: int) -> bool:
-        with self._lock:
-            job = self._jobs.get(task_id)
-            if job is None or job.status != "in_progress" or job.execution_id != execution_id:
-                return False
-            if job.chunks_total != chunks_total:
-                self._jobs[task_id] = job.model_copy(update={"chunks_total": chunks_total, "progress": 0.0,
-                                                             "updated_at": datetime.now(UTC)})
+            self._jobs[task_id] = job.model_copy(update=update)
             return True
 
     def chunk_done(self, task_id: str, index: int) -> int | None:

@@ -1,8 +1,9 @@
 """A pass analysis fanned out in chunks: the steps of the jobs state machine, written once.
 
-1. ``plan`` — claims the job for the execution, stores its inputs (the element sets it uses, the ground
-   points, the window; ``jobs/<task_id>/inputs.json`` in the results store) and records how many chunks it runs
-   in (``shared.domain.jobs.chunks``); the state machine's Map gets their indices, never data;
+1. ``plan`` — claims the job for the execution and records how many chunks it runs in
+   (``shared.domain.jobs.chunks``) in the same write, then stores its inputs (the element sets it uses, the ground
+   points, the window; ``jobs/<task_id>/inputs.json`` in the results store); the state machine's Map gets their
+   indices, never data;
 2. ``chunk`` — computes one chunk from the stored inputs and stores its part (``jobs/<task_id>/chunks/<i>.json``);
    a chunk counts once however often it runs (a retried step); ``progress`` is finished chunks / total. The chunk
    that finishes last merges: it reads the other parts one at a time (its own it holds), merges them into the
@@ -59,32 +60,40 @@ class PassAnalysisFanout:
 
     # -- the steps ----------------------------------------------------------------------------------
     def plan(self, task_id: str, execution_id: str) -> list[int]:
-        """Claims the job for ``execution_id``, stores its inputs and answers its chunks' indices (none for a
-        finished job or one another execution holds). ``JobError`` when it cannot be computed (the job is then
-        recorded failed with the analysis's code)."""
+        """Claims the job for ``execution_id`` and records its number of chunks (one write), stores its inputs and
+        answers its chunks' indices (none for a finished job or one another execution holds). ``JobError`` when it
+        cannot be computed (the job is then recorded failed with the analysis's code)."""
         job = self.jobs.get(task_id)
         if job is None:
             raise JobError("the job is not recorded any more")
         if job.status in FINISHED:
             return []
-        if not self.jobs.claim(task_id, execution_id):
-            logger.warning("job held by another execution: not computed twice",
-                           extra={"task_id": task_id, "execution_id": execution_id})
-            return []
         if job.kind != "pass_analyzer":
+            if not self._claim(task_id, execution_id):
+                return []
             raise JobError(f"jobs of kind {job.kind} are not computed asynchronously")
-        try:
+        try:  # reads only (the element sets, the geometry): before the claim, which records the plan they give
             inputs = self._inputs(PassAnalysisRequest.model_validate(job.request))
         except AnalysisError as exc:  # recorded with its code; the state machine's failure step then changes nothing
+            if not self._claim(task_id, execution_id):
+                return []
             reason = str(exc)[:1000]
             self.jobs.transition(task_id, "failed", error=reason, error_code=exc.code,
                                  events=[job_finished(job, "failed", self.clock.now(), reason, "in_progress")])
             raise JobError(str(exc)) from None
-        self.results.put(inputs_key(task_id), inputs)
         chunks = self._plan(inputs)
-        self.jobs.set_plan(task_id, execution_id, len(chunks))
+        if not self._claim(task_id, execution_id, len(chunks)):
+            return []
+        self.results.put(inputs_key(task_id), inputs)
         logger.info("job planned", extra={"task_id": task_id, "chunks": len(chunks)})
         return [c.index for c in chunks]
+
+    def _claim(self, task_id: str, execution_id: str, chunks_total: int | None = None) -> bool:
+        if self.jobs.claim(task_id, execution_id, chunks_total):
+            return True
+        logger.warning("job held by another execution: not computed twice",
+                       extra={"task_id": task_id, "execution_id": execution_id})
+        return False
 
     def chunk(self, task_id: str, index: int) -> int | None:
         """Computes chunk ``index`` and stores its part; the number of chunks done (None: the job is not in

@@ -46,21 +46,17 @@ class JobStore(Protocol):
         ``events`` go into the event outbox in the same write, only if this call changes the job."""
         ...
 
-    def set_plan(self, task_id: str, execution_id: str, chunks_total: int) -> bool:
-        """Records how many chunks the job runs in, on a job ``in_progress`` for ``execution_id`` (conditional);
-        False, and no change, otherwise. Setting the same number again is a success."""
-        ...
-
     def chunk_done(self, task_id: str, index: int) -> int | None:
         """Records chunk ``index`` finished on a job in progress: a chunk counts once however often it is
         recorded (a retried step). The number of chunks done, or None (no change) if the job is not in
         progress."""
         ...
 
-    def claim(self, task_id: str, execution_id: str) -> bool:
-        """Moves a ``pending`` job to ``in_progress`` for ``execution_id`` (conditional write). True if this
-        execution holds the job (a repeated claim by the same execution included); False, and no change, if
-        the job is unknown, finished or held by another execution."""
+    def claim(self, task_id: str, execution_id: str, chunks_total: int | None = None) -> bool:
+        """Moves a ``pending`` job to ``in_progress`` for ``execution_id`` (conditional write), recording with
+        ``chunks_total`` how many chunks it runs in (in the same write: ``progress`` is then chunks done / total).
+        True if this execution holds the job (a repeated claim by the same execution included); False, and no
+        change, if the job is unknown, finished or held by another execution."""
         ...
 
     def open_jobs(self, created_before: datetime) -> builtins.list[Job]:
