@@ -135,7 +135,7 @@ def equality() -> None:
         parts = (compute_chunk(sets[c.sat_lo:c.sat_hi], lat[c.point_lo:c.point_hi], lon[c.point_lo:c.point_hi],
                                c.start_s, c.end_s, 10, 90, 1, sat_offset=c.sat_lo, point_offset=c.point_lo)
                  for c in plan)
-        merged = merge(parts, sets, lat, lon, tile, start, end)
+        merged = merge(parts, [s.norad_id for s in sets], lat, lon, tile, start, end)
         print(f"10 satellites × {len(lat)} points × 1 day: unsplit {t_unsplit:.1f} s; {len(plan)} chunks "
               f"{time.perf_counter() - t0:.1f} s; identical: {merged == unsplit}")
 
