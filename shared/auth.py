@@ -99,11 +99,20 @@ def key_ring(*, reload: bool = False) -> KeyRing:
     return ring
 
 
+def loaded_key_ring() -> KeyRing | None:
+    """The keys as loaded, when they are not due to be loaded again (``key_ring()`` would read nothing)."""
+    ring = _ring
+    if ring is None or time.monotonic() - ring.loaded_at > KEY_CACHE_S:
+        return None
+    return ring
+
+
 @after_restore  # the keys' age is measured on a clock that stood still in a SnapStart snapshot
 def reset_key_ring() -> None:
-    """Forget the loaded keys (tests; settings changed; a restored snapshot)."""
+    """Forget the loaded keys and the tokens they verified (tests; settings changed; a restored snapshot)."""
     global _ring
     _ring = None
+    VERIFIED.clear()
 
 
 def signing_key() -> str:
@@ -114,7 +123,8 @@ def signing_key() -> str:
 signing_key.cache_clear = reset_key_ring  # type: ignore[attr-defined]  # the former lru_cache's reset
 
 
-def _verification_key(token: str) -> str:
+def _verification_key(token: str) -> tuple[str | None, str]:
+    """The ``kid`` a token names and the secret that must have signed it."""
     import jwt
 
     try:
@@ -123,12 +133,55 @@ def _verification_key(token: str) -> str:
         raise NotAuthenticated(f"the token is invalid: {exc}", code="INVALID-JWT") from None
     ring = key_ring()
     if kid is None:  # issued before keys carried a kid: only the current key can have signed it
-        return ring.current.secret
+        return None, ring.current.secret
     if kid not in ring.verifying:  # maybe rotated since the keys were loaded
         ring = key_ring(reload=True)
     if kid not in ring.verifying:
         raise NotAuthenticated("the token was signed with an unknown or retired key", code="INVALID-JWT")
-    return ring.verifying[str(kid)]
+    return str(kid), ring.verifying[str(kid)]
+
+
+VERIFIED_MAX = 4096
+
+
+class VerifiedTokens:
+    """JWTs this process has verified, by their exact text: the claims and the key that verified them. A token
+    presented again is neither parsed nor its signature computed again (PyJWT takes about 0.4 ms a token, on
+    every request); what can have changed since is checked at each use, and a token failing any check is
+    forgotten and goes through PyJWT again, which gives the answer and the error it always gave: its key is
+    still one the ring verifies with (a retired key's tokens are refused), the issuer is still the deployment's,
+    and the time claims hold now as PyJWT checks them (``exp`` not passed, ``nbf`` and ``iat`` not ahead).
+    At most ``max_entries`` tokens are remembered; past that the memory starts afresh."""
+
+    def __init__(self, max_entries: int = VERIFIED_MAX, clock: Callable[[], float] = time.time) -> None:
+        self.max_entries = max_entries
+        self.clock = clock
+        self._seen: dict[str, tuple[dict[str, Any], str | None, str]] = {}
+
+    def remember(self, token: str, claims: dict[str, Any], kid: str | None, secret: str) -> None:
+        if len(self._seen) >= self.max_entries:
+            self._seen.clear()
+        self._seen[token] = (claims, kid, secret)
+
+    def claims(self, token: str, ring: KeyRing, issuer: str) -> dict[str, Any] | None:
+        """A copy of the token's claims if it was verified and still would be, else None."""
+        seen = self._seen.get(token)
+        if seen is None:
+            return None
+        claims, kid, secret = seen
+        now = self.clock()
+        key = ring.current.secret if kid is None else ring.verifying.get(kid)
+        if (key != secret or claims.get("iss") != issuer or int(claims["exp"]) <= now
+                or int(claims["iat"]) > now or ("nbf" in claims and int(claims["nbf"]) > now)):
+            self._seen.pop(token, None)
+            return None
+        return dict(claims)
+
+    def clear(self) -> None:
+        self._seen.clear()
+
+
+VERIFIED = VerifiedTokens()
 
 
 def issue_jwt(
@@ -163,15 +216,25 @@ def issue_jwt(
 
 
 def decode_jwt(token: str, *, token_type: str = "access") -> dict[str, Any]:
+    settings = get_settings()
+    claims = VERIFIED.claims(token, key_ring(), settings.jwt_issuer)
+    if claims is None:
+        claims = _verify(token, settings.jwt_issuer)
+    _require_type(claims, token_type)
+    return claims
+
+
+def _verify(token: str, issuer: str) -> dict[str, Any]:
+    """The claims of a token PyJWT verifies (signature, issuer, time claims), remembered in ``VERIFIED``."""
     import jwt
 
-    settings = get_settings()
+    kid, secret = _verification_key(token)
     try:
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
-            _verification_key(token),
+            secret,
             algorithms=["HS256"],
-            issuer=settings.jwt_issuer,
+            issuer=issuer,
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
     except jwt.ExpiredSignatureError:
@@ -180,10 +243,14 @@ def decode_jwt(token: str, *, token_type: str = "access") -> dict[str, Any]:
         raise NotAuthenticated("the token signature is invalid", code="INVALID-JWT") from None
     except jwt.PyJWTError as exc:
         raise NotAuthenticated(f"the token is invalid: {exc}", code="INVALID-JWT") from None
+    VERIFIED.remember(token, dict(claims), kid, secret)
+    return claims
+
+
+def _require_type(claims: dict[str, Any], token_type: str) -> None:
     if claims.get("typ", "access") != token_type:
         article = "an" if token_type == "access" else "a"
         raise NotAuthenticated(f"{article} {token_type} token is required", code="INVALID-JWT")
-    return claims
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
@@ -281,11 +348,10 @@ class AccountCheck:
         self._seen: dict[int, tuple[float, bool]] = {}
 
     def is_active(self, user_id: int) -> bool:
+        remembered = self.remembered(user_id)
+        if remembered is not None:
+            return remembered
         now = self.clock()
-        with self._lock:
-            hit = self._seen.get(user_id)
-        if hit is not None and now - hit[0] < self.ttl_s:
-            return hit[1]
         user = self.store().get_user(user_id)
         active = user is not None and user.is_active
         with self._lock:
@@ -293,6 +359,15 @@ class AccountCheck:
                 self._seen.clear()
             self._seen[user_id] = (now, active)
         return active
+
+    def remembered(self, user_id: int) -> bool | None:
+        """The answer remembered within ``ttl_s``, or None when only the store can tell."""
+        now = self.clock()
+        with self._lock:
+            hit = self._seen.get(user_id)
+        if hit is not None and now - hit[0] < self.ttl_s:
+            return hit[1]
+        return None
 
     def reset(self) -> None:
         with self._lock:
@@ -302,14 +377,21 @@ class AccountCheck:
 ACCOUNT_CHECK = AccountCheck()
 
 
-def require_active_account(claims: dict[str, Any]) -> None:
+def require_active_account(claims: dict[str, Any], *, read: bool = True) -> bool:
     """Refuses a user access token whose account is gone or inactive (tokens without ``uid`` — API
-    tokens, service tokens, tokens an operator mints with the CLI — name no account and pass)."""
+    tokens, service tokens, tokens an operator mints with the CLI — name no account and pass). With
+    ``read=False`` nothing is read: False when only the store can tell (nothing refused then)."""
     if claims.get("kind", "user") != "user" or "uid" not in claims:
-        return
+        return True
     uid = claims["uid"]
-    if isinstance(uid, bool) or not isinstance(uid, int) or not ACCOUNT_CHECK.is_active(uid):
+    if isinstance(uid, bool) or not isinstance(uid, int):
         raise NotAuthenticated(INACTIVE_ACCOUNT)
+    active = ACCOUNT_CHECK.is_active(uid) if read else ACCOUNT_CHECK.remembered(uid)
+    if active is None:
+        return False
+    if not active:
+        raise NotAuthenticated(INACTIVE_ACCOUNT)
+    return True
 
 
 # --- Authorization header --------------------------------------------------------------------------
@@ -330,4 +412,21 @@ def authenticate(authorization: str | None) -> Principal:
         return api_tokens().authenticate(token)
     claims = decode_jwt(token)
     require_active_account(claims)
+    return principal_from_claims(claims)
+
+
+def authenticate_from_memory(authorization: str | None) -> Principal | None:
+    """``authenticate``'s answer when this process can give it without reading anything (a JWT it verified
+    before, with the keys loaded and, for an SSA user's token, the account's state remembered), else None: then
+    ``authenticate`` reads what it needs. Refuses what ``authenticate`` refuses, with the same errors."""
+    token = bearer_token(authorization)
+    ring = loaded_key_ring()
+    if token.startswith(API_TOKEN_PREFIX) or ring is None:
+        return None
+    claims = VERIFIED.claims(token, ring, get_settings().jwt_issuer)
+    if claims is None:
+        return None
+    _require_type(claims, "access")
+    if not require_active_account(claims, read=False):
+        return None
     return principal_from_claims(claims)

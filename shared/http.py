@@ -15,8 +15,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Request
+from starlette.concurrency import run_in_threadpool
 
-from shared.auth import authenticate
+from shared.auth import authenticate, authenticate_from_memory
 from shared.domain.identity import Principal
 from shared.errors import ErrorRenderer, JSONResponse, install_error_handlers
 from shared.metrics import ACTIVE_USERS, MetricsMiddleware
@@ -184,11 +185,19 @@ def caller(scope: str | None = None, *, limited_as: str | None = None) -> Any:
     """FastAPI dependency: the authenticated principal, optionally requiring a permission. Every
     authenticated caller is recorded in this process's active-users registry (``/debug/active-users``) and
     counted against its rate limit of the class of ``scope`` (or of ``limited_as``, for a route that checks
-    its permission itself)."""
+    its permission itself).
 
-    def dependency(request: Request) -> Principal:
-        principal = authenticate(request.headers.get("authorization"))
-        enforce_rate_limit(principal, scope or limited_as)
+    It runs on the event loop when it needs to read nothing — a JWT verified before, its account's state
+    remembered, a rate-limit token already leased: the warm path of a busy caller — and hands the request to a
+    worker thread only when a store must be read or written (a first token, an API token, a new lease), so a
+    warm request does not pay a thread hop for it."""
+    limit_class = scope or limited_as
+
+    async def dependency(request: Request) -> Principal:
+        authorization = request.headers.get("authorization")
+        principal = authenticate_from_memory(authorization)
+        if principal is None or not enforce_rate_limit(principal, limit_class, lease=False):
+            principal = await run_in_threadpool(_admitted, authorization, limit_class)
         ACTIVE_USERS.record(principal.subject)
         if scope:
             principal.require(scope)
@@ -198,3 +207,10 @@ def caller(scope: str | None = None, *, limited_as: str | None = None) -> Any:
     dependency.required_scope = scope  # type: ignore[attr-defined]
     dependency.authenticates = True  # type: ignore[attr-defined]
     return Depends(dependency)
+
+
+def _admitted(authorization: str | None, limit_class: str | None) -> Principal:
+    """The principal, authenticated and counted, reading and writing whatever stores that takes."""
+    principal = authenticate(authorization)
+    enforce_rate_limit(principal, limit_class)
+    return principal

@@ -21,7 +21,7 @@ class Page(BaseModel):
         return list(items[self.start : self.start + self.limit])
 
 
-def _page(
+async def _page(  # async: FastAPI runs it on the event loop instead of a worker thread
     start: Annotated[int, Query(ge=0, description="index of the first record")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"maximum number of records: 1 to {MAX_LIMIT}, "
                                 "default 100")] = 100,

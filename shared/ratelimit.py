@@ -48,14 +48,17 @@ def reset_limiter() -> None:
     _configured.cache_clear()
 
 
-def enforce_rate_limit(principal: Principal, required_scope: str | None = None) -> None:
-    """Counts the request; ``TooManyRequests`` when the principal's bucket for this class is empty."""
+def enforce_rate_limit(principal: Principal, required_scope: str | None = None, *, lease: bool = True) -> bool:
+    """Counts the request; ``TooManyRequests`` when the principal's bucket for this class is empty. With
+    ``lease=False`` nothing is read or written: False, and the request not counted, when only the shared bucket
+    can tell (``RateLimiter.check``)."""
     limiter = current_limiter()
     if limiter is None:
-        return
+        return True
     try:
-        limiter.check(principal, required_scope)
+        return limiter.check(principal, required_scope, lease=lease)
     except TooManyRequests:
         raise
     except Exception:  # the store is unreachable or refuses: let the request through, say so
         logger.warning("rate limiter unavailable; request not counted", exc_info=True)
+        return True

@@ -17,7 +17,9 @@ def freshness_policy() -> FreshnessPolicy:
     return get_settings().freshness_policy()
 
 
-def catalog_service() -> CatalogService:
+async def catalog_service() -> CatalogService:
+    """The catalogue use cases (a route dependency: ``shared.surfaces.catalog_service.Catalog``). It only
+    assembles objects (no read), so ``async``: FastAPI runs it on the event loop, not in a worker thread."""
     from shared.adapters.dynamo.catalog import catalog_repository
 
     return CatalogService(catalog_repository(), freshness_policy())

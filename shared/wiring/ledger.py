@@ -37,8 +37,10 @@ def lifecycle() -> Lifecycle:
     return Lifecycle(report_grace=timedelta(seconds=get_settings().report_grace_s))
 
 
-def station_registry_store() -> StationRegistryStore:
-    """The stations' registry entries (where stations are listed, the registry's extra fields come from it)."""
+async def station_registry_store() -> StationRegistryStore:
+    """The stations' registry entries (where stations are listed, the registry's extra fields come from it).
+    A route dependency that only hands over the cached store, so ``async``: FastAPI runs it on the event loop
+    instead of a worker thread (each sync dependency is a thread hop on every request)."""
     from shared.adapters.dynamo.stations import station_registry
 
     return station_registry()
@@ -124,7 +126,9 @@ def station_service() -> StationService:
                           get_settings().station_online_threshold_s, lifecycle=lifecycle())
 
 
-def pass_search() -> PassSearch:
+async def pass_search() -> PassSearch:
+    """The pass search over the DynamoDB catalogue and the registry's listing. A route dependency that only
+    assembles objects (no read), so ``async``: run on the event loop, not in a worker thread."""
     from shared.adapters.dynamo.catalog import catalog_repository
     from shared.adapters.dynamo.profiles import profiles_repository
     from shared.adapters.dynamo.stations import station_registry

@@ -74,20 +74,23 @@ class RateLimiter:
                 self._held = {k: h for k, h in self._held.items() if h.until_s > now_s}
             self._held[key] = _Lease(tokens, now_s, now_s + self.lease_s)
 
-    def check(self, principal: Principal, required_scope: str | None = None) -> None:
+    def check(self, principal: Principal, required_scope: str | None = None, *, lease: bool = True) -> bool:
         """Counts one request of ``principal`` in the class of ``required_scope``; ``TooManyRequests``
-        (with the whole seconds to wait) when its bucket is empty."""
+        (with the whole seconds to wait) when its bucket is empty. With ``lease=False`` only a token already
+        leased is spent: False, and nothing counted, when the shared bucket would have to be asked."""
         klass = scope_class(required_scope)
         limit = self.limit_of(klass)
         key = f"{principal.kind}#{principal.subject}#{klass}"
         now = self.clock()
         if self._spend_held(key, now):
-            return
+            return True
+        if not lease:
+            return False
         got, wait = self.buckets.lease(key, limit, now, self.lease_size(limit))
         if got > 1:
             self._hold(key, got - 1, now)
         if got >= 1:
-            return
+            return True
         retry_after = max(1, math.ceil(wait))
         logger.info("rate limited", extra={"subject": principal.subject, "class": klass, "retry_after_s": retry_after})
         raise TooManyRequests(

@@ -43,3 +43,23 @@ def test_over_the_limit_raises_too_many_requests_with_whole_seconds_to_wait() ->
     limiter.check(ALICE, "ssa")  # another class: another bucket (under the default limit)
     now[0] += 2.5
     limiter.check(ALICE, "passes:read")
+
+
+def test_without_a_lease_only_a_held_token_is_spent() -> None:
+    class Counted(MemoryTokenBuckets):
+        leases = 0
+
+        def lease(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            Counted.leases += 1
+            return super().lease(*args, **kwargs)
+
+    now = [1000.0]
+    limiter = RateLimiter(Counted(), {"default": BucketLimit(30, 1)}, clock=lambda: now[0])  # leases of 3
+    assert limiter.check(ALICE, lease=False) is False and Counted.leases == 0  # nothing held: nothing counted
+    assert limiter.check(ALICE) is True and Counted.leases == 1  # one spent, two held
+    assert limiter.check(ALICE, lease=False) is True
+    assert limiter.check(ALICE, lease=False) is True
+    assert limiter.check(ALICE, lease=False) is False and Counted.leases == 1  # the held ones are spent
+    assert limiter.check(ALICE) is True and Counted.leases == 2
+    now[0] += 1.5  # a lease is spent within a second: what is left is dropped
+    assert limiter.check(ALICE, lease=False) is False
