@@ -172,7 +172,8 @@ class PassSearch:
                  for s, h in zip(stations, horizon, strict=True)]
         found = self._cache().predict(es, stations, start.timestamp(), end.timestamp(), masks, horizon,
                                       carrier_hz=q.carrier_hz)
-        table, notes, withheld = self._withhold(found.table, found.notes, stations, start, end)
+        notes: list[PassNotes | None] = found.notes if self.cached else [None] * len(found.notes)  # nothing kept
+        table, notes, withheld = self._withhold(found.table, notes, stations, start, end)
         return PassSearchResult(element_set=es, name=name, tle=tle, stations=stations, masks=masks, table=table,
                                 start=start, end=end, generated_at=now, warning=sgp4_warning(table),
                                 freshness=self.freshness.of(es.epoch_utc, now), horizon_masks=horizon,
