@@ -123,6 +123,11 @@ def test_kept_passes_carry_notes_and_the_bound_drops_old_blocks(store: InMemoryC
     small = PassCache(max_bytes=size // 2)
     small.predict(es, stations, block + 100.0, block + 5 * 86_400, floors, flat)
     assert 0 < small.nbytes <= size // 2 and len(small) < len(stations)
+    tiny = PassCache(max_bytes=0)  # every block dropped once the search is composed
+    dropped = tiny.predict(es, stations, block + 100.0, block + 5 * 86_400, floors, flat)
+    assert len(tiny) == 0 and tiny.nbytes == 0
+    next(n for n in dropped.notes if n is not None).put("row", b"{}", 1000)
+    assert tiny.nbytes == 0  # nothing is kept with a dropped block
 
 
 def test_a_new_element_set_or_a_moved_station_is_another_key(store: InMemoryCatalogStore) -> None:

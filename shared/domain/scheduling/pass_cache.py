@@ -54,17 +54,20 @@ _NOTE_OVERHEAD = 64
 class PassNotes:
     """What a surface keeps with one kept pass (e.g. its wire text), counted against the cache's bound."""
 
-    __slots__ = ("_cache", "_items", "nbytes")
+    __slots__ = ("_cache", "_items", "dropped", "nbytes")
 
     def __init__(self, cache: PassCache) -> None:
         self._cache = cache
         self._items: dict[Hashable, object] = {}
         self.nbytes = 0
+        self.dropped = False  # its block left the cache: nothing more is kept here
 
     def get(self, key: Hashable) -> object | None:
         return self._items.get(key)
 
     def put(self, key: Hashable, value: object, nbytes: int) -> None:
+        if self.dropped:
+            return
         self._items[key] = value
         self.nbytes += nbytes
         self._cache._charge(nbytes)
@@ -187,6 +190,9 @@ class PassCache:
         with self._lock:
             while self._bytes > self.max_bytes and self._blocks:
                 _, block = self._blocks.popitem(last=False)
+                for notes in (*block.notes, block.joined):
+                    if notes is not None:
+                        notes.dropped = True
                 self._bytes -= block.nbytes + sum(n.nbytes for n in block.notes)
                 self._bytes -= block.joined.nbytes if block.joined is not None else 0
 
