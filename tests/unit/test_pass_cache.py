@@ -143,3 +143,25 @@ def test_a_new_element_set_or_a_moved_station_is_another_key(store: InMemoryCata
     assert cache.computed == computed + 2
     cache.predict(es, [station], T0, T0 + 86_400, [10.0], [None], carrier_hz=1e8)
     assert cache.computed == computed + 3
+
+
+def test_masked_passes_are_trimmed_once_and_answer_as_a_fresh_trim(store: InMemoryCatalogStore) -> None:
+    """A kept pass keeps its pieces under a station's horizon mask: the next search over other windows reuses
+    them, and its answer is the one trimmed afresh (bit for bit) and the direct search's (within tolerance)."""
+    es = element_set_of(store.get_satellite(25544))
+    stations = stations_of(store)
+    rng = random.Random(5)
+    masks = [smooth_mask(rng) if k % 2 else None for k in range(len(stations))]
+    floors = [10.0] * len(stations)
+    cache = PassCache()
+    for k, days in enumerate((14, 9, 3, 14)):
+        start = T0 + k * 3_600.0 + 17.0
+        warm = cache.predict(es, stations, start, start + days * 86_400, floors, masks, 145.8e6)
+        fresh = PassCache().predict(es, stations, start, start + days * 86_400, floors, masks, 145.8e6).table
+        direct = predict_masked(es, stations, start, start + days * 86_400, floors, masks, carrier_hz=145.8e6)
+        assert_columns(fresh, warm.table, {}, f"search {k}")
+        assert_columns(direct, warm.table, MASKED_TOLERANCE, f"search {k}")
+        masked = np.array([m is not None for m in masks])[warm.table.station_index]
+        assert masked.any() and (~masked).any()
+        with_notes = [n is not None for n in warm.notes]
+        assert sum(with_notes) >= len(warm.table) - 4 * len(stations)  # only passes cut at the window rebuilt

@@ -136,13 +136,13 @@ class PassCache:
         rows, station, notes, error = self._compose(blocks, first, len(stations))
         frame = self._frame(stations)
         passes = self._cut(element_set, stations, frame, lowest, rows, station, notes, start, end, carrier_hz)
-        table = _table(element_set, frame, passes[0], passes[1], _error_in(error, start, end), start, end,
-                       carrier_hz)
-        kept = passes[2]
+        rows, station, kept = passes
+        error = _error_in(error, start, end)
         if any(m is not None for m in masks):
-            table, kept = _trimmed(table, kept, masks, floors, carrier_hz)
+            rows, station, kept = _trimmed(element_set, frame, rows, station, kept, masks, floors, carrier_hz,
+                                           (error, start, end))
         self._evict()
-        return CachedPasses(table, kept)
+        return CachedPasses(_table(element_set, frame, rows, station, error, start, end, carrier_hz), kept)
 
     def _frame(self, stations: Sequence[Station]) -> StationFrame:
         """The stations' Earth-fixed frame (kept for the last few station sets searched)."""
@@ -363,13 +363,69 @@ def _table(es: ElementSet, frame: StationFrame, rows: np.ndarray, station: np.nd
     )
 
 
-def _trimmed(table: PassTable, notes: list[PassNotes | None], masks: Sequence[Mask | None],
-             floors: Sequence[float], carrier_hz: float | None) -> tuple[PassTable, list[PassNotes | None]]:
-    """``trim_to_horizon`` of the composed passes; the notes follow the rows of unmasked stations (kept as they
-    are), a masked station's passes are rebuilt."""
-    by_pass = {(int(s), float(t)): n for s, t, n in zip(table.station_index.tolist(), table.rise_unix_s.tolist(),
-                                                        notes, strict=True) if masks[int(s)] is None}
-    trimmed = trim_to_horizon(table, list(masks), floor_deg=np.asarray(floors, dtype=float), carrier_hz=carrier_hz)
-    kept = [by_pass.get((s, t)) if masks[s] is None else None
-            for s, t in zip(trimmed.station_index.tolist(), trimmed.rise_unix_s.tolist(), strict=True)]
-    return trimmed, kept
+class _SegmentNotes(PassNotes):
+    """The notes of one piece of a kept pass cut to a horizon mask: kept with the pass, under the piece's key."""
+
+    __slots__ = ("_parent", "_prefix")
+
+    def __init__(self, parent: PassNotes, prefix: Hashable) -> None:  # the parent holds the state
+        self._parent = parent
+        self._prefix = prefix
+
+    def get(self, key: Hashable) -> object | None:
+        return self._parent.get((self._prefix, key))
+
+    def put(self, key: Hashable, value: object, nbytes: int) -> None:
+        self._parent.put((self._prefix, key), value, nbytes)
+
+
+def _trimmed(es: ElementSet, frame: StationFrame, rows: np.ndarray, station: np.ndarray,
+             notes: list[PassNotes | None], masks: Sequence[Mask | None], floors: Sequence[float],
+             carrier_hz: float | None, window: tuple[tuple[int, float], float, float]
+             ) -> tuple[np.ndarray, np.ndarray, list[PassNotes | None]]:
+    """``trim_to_horizon`` of the composed passes, each kept pass trimmed once: its pieces are noted with it
+    (the trim of a pass does not depend on the passes trimmed with it), the others trimmed together now. The
+    rows come out in ``trim_to_horizon``'s order: the unmasked stations' passes as they are, then every masked
+    pass's pieces, sorted by rise (stable)."""
+    masked = np.array([m is not None for m in masks], dtype=bool)[station]
+    keys = [None if m is None else ("horizon", tuple(m[0]), tuple(m[1]), float(f)) for m, f in
+            zip(masks, floors, strict=True)]
+    pieces: dict[int, np.ndarray] = {}
+    need: list[int] = []
+    for r in np.flatnonzero(masked).tolist():
+        note = notes[r]
+        got = note.get(keys[int(station[r])]) if note is not None else None
+        if isinstance(got, np.ndarray):
+            pieces[r] = got
+        else:
+            need.append(r)
+    if need:
+        at = np.asarray(need, dtype=np.int64)
+        error, start, end = window
+        trimmed = trim_to_horizon(_table(es, frame, rows[at], station[at], error, start, end, carrier_hz),
+                                  list(masks), floor_deg=np.asarray(floors, dtype=float), carrier_hz=carrier_hz)
+        found = _matrix(trimmed)
+        source = np.empty(len(trimmed), dtype=np.int64)  # the pass (index into ``need``) each piece comes from
+        for s in np.unique(trimmed.station_index).tolist():
+            mine_src = np.flatnonzero(station[at] == s)
+            mine = np.flatnonzero(trimmed.station_index == s)
+            source[mine] = mine_src[np.searchsorted(rows[at[mine_src], RISE], found[mine, RISE], side="right") - 1]
+        for j, r in enumerate(need):
+            got = found[source == j]
+            pieces[r] = got
+            note = notes[r]
+            if note is not None:
+                note.put(keys[int(station[r])], got, got.nbytes + _NOTE_OVERHEAD)
+    plain = np.flatnonzero(~masked)
+    parts, stations_out = [rows[plain]], [station[plain]]
+    out_notes: list[PassNotes | None] = [notes[r] for r in plain.tolist()]
+    for r in np.flatnonzero(masked).tolist():
+        got = pieces[r]
+        parts.append(got)
+        stations_out.append(np.full(len(got), station[r], dtype=np.int64))
+        note = notes[r]
+        out_notes.extend(None if note is None else _SegmentNotes(note, (keys[int(station[r])], k))
+                         for k in range(len(got)))
+    all_rows, all_stations = np.concatenate(parts), np.concatenate(stations_out)
+    order = np.argsort(all_rows[:, RISE], kind="stable")
+    return all_rows[order], all_stations[order], [out_notes[k] for k in order.tolist()]
