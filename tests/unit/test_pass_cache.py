@@ -165,3 +165,18 @@ def test_masked_passes_are_trimmed_once_and_answer_as_a_fresh_trim(store: InMemo
         assert masked.any() and (~masked).any()
         with_notes = [n is not None for n in warm.notes]
         assert sum(with_notes) >= len(warm.table) - 4 * len(stations)  # only passes cut at the window rebuilt
+
+
+def test_the_ledger_checks_the_passes_a_search_shows(store: InMemoryCatalogStore) -> None:
+    """``passes_over`` (bookings, contacts, orbit rechecks) reads the process's kept passes: a search's passes over
+    the same station, within the direct search's tolerance."""
+    from shared.domain.scheduling.passes import passes_over
+
+    es = element_set_of(store.get_satellite(43013))
+    station = stations_of(store)[2]
+    start, end = T0 + 5_000.0, T0 + 2 * 86_400
+    windows = passes_over(es, station, start, end)
+    direct = predict_masked(es, [station], start - 3 * 3600.0, end + 3 * 3600.0, [station.min_elevation_deg], [None])
+    assert len(windows) == len(direct) > 0
+    assert np.allclose([w.rise_unix_s for w in windows], direct.rise_unix_s, rtol=0, atol=1e-3)
+    assert np.allclose([w.set_unix_s for w in windows], direct.set_unix_s, rtol=0, atol=1e-3)

@@ -429,3 +429,6 @@ def _trimmed(es: ElementSet, frame: StationFrame, rows: np.ndarray, station: np.
     all_rows, all_stations = np.concatenate(parts), np.concatenate(stations_out)
     order = np.argsort(all_rows[:, RISE], kind="stable")
     return all_rows[order], all_stations[order], [out_notes[k] for k in order.tolist()]
+
+
+PROCESS_CACHE = PassCache()  # this instance's: every pass search and the ledger's pass checks share it

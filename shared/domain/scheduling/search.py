@@ -79,16 +79,11 @@ class PassSearchResult:
     # surface keeps what it derives from a kept pass; None for a pass rebuilt by this search
 
 
-_PROCESS_CACHE: list[PassCache] = []  # the instance's cache of predicted passes, made by the first search
-
-
 def process_cache() -> PassCache:
-    """The pass cache every ``PassSearch`` of this process shares by default."""
-    if not _PROCESS_CACHE:
-        from shared.domain.scheduling.pass_cache import PassCache
+    """The pass cache every ``PassSearch`` of this process shares by default (loaded with the first search)."""
+    from shared.domain.scheduling.pass_cache import PROCESS_CACHE
 
-        _PROCESS_CACHE.append(PassCache())
-    return _PROCESS_CACHE[0]
+    return PROCESS_CACHE
 
 
 def station_order(st: Station) -> tuple[int, str]:
