@@ -7,7 +7,7 @@ the client round trip. The reference run is the same request to a route-less 404
 so the ratio shows what the endpoint adds over the bare stack.
 
 With ``--passes`` only the pass search is measured (the warm ISS 14-day search over every demo station, with and
-without polar tracks) against the same reference.
+without polar tracks, each request starting one second after the previous one) against the same reference.
 
 With ``--whole-sky OBJECTS`` (30000: CelesTrak's full GP catalogue) it first imports that many objects
 (``tests/benchmarks/bench_ingest.py``'s generated 3LE file) with ``groundlink import-tle``, then measures the
@@ -54,14 +54,17 @@ def import_cost(module: str, runs: int = 5) -> float:
     return statistics.median(samples)
 
 
-def timed(url: str, token: str | None, n: int, method: str = "GET", body: dict | None = None):
+def timed(url: str, token: str | None, n: int, method: str = "GET", body: dict | None = None, body_of=None):
+    """``body_of(k)``: the body of the k-th request (else ``body`` every time)."""
     server, client = [], []
     timed.statuses = []  # type: ignore[attr-defined]
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    for _ in range(n):
+    for k in range(n):
+        if body_of is not None:
+            data = json.dumps(body_of(k)).encode()
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
         t = time.perf_counter()
         try:
@@ -141,10 +144,20 @@ def whole_sky(base: str, moto_port: int, token: str, objects: int, n: int) -> No
 
 def pass_search(base: str, token: str, n: int, ref_server: list[float]) -> None:
     """The warm ISS 14-day search over every demo station (issue 11: server p50 <= 10 ms), with the seed's polar
-    tracks and with ``omitPolarTrack``; the body size of each."""
+    tracks and with ``omitPolarTrack``; the body size of each. Request k starts k seconds after the first: every
+    answer is computed for its own window (passes cut at its edges rebuilt), from passes the function keeps."""
+    from datetime import UTC, datetime, timedelta
+
+    first = datetime.now(UTC).replace(microsecond=0)
+    print("  (pass search k starts at now + k s: not a response cache — the kept passes are cut to each window)")
     for label, extra in (("", {}), (", no tracks", {"omitPolarTrack": True})):
         search = {"noradId": 25544, "days": 14, **extra}  # one satellite, every demo station, 14 days
-        s, c = timed(f"{base}/orbapi/passes/search", token, n, "POST", search)
+
+        def body_of(k: int, search=search) -> dict:
+            start = first + timedelta(seconds=k)
+            return {**search, "start": start.isoformat().replace("+00:00", "Z")}
+
+        s, c = timed(f"{base}/orbapi/passes/search", token, n, "POST", body_of=body_of)
         assert set(timed.statuses) == {200}, timed.statuses  # type: ignore[attr-defined]
         size = len(urllib.request.urlopen(urllib.request.Request(
             f"{base}/orbapi/passes/search", data=json.dumps(search).encode(), method="POST",

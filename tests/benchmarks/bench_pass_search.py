@@ -4,10 +4,12 @@
 
 The orbapi route's own work (``POST /orbapi/passes/search``), without HTTP, authentication, the rate limiter's
 and the catalogue's DynamoDB calls (an in-memory catalogue holds the demo data): the request validated, the
-passes predicted (the orbit core), the polar tracks, the wire rows and the JSON body (orjson) — wall and CPU
-time per stage, median of N warm runs, with ``omitPolarTrack`` and without. The reference in the same run is
-the standard library's ``json.dumps`` of the same body as plain objects (what every surface used before), so the
-JSON part shows its ratio (the polar tracks reach orjson as JSON text already: written in the wire-rows stage).
+passes (from the pass cache, ``shared/domain/scheduling/pass_cache.py``), the wire rows and the JSON body
+(orjson) — wall and CPU time per stage, median of N warm runs, with ``omitPolarTrack`` and without. Run k starts
+k seconds after the first: the kept passes are cut to each window (not a response cache). Then the whole route
+on a cache miss (every block computed, nothing kept: ``PassSearch(cached=False)``), and the references measured
+in the same run: the orbit core's ``find_passes`` over the window itself (what the search computed before the
+cache) and the standard library's ``json.dumps`` of the same body as plain objects.
 ``bench_http.py --passes`` measures the same search over the local runtime (Server-Timing).
 """
 
@@ -22,7 +24,7 @@ import json  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +36,7 @@ from shared.adapters.memory.catalog import InMemoryCatalogStore  # noqa: E402
 from shared.adapters.memory.news import MemoryNewsStore  # noqa: E402
 from shared.catalog.demo import DEMO_TLE_MAX_AGE_DAYS, seed_demo  # noqa: E402
 from shared.domain.catalog.freshness import FreshnessPolicy  # noqa: E402
+from shared.domain.scheduling.pass_cache import PassCache  # noqa: E402
 from shared.domain.scheduling.passes import predict, track_samples  # noqa: E402
 from shared.domain.scheduling.search import PassSearch  # noqa: E402
 from shared.errors import JSONResponse  # noqa: E402
@@ -46,16 +49,19 @@ def clocks() -> tuple[float, float]:
     return time.perf_counter(), time.thread_time()
 
 
+def median_ms(xs: list[float]) -> float:
+    return statistics.median(xs) * 1000
+
+
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     store = InMemoryCatalogStore()
     seed_demo(store, news_repo=MemoryNewsStore())
     policy = FreshnessPolicy(max_age_days=DEMO_TLE_MAX_AGE_DAYS, demo=True)
-    search = PassSearch(store, policy, clock=lambda: NOW)
+    search = PassSearch(store, policy, clock=lambda: NOW, cache=PassCache())
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; median of {n} warm runs, one thread")
-    print(f"  {'stage (ms)':44s} {'wall p50':>9s} {'cpu p50':>8s}")
+    print(f"  {'stage (ms)':52s} {'wall p50':>9s} {'cpu p50':>8s}")
     for label, extra in (("seed's polar tracks", {}), ("omitPolarTrack", {"omitPolarTrack": True})):
-        body = {"noradId": 25544, "days": 14, **extra}
         stages: dict[str, list[tuple[float, float]]] = {}
 
         def stage(name: str, since: tuple[float, float], stages=stages) -> tuple[float, float]:
@@ -63,29 +69,39 @@ def main() -> int:
             stages.setdefault(name, []).append((now[0] - since[0], now[1] - since[1]))
             return now
 
+        def body(k: int, extra=extra) -> dict:
+            return {"noradId": 25544, "days": 14, "start": (NOW + timedelta(seconds=k)).isoformat(), **extra}
+
         for k in range(n + 3):
             t0 = t = clocks()
-            req = PassSearchRequest.model_validate(body)
+            req = PassSearchRequest.model_validate(body(k))
             result = search.search(req.query())
-            t = stage("request + catalogue + orbit core", t)
+            t = stage("request + catalogue + passes (kept, cut to the window)", t)
             view = search_view(result, req)
-            t = stage("wire rows (polar tracks included)", t)
+            t = stage("wire rows (kept rows joined, cut passes built)", t)
             rendered = JSONResponse(view).body
             stage("JSON body (orjson)", t)
-            stage("total", t0)
-            plain = orjson.loads(rendered)  # the polar tracks are JSON text already: the body as plain objects
+            stage("total: cache hit", t0)
+            plain = orjson.loads(rendered)  # the rows are JSON text already: the body as plain objects
             t = clocks()
             json.dumps(plain, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
             stage("reference: the same body by json.dumps", t)
             if k < 3:  # warm-up
                 for v in stages.values():
                     v.clear()
+        fresh = PassSearch(store, policy, clock=lambda: NOW, cached=False)
+        for k in range(max(5, n // 4)):
+            t0 = clocks()
+            req = PassSearchRequest.model_validate(body(k))
+            JSONResponse(search_view(fresh.search(req.query()), req))
+            stage("total: cache miss (every block computed)", t0)
         table = result.table
-        t = clocks()
-        for _ in range(n):
-            predict(result.element_set, result.stations, result.start.timestamp(), result.end.timestamp(),
+        core: list[float] = []
+        for k in range(max(5, n // 4)):
+            t = clocks()
+            predict(result.element_set, result.stations, result.start.timestamp() + k, result.end.timestamp() + k,
                     result.masks)
-        core = (clocks()[1] - t[1]) / n
+            core.append(clocks()[1] - t[1])
         t = clocks()
         for _ in range(n):
             track_samples(table, 60)
@@ -93,15 +109,16 @@ def main() -> int:
         print(f"ISS, 14 days, {len(result.stations)} stations, {len(table)} passes, {label}, "
               f"{len(rendered) / 1000:.0f} kB:")
         for name, xs in stages.items():
-            wall = statistics.median(x[0] for x in xs) * 1000
-            cpu = statistics.median(x[1] for x in xs) * 1000
-            print(f"  {name:44s} {wall:9.2f} {cpu:8.2f}")
-        ref = statistics.median(x[1] for x in stages["reference: the same body by json.dumps"])
-        ours = statistics.median(x[1] for x in stages["JSON body (orjson)"])
-        print(f"  {'  of which the orbit core (find_passes), cpu':44s} {'':9s} {core * 1000:8.2f}")
+            print(f"  {name:52s} {median_ms([x[0] for x in xs]):9.2f} {median_ms([x[1] for x in xs]):8.2f}")
+        print(f"  {'reference: find_passes over the window (uncached core)':52s} {'':9s} {median_ms(core):8.2f}")
         if not extra:
-            print(f"  {'  polar tracks of all passes (one pass), cpu':44s} {'':9s} {tracks * 1000:8.2f}")
-        print(f"  JSON: json.dumps / orjson = {ref / ours:.1f}x")
+            print(f"  {'polar tracks of all passes (one pass, uncached), cpu':52s} {'':9s} {tracks * 1000:8.2f}")
+        hit = median_ms([x[1] for x in stages["total: cache hit"]])
+        miss = median_ms([x[1] for x in stages["total: cache miss (every block computed)"]])
+        ref = median_ms([x[1] for x in stages["reference: the same body by json.dumps"]])
+        ours = median_ms([x[1] for x in stages["JSON body (orjson)"]])
+        print(f"  cache hit / find_passes alone = {hit / median_ms(core):.2f}; miss / hit = {miss / hit:.1f}; "
+              f"JSON: json.dumps / orjson = {ref / ours:.1f}x")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

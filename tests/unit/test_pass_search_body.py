@@ -1,7 +1,7 @@
 """The pass-search answer byte for byte: the body of fixed searches (every demo station, the ISS and NOAA 20, with
-and without polar tracks, with Doppler) against the SHA-256 and length of the bodies as they were before the wire
-rows were built from flat arrays. Regenerate (only for an intended change of the answer):
-``python tests/unit/test_pass_search_body.py``."""
+and without polar tracks, with Doppler) against the SHA-256 and length of the stored bodies — computed afresh, from
+a warm pass cache (kept passes, their rows as kept JSON text) and with the dicts written by orjson: the same bytes.
+Regenerate (only for an intended change of the answer): ``python tests/unit/test_pass_search_body.py``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from shared.adapters.memory.catalog import InMemoryCatalogStore
 from shared.adapters.memory.news import MemoryNewsStore
 from shared.catalog.demo import DEMO_TLE_MAX_AGE_DAYS, seed_demo
 from shared.domain.catalog.freshness import FreshnessPolicy
+from shared.domain.scheduling.pass_cache import PassCache
 from shared.domain.scheduling.search import PassSearch
 from shared.errors import JSONResponse
 from shared.surfaces.orbapi.passes import PassSearchRequest, search_view
@@ -37,10 +38,12 @@ def digest(body: bytes) -> dict[str, object]:
     return {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
 
 
-def bodies() -> dict[str, bytes]:
+def bodies(cache: PassCache | None = None) -> dict[str, bytes]:
+    """The bodies of ``CASES``; without ``cache`` every search computed afresh."""
     store = InMemoryCatalogStore()
     seed_demo(store, news_repo=MemoryNewsStore())
-    search = PassSearch(store, FreshnessPolicy(max_age_days=DEMO_TLE_MAX_AGE_DAYS, demo=True), clock=lambda: NOW)
+    search = PassSearch(store, FreshnessPolicy(max_age_days=DEMO_TLE_MAX_AGE_DAYS, demo=True), clock=lambda: NOW,
+                        cache=cache, cached=cache is not None)
     out = {}
     for name, body in CASES.items():
         req = PassSearchRequest.model_validate(body)
@@ -67,6 +70,18 @@ def test_the_dicts_written_by_orjson_give_the_same_bytes(monkeypatch: pytest.Mon
     monkeypatch.setattr(track_json, "track_fragments", lambda *a: None)
     stored = json.loads(FIXTURE.read_text())
     assert {k: digest(v) for k, v in bodies().items()} == stored
+
+
+def test_a_warm_cache_answers_the_same_bytes() -> None:
+    """Cold (blocks computed), then warm (every pass and row kept): both the stored bodies."""
+    stored = json.loads(FIXTURE.read_text())
+    cache = PassCache()
+    cold = bodies(cache)
+    computed = cache.computed
+    warm = bodies(cache)
+    assert cache.computed == computed > 0  # the second round computed nothing
+    assert {k: digest(v) for k, v in cold.items()} == stored
+    assert {k: digest(v) for k, v in warm.items()} == stored
 
 
 if __name__ == "__main__":

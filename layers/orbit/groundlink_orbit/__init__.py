@@ -24,11 +24,12 @@ from .propagation import SGP4_ERRORS, CurrentPositions, GeodeticTrack, current_p
 from .ut1 import ut1_minus_utc_s, ut1_table_coverage
 
 if TYPE_CHECKING:
-    from .passes import PassTable, find_passes, trim_to_horizon
+    from .passes import EdgeLooks, PassTable, edge_looks, find_passes, trim_to_horizon
 
 __all__ = [
     "AccessTable",
     "CurrentPositions",
+    "EdgeLooks",
     "ElementSet",
     "ElementSetError",
     "GeodeticTrack",
@@ -38,6 +39,7 @@ __all__ = [
     "SGP4_ERRORS",
     "access_windows",
     "current_positions",
+    "edge_looks",
     "find_passes",
     "geodetic_track",
     "geojson_ground_points",
@@ -52,7 +54,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("PassTable", "find_passes", "trim_to_horizon"):
+    if name in ("EdgeLooks", "PassTable", "edge_looks", "find_passes", "trim_to_horizon"):
         from . import passes
 
         return getattr(passes, name)

@@ -108,9 +108,12 @@ class OrbitPasses:
 def passes_over(element_set: ElementSet, station: Station, start_unix_s: float, end_unix_s: float,
                 margin_s: float = 3 * 3600.0, mask: Mask | None = None) -> list[PassWindow]:
     """Passes of one satellite over one station (above the station's horizon mask if given, else above its own
-    flat minimum elevation) around a window."""
+    flat minimum elevation) around a window: from the process's pass cache, the passes a pass search shows."""
+    from shared.domain.scheduling.pass_cache import PROCESS_CACHE
+
     floor = station.min_elevation_deg if mask is None else -90.0
-    table = predict_masked(element_set, [station], start_unix_s - margin_s, end_unix_s + margin_s, [floor], [mask])
+    table = PROCESS_CACHE.predict(element_set, [station], start_unix_s - margin_s, end_unix_s + margin_s, [floor],
+                                  [mask]).table
     return [PassWindow(float(r), float(s), float(e))
             for r, s, e in zip(table.rise_unix_s, table.set_unix_s, table.max_elevation_deg, strict=True)]
 

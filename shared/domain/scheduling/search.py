@@ -16,6 +16,7 @@ from shared.timefmt import utcnow
 if TYPE_CHECKING:  # the orbit core (numpy + sgp4) is loaded by the first search, not with the router
     from groundlink_orbit import ElementSet, PassTable
 
+    from shared.domain.scheduling.pass_cache import PassCache, PassNotes
     from shared.domain.scheduling.passes import Mask
 
 
@@ -74,6 +75,15 @@ class PassSearchResult:
     freshness: Freshness  # of the element set the passes were predicted from, at ``generated_at``
     horizon_masks: list[Mask | None] = field(default_factory=list)  # per station, the registry's (None: flat)
     withheld: list[str] = field(default_factory=list)  # why passes were left out (maintenance, windows)
+    notes: list[PassNotes | None] = field(default_factory=list)  # per pass of ``table`` (``pass_cache``): where a
+    # surface keeps what it derives from a kept pass; None for a pass rebuilt by this search
+
+
+def process_cache() -> PassCache:
+    """The pass cache every ``PassSearch`` of this process shares by default (loaded with the first search)."""
+    from shared.domain.scheduling.pass_cache import PROCESS_CACHE
+
+    return PROCESS_CACHE
 
 
 def station_order(st: Station) -> tuple[int, str]:
@@ -86,12 +96,25 @@ def _now() -> datetime:
 
 
 class PassSearch:
+    """``cache``: where predicted passes are kept between searches (``pass_cache``): the process's by default;
+    ``cached=False`` computes every search afresh (the same blocks, composed the same way, then dropped)."""
+
     def __init__(self, catalog: StationCatalog, freshness: FreshnessPolicy = STRICT,
-                 clock: Callable[[], datetime] | None = None, rules: RegistryRules | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, rules: RegistryRules | None = None,
+                 cache: PassCache | None = None, cached: bool = True) -> None:
         self.catalog = catalog
         self.rules = rules
         self.freshness = freshness
         self.clock = clock or _now
+        self.cache = cache
+        self.cached = cached
+
+    def _cache(self) -> PassCache:
+        if not self.cached:
+            from shared.domain.scheduling.pass_cache import PassCache
+
+            return PassCache()
+        return self.cache if self.cache is not None else process_cache()
 
     def stations(self, ids: Sequence[str] | None) -> list[Station]:
         if ids is None:
@@ -108,7 +131,7 @@ class PassSearch:
         return out
 
     def search(self, q: PassQuery) -> PassSearchResult:
-        from shared.domain.scheduling.passes import element_set_from_lines, element_set_of, predict_masked, sgp4_warning
+        from shared.domain.scheduling.passes import element_set_from_lines, element_set_of, sgp4_warning
 
         now = self.clock()
         start = q.start or now
@@ -142,20 +165,21 @@ class PassSearch:
         horizon = [self.rules.mask(s.id) if self.rules is not None else None for s in stations]
         masks = [q.min_elevation_deg if h is not None else max(q.min_elevation_deg, s.min_elevation_deg)
                  for s, h in zip(stations, horizon, strict=True)]
-        table = predict_masked(es, stations, start.timestamp(), end.timestamp(), masks, horizon,
-                               carrier_hz=q.carrier_hz)
-        table, withheld = self._withhold(table, stations, start, end)
+        found = self._cache().predict(es, stations, start.timestamp(), end.timestamp(), masks, horizon,
+                                      carrier_hz=q.carrier_hz)
+        notes: list[PassNotes | None] = found.notes if self.cached else [None] * len(found.notes)  # nothing kept
+        table, notes, withheld = self._withhold(found.table, notes, stations, start, end)
         return PassSearchResult(element_set=es, name=name, tle=tle, stations=stations, masks=masks, table=table,
                                 start=start, end=end, generated_at=now, warning=sgp4_warning(table),
                                 freshness=self.freshness.of(es.epoch_utc, now), horizon_masks=horizon,
-                                withheld=withheld)
+                                withheld=withheld, notes=notes)
 
-    def _withhold(self, table: PassTable, stations: list[Station], start: datetime,
-                  end: datetime) -> tuple[PassTable, list[str]]:
+    def _withhold(self, table: PassTable, notes: list[PassNotes | None], stations: list[Station], start: datetime,
+                  end: datetime) -> tuple[PassTable, list[PassNotes | None], list[str]]:
         """Passes overlapping what the registry blocks (a station in maintenance, its unavailability windows)
         are left out: they cannot be booked."""
         if self.rules is None or len(table) == 0:
-            return table, []
+            return table, notes, []
         import numpy as np
 
         from shared.domain.scheduling.passes import select_passes
@@ -169,4 +193,6 @@ class PassSearch:
                 if hit.any():
                     keep &= ~hit
                     why.append(f"{int(hit.sum())} pass(es) over ground station {st.id} withheld: {reason}")
-        return (select_passes(table, keep) if not keep.all() else table), why
+        if keep.all():
+            return table, notes, why
+        return select_passes(table, keep), [n for n, k in zip(notes, keep.tolist(), strict=True) if k], why

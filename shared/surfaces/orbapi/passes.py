@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -16,6 +16,9 @@ from shared.surfaces.openapi import error_responses
 from shared.surfaces.orbapi.views import station_view
 from shared.timefmt import UtcDateTime, as_utc, iso_ms
 from shared.wiring import ledger as wiring
+
+if TYPE_CHECKING:
+    from groundlink_orbit import PassTable
 
 router = APIRouter(tags=["Satellite Pass Search"])
 
@@ -133,14 +136,47 @@ class PassSearchResponse(BaseModel):
                                    "warning threshold (also listed in `warnings`)")
 
 
-def pass_rows(r: PassSearchResult, step_s: int, polar_tracks: bool = True) -> list[dict[str, Any]]:
-    """Wire rows for every pass; numbers rounded and times formatted as whole arrays (the polar tracks of all
-    passes at once, then sliced per pass)."""
+def pass_rows(r: PassSearchResult, step_s: int, polar_tracks: bool = True) -> list[Any]:
+    """Wire rows for every pass. A pass kept by the pass cache (``r.notes``) keeps its row as JSON text
+    (``orjson.Fragment``, written as it is): a warm search joins those; the others are built from whole arrays
+    (``wire_rows``) and, when kept, noted for the next search."""
+    n = len(r.table)
+    notes = r.notes if len(r.notes) == n else [None] * n
+    key = ("orbapi.pass_row", step_s, polar_tracks)
+    out: list[Any] = [note.get(key) if note is not None else None for note in notes]
+    todo = [i for i, row in enumerate(out) if row is None]
+    if not todo:
+        return out
+    table = r.table
+    if len(todo) < n:
+        import numpy as np
+
+        from shared.domain.scheduling.passes import select_passes
+
+        keep = np.zeros(n, dtype=bool)
+        keep[todo] = True
+        table = select_passes(table, keep)
+    import orjson
+
+    for i, row in zip(todo, wire_rows(table, r.stations, step_s, polar_tracks), strict=True):
+        note = notes[i]
+        if note is None:
+            out[i] = row
+            continue
+        text = orjson.dumps(row)
+        out[i] = orjson.Fragment(text)
+        note.put(key, out[i], len(text))
+    return out
+
+
+def wire_rows(table: PassTable, stations: list[Station], step_s: int, polar_tracks: bool = True
+              ) -> list[dict[str, Any]]:
+    """Wire rows for every pass of ``table``; numbers rounded and times formatted as whole arrays (the polar tracks
+    of all passes at once, then sliced per pass)."""
     import numpy as np  # with the orbit core: loaded by the first search, not by the cold start
 
     from shared.domain.scheduling.passes import iso_ms_array, track_samples
 
-    table, stations = r.table, r.stations
     n = len(table)
     if n == 0:
         return []

@@ -13,6 +13,8 @@ SGP4 calls), and each stage hands the next a frozen dataclass:
 - ``polish``: refines them on exact SGP4 states to < 1 ms (``PolishRequest`` → ``Polished``).
 - ``events``: splits passes at dips, pairs crossings into passes, picks culminations
   (``PassEvents``).
+- ``edges``: a pass seen at a cut (the columns of a clamped edge), for callers that cut passes found over
+  a larger window to a smaller one.
 - ``gmst``: GMST and the Sun's direction from exact anchors every 600 s.
 - ``fast_math``: the micro-optimisations, each with the measurement that keeps it.
 
@@ -20,14 +22,17 @@ Stations are a ``frames.StationFrame`` (positions and east/north/up unit vectors
 ``PassTable.track`` and the access windows.
 """
 
+from .edges import EdgeLooks, edge_looks
 from .horizon import mask_elevation, trim_to_horizon
 from .search import SatelliteErrors, search
 from .setup import elevation_masks, grid_step_s, time_window
 from .table import PassTable, find_passes
 
 __all__ = [
+    "EdgeLooks",
     "PassTable",
     "SatelliteErrors",
+    "edge_looks",
     "elevation_masks",
     "find_passes",
     "grid_step_s",

@@ -127,30 +127,38 @@ def trim_to_horizon(
 
     def refine(k: np.ndarray) -> np.ndarray:
         """The crossing between samples k and k+1 (same pass, one side above): regula falsi with the Illinois
-        modification on exact SGP4 states, all crossings at once, until every one moved less than
-        ``tolerance_s`` (bisection steps once the interpolation stalls)."""
+        modification on exact SGP4 states, all crossings at once, each until it moved less than ``tolerance_s``
+        or its bracket is narrower (bisection steps once the interpolation stalls). Each crossing stops on its
+        own: its result does not depend on the other passes trimmed with it (the pass cache trims passes alone)."""
         lo, hi = times[k].copy(), times[k + 1].copy()
         f_lo, f_hi = f[k].copy(), f[k + 1].copy()
         s_idx, st_idx = sat[pass_of[k]], stn[pass_of[k]]
         t = lo.copy()
         side = np.zeros(len(k), dtype=np.int8)  # which end was kept last time (Illinois halves its value)
+        active = np.arange(len(k))
         for _ in range(60):
-            if len(k) == 0:
+            if active.size == 0:
                 break
-            denom = f_hi - f_lo
-            guess = np.where(denom != 0, lo - f_lo * (hi - lo) / np.where(denom != 0, denom, 1.0), 0.5 * (lo + hi))
-            guess = np.where((guess > lo) & (guess < hi), guess, 0.5 * (lo + hi))
-            moved = np.abs(guess - t)
-            t = guess
-            if np.all(moved < tolerance_s) or np.all(hi - lo < tolerance_s):
+            a_lo, a_hi, a_flo, a_fhi = lo[active], hi[active], f_lo[active], f_hi[active]
+            denom = a_fhi - a_flo
+            guess = np.where(denom != 0, a_lo - a_flo * (a_hi - a_lo) / np.where(denom != 0, denom, 1.0),
+                             0.5 * (a_lo + a_hi))
+            guess = np.where((guess > a_lo) & (guess < a_hi), guess, 0.5 * (a_lo + a_hi))
+            moved = np.abs(guess - t[active])
+            t[active] = guess
+            going = ~((moved < tolerance_s) | (a_hi - a_lo < tolerance_s))
+            active, guess = active[going], guess[going]
+            if active.size == 0:
                 break
-            ft = above(s_idx, st_idx, t)
-            same_lo = np.sign(ft) == np.sign(f_lo)
-            lo, f_lo = np.where(same_lo, t, lo), np.where(same_lo, ft, f_lo)
-            hi, f_hi = np.where(same_lo, hi, t), np.where(same_lo, f_hi, ft)
-            f_hi = np.where(same_lo & (side == 1), 0.5 * f_hi, f_hi)
-            f_lo = np.where(~same_lo & (side == -1), 0.5 * f_lo, f_lo)
-            side = np.where(same_lo, 1, -1).astype(np.int8)
+            a_lo, a_hi, a_flo, a_fhi, a_side = lo[active], hi[active], f_lo[active], f_hi[active], side[active]
+            ft = above(s_idx[active], st_idx[active], guess)
+            same_lo = np.sign(ft) == np.sign(a_flo)
+            lo[active], f_lo[active] = np.where(same_lo, guess, a_lo), np.where(same_lo, ft, a_flo)
+            a_fhi = np.where(same_lo, a_fhi, ft)
+            hi[active] = np.where(same_lo, a_hi, guess)
+            f_hi[active] = np.where(same_lo & (a_side == 1), 0.5 * a_fhi, a_fhi)
+            f_lo[active] = np.where(~same_lo & (a_side == -1), 0.5 * f_lo[active], f_lo[active])
+            side[active] = np.where(same_lo, 1, -1).astype(np.int8)
         return t
 
     seg_pass = pass_of[starts]
