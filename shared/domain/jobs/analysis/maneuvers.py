@@ -7,9 +7,9 @@
 2. Δv from the level shifts by Gauss's variational equations (near-circular): along-track ``v·Δa/(2a)``,
    cross-track ``v·√(Δi² + (sin i·ΔΩ)²)``; ``delta_v`` is the norm of the significant components (the
    method's own component for ``sma``/``inc``) and the type the larger of the two.
-3. ``closest_approach``: the two element sets either side (at their side's levels, eccentricity vector
-   included; an element whose change ``delta_v`` leaves out at both sides' pooled level) propagated with
-   SGP4; where the trajectories come closest is the maneuver time, the velocity difference there is
+3. ``closest_approach``: the two element sets either side, at their side's levels taken at the burn, the
+   after-orbit's eccentricity vector the impulsive-burn model's (``post_burn_orbit``), propagated with SGP4;
+   where the trajectories come closest is the maneuver time, the velocity difference there is
    ``dv_vector_kmps`` (TEME) / ``dv_rtn_mps`` and its norm ``sgp4_delta_v_mps``, the miss distance there
    ``position_error_m``.
 4. ``maneuver_model``: a logistic model over per-gap features, calibrated, gives ``probability``; method ``ml``
