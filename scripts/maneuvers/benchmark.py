@@ -11,6 +11,7 @@ set between them cannot be told apart: the smaller one is left out of the truth 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections import defaultdict
 
@@ -64,11 +65,13 @@ def main() -> None:
     ap.add_argument("--cadence", type=float, nargs=2, default=(1.0, 3.0), help="sets a day, min max (training: 1 3)")
     args = ap.parse_args()
     t0 = time.time()
+    load_start = os.getloadavg()[0]
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     goal_tally = {"sma": Tally(), "inc": Tally()}
     dv_err: dict[str, list[float]] = defaultdict(list)
     t_err: dict[str, list[float]] = defaultdict(list)
     sgp4_err: list[float] = []
+    sgp4_truth: list[float] = []
     sgp4_band: dict[str, list[float]] = defaultdict(list)
     miss: list[float] = []
     probs: list[float] = []
@@ -111,10 +114,12 @@ def main() -> None:
             t_err[b.kind].append(abs(m.time_unix - b.t_unix) / 3600.0)
             sgp4_err.append(abs(m.sgp4_delta_v_mps - m.delta_v_mps) / max(m.delta_v_mps, 1e-6))
             sgp4_band[f"{b.kind} {band(b.kind, b.dv_mps)}"].append(sgp4_err[-1])
+            sgp4_truth.append(abs(m.sgp4_delta_v_mps - b.dv_mps) / b.dv_mps)
             miss.append(m.position_error_m)
     print(f"maneuver benchmark: method {args.method}, {args.count} generated 30-day histories (seed {args.seed}, "
           f"generator {generator}), "
-          f"{time.time() - t0:.0f} s; {merged_total} burns with no element set between them and another left out")
+          f"{time.time() - t0:.0f} s at a load average of {load_start:.1f} -> {os.getloadavg()[0]:.1f}; "
+          f"{merged_total} burns with no element set between them and another left out")
     print("recall by type and Δv band (false alarms by detected type):")
     for (kind, name), tally in sorted(tallies.items()):
         print(f"  {kind:3s} {name:14s} {tally.line()}")
@@ -134,6 +139,8 @@ def main() -> None:
           f"{pct(miss, 95):.0f} m")
     print("  sgp4_delta_v_mps vs delta_v by true type and band: " + "; ".join(
         f"{name} {pct(v, 50):.3f} / {pct(v, 95):.3f} ({len(v)})" for name, v in sorted(sgp4_band.items())))
+    print(f"  sgp4_delta_v_mps vs the true Δv: median relative error {pct(sgp4_truth, 50):.3f}, p95 "
+          f"{pct(sgp4_truth, 95):.3f}")
     print(f"false alarms: {false_alarms} in {args.count} satellite-months = {false_alarms / args.count:.3f} per "
           f"satellite-month ({edge_fa} within a day of a window edge, {outlier_fa} within a day of an outlier set)")
     print("reliability of the reported probability (detections):")

@@ -212,11 +212,15 @@ class DetectedManeuver(BaseModel):
     orbital_elements_before: OrbitalElements
     orbital_elements_after: OrbitalElements
     sgp4_delta_v_mps: float = Field(description="|dv_vector_kmps| in m/s: the velocity difference where the two "
-                                                "SGP4 trajectories (the nearest set either side, at its side's "
-                                                "levels: semi-major axis, inclination, RAAN, eccentricity vector; "
-                                                "an element the burn did not measurably change at both sides' "
-                                                "pooled level) come closest; agrees with delta_v for an impulsive "
-                                                "burn")
+                                                "SGP4 trajectories come closest. The orbit before is the nearest set "
+                                                "before the burn at its side's levels (semi-major axis, inclination, "
+                                                "RAAN, eccentricity vector) taken at the burn; the orbit after is "
+                                                "the nearest set after it with the levels after — an element the "
+                                                "burn did not measurably change at both sides' pooled level — and "
+                                                "its eccentricity vector the impulsive-burn model's: the level "
+                                                "before plus a step of |Δa|/a along the measured step (a "
+                                                "tangential burn at the burn point that fits it best; a radial "
+                                                "part is not estimated). Agrees with delta_v")
     maneuver_time_utc: str = Field(description="Where the two trajectories come closest (an in-plane burn: in "
                                                "the revolution with no along-track drift, the point where they "
                                                "touch, i.e. where their radial separation is extreme and nearest "

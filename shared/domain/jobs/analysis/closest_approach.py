@@ -12,9 +12,9 @@ separation is the miss distance (``position_error_m``), the velocity difference 
 change alone has no along-track drift: its trajectories meet at the two relative nodes of every revolution, so
 the node nearest the middle of the gap is taken (nothing in element sets tells which revolution).
 
-The sets used are the nearest good sets on either side with their semi-major axis, inclination, RAAN and
-eccentricity vector set to the robust levels of their side (``level_set``), so one noisy fit does not make the
-Δv vector. Frames: TEME (SGP4's output frame) for the vector, and RTN at the burn (radial, along-track,
+The two orbits are built by ``post_burn_orbit.burn_orbits`` (each side's robust levels at the burn, the
+after-orbit's eccentricity vector the impulsive-burn model's), so one noisy fit does not make the Δv vector.
+Frames: TEME (SGP4's output frame) for the vector, and RTN at the burn (radial, along-track,
 cross-track).
 """
 

@@ -7,9 +7,9 @@
 2. Δv from the level shifts by Gauss's variational equations (near-circular): along-track ``v·Δa/(2a)``,
    cross-track ``v·√(Δi² + (sin i·ΔΩ)²)``; ``delta_v`` is the norm of the significant components (the
    method's own component for ``sma``/``inc``) and the type the larger of the two.
-3. ``closest_approach``: the two element sets either side (at their side's levels, eccentricity vector
-   included; an element whose change ``delta_v`` leaves out at both sides' pooled level) propagated with
-   SGP4; where the trajectories come closest is the maneuver time, the velocity difference there is
+3. ``closest_approach``: the two element sets either side, at their side's levels taken at the burn, the
+   after-orbit's eccentricity vector the impulsive-burn model's (``post_burn_orbit``), propagated with SGP4;
+   where the trajectories come closest is the maneuver time, the velocity difference there is
    ``dv_vector_kmps`` (TEME) / ``dv_rtn_mps`` and its norm ``sgp4_delta_v_mps``, the miss distance there
    ``position_error_m``.
 4. ``maneuver_model``: a logistic model over per-gap features, calibrated, gives ``probability``; method ``ml``
@@ -36,15 +36,14 @@ from shared.domain.jobs.analysis import maneuver_model
 from shared.domain.jobs.analysis.closest_approach import closest_approach, level_set
 from shared.domain.jobs.analysis.level_shifts import (
     MU_KM3_S2,
-    WINDOW_SPAN_S,
     Gap,
     Series,
     build_series,
     change_points,
-    level_fit,
     refit,
     semi_major_axis_km,
 )
+from shared.domain.jobs.analysis.post_burn_orbit import burn_orbits, e_levels, level_at
 
 __all__ = ["MU_KM3_S2", "METHODS", "Candidate", "Maneuver", "candidates", "detect", "maneuver_report",
            "semi_major_axis_km"]
@@ -93,65 +92,8 @@ class Maneuver:
 
 
 def _level(s: Series, gap: Gap, key: str, side: int | None, at: int) -> float:
-    """The level of series ``key`` on one side of ``gap`` (0 before, 1 after; None: the two pooled, for an
-    element the burn did not measurably change) carried to set ``at`` with the gap's local slope
-    (un-detrended)."""
-    before, after, slope = gap.levels[key]
-    value = (0.5 * (before + after) if side is None else (before, after)[side]) + slope * float(
-        s.t[at] - gap.t_gap) / 86400.0
-    dt = float(s.t[at] - s.t[0])
-    if key == "a":
-        return value + s.a_rate * dt
-    if key == "raan":
-        return value + s.raan_rate * dt
-    return value
-
-
-_MAD = 1.4826  # median absolute deviation to standard deviation
-E_WINDOW = 12  # good sets either side of a gap for the eccentricity vector's levels (no drag to follow)
-
-
-def _e_rows(s: Series, gap: Gap) -> tuple[np.ndarray, np.ndarray]:
-    """The good sets either side of ``gap`` for the eccentricity vector: up to ``E_WINDOW`` each, between the
-    neighbouring change points and within ``WINDOW_SPAN_S`` of the gap (its step is 4x noisier, relative to
-    the burn, than that of *a*: more sets)."""
-    good = np.flatnonzero(s.good)
-    near = np.abs(s.t[good] - gap.t_gap) <= WINDOW_SPAN_S
-    lo, hi = gap.span if gap.span != (0, 0) else (gap.left[0], gap.right[-1])
-    left = good[near & (good >= min(lo, gap.left[0])) & (good <= gap.left[-1])][-E_WINDOW:]
-    right = good[near & (good >= gap.right[0]) & (good <= max(hi, gap.right[-1]))][:E_WINDOW]
-    return left, right
-
-
-def _e_vector(s: Series, gap: Gap, side: int | None, at: int) -> tuple[float, float]:
-    """The eccentricity vector (e·cos ω, e·sin ω) on one side of ``gap`` (None: both pooled) at set ``at``:
-    two Huber levels sharing one slope over the sets either side (``_e_rows``), in whichever frame fits them
-    better (smaller residuals): fixed, as a frozen orbit's vector stays put, or turning with SGP4's own perigee
-    drift (``argpdot``), as a free vector does — over days a turning vector is not a straight line, and a line
-    fitted to it would put a spurious step of up to 1e-4 in the burn's eccentricity change."""
-    e = np.array([x.eccentricity for x in s.sets])
-    w = np.radians([x.arg_perigee_deg for x in s.sets])
-    li, ri = _e_rows(s, gap)
-    rows = np.concatenate([li, ri])
-    rate = 0.5 * (s.sets[gap.left[-1]].satrec().argpdot + s.sets[gap.right[0]].satrec().argpdot) / 60.0  # rad/s
-    best: tuple[float, tuple[float, float]] | None = None
-    for turn in (0.0, rate):
-        phase = turn * (s.t - gap.t_gap)  # the frame's angle at each set
-        ex, ey = e * np.cos(w - phase), e * np.sin(w - phase)
-        rss, out = 0.0, []
-        for comp in (ex, ey):
-            noise = float(np.median(np.abs(np.diff(comp[rows])))) * _MAD / math.sqrt(2) if len(rows) > 2 else None
-            _, _, (before, after, slope) = level_fit(s.t, comp, li, ri, True, noise or None)
-            fitted = np.where(np.isin(rows, li), before, after) + slope * (s.t[rows] - gap.t_gap) / 86400.0
-            rss += float(np.sum((comp[rows] - fitted) ** 2))
-            level = 0.5 * (before + after) if side is None else (before, after)[side]
-            out.append(level + slope * float(s.t[at] - gap.t_gap) / 86400.0)
-        back = turn * float(s.t[at] - gap.t_gap)
-        vec = (out[0] * math.cos(back) - out[1] * math.sin(back), out[0] * math.sin(back) + out[1] * math.cos(back))
-        if best is None or rss < best[0]:
-            best = (rss, vec)
-    assert best is not None
-    return best[1]
+    """The level of series ``key`` on one side of ``gap`` (0 before, 1 after; None: both pooled) at set ``at``."""
+    return level_at(s, gap, key, side, float(s.t[at]))
 
 
 def _rough_dv(s: Series, gap: Gap) -> float:
@@ -176,6 +118,8 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
     parts = [along if sig_along or kind == "sma" else 0.0, cross if sig_cross or kind == "inc" else 0.0]
     dv = math.hypot(*parts)
 
+    e_lv = e_levels(s, gap)
+
     def leveled(at: int, side: int) -> Any:
         """The set ``at`` at its side's levels; an element whose change Δv leaves out (below the noise) at
         the levels of both sides pooled, so the two trajectories differ by what ``delta_v`` counts."""
@@ -184,15 +128,22 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
         raan = math.radians(s.sets[0].raan_deg) + float(s.raan_drift[at]) + _level(
             s, gap, "raan", plane, at) / math.sin(max(inc, 1e-3))
         return level_set(s.sets[at].satrec(), _level(s, gap, "a", in_plane, at), inc, raan,
-                         _e_vector(s, gap, in_plane, at))
+                         e_lv.at(in_plane, float(s.t[at])))
 
     t_lo, t_hi = float(s.t[b]), float(s.t[f])  # the burn is between the two sets
-    ca = closest_approach(leveled(b, 0), leveled(f, 1), t_lo, t_hi, plane_change=kind == "inc",
-                          within=within)
+    measured = closest_approach(leveled(b, 0), leveled(f, 1), t_lo, t_hi, plane_change=kind == "inc",
+                                within=within)
+    # the reported closest approach: both orbits at their levels at the burn, the after-orbit's eccentricity
+    # vector the impulsive-burn model's (post_burn_orbit)
+    before, after = burn_orbits(s, gap, bool(parts[0]), bool(parts[1]))
+    ca = closest_approach(before, after, t_lo, t_hi, plane_change=kind == "inc", within=within)
     sgp4_dv = float(np.linalg.norm(ca.dv_teme_kmps)) * 1000.0
+    # the model's features: the closest approach of the measured levels (what it was trained on; how well the
+    # measured eccentricity step agrees with the semi-major axis step is itself evidence of a burn)
+    measured_dv = float(np.linalg.norm(measured.dv_teme_kmps)) * 1000.0
     near = int(np.count_nonzero(~s.good[max(0, b - 3) : f + 4]))
     feats = maneuver_model.features(gap.z["a"], z_plane, dv, len(gap.left), len(gap.right), gap.spread, gap.edge,
-                                    float(s.t[f] - s.t[b]), sgp4_dv, ca.miss_km, near, neighbour_dv)
+                                    float(s.t[f] - s.t[b]), measured_dv, measured.miss_km, near, neighbour_dv)
     return Candidate(gap, s.sets[b], s.sets[f], kind, dv, along, cross, ca.t_unix, sgp4_dv, ca.miss_km * 1000.0,
                      ca.dv_teme_kmps, tuple(x * 1000.0 for x in ca.dv_rtn_kmps),  # type: ignore[arg-type]
                      feats, round(maneuver_model.probability(feats), 3))
