@@ -184,6 +184,10 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     obvious = _segment(s, SERIES, Z_OBVIOUS)
     position = {int(v): p for p, v in enumerate(np.flatnonzero(s.good))}
     s.background = _background(s, [position[g.left[-1]] for g in obvious])
+    # fits straddling a small burn: found on the in-plane steps of low significance, where they split a burn
+    # into two steps neither of which may reach ``z_min`` on its own
+    low = _segment(s, ("a",), Z_SPLIT)
+    s.good[[g1.right[0] for g1, g2 in zip(low[:-1], low[1:], strict=True) if _straddling(s, g1, g2)]] = False
     gaps = _segment(s, keys, z_min)
     for _ in range(5):
         lone = _lone_sets(s, gaps)
@@ -208,12 +212,11 @@ def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
         if len(g1.right) != 1 or g1.right != g2.left:
             continue
         k = g1.right[0]
-        both = [key for key in SERIES if abs(g1.z[key]) >= OUTLIER_Z and abs(g2.z[key]) >= OUTLIER_Z]
-        steps = [key for key in both if g1.shift[key] * g2.shift[key] > 0]
-        in_plane = g1.shift["a"] * g2.shift["a"] > 0 and min(abs(g1.z["a"]), abs(g2.z["a"])) >= Z_SPLIT
-        if in_plane and _straddles(s, k, g1, g2):  # the first set after a burn, part-way: not a level
+        if _straddling(s, g1, g2):  # the first set after a burn, part-way: not a level
             out.append(k)
             continue
+        both = [key for key in SERIES if abs(g1.z[key]) >= OUTLIER_Z and abs(g2.z[key]) >= OUTLIER_Z]
+        steps = [key for key in both if g1.shift[key] * g2.shift[key] > 0]
         for key in SERIES:
             # two steps the same way with this set between: a burn sequence in that series, not a bad set; the
             # set is still bad when another series steps into it and out again (a fit straddling a burn)
@@ -228,6 +231,8 @@ def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
 
 
 ECC_GAIN = 2.0  # a lone set is a straddling fit when that explains the eccentricity steps this much better
+ECC_FIT = 9.0  # ... and explains them at all (squared standard errors over the two steps; fits whose vector
+# jumps more than any burn would, as the ISS's do, decide nothing)
 
 
 def _eccentricity_frame(s: Series) -> tuple[np.ndarray, np.ndarray, float]:
@@ -249,13 +254,20 @@ def _eccentricity_frame(s: Series) -> tuple[np.ndarray, np.ndarray, float]:
     return best
 
 
+def _straddling(s: Series, g1: Gap, g2: Gap) -> bool:
+    """The one set between change points ``g1`` and ``g2``, two in-plane steps the same way, straddles a burn."""
+    if len(g1.right) != 1 or g1.right != g2.left or g1.shift["a"] * g2.shift["a"] <= 0:
+        return False
+    return min(abs(g1.z["a"]), abs(g2.z["a"])) >= Z_SPLIT and _straddles(s, g1.right[0], g1, g2)
+
+
 def _straddles(s: Series, k: int, before: Gap, after: Gap) -> bool:
     """Set ``k``, alone between two in-plane steps the same way, is a fit straddling the first burn (part-way in
     semi-major axis) rather than the level between two burns, when its eccentricity vector says so. An along-track
     burn moves the vector by |Δa|/a (Gauss's equations, near circular: |Δe| = 2|Δv_t|/v): two burns move it by
     about |Δa₁|/a and |Δa₂|/a at the two steps, one burn before a straddling fit by (|Δa₁| + |Δa₂|)/a at the first
     and not at all at the second. The straddle is taken when it explains the two steps of the vector better by
-    ``ECC_GAIN`` (squared standard errors)."""
+    ``ECC_GAIN`` (squared standard errors) and within ``ECC_FIT``."""
     ex, ey, noise = _eccentricity_frame(s)
     moved, error = [], []
     for li, ri in ((np.asarray(before.left), np.array([k])), (np.array([k]), np.asarray(after.right))):
@@ -265,7 +277,7 @@ def _straddles(s: Series, k: int, before: Gap, after: Gap) -> bool:
     m1, m2 = (abs(g.shift["a"]) / float(s.a[k]) for g in (before, after))
     two = ((moved[0] - m1) / error[0]) ** 2 + ((moved[1] - m2) / error[1]) ** 2
     one = ((moved[0] - m1 - m2) / error[0]) ** 2 + (moved[1] / error[1]) ** 2
-    return two - one > ECC_GAIN
+    return one <= ECC_FIT and two - one > ECC_GAIN
 
 
 def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
