@@ -11,6 +11,7 @@ set between them cannot be told apart: the smaller one is left out of the truth 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections import defaultdict
 
@@ -113,8 +114,9 @@ def main() -> None:
             sgp4_band[f"{b.kind} {band(b.kind, b.dv_mps)}"].append(sgp4_err[-1])
             miss.append(m.position_error_m)
     print(f"maneuver benchmark: method {args.method}, {args.count} generated 30-day histories (seed {args.seed}, "
-          f"generator {generator}), "
-          f"{time.time() - t0:.0f} s; {merged_total} burns with no element set between them and another left out")
+          f"generator {generator}), {time.time() - t0:.0f} s at a load average of "
+          f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min); "
+          f"{merged_total} burns with no element set between them and another left out")
     print("recall by type and Δv band (false alarms by detected type):")
     for (kind, name), tally in sorted(tallies.items()):
         print(f"  {kind:3s} {name:14s} {tally.line()}")
