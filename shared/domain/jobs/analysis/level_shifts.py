@@ -184,6 +184,10 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     obvious = _segment(s, SERIES, Z_OBVIOUS)
     position = {int(v): p for p, v in enumerate(np.flatnonzero(s.good))}
     s.background = _background(s, [position[g.left[-1]] for g in obvious])
+    # fits straddling a small burn: found on the in-plane steps of low significance, where they split a burn
+    # into two steps neither of which may reach ``z_min`` on its own
+    low = _segment(s, ("a",), Z_SPLIT)
+    s.good[[g1.right[0] for g1, g2 in zip(low[:-1], low[1:], strict=True) if _straddling(s, g1, g2)]] = False
     gaps = _segment(s, keys, z_min)
     for _ in range(5):
         lone = _lone_sets(s, gaps)
@@ -208,17 +212,72 @@ def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
         if len(g1.right) != 1 or g1.right != g2.left:
             continue
         k = g1.right[0]
-        steps = [key for key in SERIES if abs(g1.z[key]) >= OUTLIER_Z and abs(g2.z[key]) >= OUTLIER_Z
-                 and g1.shift[key] * g2.shift[key] > 0]
-        if steps:  # two steps the same way with this set between: a burn sequence, not a bad set
+        if _straddling(s, g1, g2):  # the first set after a burn, part-way: not a level
+            out.append(k)
             continue
+        both = [key for key in SERIES if abs(g1.z[key]) >= OUTLIER_Z and abs(g2.z[key]) >= OUTLIER_Z]
+        steps = [key for key in both if g1.shift[key] * g2.shift[key] > 0]
         for key in SERIES:
+            # two steps the same way with this set between: a burn sequence in that series, not a bad set; the
+            # set is still bad when another series steps into it and out again (a fit straddling a burn)
+            if key in steps or (steps and key not in both):
+                continue
             x, tol = s.x[key], OUTLIER_Z * s.sigma[key]
             outer = (float(np.mean(x[list(g1.left)])), float(np.mean(x[list(g2.right)])))
             if not min(outer) - tol <= x[k] <= max(outer) + tol:
                 out.append(k)
                 break
     return out
+
+
+ECC_GAIN = 2.0  # a lone set is a straddling fit when that explains the eccentricity steps this much better
+ECC_FIT = 9.0  # ... and explains them at all (squared standard errors over the two steps; fits whose vector
+# jumps more than any burn would, as the ISS's do, decide nothing)
+
+
+def _eccentricity_frame(s: Series) -> tuple[np.ndarray, np.ndarray, float]:
+    """The eccentricity vector (e·cos ω, e·sin ω) per set and its set-to-set noise, in the frame where it is
+    quieter: fixed (a frozen orbit's vector stays put) or turning with SGP4's perigee drift (a free one turns
+    degrees a day)."""
+    e = np.array([x.eccentricity for x in s.sets])
+    w = np.radians([x.arg_perigee_deg for x in s.sets])
+    rate = np.array([x.satrec().argpdot for x in s.sets]) / 60.0  # rad/s
+    turned = np.concatenate(([0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(s.t))))
+    idx = np.flatnonzero(s.good)
+    best: tuple[np.ndarray, np.ndarray, float] | None = None
+    for phase in (np.zeros_like(turned), turned):
+        ex, ey = e * np.cos(w - phase), e * np.sin(w - phase)
+        noise = max(_noise(ex[idx], 1e-7), _noise(ey[idx], 1e-7))
+        if best is None or noise < best[2]:
+            best = (ex, ey, noise)
+    assert best is not None
+    return best
+
+
+def _straddling(s: Series, g1: Gap, g2: Gap) -> bool:
+    """The one set between change points ``g1`` and ``g2``, two in-plane steps the same way, straddles a burn."""
+    if len(g1.right) != 1 or g1.right != g2.left or g1.shift["a"] * g2.shift["a"] <= 0:
+        return False
+    return min(abs(g1.z["a"]), abs(g2.z["a"])) >= Z_SPLIT and _straddles(s, g1.right[0], g1, g2)
+
+
+def _straddles(s: Series, k: int, before: Gap, after: Gap) -> bool:
+    """Set ``k``, alone between two in-plane steps the same way, is a fit straddling the first burn (part-way in
+    semi-major axis) rather than the level between two burns, when its eccentricity vector says so. An along-track
+    burn moves the vector by |Δa|/a (Gauss's equations, near circular: |Δe| = 2|Δv_t|/v): two burns move it by
+    about |Δa₁|/a and |Δa₂|/a at the two steps, one burn before a straddling fit by (|Δa₁| + |Δa₂|)/a at the first
+    and not at all at the second. The straddle is taken when it explains the two steps of the vector better by
+    ``ECC_GAIN`` (squared standard errors) and within ``ECC_FIT``."""
+    ex, ey, noise = _eccentricity_frame(s)
+    moved, error = [], []
+    for li, ri in ((np.asarray(before.left), np.array([k])), (np.array([k]), np.asarray(after.right))):
+        fits = [level_fit(s.t, comp, li, ri, True) for comp in (ex, ey)]
+        moved.append(math.hypot(fits[0][0], fits[1][0]))
+        error.append(noise * fits[0][1])
+    m1, m2 = (abs(g.shift["a"]) / float(s.a[k]) for g in (before, after))
+    two = ((moved[0] - m1) / error[0]) ** 2 + ((moved[1] - m2) / error[1]) ** 2
+    one = ((moved[0] - m1 - m2) / error[0]) ** 2 + (moved[1] / error[1]) ** 2
+    return one <= ECC_FIT and two - one > ECC_GAIN
 
 
 def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
