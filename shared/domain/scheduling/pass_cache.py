@@ -38,7 +38,7 @@ from groundlink_orbit import ElementSet, PassTable, edge_looks, trim_to_horizon,
 from groundlink_orbit.frames import StationFrame
 
 from shared.domain.catalog.models import Station
-from shared.domain.scheduling.passes import Mask, predict
+from shared.domain.scheduling.passes import Mask, found_at_elevations, predict
 
 BLOCK_DAYS = 8
 BLOCK_S = BLOCK_DAYS * 86_400.0
@@ -128,7 +128,7 @@ class PassCache:
     ) -> CachedPasses:
         """``predict_masked``'s passes (see the module docstring for how they are composed)."""
         start, end = float(start_unix_s), float(end_unix_s)
-        lowest = [f if m is None else max(f, min(m[1])) for f, m in zip(floors, masks, strict=True)]
+        lowest = found_at_elevations(floors, masks)
         keys = [(s.id, s.latitude, s.longitude, s.altitude, float(low)) for s, low in zip(stations, lowest,
                                                                                               strict=True)]
         first, last = math.floor(start / BLOCK_S), math.ceil(end / BLOCK_S) - 1

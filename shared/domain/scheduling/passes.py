@@ -67,6 +67,11 @@ Mask = tuple[list[float], list[float]]  # (azimuths in [0, 360) sorted, minimum 
 MaskOf = Callable[[str], Mask | None]
 
 
+def found_at_elevations(floors: Sequence[float], masks: Sequence[Mask | None]) -> list[float]:
+    """The elevation each station's passes are found at: its floor, or its mask's lowest point where higher."""
+    return [f if m is None else max(f, min(m[1])) for f, m in zip(floors, masks, strict=True)]
+
+
 def predict_masked(
     element_set: ElementSet,
     stations: Sequence[Station],
@@ -78,7 +83,7 @@ def predict_masked(
 ) -> PassTable:
     """Passes above ``max(floor, mask(azimuth))`` per station (``floor`` alone where the mask is None): found at
     each masked station's lowest effective elevation, then trimmed to the mask by the orbit core."""
-    lowest = [f if m is None else max(f, min(m[1])) for f, m in zip(floors, masks, strict=True)]
+    lowest = found_at_elevations(floors, masks)
     table = predict(element_set, stations, start_unix_s, end_unix_s, lowest, carrier_hz=carrier_hz)
     if all(m is None for m in masks):
         return table
