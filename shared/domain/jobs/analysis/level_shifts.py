@@ -28,12 +28,15 @@ from dataclasses import dataclass
 import numpy as np
 from groundlink_orbit import ElementSet
 
+from shared.domain.jobs.analysis.piecewise_levels import joint_fit
+
 MU_KM3_S2 = 398600.4418
 WINDOW = 6  # sets either side of a gap used for a level
 WINDOW_SPAN_S = 4 * 86400.0  # ... and no further than this from the gap
 OUTLIER_Z = 7.0
 Z_OBVIOUS = 25.0  # burns that bound the windows measuring the background wander
 SERIES = ("a", "i", "raan")
+JOINT = ("a",)  # series whose steps are sized by the joint piecewise fit (``piecewise_levels``)
 FLOORS = {"a": 0.002, "i": 1.0e-5, "raan": 1.0e-5}  # km, rad, rad: below TLE quantisation
 _MAD = 1.4826
 
@@ -371,6 +374,7 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
     windows that may have reached over a neighbour found later)."""
     m = len(idx)
     out: list[Gap] = []
+    joint = {key: joint_fit(s.t, s.x[key], idx, cuts, s.sigma[key]) for key in JOINT} if cuts else {}
     for k, p in enumerate(cuts):
         lo = cuts[k - 1] + 1 if k > 0 else 0
         hi = cuts[k + 1] if k + 1 < len(cuts) else m - 1
@@ -379,6 +383,11 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
         out.append(_gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
                         or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW), robust=True,
                         span=(int(idx[lo]), int(idx[hi]))))
+        for key, fit in joint.items():  # the size of the step from the joint fit over the whole history
+            if fit is None:
+                continue
+            out[-1].levels[key] = fit.step(k, out[-1].t_gap)
+            out[-1].level_shift[key] = out[-1].levels[key][1] - out[-1].levels[key][0]
     return out
 
 
