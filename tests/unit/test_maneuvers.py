@@ -253,3 +253,18 @@ def test_real_sentinel_6a_orbit_raising_is_found_and_the_quiet_months_are_quiet(
     assert [m.after.epoch_utc.strftime("%m-%d") for m in found if m.delta_v_mps <= 0.1] in ([], ["12-19"])
     quiet = [s for s in sets if s.epoch_utc.strftime("%Y-%m-%d") >= "2020-12-20"]
     assert detect(quiet, method="ml")[0] == []
+
+
+def test_two_burns_that_cancel_half_a_day_apart_keep_the_one_set_between_them():
+    """Two in-plane burns of opposite sense 0.55 day apart with a single set between them: that set is off the
+    levels either side (which agree), like a bad set, but its eccentricity vector moved with its semi-major axis
+    (0.4 m/s moves it by 1e-4, against a few 1e-6 of noise), so it is kept as the level between two burns and
+    both burns are found (before, neither was)."""
+    for seed in (3, 9, 11, 16, 24):
+        sc = _scenario(seed, [(10.0, "sma", 0.4), (10.55, "sma", 0.35)], cadence=(1.5, 2.5))
+        assert sc.burns[0].dv_rtn_mps[1] * sc.burns[1].dv_rtn_mps[1] < 0, seed
+        found, _ = detect(sc.sets, method="ml", within=sc.window)
+        assert [m.maneuver_type for m in found] == ["sma", "sma"], seed
+        for m, burn in zip(found, sc.burns, strict=True):
+            assert m.before.epoch_unix_s <= burn.t_unix <= m.after.epoch_unix_s, seed
+            assert m.gve_dv_along_mps == pytest.approx(burn.dv_rtn_mps[1], rel=0.15), seed

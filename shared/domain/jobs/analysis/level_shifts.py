@@ -155,6 +155,7 @@ def _not_outliers(s: Series) -> np.ndarray:
         if any(len(lr[k][0]) and len(lr[k][1]) and abs(float(np.median(lr[k][1]) - np.median(lr[k][0])))
                > OUTLIER_Z * s.sigma[key] for key, lr in sides.items()):
             continue  # a level changes here: the segmentation decides
+        off = []
         for key in SERIES:
             x, sig = s.x[key], s.sigma[key]
             levels = [float(np.median(v)) for v in sides[key][k] if len(v)]
@@ -162,8 +163,11 @@ def _not_outliers(s: Series) -> np.ndarray:
                 continue
             dev = max(min(levels) - x[k], x[k] - max(levels), 0.0)
             if dev > OUTLIER_Z * sig * (1.0 if len(levels) == 2 else 1.5):
-                good[k] = False
-                break
+                off.append(key)
+        before, after = sides["a"][k]
+        good[k] = not off or (off == ["a"] and len(before) >= 2 and len(after) >= 2 and _level_between_burns(
+            s, k, np.arange(k - len(before), k), np.arange(k + 1, k + 1 + len(after)),
+            s.x["a"][k] - float(np.median(before)), float(np.median(after)) - s.x["a"][k]))
     return good
 
 
@@ -227,15 +231,22 @@ def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
                 continue
             x, tol = s.x[key], OUTLIER_Z * s.sigma[key]
             outer = (float(np.mean(x[list(g1.left)])), float(np.mean(x[list(g2.right)])))
-            if not min(outer) - tol <= x[k] <= max(outer) + tol:
-                out.append(k)
-                break
+            if min(outer) - tol <= x[k] <= max(outer) + tol:
+                continue
+            if key == "a" and _level_between_burns(s, k, *_neighbours(s, k), g1.shift["a"], g2.shift["a"]):
+                continue  # two burns, the second back part or all the way: its eccentricity vector moved too
+            out.append(k)
+            break
     return out
 
 
 ECC_GAIN = 2.0  # a lone set is a straddling fit when that explains the eccentricity steps this much better
 ECC_FIT = 9.0  # ... and explains them at all (squared standard errors over the two steps; fits whose vector
 # jumps more than any burn would, as the ISS's do, decide nothing)
+
+
+ECC_RESCUE = 6.0  # a set off the levels either side is kept as the level between two burns when its eccentricity
+# vector's steps fit two burns better than one by this much (squared standard errors; a bad set's vector stays put)
 
 
 def _eccentricity_frame(s: Series) -> tuple[np.ndarray, np.ndarray, float]:
@@ -271,16 +282,48 @@ def _straddles(s: Series, k: int, before: Gap, after: Gap) -> bool:
     about |Δa₁|/a and |Δa₂|/a at the two steps, one burn before a straddling fit by (|Δa₁| + |Δa₂|)/a at the first
     and not at all at the second. The straddle is taken when it explains the two steps of the vector better by
     ``ECC_GAIN`` (squared standard errors) and within ``ECC_FIT``."""
-    ex, ey, noise = _eccentricity_frame(s)
+    chi2 = _e_hypotheses(s, k, np.asarray(before.left), np.asarray(after.right), before.shift["a"], after.shift["a"])
+    return chi2["first"] <= ECC_FIT and chi2["two"] - chi2["first"] > ECC_GAIN
+
+
+def _e_hypotheses(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float, da2: float) -> dict[str, float]:
+    """How well set ``k``'s eccentricity vector, against the sets ``li`` before and ``ri`` after it, fits each
+    account of its semi-major axis (``da1`` above the level before, ``da2`` below the level after, km): ``two``
+    burns with ``k`` the level between them (the vector steps by |Δa₁|/a, then by |Δa₂|/a), or one burn of the
+    net step in the ``first`` gap (``k`` part-way in *a*, a fit straddling it, its vector already after) or the
+    ``second`` (``k`` a bad set or a fit part-way the other way, its vector still before) — squared standard
+    errors over the two steps of the vector."""
+    cache = s.__dict__.setdefault("_ecc", {})
+    if "frame" not in cache:
+        cache["frame"] = _eccentricity_frame(s)
+    ex, ey, noise = cache["frame"]
     moved, error = [], []
-    for li, ri in ((np.asarray(before.left), np.array([k])), (np.array([k]), np.asarray(after.right))):
-        fits = [level_fit(s.t, comp, li, ri, True) for comp in (ex, ey)]
+    for lo, hi in ((li, np.array([k])), (np.array([k]), ri)):
+        fits = [level_fit(s.t, comp, lo, hi, True) for comp in (ex, ey)]
         moved.append(math.hypot(fits[0][0], fits[1][0]))
         error.append(noise * fits[0][1])
-    m1, m2 = (abs(g.shift["a"]) / float(s.a[k]) for g in (before, after))
-    two = ((moved[0] - m1) / error[0]) ** 2 + ((moved[1] - m2) / error[1]) ** 2
-    one = ((moved[0] - m1 - m2) / error[0]) ** 2 + (moved[1] / error[1]) ** 2
-    return one <= ECC_FIT and two - one > ECC_GAIN
+    m1, m2 = abs(da1) / float(s.a[k]), abs(da2) / float(s.a[k])
+    net = abs(da1 + da2) / float(s.a[k])
+    return {"two": ((moved[0] - m1) / error[0]) ** 2 + ((moved[1] - m2) / error[1]) ** 2,
+            "first": ((moved[0] - net) / error[0]) ** 2 + (moved[1] / error[1]) ** 2,
+            "second": (moved[0] / error[0]) ** 2 + ((moved[1] - net) / error[1]) ** 2}
+
+
+def _neighbours(s: Series, k: int, count: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest ``count`` good sets either side of set ``k`` (across any change point: a lone set's neighbour
+    may itself be a lone fit straddling the next burn, whose eccentricity vector is already after it)."""
+    good = np.flatnonzero(s.good)
+    return good[good < k][-count:], good[good > k][:count]
+
+
+def _level_between_burns(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float, da2: float) -> bool:
+    """Set ``k``, off the levels either side in semi-major axis, is the level between two burns (not a bad set
+    or a straddling fit) when its eccentricity vector moved with it: two burns explain the vector's steps better
+    than one burn in either gap by ``ECC_RESCUE`` and within ``ECC_FIT``."""
+    if len(li) < 2 or len(ri) < 2:
+        return False
+    chi2 = _e_hypotheses(s, k, li, ri, da1, da2)
+    return chi2["two"] <= ECC_FIT and min(chi2["first"], chi2["second"]) - chi2["two"] > ECC_RESCUE
 
 
 def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
