@@ -268,3 +268,16 @@ def test_two_burns_that_cancel_half_a_day_apart_keep_the_one_set_between_them():
         for m, burn in zip(found, sc.burns, strict=True):
             assert m.before.epoch_unix_s <= burn.t_unix <= m.after.epoch_unix_s, seed
             assert m.gve_dv_along_mps == pytest.approx(burn.dv_rtn_mps[1], rel=0.15), seed
+
+
+def test_a_trim_whose_only_set_between_is_a_fit_straddling_the_first_burn_is_sized_by_the_eccentricity_vector():
+    """A 1.2 m/s burn and a 0.5 m/s trim half a day later with one set between them: on seeds 1, 45 and 47 that
+    set is a fit straddling the first burn (0.4-0.5 of the way in *a*), so its semi-major axis splits the net step
+    wrongly (0.86 / 0.84 m/s before); its eccentricity vector is already after the first burn and sizes the two.
+    On seeds 3 and 7 the trim goes back and the set was taken for a bad set (one 0.7 m/s burn found before)."""
+    for seed in (1, 45, 47, 3, 7):
+        sc = _scenario(seed, [(10.0, "sma", 1.2), (10.5, "sma", 0.5)], cadence=(1.5, 2.5))
+        found, _ = detect(sc.sets, method="ml", within=sc.window)
+        assert len(found) == 2, seed
+        for m, burn in zip(found, sc.burns, strict=True):
+            assert m.gve_dv_along_mps == pytest.approx(burn.dv_rtn_mps[1], rel=0.1), seed

@@ -286,13 +286,9 @@ def _straddles(s: Series, k: int, before: Gap, after: Gap) -> bool:
     return chi2["first"] <= ECC_FIT and chi2["two"] - chi2["first"] > ECC_GAIN
 
 
-def _e_hypotheses(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float, da2: float) -> dict[str, float]:
-    """How well set ``k``'s eccentricity vector, against the sets ``li`` before and ``ri`` after it, fits each
-    account of its semi-major axis (``da1`` above the level before, ``da2`` below the level after, km): ``two``
-    burns with ``k`` the level between them (the vector steps by |Δa₁|/a, then by |Δa₂|/a), or one burn of the
-    net step in the ``first`` gap (``k`` part-way in *a*, a fit straddling it, its vector already after) or the
-    ``second`` (``k`` a bad set or a fit part-way the other way, its vector still before) — squared standard
-    errors over the two steps of the vector."""
+def _e_steps(s: Series, k: int, li: np.ndarray, ri: np.ndarray) -> tuple[list[float], list[float]]:
+    """How far the eccentricity vector moved from the sets ``li`` to set ``k`` and from ``k`` to the sets ``ri``
+    (levels sharing one slope), and the standard errors of the two steps."""
     cache = s.__dict__.setdefault("_ecc", {})
     if "frame" not in cache:
         cache["frame"] = _eccentricity_frame(s)
@@ -302,6 +298,42 @@ def _e_hypotheses(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float,
         fits = [level_fit(s.t, comp, lo, hi, True) for comp in (ex, ey)]
         moved.append(math.hypot(fits[0][0], fits[1][0]))
         error.append(noise * fits[0][1])
+    return moved, error
+
+
+SPLIT_BY_E = 6.0  # two burns with one set between are re-split by the eccentricity vector when it fits this much
+# better (squared standard errors) than the split the set's semi-major axis says
+
+
+def _split_by_eccentricity(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float,
+                           da2: float) -> tuple[float, float] | None:
+    """Two burns with only set ``k`` between them, measured as steps ``da1`` into it and ``da2`` out of it (km):
+    when ``k`` is a fit straddling the first burn (part-way in *a*), the two steps are the wrong split of the net
+    step, but the eccentricity vector of ``k`` is already after the first burn: it moved by |Δa₁|/a at the first
+    step and |Δa₂|/a at the second. The split Δa₁ + Δa₂ = ``da1 + da2`` that fits the vector's steps best, when it
+    fits them better than the measured split by ``SPLIT_BY_E`` and within ``ECC_FIT``; else None."""
+    if len(li) < 2 or len(ri) < 2:
+        return None
+    moved, error = _e_steps(s, k, li, ri)
+    a, net = float(s.a[k]), da1 + da2
+    reach = 2.0 * (abs(da1) + abs(da2))
+    grid = np.linspace(-reach, reach, 801)
+    chi2 = ((moved[0] - np.abs(grid) / a) / error[0]) ** 2 + ((moved[1] - np.abs(net - grid) / a) / error[1]) ** 2
+    best = int(np.argmin(chi2))
+    measured = ((moved[0] - abs(da1) / a) / error[0]) ** 2 + ((moved[1] - abs(da2) / a) / error[1]) ** 2
+    if chi2[best] > ECC_FIT or measured - chi2[best] < SPLIT_BY_E:
+        return None
+    return float(grid[best]), float(net - grid[best])
+
+
+def _e_hypotheses(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float, da2: float) -> dict[str, float]:
+    """How well set ``k``'s eccentricity vector, against the sets ``li`` before and ``ri`` after it, fits each
+    account of its semi-major axis (``da1`` above the level before, ``da2`` below the level after, km): ``two``
+    burns with ``k`` the level between them (the vector steps by |Δa₁|/a, then by |Δa₂|/a), or one burn of the
+    net step in the ``first`` gap (``k`` part-way in *a*, a fit straddling it, its vector already after) or the
+    ``second`` (``k`` a bad set or a fit part-way the other way, its vector still before) — squared standard
+    errors over the two steps of the vector."""
+    moved, error = _e_steps(s, k, li, ri)
     m1, m2 = abs(da1) / float(s.a[k]), abs(da2) / float(s.a[k])
     net = abs(da1 + da2) / float(s.a[k])
     return {"two": ((moved[0] - m1) / error[0]) ** 2 + ((moved[1] - m2) / error[1]) ** 2,
@@ -431,6 +463,16 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
                 continue
             out[-1].levels[key] = fit.step(k, out[-1].t_gap)
             out[-1].level_shift[key] = out[-1].levels[key][1] - out[-1].levels[key][0]
+    for g1, g2 in zip(out[:-1], out[1:], strict=True):  # one set between two burns: is it part-way?
+        if len(g1.right) != 1 or g1.right != g2.left:
+            continue
+        split = _split_by_eccentricity(s, g1.right[0], np.asarray(g1.left), np.asarray(g2.right),
+                                       g1.level_shift["a"], g2.level_shift["a"])
+        if split is not None:
+            before, after = g1.levels["a"][0], g2.levels["a"][1]
+            g1.levels["a"] = (before, before + split[0], g1.levels["a"][2])
+            g2.levels["a"] = (after - split[1], after, g2.levels["a"][2])
+            g1.level_shift["a"], g2.level_shift["a"] = split
     return out
 
 
