@@ -219,7 +219,7 @@ def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
         if len(g1.right) != 1 or g1.right != g2.left:
             continue
         k = g1.right[0]
-        if _straddling(s, g1, g2):  # the first set after a burn, part-way: not a level
+        if _straddling(s, g1, g2) or _all_in_one_gap(s, g1, g2):  # a set part-way (or past) a burn: not a level
             out.append(k)
             continue
         both = [key for key in SERIES if abs(g1.z[key]) >= OUTLIER_Z and abs(g2.z[key]) >= OUTLIER_Z]
@@ -318,12 +318,22 @@ def _split_by_eccentricity(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da
     a, net = float(s.a[k]), da1 + da2
     reach = 2.0 * (abs(da1) + abs(da2))
     grid = np.linspace(-reach, reach, 801)
-    chi2 = ((moved[0] - np.abs(grid) / a) / error[0]) ** 2 + ((moved[1] - np.abs(net - grid) / a) / error[1]) ** 2
+    chi2 = _e_chi2(moved[0], np.abs(grid) / a, error[0]) + _e_chi2(moved[1], np.abs(net - grid) / a, error[1])
     best = int(np.argmin(chi2))
-    measured = ((moved[0] - abs(da1) / a) / error[0]) ** 2 + ((moved[1] - abs(da2) / a) / error[1]) ** 2
+    measured = _e_chi2(moved[0], abs(da1) / a, error[0]) + _e_chi2(moved[1], abs(da2) / a, error[1])
     if chi2[best] > ECC_FIT or measured - chi2[best] < SPLIT_BY_E:
         return None
     return float(grid[best]), float(net - grid[best])
+
+
+def _all_in_one_gap(s: Series, g1: Gap, g2: Gap) -> bool:
+    """The eccentricity vector of the one set between ``g1`` and ``g2`` puts the whole in-plane step in one of the
+    two gaps (``_split_by_eccentricity``: the other part below ``Z_SPLIT`` noise units): the set is a fit
+    straddling a burn, part-way or past it in semi-major axis, and no level."""
+    split = _split_by_eccentricity(s, g1.right[0], np.asarray(g1.left), np.asarray(g2.right), g1.shift["a"],
+                                   g2.shift["a"])
+    noise = max(s.sigma["a"], s.background["a"])
+    return split is not None and min(abs(split[0]), abs(split[1])) < Z_SPLIT * noise
 
 
 def _e_hypotheses(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float, da2: float) -> dict[str, float]:
@@ -336,9 +346,18 @@ def _e_hypotheses(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1: float,
     moved, error = _e_steps(s, k, li, ri)
     m1, m2 = abs(da1) / float(s.a[k]), abs(da2) / float(s.a[k])
     net = abs(da1 + da2) / float(s.a[k])
-    return {"two": ((moved[0] - m1) / error[0]) ** 2 + ((moved[1] - m2) / error[1]) ** 2,
-            "first": ((moved[0] - net) / error[0]) ** 2 + (moved[1] / error[1]) ** 2,
-            "second": (moved[0] / error[0]) ** 2 + ((moved[1] - net) / error[1]) ** 2}
+    return {"two": float(_e_chi2(moved[0], m1, error[0]) + _e_chi2(moved[1], m2, error[1])),
+            "first": float(_e_chi2(moved[0], net, error[0]) + _e_chi2(moved[1], 0.0, error[1])),
+            "second": float(_e_chi2(moved[0], 0.0, error[0]) + _e_chi2(moved[1], net, error[1]))}
+
+
+E_RADIAL = 0.02  # a burn's radial part (up to 10 degrees off along-track) moves the vector up to this much more
+
+
+def _e_chi2(moved: float, expected: float | np.ndarray, error: float) -> float | np.ndarray:
+    """Squared standard errors between an eccentricity step and the |Δa|/a a tangential burn would make: the
+    measurement's error and ``E_RADIAL`` of the step (a radial part adds to it)."""
+    return (moved - expected) ** 2 / (error**2 + (E_RADIAL * expected) ** 2)
 
 
 def _neighbours(s: Series, k: int, count: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -472,7 +491,9 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
             before, after = g1.levels["a"][0], g2.levels["a"][1]
             g1.levels["a"] = (before, before + split[0], g1.levels["a"][2])
             g2.levels["a"] = (after - split[1], after, g2.levels["a"][2])
-            g1.level_shift["a"], g2.level_shift["a"] = split
+            for g, part in ((g1, split[0]), (g2, split[1])):  # its significance goes with its size
+                g.z["a"] *= part / g.shift["a"] if g.shift["a"] else 1.0
+                g.shift["a"] = g.level_shift["a"] = part
     return out
 
 
