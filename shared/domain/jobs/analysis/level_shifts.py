@@ -465,8 +465,24 @@ def _localised(s: Series, idx: np.ndarray, cuts: list[int], keys: Sequence[str])
 
 def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
     """Each change point's levels again, over windows bounded by all the others (a burn found early had
-    windows that may have reached over a neighbour found later)."""
+    windows that may have reached over a neighbour found later). A lone set between two change points whose
+    eccentricity vector puts the whole step in one gap (``_all_in_one_gap``, with the final levels) is a fit
+    straddling the burn: it is set aside and the two change points are one."""
+    for _ in range(3):
+        gaps, lone = _final_levels(s, idx, cuts)
+        if not lone:
+            return gaps
+        s.good[lone] = False
+        idx = np.flatnonzero(s.good)
+        position = {int(v): p for p, v in enumerate(idx)}
+        cuts = sorted(position[g.left[-1]] for g in gaps if g.left[-1] not in lone)
+    return gaps
+
+
+def _final_levels(s: Series, idx: np.ndarray, cuts: list[int]) -> tuple[list[Gap], list[int]]:
+    """The change points' levels, and the lone sets between two of them that straddle a burn."""
     m = len(idx)
+    straddling: list[int] = []
     out: list[Gap] = []
     joint = {key: joint_fit(s.t, s.x[key], idx, cuts, s.sigma[key]) for key in JOINT} if cuts else {}
     for k, p in enumerate(cuts):
@@ -487,14 +503,14 @@ def _final(s: Series, idx: np.ndarray, cuts: list[int]) -> list[Gap]:
             continue
         split = _split_by_eccentricity(s, g1.right[0], np.asarray(g1.left), np.asarray(g2.right),
                                        g1.level_shift["a"], g2.level_shift["a"])
-        if split is not None:
+        if split is not None and min(abs(split[0]), abs(split[1])) < Z_SPLIT * max(s.sigma["a"], s.background["a"]):
+            straddling.append(g1.right[0])
+        elif split is not None:
             before, after = g1.levels["a"][0], g2.levels["a"][1]
             g1.levels["a"] = (before, before + split[0], g1.levels["a"][2])
             g2.levels["a"] = (after - split[1], after, g2.levels["a"][2])
-            for g, part in ((g1, split[0]), (g2, split[1])):  # its significance goes with its size
-                g.z["a"] *= part / g.shift["a"] if g.shift["a"] else 1.0
-                g.shift["a"] = g.level_shift["a"] = part
-    return out
+            g1.level_shift["a"], g2.level_shift["a"] = split
+    return out, straddling
 
 
 SLOPED = ("a", "raan")  # series whose drift is fitted locally, one slope across the gap
