@@ -52,6 +52,7 @@ METHODS = ("ml", "inc", "sma")
 Z_CANDIDATE = 5.5  # level shifts the learned model looks at
 Z_PHYSICAL = 6.0  # level shifts the physical detectors (sma, inc) report
 Z_COMPONENT = 3.0  # a Δv component counts when its own shift is at least this significant
+Z_LONE_EXTRA = 2.0  # ... a plane part beside an in-plane step, with one set on a side, this much more
 MIN_SETS = 4  # fewer good sets than this: nothing can be detected (two levels of two sets)
 EDGE_MARGIN = timedelta(days=5)  # sets outside the window used to judge its edges
 _KEYS = {"ml": ("a", "i", "raan"), "sma": ("a",), "inc": ("i", "raan")}
@@ -110,7 +111,11 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
     cross_i, cross_o = v * gap.level_shift["i"], v * gap.level_shift["raan"]
     cross = math.hypot(cross_i, cross_o)
     z_plane = math.hypot(gap.z["i"], gap.z["raan"])
-    sig_along, sig_cross = abs(gap.z["a"]) >= Z_COMPONENT, z_plane >= Z_COMPONENT
+    # a side of one set: its plane elements are one heavy-tailed fit, and a trim's gap beside a plane change
+    # holds part of that change: the plane part counts beside an in-plane step from a higher significance
+    lone_side = min(len(gap.left), len(gap.right)) == 1
+    sig_along = abs(gap.z["a"]) >= Z_COMPONENT
+    sig_cross = z_plane >= Z_COMPONENT + (Z_LONE_EXTRA if lone_side and sig_along else 0.0)
     if sig_along != sig_cross:  # only one component is above the noise: that is the burn's type
         kind = "sma" if sig_along else "inc"
     else:
