@@ -111,6 +111,8 @@ def main() -> None:
                     outlier_fa += 1
                 continue
             dv_err[b.kind].append(abs(m.delta_v_mps - b.dv_mps) / b.dv_mps)
+            if goal(b):
+                dv_err[f"{b.kind} goal"].append(dv_err[b.kind][-1])
             t_err[b.kind].append(abs(m.time_unix - b.t_unix) / 3600.0)
             sgp4_err.append(abs(m.sgp4_delta_v_mps - m.delta_v_mps) / max(m.delta_v_mps, 1e-6))
             sgp4_band[f"{b.kind} {band(b.kind, b.dv_mps)}"].append(sgp4_err[-1])
@@ -129,7 +131,9 @@ def main() -> None:
     for kind in ("sma", "inc"):
         if dv_err[kind]:
             print(f"  {kind}: Δv relative error median {pct(dv_err[kind], 50):.3f}, p95 {pct(dv_err[kind], 95):.3f}; "
-                  f"time error median {pct(t_err[kind], 50):.2f} h, p95 {pct(t_err[kind], 95):.2f} h")
+                  f"time error median {pct(t_err[kind], 50):.2f} h, p95 {pct(t_err[kind], 95):.2f} h; goal population "
+                  f"({len(dv_err[kind + ' goal'])}) Δv relative error median {pct(dv_err[kind + ' goal'], 50):.3f}, "
+                  f"p95 {pct(dv_err[kind + ' goal'], 95):.3f}")
     both_dv = dv_err["sma"] + dv_err["inc"]
     both_t = t_err["sma"] + t_err["inc"]
     print(f"  all detected burns: Δv relative error median {pct(both_dv, 50):.3f}, p95 {pct(both_dv, 95):.3f}; time "
