@@ -17,7 +17,9 @@ gap is modelled), in units of its standard error (from the set-to-set noise, or 
 across the history's gaps when that is larger: real histories wander). Windows stop at change points
 already found, so a small trim burn half a day after a large one keeps its own gap when a set lies between
 them. A gap needs at least two sets on each side that reach the history's edge (one when the side is
-bounded by another burn)."""
+bounded by another burn). A lone set between two change points is judged by its eccentricity vector too (an
+along-track burn moves it by |Δa|/a): the level between two burns, a fit straddling one, or a bad set. The
+in-plane steps of the final change points are sized by one joint piecewise fit (``piecewise_levels``)."""
 
 from __future__ import annotations
 

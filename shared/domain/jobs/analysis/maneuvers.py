@@ -2,8 +2,9 @@
 
 1. ``level_shifts``: the history as series (semi-major axis detrended by the drag the history itself shows,
    inclination, RAAN drift-corrected as a cross-track angle), outlier sets rejected, change points found as
-   lasting level shifts over several sets either side of a gap; each measured (``level_shift``) between Huber
-   levels sharing the gap's local slope, so a fit straddling the burn moves it little.
+   lasting level shifts over several sets either side of a gap; each in-plane one measured (``level_shift``) by
+   one joint piecewise fit over the whole history (``piecewise_levels``), the plane ones between Huber levels
+   sharing the gap's local slope, so a fit straddling the burn moves them little.
 2. Δv from the level shifts by Gauss's variational equations (near-circular): along-track ``v·Δa/(2a)``,
    cross-track ``v·√(Δi² + (sin i·ΔΩ)²)``; ``delta_v`` is the norm of the significant components (the
    method's own component for ``sma``/``inc``) and the type the larger of the two.
