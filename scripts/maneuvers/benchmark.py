@@ -6,7 +6,7 @@
 Prints precision / recall / F1 by burn type and Δv band, Δv and time errors, how far ``sgp4_delta_v_mps``
 is from ``delta_v``, false alarms per satellite-month (and how many sat at the window's edges or next to an
 outlier set) and the reliability table of ``probability`` with its Brier score. Two burns with no element
-set between them cannot be told apart: the smaller one is left out of the truth (counted apart)."""
+set between them cannot be told apart: they are one burn of the truth (``separable``; counted apart)."""
 
 from __future__ import annotations
 
@@ -38,17 +38,29 @@ def goal(b: Burn) -> bool:
 
 
 def separable(sc: Scenario) -> tuple[list[Burn], int]:
+    """The burns the element sets can tell apart, and how many were merged into another. Two burns with no set
+    between them show as one step: two in-plane burns as one of their summed Δv vector (their along-track parts
+    add in the semi-major axis, to first order, whatever their times: what any set after them shows), at the
+    larger one's time; any other pair as the larger alone (the cross-track parts add by where in the orbit each
+    was made, which the truth does not keep)."""
     epochs = np.array([s.epoch_unix_s for s in sc.sets])
     kept: list[Burn] = []
     merged = 0
     for b in sorted(sc.burns, key=lambda b: b.t_unix):
         if kept and not np.any((epochs > kept[-1].t_unix) & (epochs < b.t_unix)):
             merged += 1
-            if b.dv_mps > kept[-1].dv_mps:
-                kept[-1] = b
+            kept[-1] = combined(kept[-1], b)
             continue
         kept.append(b)
     return kept, merged
+
+
+def combined(first: Burn, second: Burn) -> Burn:
+    larger = second if second.dv_mps > first.dv_mps else first
+    if first.kind != "sma" or second.kind != "sma":
+        return larger
+    rtn = tuple(float(x + y) for x, y in zip(first.dv_rtn_mps, second.dv_rtn_mps, strict=True))
+    return Burn(larger.t_unix, "sma", float(np.linalg.norm(rtn)), rtn)  # type: ignore[arg-type]
 
 
 def pct(x: list[float], q: float) -> float:
@@ -121,7 +133,7 @@ def main() -> None:
     print(f"maneuver benchmark: method {args.method}, {args.count} generated 30-day histories (seed {args.seed}, "
           f"generator {generator}), "
           f"{time.time() - t0:.0f} s at a load average of {load_start:.1f} -> {os.getloadavg()[0]:.1f}; "
-          f"{merged_total} burns with no element set between them and another left out")
+          f"{merged_total} burns with no element set between them and another merged into it")
     print("recall by type and Δv band (false alarms by detected type):")
     for (kind, name), tally in sorted(tallies.items()):
         print(f"  {kind:3s} {name:14s} {tally.line()}")

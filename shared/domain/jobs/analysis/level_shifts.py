@@ -320,7 +320,8 @@ def _split_by_eccentricity(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da
     a, net = float(s.a[k]), da1 + da2
     reach = 2.0 * (abs(da1) + abs(da2))
     grid = np.linspace(-reach, reach, 801)
-    chi2 = _e_chi2(moved[0], np.abs(grid) / a, error[0]) + _e_chi2(moved[1], np.abs(net - grid) / a, error[1])
+    chi2 = np.asarray(_e_chi2(moved[0], np.abs(grid) / a, error[0])
+                      + _e_chi2(moved[1], np.abs(net - grid) / a, error[1]))
     best = int(np.argmin(chi2))
     measured = _e_chi2(moved[0], abs(da1) / a, error[0]) + _e_chi2(moved[1], abs(da2) / a, error[1])
     if chi2[best] > ECC_FIT or measured - chi2[best] < SPLIT_BY_E:

@@ -11,7 +11,7 @@ not only the few either side of each gap, and the drag is one curve, not a slope
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,8 @@ class JointFit:
     n_basis: int
 
     def smooth(self, t: float | np.ndarray) -> np.ndarray:
-        return _basis(np.atleast_1d(np.asarray(t, dtype=float)), self.t0, self.knot_s, self.n_basis) @ self.coef
+        return np.asarray(_basis(np.atleast_1d(np.asarray(t, dtype=float)), self.t0, self.knot_s, self.n_basis)
+                          @ self.coef)
 
     def step(self, k: int, t: float) -> tuple[float, float, float]:
         """The levels before and after change point ``k`` at time ``t`` and the smooth curve's slope there
@@ -45,8 +46,10 @@ class JointFit:
 def _bspline3(x: np.ndarray) -> np.ndarray:
     """The uniform cubic B-spline on [0, 4)."""
     out = np.zeros_like(x)
-    for lo, poly in ((0, lambda u: u**3), (1, lambda u: -3 * u**3 + 12 * u**2 - 12 * u + 4),
-                     (2, lambda u: 3 * u**3 - 24 * u**2 + 60 * u - 44), (3, lambda u: (4 - u) ** 3)):
+    pieces: tuple[tuple[int, Callable[[np.ndarray], np.ndarray]], ...] = (
+        (0, lambda u: u**3), (1, lambda u: -3 * u**3 + 12 * u**2 - 12 * u + 4),
+        (2, lambda u: 3 * u**3 - 24 * u**2 + 60 * u - 44), (3, lambda u: (4 - u) ** 3))
+    for lo, poly in pieces:
         inside = (x >= lo) & (x < lo + 1)
         out[inside] = poly(x[inside]) / 6.0
     return out
@@ -79,7 +82,7 @@ def _separable(design: np.ndarray) -> bool:
     at the history's edge, under spline pieces that only its sets hold, cannot)."""
     cols = design / np.maximum(np.linalg.norm(design, axis=0), 1e-12)
     sv = np.linalg.svd(cols, compute_uv=False)
-    return len(sv) == design.shape[1] and sv[-1] > MIN_CONDITION * sv[0]
+    return bool(len(sv) == design.shape[1] and sv[-1] > MIN_CONDITION * sv[0])
 
 
 MIN_CONDITION = 1e-7  # smallest singular value of the column-normalised design, relative to the largest
