@@ -11,6 +11,7 @@ set between them cannot be told apart: they are one burn of the truth (``separab
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
 from collections import defaultdict
@@ -59,8 +60,9 @@ def combined(first: Burn, second: Burn) -> Burn:
     larger = second if second.dv_mps > first.dv_mps else first
     if first.kind != "sma" or second.kind != "sma":
         return larger
-    rtn = tuple(float(x + y) for x, y in zip(first.dv_rtn_mps, second.dv_rtn_mps, strict=True))
-    return Burn(larger.t_unix, "sma", float(np.linalg.norm(rtn)), rtn)  # type: ignore[arg-type]
+    (r1, t1, n1), (r2, t2, n2) = first.dv_rtn_mps, second.dv_rtn_mps
+    rtn = (r1 + r2, t1 + t2, n1 + n2)
+    return Burn(larger.t_unix, "sma", math.hypot(*rtn), rtn)
 
 
 def pct(x: list[float], q: float) -> float:

@@ -62,6 +62,8 @@ class Series:
     raan_rate: float  # residual RAAN drift, rad/s (cross-track units)
     raan_drift: np.ndarray  # SGP4 secular RAAN drift integrated from the first set, rad
     good: np.ndarray  # bool: not an outlier
+    # the eccentricity vector per set and its noise (``_eccentricity_frame``), computed on first use and kept
+    ecc_frame: tuple[np.ndarray, np.ndarray, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -291,10 +293,9 @@ def _straddles(s: Series, k: int, before: Gap, after: Gap) -> bool:
 def _e_steps(s: Series, k: int, li: np.ndarray, ri: np.ndarray) -> tuple[list[float], list[float]]:
     """How far the eccentricity vector moved from the sets ``li`` to set ``k`` and from ``k`` to the sets ``ri``
     (levels sharing one slope), and the standard errors of the two steps."""
-    cache = s.__dict__.setdefault("_ecc", {})
-    if "frame" not in cache:
-        cache["frame"] = _eccentricity_frame(s)
-    ex, ey, noise = cache["frame"]
+    if s.ecc_frame is None:
+        s.ecc_frame = _eccentricity_frame(s)
+    ex, ey, noise = s.ecc_frame
     moved, error = [], []
     for lo, hi in ((li, np.array([k])), (np.array([k]), ri)):
         fits = [level_fit(s.t, comp, lo, hi, True) for comp in (ex, ey)]
