@@ -2,6 +2,7 @@
 ``shared/domain/jobs/analysis/maneuver_model.json``.
 
     PYTHONPATH=.:layers/orbit python -m scripts.maneuvers.train_model [--train 400] [--seed 101] [--recalibrate]
+    PYTHONPATH=.:layers/orbit python -m scripts.maneuvers.train_model --bends [--validate 400]
 
 What is shipped is ``--recalibrate``: the earlier weights (fitted on one generator setting) calibrated on both
 mixtures; weights fitted on the mixture (without the flag) did better on generated histories but lost small burns of
@@ -14,7 +15,8 @@ neither the model nor its calibration is fitted to one generator's settings. Eve
 burn, and a logistic regression (numpy, Newton's method with a small L2 penalty) is fitted on the standardised
 features. The calibration histories (other seeds, the same mixture) calibrate its score by isotonic regression
 (the reliability table before is printed); the benchmark (``scripts.maneuvers.benchmark``) uses seeds neither
-saw (``HELD_APART``)."""
+saw (``HELD_APART``). ``--bends`` calibrates the probability of the in-plane burns method ``ml`` adds from the
+along-track phase (``maneuvers._with_bends``) on a third mixture."""
 
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import numpy as np
 from scripts.maneuvers.evaluate import in_window, matches
 from scripts.maneuvers.scenarios import scenarios
 from shared.domain.jobs.analysis import maneuver_model
-from shared.domain.jobs.analysis.maneuvers import candidates
+from shared.domain.jobs.analysis.maneuvers import candidates, learned
 
 CADENCES = ((1.0, 3.0), (0.7, 2.5), (2.0, 4.0), (3.0, 6.0))  # sets a day, min max
 BLOCK = 25  # histories a block of one generator setting
@@ -145,6 +147,35 @@ def recalibrate(seed: int, train: int, validate: int, cache: Path | None) -> Non
     print(f"calibration: {len(knots)} knots")
 
 
+def calibrate_bends(seed: int, count: int) -> None:
+    """The along-track bends' probability (``maneuvers._with_bends``): every bend method ``ml`` adds in the
+    mixture's histories, labelled real when it matches a generated burn, its score (1 − 8/|z|) calibrated by
+    isotonic regression."""
+    blocks = mixture(seed, count)
+    scores: list[float] = []
+    labels: list[float] = []
+    for block_seed, generator in blocks:
+        for sc in scenarios(block_seed, BLOCK, **generator):
+            found = [c for c in learned(sc.sets, sc.window) if in_window(sc, c.time_unix)]
+            for c, burn in matches(sc, found):
+                z = getattr(c, "bend_z", None)
+                if z is not None:
+                    scores.append(1.0 - maneuver_model.BEND_Z_REF / max(abs(z), maneuver_model.BEND_Z_REF))
+                    labels.append(1.0 if burn is not None else 0.0)
+    score, y = np.asarray(scores), np.asarray(labels)
+    knots, values = isotonic(score, y)
+    doc = json.loads(maneuver_model.MODEL_PATH.read_text())
+    doc["bend_calibration"] = {"score": [round(float(v), 5) for v in knots],
+                               "probability": [round(float(v), 4) for v in values],
+                               "calibrated_on": f"seeds {blocks[0][0]}-{blocks[-1][0]}, {count} histories in blocks "
+                                                f"of {BLOCK} ({SETTINGS}), {len(y)} bends ({int(y.sum())} real)"}
+    maneuver_model.MODEL_PATH.write_text(json.dumps(doc, indent=1) + "\n")
+    maneuver_model._bend_table.cache_clear()
+    print(f"bends: {len(y)} ({int(y.sum())} real) in {count} histories; calibration: {len(knots)} knots")
+    print(reliability(np.array([maneuver_model.bend_probability(maneuver_model.BEND_Z_REF / (1 - v)) if v < 1 else 1.0
+                                for v in score]), y))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--train", type=int, default=400)
@@ -152,9 +183,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=101)
     ap.add_argument("--cache", type=Path, default=None, help="a folder keeping the candidates' features")
     ap.add_argument("--l2", type=float, default=L2, help="the L2 penalty on the standardised weights")
+    ap.add_argument("--bends", action="store_true",
+                    help="calibrate the along-track bends' probability only (on --validate histories of seed+2)")
     ap.add_argument("--recalibrate", action="store_true",
                     help="keep the shipped model's weights; calibrate them on both mixtures (what is shipped)")
     args = ap.parse_args()
+    if args.bends:
+        calibrate_bends(args.seed + 2, args.validate)
+        return
     if args.recalibrate:
         recalibrate(args.seed, args.train, args.validate, args.cache)
         return

@@ -209,12 +209,14 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     return gaps
 
 
-def refit(s: Series, kept: Sequence[Gap]) -> list[Gap]:
+def refit(s: Series, kept: Sequence[Gap], extra: Sequence[int] = ()) -> list[Gap]:
     """The change points ``kept`` (of ``change_points``) measured again without the others: the windows of a
-    burn reach over a rejected change point next to it (a fit straddling the burn, a noise step)."""
+    burn reach over a rejected change point next to it (a fit straddling the burn, a noise step). ``extra``:
+    more change points, each the gap after that set (an index into ``Series.sets``)."""
     idx = np.flatnonzero(s.good)
     position = {int(v): p for p, v in enumerate(idx)}
-    return _final(s, idx, sorted(position[g.left[-1]] for g in kept if g.left[-1] in position))
+    lefts = {g.left[-1] for g in kept} | set(extra)
+    return _final(s, idx, sorted(position[k] for k in lefts if k in position))
 
 
 def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:

@@ -68,5 +68,31 @@ def save(path: Path, mean: np.ndarray, scale: np.ndarray, weights: np.ndarray, b
     if calibration is not None:
         doc["calibration"] = {"score": [round(float(v), 5) for v in calibration[0]],
                               "probability": [round(float(v), 4) for v in calibration[1]]}
+    if "bend_calibration" not in doc and MODEL_PATH.exists() and path == MODEL_PATH:  # kept through a retraining
+        kept = json.loads(MODEL_PATH.read_text()).get("bend_calibration")
+        if kept is not None:
+            doc["bend_calibration"] = kept
     path.write_text(json.dumps(doc, indent=1) + "\n")
     _weights.cache_clear()
+    _bend_table.cache_clear()
+
+
+
+BEND_Z_REF = 8.0  # bends are scored as 1 − BEND_Z_REF/|z| (0 at the threshold, towards 1 for clear ones)
+
+
+def bend_probability(z_bend: float) -> float:
+    """The probability that an along-track bend of ``z_bend`` standard errors is a burn (method ``ml``'s second
+    look, ``maneuvers._with_bends``): isotonic regression on held-out histories, as for the gaps
+    (``train_model.py --bends``)."""
+    knots, values = _bend_table()
+    return float(np.interp(1.0 - BEND_Z_REF / max(abs(z_bend), BEND_Z_REF), knots, values))
+
+
+@lru_cache(maxsize=1)
+def _bend_table() -> tuple[np.ndarray, np.ndarray]:
+    doc = json.loads(MODEL_PATH.read_text())
+    if "bend_calibration" not in doc:
+        raise ValueError("maneuver_model.json has no bend calibration: rerun scripts/maneuvers/train_model.py --bends")
+    table = doc["bend_calibration"]
+    return np.asarray(table["score"], dtype=float), np.asarray(table["probability"], dtype=float)

@@ -1,0 +1,166 @@
+"""The along-track phase of an element-set history, and the bends an in-plane burn leaves in it.
+
+Where a satellite is along its orbit is the mean argument of latitude *u = M + ω* at each set's epoch,
+unwrapped from set to set with the sets' own rates (SGP4's ``mdot + argpdot``). An in-plane burn changes the
+mean motion by −1.5·n·Δa/a, so *u* bends at the burn: it stays continuous and its slope changes, about 50 km a
+day per 0.2 m/s in low orbit, against the sets' along-track scatter of a kilometre or so. That shows burns the
+semi-major axis leaves in its noise (a fitted mean motion wanders by tens of metres; a position a day on
+carries the whole day's drift). Drag bends *u* too, but smoothly: each gap's test fits one curvature shared by
+both sides and one line per side, and the bend is the difference of the two slopes at the gap, in units of its
+standard error. A plane change leaves no bend (its J2 effect on the rate is a few metres a day per m/s).
+
+The sets' along-track noise is measured on the history itself (the residuals of every gap's fit, robustly), and
+each fit weighs down heavy-tailed sets (Huber) and drops a set far off (a bad fit), so a history whose phases
+scatter widely shows no bend at all."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from shared.domain.jobs.analysis.level_shifts import Series
+
+DAY_S = 86400.0
+WINDOW = 6  # sets either side of a gap
+WINDOW_SPAN_S = 4 * DAY_S  # ... and no further than this from it
+MIN_SIDE = 3  # sets needed on each side (a line and the shared curvature leave two degrees of freedom at least)
+HUBER_C = 2.0
+REJECT = 8.0  # a set this many noise units off the fit is a bad set (a cross-tagged or failed fit): no weight
+_MAD = 1.4826
+CROSS_MARGIN, CROSS_MARGIN_S = 0.25, 2 * 3600.0  # where the two sides' lines may meet beyond the gap
+
+
+@dataclass(frozen=True)
+class Bend:
+    """A bend in the phase at the gap after good-set position ``position`` (into ``np.flatnonzero(s.good)``)."""
+
+    position: int
+    z: float  # slope after minus slope before, in standard errors (negative: a raising burn, the satellite slows)
+    da_km: float  # the semi-major-axis step that slope change means (−Δṡ / (1.5·n))
+    t_cross: float  # unix s: where the two sides' lines meet (the burn's time, if a burn made the bend)
+
+
+def phase_km(s: Series) -> np.ndarray:
+    """Each set's mean argument of latitude, unwrapped over the history, as an arc length (km, at the history's
+    median semi-major axis)."""
+    u = np.radians([x.mean_anomaly_deg + x.arg_perigee_deg for x in s.sets])
+    rate = np.array([(x.satrec().mdot + x.satrec().argpdot) / 60.0 for x in s.sets])  # rad/s
+    out = np.empty(len(u))
+    if not len(u):
+        return out
+    out[0] = u[0]
+    for k in range(1, len(u)):
+        predicted = out[k - 1] + 0.5 * (rate[k] + rate[k - 1]) * (s.t[k] - s.t[k - 1])
+        out[k] = predicted + (u[k] - predicted + math.pi) % (2 * math.pi) - math.pi
+    return out * float(np.median(s.a))
+
+
+def _sides(t: np.ndarray, idx: np.ndarray, p: int, lo: int, hi: int) -> tuple[list[int], list[int]]:
+    """Up to ``WINDOW`` good-set positions either side of the gap after ``p``, within [lo, hi] and the span."""
+    t_gap = 0.5 * (t[idx[p]] + t[idx[p + 1]])
+    left = [j for j in range(p, lo - 1, -1) if t_gap - t[idx[j]] <= WINDOW_SPAN_S][:WINDOW]
+    right = [j for j in range(p + 1, hi + 1) if t[idx[j]] - t_gap <= WINDOW_SPAN_S][:WINDOW]
+    return left[::-1], right
+
+
+def _fit(t: np.ndarray, y: np.ndarray, n_left: int, t_gap: float, scale: float | None
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Two lines and one shared curvature (days from the gap); Huber weighted, far-off sets dropped, when
+    ``scale`` is known. Returns the coefficients, their covariance per unit noise, the residuals, the leverages
+    and the weights."""
+    tau = (t - t_gap) / DAY_S
+    after = (np.arange(len(t)) >= n_left).astype(float)
+    x = np.column_stack([1 - after, after, tau * (1 - after), tau * after, tau**2])
+    w = np.ones(len(t))
+    for _ in range(4 if scale else 1):
+        xw = x * w[:, None]
+        cov = np.linalg.pinv(x.T @ xw)
+        coef = cov @ (xw.T @ y)
+        res = y - x @ coef
+        if scale:
+            r = np.abs(res) / scale
+            w = np.where(r <= HUBER_C, 1.0, np.where(r <= REJECT, HUBER_C / np.maximum(r, 1e-12), 0.0))
+    leverage = np.einsum("ij,jk,ik->i", x * w[:, None], cov, x)
+    return coef, cov, res, leverage, w
+
+
+def _gaps(m: int, cuts: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(gap position, lowest and highest position its windows may reach) for each gap that is not a cut."""
+    out = []
+    for p in range(m - 1):
+        if p in cuts:
+            continue
+        lo = max([c + 1 for c in cuts if c < p], default=0)
+        hi = min([c for c in cuts if c > p], default=m - 1)
+        out.append((p, lo, hi))
+    return out
+
+
+def noise_km(s: Series, phase: np.ndarray, idx: np.ndarray, cuts: Sequence[int] = ()) -> float:
+    """The sets' along-track scatter: the robust spread of every gap's fit residuals (leverage-corrected), the
+    windows bounded by the ``cuts`` (good-set positions of known burns)."""
+    normed: list[np.ndarray] = []
+    for p, lo, hi in _gaps(len(idx), cuts):
+        left, right = _sides(s.t, idx, p, lo, hi)
+        if len(left) < MIN_SIDE or len(right) < MIN_SIDE:
+            continue
+        rows = idx[left + right]
+        _, _, res, leverage, _ = _fit(s.t[rows], phase[rows], len(left), 0.5 * (s.t[idx[p]] + s.t[idx[p + 1]]), None)
+        normed.append(res / np.sqrt(np.maximum(1 - leverage, 0.05)))
+    if not normed:
+        return math.inf
+    r = np.concatenate(normed)
+    return max(float(np.median(np.abs(r - np.median(r))) * _MAD), 1e-3)
+
+
+def bend_at(s: Series, phase: np.ndarray, idx: np.ndarray, p: int, lo: int, hi: int, scale: float) -> Bend | None:
+    """The bend at the gap after position ``p``, windows within positions [lo, hi]; None with too few sets."""
+    left, right = _sides(s.t, idx, p, lo, hi)
+    if len(left) < MIN_SIDE or len(right) < MIN_SIDE:
+        return None
+    rows = idx[left + right]
+    t_gap = 0.5 * (s.t[idx[p]] + s.t[idx[p + 1]])
+    coef, cov, _, _, w = _fit(s.t[rows], phase[rows], len(left), t_gap, scale)
+    kept = w > 0
+    if min(int(kept[: len(left)].sum()), int(kept[len(left) :].sum())) < MIN_SIDE - 1 or kept.sum() < 2 * MIN_SIDE:
+        return None  # sets dropped as bad left a side without a line
+    d_slope = float(coef[3] - coef[2])  # km/day
+    se = math.sqrt(max(float(cov[2, 2] + cov[3, 3] - 2 * cov[2, 3]), 1e-18)) * scale
+    n = math.sqrt(398600.4418 / float(np.median(s.a[idx])) ** 3)  # rad/s
+    da = -(d_slope / DAY_S) / (1.5 * n)  # Δn/n = −1.5·Δa/a, the slope being n·a in km/day
+    cross = t_gap + DAY_S * float((coef[1] - coef[0]) / (coef[2] - coef[3])) if d_slope else t_gap
+    return Bend(p, d_slope / se, da, cross)
+
+
+def _meets_inside(t: np.ndarray, idx: np.ndarray, bend: Bend) -> bool:
+    """The two sides' lines meet inside the gap (widened by ``CROSS_MARGIN`` of it, at least ``CROSS_MARGIN_S``):
+    the phase is continuous through a burn, so a bend whose lines meet elsewhere is noise, or the neighbouring
+    gap's bend seen from one set over."""
+    lo, hi = float(t[idx[bend.position]]), float(t[idx[bend.position + 1]])
+    margin = max(CROSS_MARGIN * (hi - lo), CROSS_MARGIN_S)
+    return lo - margin <= bend.t_cross <= hi + margin
+
+
+def bends(s: Series, cuts: Sequence[int], z_min: float, max_count: int = 4) -> list[Bend]:
+    """The phase's bends of at least ``z_min`` standard errors at gaps other than the ``cuts`` (good-set positions
+    of the change points already found, which bound every window), strongest first, each found bounding the
+    windows of the next. A bend counts only where its two lines meet in its gap (``_meets_inside``)."""
+    idx = np.flatnonzero(s.good)
+    phase = phase_km(s)
+    scale = noise_km(s, phase, idx, cuts)
+    if not math.isfinite(scale):
+        return []
+    known = sorted(cuts)
+    out: list[Bend] = []
+    for _ in range(max_count):
+        found = [b for p, lo, hi in _gaps(len(idx), known)
+                 if (b := bend_at(s, phase, idx, p, lo, hi, scale)) and _meets_inside(s.t, idx, b)]
+        best = max(found, key=lambda b: abs(b.z), default=None)
+        if best is None or abs(best.z) < z_min:
+            break
+        out.append(best)
+        known = sorted([*known, best.position])
+    return out
