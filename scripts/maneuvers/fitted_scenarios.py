@@ -46,12 +46,26 @@ _JD_UNIX = 2440587.5
 BSTAR_PER_BC = 0.15696615 / 2.0  # B* (1/Earth radii) per ballistic coefficient Cd·A/m (m²/kg)
 
 # Exponential atmosphere (Vallado, table 8-4): base altitude km, density kg/m³ at it, scale height km.
-_ATMOSPHERE = np.array([
-    (150, 2.070e-9, 22.523), (180, 5.464e-10, 29.740), (200, 2.789e-10, 37.105), (250, 7.248e-11, 45.546),
-    (300, 2.418e-11, 53.628), (350, 9.518e-12, 53.298), (400, 3.725e-12, 58.515), (450, 1.585e-12, 60.828),
-    (500, 6.967e-13, 63.822), (600, 1.454e-13, 71.835), (700, 3.614e-14, 88.667), (800, 1.170e-14, 124.64),
-    (900, 5.245e-15, 181.05), (1000, 3.019e-15, 268.00), (1100, 1.472e-15, 314.0), (1200, 8.0e-16, 380.0),
-])
+_ATMOSPHERE = np.array(
+    [
+        (150, 2.070e-9, 22.523),
+        (180, 5.464e-10, 29.740),
+        (200, 2.789e-10, 37.105),
+        (250, 7.248e-11, 45.546),
+        (300, 2.418e-11, 53.628),
+        (350, 9.518e-12, 53.298),
+        (400, 3.725e-12, 58.515),
+        (450, 1.585e-12, 60.828),
+        (500, 6.967e-13, 63.822),
+        (600, 1.454e-13, 71.835),
+        (700, 3.614e-14, 88.667),
+        (800, 1.170e-14, 124.64),
+        (900, 5.245e-15, 181.05),
+        (1000, 3.019e-15, 268.00),
+        (1100, 1.472e-15, 314.0),
+        (1200, 8.0e-16, 380.0),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -96,18 +110,29 @@ class _Plan:
     records: dict[int, int] = field(default_factory=dict)  # step -> row of the recorded truth
 
 
-def fitted_scenarios(seed: int, count: int, *, days: float = 30.0, margin_days: float = 4.0,
-                     burn_rate: float = 1.3, outlier_rate: float = 0.03, kinds: tuple[str, ...] = ("sma", "inc"),
-                     burns_at: list[tuple[float, str, float]] | None = None,
-                     cadence: tuple[float, float] = (1.0, 3.0), altitude_km: tuple[float, float] = (350.0, 1400.0),
-                     checks: list[FitCheck] | None = None) -> list[Scenario]:
+def fitted_scenarios(
+    seed: int,
+    count: int,
+    *,
+    days: float = 30.0,
+    margin_days: float = 4.0,
+    burn_rate: float = 1.3,
+    outlier_rate: float = 0.03,
+    kinds: tuple[str, ...] = ("sma", "inc"),
+    burns_at: list[tuple[float, str, float]] | None = None,
+    cadence: tuple[float, float] = (1.0, 3.0),
+    altitude_km: tuple[float, float] = (350.0, 1400.0),
+    checks: list[FitCheck] | None = None,
+) -> list[Scenario]:
     """``count`` histories (NORAD ids 90000 + k): ``days`` of window plus ``margin_days`` either side, sets
     fitted to simulated observations of an integrated truth. ``burns_at`` (days into the window, kind, Δv m/s)
     instead of random burns, as scenarios.generate; ``cadence`` bounds the sets a day; ``checks`` collects one
     :class:`FitCheck` per set."""
     rng = np.random.default_rng(seed)
-    plans = [_plan(rng, 90000 + k, days, margin_days, burn_rate, outlier_rate, kinds, burns_at, cadence,
-                   altitude_km) for k in range(count)]
+    plans = [
+        _plan(rng, 90000 + k, days, margin_days, burn_rate, outlier_rate, kinds, burns_at, cadence, altitude_km)
+        for k in range(count)
+    ]
     n_steps = int(round((PRE_ROLL_DAYS + days + 2 * margin_days) * DAY / STEP_S))
     truth = _integrate(plans, n_steps)
     return [_history(rng, p, truth[k], checks) for k, p in enumerate(plans)]
@@ -116,9 +141,18 @@ def fitted_scenarios(seed: int, count: int, *, days: float = 30.0, margin_days: 
 # --- what is drawn ------------------------------------------------------------------------------------------
 
 
-def _plan(rng: np.random.Generator, norad: int, days: float, margin_days: float, burn_rate: float,
-          outlier_rate: float, kinds: tuple[str, ...], burns_at: list[tuple[float, str, float]] | None,
-          cadence: tuple[float, float], altitude_km: tuple[float, float]) -> _Plan:
+def _plan(
+    rng: np.random.Generator,
+    norad: int,
+    days: float,
+    margin_days: float,
+    burn_rate: float,
+    outlier_rate: float,
+    kinds: tuple[str, ...],
+    burns_at: list[tuple[float, str, float]] | None,
+    cadence: tuple[float, float],
+    altitude_km: tuple[float, float],
+) -> _Plan:
     """One satellite's orbit, drag, solar activity, burns, set epochs and tracking passes."""
     t0 = EPOCH0 + rng.uniform(0, 200) * DAY  # the history's first day, as scenarios.py
     t_start = t0 - PRE_ROLL_DAYS * DAY
@@ -126,19 +160,43 @@ def _plan(rng: np.random.Generator, norad: int, days: float, margin_days: float,
     t_end = w1 + margin_days * DAY
     total_days = (t_end - t_start) / DAY
     a = RE + rng.uniform(*altitude_km)
-    state0 = _cartesian(a, 10 ** rng.uniform(-4, math.log10(3e-3)), math.radians(rng.uniform(15.0, 99.0)),
-                        *rng.uniform(0, 2 * math.pi, 3))
+    state0 = _cartesian(
+        a,
+        10 ** rng.uniform(-4, math.log10(3e-3)),
+        math.radians(rng.uniform(15.0, 99.0)),
+        *rng.uniform(0, 2 * math.pi, 3),
+    )
     step = lambda t: int(round((t - t_start) / STEP_S))  # noqa: E731
     burns, burn_steps = _burns(rng, w0, w1, burn_rate, kinds, burns_at, t_start)
     epochs, spans, outliers = _epochs(rng, t0, t_end, cadence, outlier_rate)
     obs_steps, obs_pass, obs_error = _passes(rng, total_days)
-    return _Plan(norad, t_start, (w0, w1), state0, 10 ** rng.uniform(math.log10(0.004), math.log10(0.03)),
-                 _solar(rng, total_days), burns, burn_steps, np.array([step(t) for t in epochs], dtype=int),
-                 spans, outliers, obs_steps, obs_pass, obs_error)
+    return _Plan(
+        norad,
+        t_start,
+        (w0, w1),
+        state0,
+        10 ** rng.uniform(math.log10(0.004), math.log10(0.03)),
+        _solar(rng, total_days),
+        burns,
+        burn_steps,
+        np.array([step(t) for t in epochs], dtype=int),
+        spans,
+        outliers,
+        obs_steps,
+        obs_pass,
+        obs_error,
+    )
 
 
-def _burns(rng: np.random.Generator, w0: float, w1: float, burn_rate: float, kinds: tuple[str, ...],
-           burns_at: list[tuple[float, str, float]] | None, t_start: float) -> tuple[list[Burn], list[int]]:
+def _burns(
+    rng: np.random.Generator,
+    w0: float,
+    w1: float,
+    burn_rate: float,
+    kinds: tuple[str, ...],
+    burns_at: list[tuple[float, str, float]] | None,
+    t_start: float,
+) -> tuple[list[Burn], list[int]]:
     """Poisson burns (≥ 1 day apart, 15 % followed by a trim 0.4–0.7 day later), each on an integration step."""
     snap = lambda t: t_start + round((t - t_start) / STEP_S) * STEP_S  # noqa: E731
     burns: list[Burn] = []
@@ -155,8 +213,9 @@ def _burns(rng: np.random.Generator, w0: float, w1: float, burn_rate: float, kin
     return burns, [int(round((b.t_unix - t_start) / STEP_S)) for b in burns]
 
 
-def _epochs(rng: np.random.Generator, t0: float, t_end: float, cadence: tuple[float, float],
-            outlier_rate: float) -> tuple[list[float], np.ndarray, list[str]]:
+def _epochs(
+    rng: np.random.Generator, t0: float, t_end: float, cadence: tuple[float, float], outlier_rate: float
+) -> tuple[list[float], np.ndarray, list[str]]:
     """Set epochs 1–3 a day (jittered, 5 % missing), each set's fit span (days) and outlier kind."""
     per_day = rng.uniform(*cadence)
     epochs: list[float] = []
@@ -167,8 +226,7 @@ def _epochs(rng: np.random.Generator, t0: float, t_end: float, cadence: tuple[fl
         t += DAY / per_day * rng.uniform(0.6, 1.4)
     span_lo = rng.uniform(1.0, 1.5)  # a catalogue's span for this object, varying a little set to set
     spans = span_lo + rng.uniform(0.0, 0.5, len(epochs))
-    kinds = [("biased" if rng.random() < 0.5 else "crosstag") if rng.random() < outlier_rate else ""
-             for _ in epochs]
+    kinds = [("biased" if rng.random() < 0.5 else "crosstag") if rng.random() < outlier_rate else "" for _ in epochs]
     return epochs, spans, kinds
 
 
@@ -363,15 +421,15 @@ def _history(rng: np.random.Generator, p: _Plan, truth: np.ndarray, checks: list
         if kind:
             outliers.append(es.epoch_unix_s)
         if checks is not None:
-            checks.append(_check(p, es, line1, line2, truth[p.records[step]], lo, rms_km, len(t_fit), iterations,
-                                 bool(kind)))
+            checks.append(
+                _check(p, es, line1, line2, truth[p.records[step]], lo, rms_km, len(t_fit), iterations, bool(kind))
+            )
     return Scenario(p.norad_id, sets, p.burns, p.window, outliers)
 
 
-def _biased(rng: np.random.Generator, t: np.ndarray, r: np.ndarray, which: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _biased(rng: np.random.Generator, t: np.ndarray, r: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The last two or three passes alone, each with a bias of 1–5 km in a random direction."""
-    keep = np.unique(which)[-int(rng.integers(2, 4)):]
+    keep = np.unique(which)[-int(rng.integers(2, 4)) :]
     sel = np.isin(which, keep)
     r = r[sel].copy()
     for k in keep:
@@ -432,8 +490,21 @@ def _satrec(x: np.ndarray, epoch_unix: float, norad: int) -> Satrec:
     e = min(max(math.hypot(ex, ey), 1e-7), 0.5)
     argp = math.atan2(ey, ex)
     sat = Satrec()
-    sat.sgp4init(WGS72, "i", norad, epoch_unix / DAY + _JD_UNIX - _JD_1949, bstar, 0.0, 0.0, e,
-                 argp % (2 * math.pi), i, (lam - argp) % (2 * math.pi), n, raan % (2 * math.pi))
+    sat.sgp4init(
+        WGS72,
+        "i",
+        norad,
+        epoch_unix / DAY + _JD_UNIX - _JD_1949,
+        bstar,
+        0.0,
+        0.0,
+        e,
+        argp % (2 * math.pi),
+        i,
+        (lam - argp) % (2 * math.pi),
+        n,
+        raan % (2 * math.pi),
+    )
     return sat  # ndot is left 0: SGP4 does not use it, B* carries the drag
 
 
@@ -462,8 +533,9 @@ def _jd(t_unix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _FD = np.array([1e-9, 1e-6, 1e-6, 1e-6, 1e-6, 1e-6, 1e-5])  # finite-difference steps (~10 m of position)
 
 
-def _fit(t: np.ndarray, r_obs: np.ndarray, x0: np.ndarray, epoch: float, norad: int, bstar_prior: float,
-         prior_km: float) -> tuple[np.ndarray, float, int]:
+def _fit(
+    t: np.ndarray, r_obs: np.ndarray, x0: np.ndarray, epoch: float, norad: int, bstar_prior: float, prior_km: float
+) -> tuple[np.ndarray, float, int]:
     """Levenberg–Marquardt differential correction of the 7 SGP4 parameters to observed positions (km), with
     forward-difference partials; B* is held near ``bstar_prior`` by a weak prior (a 1–2 day span says little
     of the drag of a high orbit). Returns the parameters, the residual RMS per axis (km) and the iterations."""
@@ -480,8 +552,9 @@ def _fit(t: np.ndarray, r_obs: np.ndarray, x0: np.ndarray, epoch: float, norad: 
         if best is not None and cost >= best[0]:  # rejected: more damping from the best point
             damping *= 10.0
         else:
-            jac = np.vstack([((pos[1:] - pos[0]) / _FD[:, None, None]).reshape(7, -1).T,
-                             np.append(np.zeros(6), weight)])
+            jac = np.vstack(
+                [((pos[1:] - pos[0]) / _FD[:, None, None]).reshape(7, -1).T, np.append(np.zeros(6), weight)]
+            )
             converged = best is not None and best[0] - cost < 1e-4 * cost
             best = (cost, x, jac, res)
             damping = max(damping / 10.0, 1e-7)
@@ -495,16 +568,36 @@ def _fit(t: np.ndarray, r_obs: np.ndarray, x0: np.ndarray, epoch: float, norad: 
     return x, math.sqrt(float(res[:-1] @ res[:-1]) / (len(res) - 1)), iterations
 
 
-def _check(p: _Plan, es: ElementSet, line1: str, line2: str, state: np.ndarray, span_start: float, rms_km: float,
-           n_obs: int, iterations: int, outlier: bool) -> FitCheck:
+def _check(
+    p: _Plan,
+    es: ElementSet,
+    line1: str,
+    line2: str,
+    state: np.ndarray,
+    span_start: float,
+    rms_km: float,
+    n_obs: int,
+    iterations: int,
+    outlier: bool,
+) -> FitCheck:
     """The exported set propagated by SGP4 to its epoch against the truth there, in the truth's RTN frame."""
     sat = Satrec.twoline2rv(line1, line2, WGS72)
     jd, fr = _jd(np.array([es.epoch_unix_s]))
     _, r, _ = sat.sgp4_array(jd, fr)
     # the TLE's epoch is rounded to 1e-8 day; compare at the truth's own time, moved by the rounding
-    truth_r = state[:3] + state[3:] * (es.epoch_unix_s - (p.t_start + round((es.epoch_unix_s - p.t_start) / STEP_S)
-                                                          * STEP_S))
+    truth_r = state[:3] + state[3:] * (
+        es.epoch_unix_s - (p.t_start + round((es.epoch_unix_s - p.t_start) / STEP_S) * STEP_S)
+    )
     err = _rtn_to_teme(state[:3], state[3:]).T @ (r[0] - truth_r) * 1000.0
     straddles = any(span_start < b.t_unix <= es.epoch_unix_s for b in p.burns)
-    return FitCheck(p.norad_id, es.epoch_unix_s, span_start, rms_km * 1000.0, tuple(float(v) for v in err), n_obs,
-                    iterations, straddles, outlier)
+    return FitCheck(
+        p.norad_id,
+        es.epoch_unix_s,
+        span_start,
+        rms_km * 1000.0,
+        tuple(float(v) for v in err),
+        n_obs,
+        iterations,
+        straddles,
+        outlier,
+    )

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sgp4.api import WGS72, Satrec
 
-from scripts.maneuvers.fitted_scenarios import J, MU, RE, FitCheck, acceleration, fitted_scenarios
+from scripts.maneuvers.fitted_scenarios import MU, RE, FitCheck, J, acceleration, fitted_scenarios
 from scripts.maneuvers.scenarios import DAY, Scenario
 
 MU72 = 398600.8  # km³/s², SGP4's
@@ -22,9 +22,17 @@ INC_DAY, INC_DV = 5.0, 4.0  # m/s normal
 @pytest.fixture(scope="module")
 def history() -> tuple[list[Scenario], list[FitCheck]]:
     checks: list[FitCheck] = []
-    scs = fitted_scenarios(4, 3, days=8.0, margin_days=1.0, outlier_rate=0.0, cadence=(2.0, 3.0),
-                           altitude_km=(450.0, 900.0), burns_at=[(SMA_DAY, "sma", SMA_DV), (INC_DAY, "inc", INC_DV)],
-                           checks=checks)
+    scs = fitted_scenarios(
+        4,
+        3,
+        days=8.0,
+        margin_days=1.0,
+        outlier_rate=0.0,
+        cadence=(2.0, 3.0),
+        altitude_km=(450.0, 900.0),
+        burns_at=[(SMA_DAY, "sma", SMA_DV), (INC_DAY, "inc", INC_DV)],
+        checks=checks,
+    )
     return scs, checks
 
 
@@ -60,8 +68,12 @@ def _series(sc: Scenario, checks: list[FitCheck]) -> tuple[np.ndarray, np.ndarra
     ours = [c for c in checks if c.norad_id == sc.norad_id]
     epochs = np.array([s.epoch_unix_s for s in sc.sets])
     n = np.array([s.mean_motion_rev_per_day for s in sc.sets]) * 2 * math.pi / DAY  # rad/s
-    return epochs, np.array([c.span_start_unix for c in ours]), (MU72 / n**2) ** (1 / 3), np.array(
-        [s.inclination_deg for s in sc.sets])
+    return (
+        epochs,
+        np.array([c.span_start_unix for c in ours]),
+        (MU72 / n**2) ** (1 / 3),
+        np.array([s.inclination_deg for s in sc.sets]),
+    )
 
 
 def test_an_in_plane_burn_steps_the_semi_major_axis_by_two_a_dv_over_v(history):
