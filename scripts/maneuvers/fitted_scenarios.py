@@ -40,6 +40,8 @@ FLATTENING = 1.0 / 298.257223563
 OMEGA_EARTH = 7.292115e-5  # rad/s
 MU72 = 398600.8  # km³/s², SGP4's WGS72
 STEP_S = 30.0  # integration step, and the observations' spacing
+MAX_DECAY_KM = 25.0  # drag lowers no orbit by more over its history (scenarios.py: 20 km at most)
+EDIT_RMS = 3.0  # a fit's residual RMS over this many times the sensors' noise: its span is shortened
 PRE_ROLL_DAYS = 2.0  # observations before the first set's epoch (its fit span)
 _JD_1949 = 2433281.5
 _JD_UNIX = 2440587.5
@@ -72,7 +74,7 @@ _ATMOSPHERE = np.array(
 class FitCheck:
     """One fitted set judged against the truth: residual RMS per axis (m), position error at the epoch in the
     truth's radial / along-track / cross-track frame (m), observations used, LM iterations, whether the fit
-    span held a burn, and whether it is an outlier set."""
+    span (after any editing) held a burn, whether it is an outlier set, and whether its span was shortened."""
 
     norad_id: int
     epoch_unix: float
@@ -83,6 +85,7 @@ class FitCheck:
     iterations: int
     straddles: bool
     outlier: bool
+    edited: bool = False  # the span was shortened (residuals far above the noise)
 
     @property
     def error_m(self) -> float:
@@ -107,6 +110,7 @@ class _Plan:
     obs_steps: np.ndarray  # sorted steps of every observation
     obs_pass: np.ndarray  # the pass each observation belongs to
     obs_error_km: np.ndarray  # (M, 3) noise + the pass's bias
+    sigma_km: float  # the observations' noise per axis (what the catalogue knows of its sensors)
     records: dict[int, int] = field(default_factory=dict)  # step -> row of the recorded truth
 
 
@@ -123,11 +127,13 @@ def fitted_scenarios(
     cadence: tuple[float, float] = (1.0, 3.0),
     altitude_km: tuple[float, float] = (350.0, 1400.0),
     checks: list[FitCheck] | None = None,
+    maneuver_editing: bool = True,
 ) -> list[Scenario]:
     """``count`` histories (NORAD ids 90000 + k): ``days`` of window plus ``margin_days`` either side, sets
     fitted to simulated observations of an integrated truth. ``burns_at`` (days into the window, kind, Δv m/s)
     instead of random burns, as scenarios.generate; ``cadence`` bounds the sets a day; ``checks`` collects one
-    :class:`FitCheck` per set."""
+    :class:`FitCheck` per set; ``maneuver_editing`` False keeps every fit's whole span however badly a burn inside
+    it breaks the fit (see :func:`_history`)."""
     rng = np.random.default_rng(seed)
     plans = [
         _plan(rng, 90000 + k, days, margin_days, burn_rate, outlier_rate, kinds, burns_at, cadence, altitude_km)
@@ -135,7 +141,7 @@ def fitted_scenarios(
     ]
     n_steps = int(round((PRE_ROLL_DAYS + days + 2 * margin_days) * DAY / STEP_S))
     truth = _integrate(plans, n_steps)
-    return [_history(rng, p, truth[k], checks) for k, p in enumerate(plans)]
+    return [_history(rng, p, truth[k], checks, maneuver_editing) for k, p in enumerate(plans)]
 
 
 # --- what is drawn ------------------------------------------------------------------------------------------
@@ -169,14 +175,15 @@ def _plan(
     step = lambda t: int(round((t - t_start) / STEP_S))  # noqa: E731
     burns, burn_steps = _burns(rng, w0, w1, burn_rate, kinds, burns_at, t_start)
     epochs, spans, outliers = _epochs(rng, t0, t_end, cadence, outlier_rate)
-    obs_steps, obs_pass, obs_error = _passes(rng, total_days)
+    obs_steps, obs_pass, obs_error, sigma_km = _passes(rng, total_days)
+    solar = _solar(rng, total_days)
     return _Plan(
         norad,
         t_start,
         (w0, w1),
         state0,
-        10 ** rng.uniform(math.log10(0.004), math.log10(0.03)),
-        _solar(rng, total_days),
+        _ballistic(rng, a, float(solar.mean()), total_days),
+        solar,
         burns,
         burn_steps,
         np.array([step(t) for t in epochs], dtype=int),
@@ -185,6 +192,7 @@ def _plan(
         obs_steps,
         obs_pass,
         obs_error,
+        sigma_km,
     )
 
 
@@ -230,7 +238,7 @@ def _epochs(
     return epochs, spans, kinds
 
 
-def _passes(rng: np.random.Generator, total_days: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _passes(rng: np.random.Generator, total_days: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Tracking passes over the whole history: 4–9 a day, 3–8 minutes each, a position every step with noise
     50–300 m per axis (this object's sensors) and a bias per pass of a third of it."""
     rate = rng.uniform(4.0, 9.0)
@@ -244,7 +252,17 @@ def _passes(rng: np.random.Generator, total_days: float) -> tuple[np.ndarray, np
     bias = rng.normal(0, sigma_km / 3.0, (n_pass, 3))
     error = rng.normal(0, sigma_km, (len(steps), 3)) + bias[which]
     order = np.argsort(steps, kind="stable")
-    return steps[order], which[order], error[order]
+    return steps[order], which[order], error[order], sigma_km
+
+
+def _ballistic(rng: np.random.Generator, a_km: float, solar_mean: float, total_days: float) -> float:
+    """Cd·A/m (m²/kg), log-uniform 0.004–0.03, but at most what lowers the orbit by MAX_DECAY_KM over the history
+    (a satellite that would decay faster is one its operators keep up, or one that has re-entered)."""
+    per_rev_m = 2 * math.pi * float(density(np.array([a_km - RE]))[0]) * (a_km * 1e3) ** 2  # Δa per unit B
+    revs = total_days * DAY / (2 * math.pi * math.sqrt(a_km**3 / MU))
+    return min(
+        10 ** rng.uniform(math.log10(0.004), math.log10(0.03)), MAX_DECAY_KM * 1e3 / (per_rev_m * revs * solar_mean)
+    )
 
 
 def _solar(rng: np.random.Generator, total_days: float) -> np.ndarray:
@@ -386,8 +404,13 @@ def _rtn_to_teme(r: np.ndarray, v: np.ndarray) -> np.ndarray:
 # --- the fits -------------------------------------------------------------------------------------------
 
 
-def _history(rng: np.random.Generator, p: _Plan, truth: np.ndarray, checks: list[FitCheck] | None) -> Scenario:
-    """Fit every set of one satellite, in epoch order (each starts B* from the previous fit)."""
+def _history(
+    rng: np.random.Generator, p: _Plan, truth: np.ndarray, checks: list[FitCheck] | None, maneuver_editing: bool
+) -> Scenario:
+    """Fit every set of one satellite, in epoch order (each starts B* from the previous fit). With
+    ``maneuver_editing``, a fit whose residual RMS is over EDIT_RMS times the sensors' noise is refitted to the
+    latest half, then quarter, of its span (what a catalogue does when a burn breaks the arc); without, every
+    fit keeps its whole span."""
     sets: list[ElementSet] = []
     outliers: list[float] = []
     bstar = BSTAR_PER_BC * p.ballistic_m2_kg
@@ -411,6 +434,20 @@ def _history(rng: np.random.Generator, p: _Plan, truth: np.ndarray, checks: list
         x0 = _osculating_to_mean(truth[p.records[step]], epoch, p.norad_id, bstar)
         prior_km = 1.0 if kind == "biased" else 0.0  # few observations: lean on the B* carried over
         x, rms_km, iterations = _fit(t_fit, r_fit, x0, epoch, p.norad_id, bstar, prior_km)
+        edited = False
+        for part in (0.5, 0.25) if not kind and maneuver_editing else ():
+            if rms_km < EDIT_RMS * p.sigma_km:
+                break
+            # residuals far above the sensors' noise: the catalogue suspects a maneuver and refits to the most
+            # recent passes of the span (at least two), as orbit determination does after one
+            keep = t_fit > epoch - part * (epoch - lo)
+            if len(np.unique(p.obs_pass[sel][keep])) < 2:
+                break
+            lo = epoch - part * (epoch - lo)
+            sel, t_fit, r_fit = sel[keep], t_fit[keep], r_fit[keep]
+            x, rms_km, more = _fit(t_fit, r_fit, x0, epoch, p.norad_id, bstar, prior_km)
+            iterations += more
+            edited = True
         if not kind:
             bstar = float(np.clip(x[6], -0.05, 0.05))
         sat = _satrec(x, epoch, p.norad_id)
@@ -422,7 +459,18 @@ def _history(rng: np.random.Generator, p: _Plan, truth: np.ndarray, checks: list
             outliers.append(es.epoch_unix_s)
         if checks is not None:
             checks.append(
-                _check(p, es, line1, line2, truth[p.records[step]], lo, rms_km, len(t_fit), iterations, bool(kind))
+                _check(
+                    p,
+                    es,
+                    (line1, line2),
+                    truth[p.records[step]],
+                    lo,
+                    rms_km,
+                    len(t_fit),
+                    iterations,
+                    bool(kind),
+                    edited,
+                )
             )
     return Scenario(p.norad_id, sets, p.burns, p.window, outliers)
 
@@ -571,17 +619,17 @@ def _fit(
 def _check(
     p: _Plan,
     es: ElementSet,
-    line1: str,
-    line2: str,
+    lines: tuple[str, str],
     state: np.ndarray,
     span_start: float,
     rms_km: float,
     n_obs: int,
     iterations: int,
     outlier: bool,
+    edited: bool,
 ) -> FitCheck:
     """The exported set propagated by SGP4 to its epoch against the truth there, in the truth's RTN frame."""
-    sat = Satrec.twoline2rv(line1, line2, WGS72)
+    sat = Satrec.twoline2rv(*lines, WGS72)
     jd, fr = _jd(np.array([es.epoch_unix_s]))
     _, r, _ = sat.sgp4_array(jd, fr)
     # the TLE's epoch is rounded to 1e-8 day; compare at the truth's own time, moved by the rounding
@@ -600,4 +648,5 @@ def _check(
         iterations,
         straddles,
         outlier,
+        edited,
     )
