@@ -23,6 +23,7 @@ far the set is from the truth at its epoch."""
 from __future__ import annotations
 
 import math
+import multiprocessing
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -128,12 +129,14 @@ def fitted_scenarios(
     altitude_km: tuple[float, float] = (350.0, 1400.0),
     checks: list[FitCheck] | None = None,
     maneuver_editing: bool = True,
+    workers: int = 2,
 ) -> list[Scenario]:
     """``count`` histories (NORAD ids 90000 + k): ``days`` of window plus ``margin_days`` either side, sets
     fitted to simulated observations of an integrated truth. ``burns_at`` (days into the window, kind, Δv m/s)
     instead of random burns, as scenarios.generate; ``cadence`` bounds the sets a day; ``checks`` collects one
     :class:`FitCheck` per set; ``maneuver_editing`` False keeps every fit's whole span however badly a burn inside
-    it breaks the fit (see :func:`_history`)."""
+    it breaks the fit (see :func:`_history`); ``workers`` processes fit the sets (the truth is integrated in
+    one, all satellites at once)."""
     rng = np.random.default_rng(seed)
     plans = [
         _plan(rng, 90000 + k, days, margin_days, burn_rate, outlier_rate, kinds, burns_at, cadence, altitude_km)
@@ -141,7 +144,16 @@ def fitted_scenarios(
     ]
     n_steps = int(round((PRE_ROLL_DAYS + days + 2 * margin_days) * DAY / STEP_S))
     truth = _integrate(plans, n_steps)
-    return [_history(rng, p, truth[k], checks, maneuver_editing) for k, p in enumerate(plans)]
+    seeds = rng.integers(0, 2**63, count).tolist()  # each satellite's fits draw from their own stream
+    jobs = [(seed_k, p, truth[k], maneuver_editing) for k, (seed_k, p) in enumerate(zip(seeds, plans, strict=True))]
+    if workers > 1 and count > 1:  # the fits are independent per satellite: spread them over the cores
+        with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
+            done = pool.starmap(_history, jobs, chunksize=max(1, count // (4 * workers)))
+    else:
+        done = [_history(*job) for job in jobs]
+    if checks is not None:
+        checks.extend(c for _, ours in done for c in ours)
+    return [sc for sc, _ in done]
 
 
 # --- what is drawn ------------------------------------------------------------------------------------------
@@ -404,13 +416,13 @@ def _rtn_to_teme(r: np.ndarray, v: np.ndarray) -> np.ndarray:
 # --- the fits -------------------------------------------------------------------------------------------
 
 
-def _history(
-    rng: np.random.Generator, p: _Plan, truth: np.ndarray, checks: list[FitCheck] | None, maneuver_editing: bool
-) -> Scenario:
+def _history(seed: int, p: _Plan, truth: np.ndarray, maneuver_editing: bool) -> tuple[Scenario, list[FitCheck]]:
     """Fit every set of one satellite, in epoch order (each starts B* from the previous fit). With
     ``maneuver_editing``, a fit whose residual RMS is over EDIT_RMS times the sensors' noise is refitted to the
     latest half, then quarter, of its span (what a catalogue does when a burn breaks the arc); without, every
-    fit keeps its whole span."""
+    fit keeps its whole span. Returns the history and each set's :class:`FitCheck`."""
+    rng = np.random.default_rng(seed)
+    checks: list[FitCheck] = []
     sets: list[ElementSet] = []
     outliers: list[float] = []
     bstar = BSTAR_PER_BC * p.ballistic_m2_kg
@@ -457,22 +469,9 @@ def _history(
         sets.append(es)
         if kind:
             outliers.append(es.epoch_unix_s)
-        if checks is not None:
-            checks.append(
-                _check(
-                    p,
-                    es,
-                    (line1, line2),
-                    truth[p.records[step]],
-                    lo,
-                    rms_km,
-                    len(t_fit),
-                    iterations,
-                    bool(kind),
-                    edited,
-                )
-            )
-    return Scenario(p.norad_id, sets, p.burns, p.window, outliers)
+        state = truth[p.records[step]]
+        checks.append(_check(p, es, (line1, line2), state, lo, rms_km, len(t_fit), iterations, bool(kind), edited))
+    return Scenario(p.norad_id, sets, p.burns, p.window, outliers), checks
 
 
 def _biased(rng: np.random.Generator, t: np.ndarray, r: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
