@@ -152,8 +152,11 @@ def fitted_scenarios(
     else:
         done = [_history(*job) for job in jobs]
     if checks is not None:
-        checks.extend(c for _, ours in done for c in ours)
-    return [sc for sc, _ in done]
+        checks.extend(c for *_, ours in done for c in ours)
+    return [
+        Scenario(p.norad_id, [parse_tle(*lines) for lines in tles], p.burns, p.window, outliers)
+        for p, (tles, outliers, _) in zip(plans, done, strict=True)
+    ]
 
 
 # --- what is drawn ------------------------------------------------------------------------------------------
@@ -416,14 +419,17 @@ def _rtn_to_teme(r: np.ndarray, v: np.ndarray) -> np.ndarray:
 # --- the fits -------------------------------------------------------------------------------------------
 
 
-def _history(seed: int, p: _Plan, truth: np.ndarray, maneuver_editing: bool) -> tuple[Scenario, list[FitCheck]]:
+def _history(
+    seed: int, p: _Plan, truth: np.ndarray, maneuver_editing: bool
+) -> tuple[list[tuple[str, str]], list[float], list[FitCheck]]:
     """Fit every set of one satellite, in epoch order (each starts B* from the previous fit). With
     ``maneuver_editing``, a fit whose residual RMS is over EDIT_RMS times the sensors' noise is refitted to the
     latest half, then quarter, of its span (what a catalogue does when a burn breaks the arc); without, every
-    fit keeps its whole span. Returns the history and each set's :class:`FitCheck`."""
+    fit keeps its whole span. Returns the sets' TLE lines (plain text crosses the process boundary, a parsed set's
+    Satrec does not), the outlier sets' epochs and each set's :class:`FitCheck`."""
     rng = np.random.default_rng(seed)
     checks: list[FitCheck] = []
-    sets: list[ElementSet] = []
+    tles: list[tuple[str, str]] = []
     outliers: list[float] = []
     bstar = BSTAR_PER_BC * p.ballistic_m2_kg
     obs_t = p.t_start + p.obs_steps * STEP_S
@@ -466,12 +472,12 @@ def _history(seed: int, p: _Plan, truth: np.ndarray, maneuver_editing: bool) -> 
         sat.intldesg = "26001A"
         line1, line2 = export_tle(sat)
         es = parse_tle(line1, line2)
-        sets.append(es)
+        tles.append((line1, line2))
         if kind:
             outliers.append(es.epoch_unix_s)
         state = truth[p.records[step]]
         checks.append(_check(p, es, (line1, line2), state, lo, rms_km, len(t_fit), iterations, bool(kind), edited))
-    return Scenario(p.norad_id, sets, p.burns, p.window, outliers), checks
+    return tles, outliers, checks
 
 
 def _biased(rng: np.random.Generator, t: np.ndarray, r: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
