@@ -1,11 +1,13 @@
 """Maneuver-detection benchmark on generated histories the model never saw.
 
     PYTHONPATH=.:layers/orbit python -m scripts.maneuvers.benchmark [--count 300] [--seed 303] [--method ml]
-        [--noise 1.0] [--drag 1.0] [--cadence 1 3]
+        [--noise 1.0] [--drag 1.0] [--cadence 1 3] [--generator mean|fitted]
 
 Prints precision / recall / F1 by burn type and Δv band, Δv and time errors, how far ``sgp4_delta_v_mps``
 is from ``delta_v``, false alarms per satellite-month (and how many sat at the window's edges or next to an
-outlier set) and the reliability table of ``probability`` with its Brier score. Two burns with no element
+outlier set) and the reliability table of ``probability`` with its Brier score. ``--generator fitted`` scores the
+histories of fitted_scenarios.py (an integrated truth, SGP4 sets fitted to simulated observations) instead of
+scenarios.py's mean-element ones (``--noise`` and ``--drag`` are then not used). Two burns with no element
 set between them cannot be told apart: they are one burn of the truth (``separable``; counted apart)."""
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import defaultdict
 import numpy as np
 
 from scripts.maneuvers.evaluate import Tally, in_window, matches
+from scripts.maneuvers.fitted_scenarios import fitted_scenarios
 from scripts.maneuvers.scenarios import DAY, Burn, Scenario, scenarios
 from scripts.maneuvers.train_model import reliability
 from shared.domain.jobs.analysis.maneuvers import detect
@@ -77,6 +80,9 @@ def main() -> None:
     ap.add_argument("--noise", type=float, default=1.0, help="scale of the fits' noise (training: 1)")
     ap.add_argument("--drag", type=float, default=1.0, help="scale of the drag decay (training: 1)")
     ap.add_argument("--cadence", type=float, nargs=2, default=(1.0, 3.0), help="sets a day, min max (training: 1 3)")
+    ap.add_argument("--generator", default="mean", choices=("mean", "fitted"),
+                    help="mean: scenarios.py (mean elements plus noise, what the model was trained on); fitted: "
+                    "fitted_scenarios.py (sets fitted to observations of an integrated orbit)")
     args = ap.parse_args()
     t0 = time.time()
     load_start = os.getloadavg()[0]
@@ -91,8 +97,13 @@ def main() -> None:
     probs: list[float] = []
     real: list[float] = []
     false_alarms = edge_fa = outlier_fa = merged_total = 0
-    generator = {"noise": args.noise, "drag": args.drag, "cadence": tuple(args.cadence)}
-    for sc in scenarios(args.seed, args.count, **generator):
+    if args.generator == "fitted":
+        generator: dict[str, object] = {"cadence": tuple(args.cadence)}
+        histories = fitted_scenarios(args.seed, args.count, **generator)  # type: ignore[arg-type]
+    else:
+        generator = {"noise": args.noise, "drag": args.drag, "cadence": tuple(args.cadence)}
+        histories = scenarios(args.seed, args.count, **generator)
+    for sc in histories:
         sc.burns, merged = separable(sc)
         merged_total += merged
         found, _ = detect(sc.sets, method=args.method, within=sc.window)
@@ -133,7 +144,7 @@ def main() -> None:
             sgp4_truth.append(abs(m.sgp4_delta_v_mps - b.dv_mps) / b.dv_mps)
             miss.append(m.position_error_m)
     print(f"maneuver benchmark: method {args.method}, {args.count} generated 30-day histories (seed {args.seed}, "
-          f"generator {generator}), "
+          f"generator {args.generator} {generator}), "
           f"{time.time() - t0:.0f} s at a load average of {load_start:.1f} -> {os.getloadavg()[0]:.1f}; "
           f"{merged_total} burns with no element set between them and another merged into it")
     print("recall by type and Δv band (false alarms by detected type):")
