@@ -77,7 +77,6 @@ def save(path: Path, mean: np.ndarray, scale: np.ndarray, weights: np.ndarray, b
     _bend_table.cache_clear()
 
 
-
 BEND_Z_REF = 8.0  # bends are scored as 1 − BEND_Z_REF/|z| (0 at the threshold, towards 1 for clear ones)
 
 
