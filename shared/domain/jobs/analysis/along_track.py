@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shared.domain.jobs.analysis.level_shifts import Series
+from shared.domain.jobs.analysis.level_shifts import MU_KM3_S2, Series
 
 DAY_S = 86400.0
 WINDOW = 6  # sets either side of a gap
@@ -129,7 +129,7 @@ def bend_at(s: Series, phase: np.ndarray, idx: np.ndarray, p: int, lo: int, hi: 
         return None  # sets dropped as bad left a side without a line
     d_slope = float(coef[3] - coef[2])  # km/day
     se = math.sqrt(max(float(cov[2, 2] + cov[3, 3] - 2 * cov[2, 3]), 1e-18)) * scale
-    n = math.sqrt(398600.4418 / float(np.median(s.a[idx])) ** 3)  # rad/s
+    n = math.sqrt(MU_KM3_S2 / float(np.median(s.a[idx])) ** 3)  # rad/s
     da = -(d_slope / DAY_S) / (1.5 * n)  # Δn/n = −1.5·Δa/a, the slope being n·a in km/day
     cross = t_gap + DAY_S * float((coef[1] - coef[0]) / (coef[2] - coef[3])) if d_slope else t_gap
     return Bend(p, d_slope / se, da, cross)
