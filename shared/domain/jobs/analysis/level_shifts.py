@@ -62,6 +62,7 @@ class Series:
     raan_rate: float  # residual RAAN drift, rad/s (cross-track units)
     raan_drift: np.ndarray  # SGP4 secular RAAN drift integrated from the first set, rad
     good: np.ndarray  # bool: not an outlier
+    settling: np.ndarray  # bool: set aside as a fit part-way after a burn (``settling``)
     # the eccentricity vector per set and its noise (``_eccentricity_frame``), computed on first use and kept
     ecc_frame: tuple[np.ndarray, np.ndarray, float] | None = None
 
@@ -108,7 +109,7 @@ def build_series(history: Sequence[ElementSet]) -> Series:
     raan_res = np.unwrap(raan - (raan[0] if len(raan) else 0.0) - drift) if len(t) else t
     cross = raan_res * np.sin(inc)
     good = np.ones(len(sets), dtype=bool)
-    series = Series(sets, t, a, {}, {}, {}, 0.0, 0.0, drift, good)
+    series = Series(sets, t, a, {}, {}, {}, 0.0, 0.0, drift, good, np.zeros(len(sets), dtype=bool))
     for _ in range(2):  # detrend on the good sets, flag outliers, detrend again
         idx = np.flatnonzero(series.good)
         a_rate = _robust_rate(t[idx], a[idx]) if len(idx) > 2 else 0.0

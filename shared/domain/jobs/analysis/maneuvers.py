@@ -17,7 +17,10 @@
    keeps the gaps of at least 0.5 (dropping the least likely shift one at a time and measuring the others again
    over the sets it had cut off), ``sma`` and ``inc`` are the physical detectors (a level shift of at least
    ``Z_PHYSICAL`` standard errors on their own elements only).
-5. ``along_track``: method ``ml`` then looks at the along-track phase (the mean argument of latitude, unwrapped
+5. ``settling``: method ``ml`` then looks at the sets around each plane change kept: a catalogue's fit spans a
+   day or two, so after a small plane change the next sets ramp from the old plane to the new one; the sets
+   part-way are set aside, the burn moved before them and split steps of one ramp joined.
+6. ``along_track``: method ``ml`` then looks at the along-track phase (the mean argument of latitude, unwrapped
    over the history): an in-plane burn bends it, by ~50 km a day per 0.2 m/s against a scatter of about a
    kilometre, where the semi-major axis leaves small burns in its noise. A bend of at least ``Z_BEND``
    standard errors at a gap where nothing was kept, whose two sides meet in that gap, is an in-plane burn sized
@@ -38,7 +41,7 @@ from groundlink_orbit import ElementSet, parse_tle
 
 from shared.domain.catalog.models import ElementSetRecord
 from shared.domain.errors import NotFound
-from shared.domain.jobs.analysis import along_track, maneuver_model
+from shared.domain.jobs.analysis import along_track, maneuver_model, settling
 from shared.domain.jobs.analysis.closest_approach import closest_approach, level_set
 from shared.domain.jobs.analysis.level_shifts import (
     MU_KM3_S2,
@@ -145,7 +148,7 @@ def _candidate(s: Series, gap: Gap, within: tuple[float, float] | None, neighbou
         return level_set(s.sets[at].satrec(), _level(s, gap, "a", in_plane, at), inc, raan,
                          e_lv.at(in_plane, float(s.t[at])))
 
-    t_lo, t_hi = float(s.t[b]), float(s.t[f])  # the burn is between the two sets
+    t_lo, t_hi = float(s.t[b]), settling.burn_bound(s, b, f)  # the burn is between the two sets
     measured = closest_approach(leveled(b, 0), leveled(f, 1), t_lo, t_hi, plane_change=kind == "inc",
                                 within=within)
     # the reported closest approach: both orbits at their levels at the burn, the after-orbit's eccentricity
@@ -198,6 +201,9 @@ def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
         if worst.probability >= maneuver_model.ML_THRESHOLD:
             break
         found = _scored(s, refit(s, [c.gap for c in found if c is not worst]), within)
+    settled = settling.settle(s, [c.gap for c in found], {c.gap.left[-1] for c in found if c.maneuver_type == "inc"})
+    if settled is not None:
+        found = _scored(s, settled, within)
     return _with_bends(s, found, within)
 
 
