@@ -164,3 +164,34 @@ def bends(s: Series, cuts: Sequence[int], z_min: float, max_count: int = 4) -> l
         out.append(best)
         known = sorted([*known, best.position])
     return out
+
+
+LEVEL_Z = 3.0  # standard errors by which a set's own line must meet the line after it before its epoch
+LEVEL_MIN_S = 3600.0  # ... and at least this long before it
+
+
+def level_between(s: Series, k: int, before: Sequence[int], after: Sequence[int]) -> bool:
+    """Whether set ``k``, alone between two in-plane burns (the good sets ``before`` the first and ``after`` the
+    second, indices into ``Series.sets``), can be the level between them. The phase is continuous through a burn,
+    so the line through the set's phase with its own rate (the orbit between the two burns) meets the line of the
+    sets after the second burn after the set's epoch, in the second gap. A catalogue's fit straddling the first
+    burn (part of its span before it) has a rate part-way or past and a position fitted mostly to the sets after:
+    its line meets the after-line before its own epoch. That set cannot be a level: the two steps are one burn
+    (False). True when the data say nothing either way (too few sets, or too little slope between the lines)."""
+    before, after = list(before)[-WINDOW:], list(after)[:WINDOW]
+    if len(before) < MIN_SIDE or len(after) < MIN_SIDE:
+        return True
+    phase = phase_km(s)
+    rows = np.asarray(before + after)
+    tk = float(s.t[k])
+    coef, cov, res, leverage, w = _fit(s.t[rows], phase[rows], len(before), tk, None)
+    scale = max(float(np.median(np.abs(res))) * _MAD / math.sqrt(max(1.0 - float(np.mean(leverage)), 0.05)), 1e-3)
+    coef, cov, _, _, w = _fit(s.t[rows], phase[rows], len(before), tk, scale)
+    sat = s.sets[k].satrec()
+    own = (sat.mdot + sat.argpdot) / 60.0 * float(np.median(s.a)) * DAY_S  # km/day
+    d_slope = float(coef[3]) - own
+    if abs(d_slope) < 1e-9:
+        return True
+    meet = (float(phase[k]) - float(coef[1])) / d_slope * DAY_S  # s from the set's epoch
+    error = math.sqrt(1.0 + float(cov[1, 1])) * scale / abs(d_slope) * DAY_S
+    return not (meet < -LEVEL_Z * error and meet < -LEVEL_MIN_S)

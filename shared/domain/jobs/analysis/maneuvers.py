@@ -204,7 +204,31 @@ def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
     settled = settling.settle(s, [c.gap for c in found], {c.gap.left[-1] for c in found if c.maneuver_type == "inc"})
     if settled is not None:
         found = _scored(s, settled, within)
-    return _with_bends(s, found, within)
+    return _with_bends(s, _straddled(s, found, within), within)
+
+
+def _straddled(s: Series, found: list[Candidate], within: tuple[float, float] | None) -> list[Candidate]:
+    """Two in-plane burns with one set between them that cannot be the level between them by its along-track
+    phase (``along_track.level_between``: a fit straddling the first) are one burn, in the first gap: the set is
+    set aside (``Series.settling``, which bounds the burn's time) and the burn measured again; it keeps the
+    larger score of the two."""
+    for c1, c2 in zip(found[:-1], found[1:], strict=False):
+        if c1.maneuver_type != "sma" or c2.maneuver_type != "sma" or c1.gap.right != c2.gap.left[-1:]:
+            continue
+        k = c1.gap.right[0]
+        if len(c1.gap.right) != 1 or along_track.level_between(s, k, c1.gap.left, c2.gap.right):
+            continue
+        s.good[k] = False
+        s.settling[k] = True
+        score = max(c1.probability, c2.probability)
+        gaps = refit(s, [c.gap for c in found if c is not c2])
+        rescored = _scored(s, gaps, within)
+        kept = {c.gap.left[-1]: c.probability for c in found}
+        out = [replace(c, probability=score if c.gap.left[-1] == c1.gap.left[-1] else kept.get(c.gap.left[-1],
+                                                                                              c.probability))
+               for c in rescored]
+        return _straddled(s, out, within)
+    return found
 
 
 def _with_bends(s: Series, found: list[Candidate], within: tuple[float, float] | None) -> list[Candidate]:

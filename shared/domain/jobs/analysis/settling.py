@@ -6,18 +6,16 @@ change that the fit's residuals do not flag, the sets that follow hold part of t
 the node ramp from the old plane to the new one over the fit span, and a detector that looks for the largest step
 finds it somewhere in the ramp, late, or splits it into two steps the same way (one burn and a false alarm).
 
-The plane is the burn's direction in (Δi, sin i·ΔΩ): a set *part-way* lies along it, between the level before and
-the level after, by more than ``PART_Z`` of its noise from either (and within ``PART_Z`` across it). Here a
-plane-change gap
-
-* takes the part-way sets just before it (within ``RAMP_S``): the burn was before them, so the change point
-  moves to the gap before the first;
-* takes the part-way sets just after it;
-* is one burn with the next plane-change gap when that gap is within ``RAMP_S`` and steps the same way, and the sets
-  between lie between the two outer levels.
-
-Those sets are set aside (not levels: ``Series.settling``), the change points are measured again without them,
-and the burn's time is bounded by the first of them (``burn_bound``)."""
+For each plane-change gap kept (and the plane-change gaps after it within ``RAMP_S`` that step the same way: one
+ramp found in pieces), the levels are taken outside the *zone* a burn and its ramp may occupy (``OUTER`` sets
+before it and after it, Huber, one shared slope), and each set in the zone is placed along the step in the plane
+(Δi, sin i·ΔΩ): 0 the level before, 1 the level after. A set is *part-way* more than ``PART_Z`` noise units and
+``PART_MIN`` of the step from both levels, and within ``ACROSS_Z`` noise units across the step. The first
+part-way set followed by another moved set starts the ramp; the ramp runs to the first set at the new level.
+The burn is in the gap before the ramp (a move back from the gap found needs two part-way sets: one is as likely
+a noisy set); the ramp's sets are set aside (``Series.settling``), the chained gaps are one burn, the change
+points are measured again without those sets, and the burn's time is bounded by the first of them
+(``burn_bound``)."""
 
 from __future__ import annotations
 
@@ -111,8 +109,8 @@ def settle(s: Series, gaps: Sequence[Gap], plane_changes: set[int]) -> list[Gap]
             if f[q] >= 1.0 - margin or across[q] > ACROSS_Z:
                 break
             part.append(int(zone[q]))
-        if not part and zone[first] != g.right[0]:
-            continue
+        if zone[first] < g.right[0] and len(part) < 2:
+            continue  # a move needs a ramp: one set part-way is as likely one noisy set
         ramp.extend(part)
         merged.update(h.left[-1] for h in chain[1:])
         if int(zone[first - 1]) != g.left[-1]:
