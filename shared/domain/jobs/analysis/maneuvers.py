@@ -208,12 +208,13 @@ def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
 
 
 def _straddled(s: Series, found: list[Candidate], within: tuple[float, float] | None) -> list[Candidate]:
-    """Two in-plane burns with one set between them that cannot be the level between them by its along-track
-    phase (``along_track.level_between``: a fit straddling the first) are one burn, in the first gap: the set is
+    """Two burns, the second in-plane, with one set between them that cannot be the level before the second by its
+    along-track phase (``along_track.level_between``: a fit straddling the first, whose plane it may also have
+    bent) are one burn, in the first gap: the set is
     set aside (``Series.settling``, which bounds the burn's time) and the burn measured again; it keeps the
     larger score of the two."""
     for c1, c2 in zip(found[:-1], found[1:], strict=False):
-        if c1.maneuver_type != "sma" or c2.maneuver_type != "sma" or c1.gap.right != c2.gap.left[-1:]:
+        if c2.maneuver_type != "sma" or c1.gap.right != c2.gap.left[-1:]:
             continue
         k = c1.gap.right[0]
         if len(c1.gap.right) != 1 or along_track.level_between(s, k, c1.gap.left, c2.gap.right):
