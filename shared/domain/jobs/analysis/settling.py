@@ -12,10 +12,10 @@ before it and after it, Huber, one shared slope), and each set in the zone is pl
 (Δi, sin i·ΔΩ): 0 the level before, 1 the level after. A set is *part-way* more than ``PART_Z`` noise units and
 ``PART_MIN`` of the step from both levels, and within ``ACROSS_Z`` noise units across the step. The first
 part-way set followed by another moved set starts the ramp; the ramp runs to the first set at the new level.
-The burn is in the gap before the ramp. A move back from the gap found needs two part-way sets, or one at
-least ``ONE_MIN`` of the step along and within ``ONE_ACROSS`` across it: one set part-way is as likely a noisy
-set. The ramp's sets are set aside (``Series.settling``), the chained gaps are one burn, the change points are
-measured again without those sets, and the burn's time is bounded by the first of them (``burn_bound``)."""
+The burn is in the gap before the ramp (a move back from the gap found needs two part-way sets: one is as likely
+a noisy set); the ramp's sets are set aside (``Series.settling``), the chained gaps are one burn, the change
+points are measured again without those sets, and the burn's time is bounded by the first of them
+(``burn_bound``)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,6 @@ from shared.domain.jobs.analysis.level_shifts import SLOPED, Gap, Series, level_
 RAMP_S = 1.6 * 86400.0  # a fit span: how far part-way sets reach from the burn
 PART_Z = 2.5  # noise units a part-way set lies from both levels, along the step
 ACROSS_Z = 5.0  # ... and at most this far across it
-ONE_MIN, ONE_ACROSS = 0.3, 1.5  # a move back on one part-way set: at least this part of the step, at most this
-# far across it (noise units)
 PART_MIN = 0.15  # ... and at least this part of the step from both (a large burn's levels are not that exact)
 SAME_WAY = 0.8  # cosine between two plane steps that are one burn
 PLANE = ("i", "raan")
@@ -111,8 +109,8 @@ def settle(s: Series, gaps: Sequence[Gap], plane_changes: set[int]) -> list[Gap]
             if f[q] >= 1.0 - margin or across[q] > ACROSS_Z:
                 break
             part.append(int(zone[q]))
-        if zone[first] < g.right[0] and len(part) < 2 and not (f[first] >= ONE_MIN and across[first] <= ONE_ACROSS):
-            continue  # a move needs a ramp, or one set well along the step: one set part-way is as likely noise
+        if zone[first] < g.right[0] and len(part) < 2:
+            continue  # a move needs a ramp: one set part-way is as likely one noisy set
         ramp.extend(part)
         merged.update(h.left[-1] for h in chain[1:])
         if int(zone[first - 1]) != g.left[-1]:
