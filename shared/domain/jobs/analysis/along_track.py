@@ -11,7 +11,11 @@ standard error. A plane change leaves no bend (its J2 effect on the rate is a fe
 
 The sets' along-track noise is measured on the history itself (the residuals of every gap's fit, robustly), and
 each fit weighs down heavy-tailed sets (Huber) and drops a set far off (a bad fit), so a history whose phases
-scatter widely shows no bend at all."""
+scatter widely shows no bend at all.
+
+The same continuity tells a level between two burns from a fit straddling the first (``level_between``): the
+orbit between two burns meets the orbit after the second in the second gap, after the set; a fit whose span held
+the first burn has a rate part-way and a position fitted to what followed, and meets it before its own epoch."""
 
 from __future__ import annotations
 

@@ -19,7 +19,9 @@
    ``Z_PHYSICAL`` standard errors on their own elements only).
 5. ``settling``: method ``ml`` then looks at the sets around each plane change kept: a catalogue's fit spans a
    day or two, so after a small plane change the next sets ramp from the old plane to the new one; the sets
-   part-way are set aside, the burn moved before them and split steps of one ramp joined.
+   part-way are set aside, the burn moved before them and split steps of one ramp joined. A set alone between
+   two burns, the second in-plane, whose along-track phase and rate cannot be the orbit between them
+   (``along_track.level_between``) is a fit straddling the first: the two are one burn.
 6. ``along_track``: method ``ml`` then looks at the along-track phase (the mean argument of latitude, unwrapped
    over the history): an in-plane burn bends it, by ~50 km a day per 0.2 m/s against a scatter of about a
    kilometre, where the semi-major axis leaves small burns in its noise. A bend of at least ``Z_BEND``
@@ -193,7 +195,8 @@ def learned(history: Sequence[ElementSet], within: tuple[float, float] | None = 
 
 def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
     """Method ``ml``: the shifts the model keeps; the least likely rejected one out at a time, the others
-    measured again over the sets it had cut off (a fit straddling a burn no longer splits it). Then the
+    measured again over the sets it had cut off (a fit straddling a burn no longer splits it). Then the fits
+    settling after a plane change (``settling``) and straddling an in-plane burn (``_straddled``), then the
     along-track bends (``_with_bends``)."""
     found = candidates(s, within=within)
     while found:
@@ -210,9 +213,8 @@ def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
 def _straddled(s: Series, found: list[Candidate], within: tuple[float, float] | None) -> list[Candidate]:
     """Two burns, the second in-plane, with one set between them that cannot be the level before the second by its
     along-track phase (``along_track.level_between``: a fit straddling the first, whose plane it may also have
-    bent) are one burn, in the first gap: the set is
-    set aside (``Series.settling``, which bounds the burn's time) and the burn measured again; it keeps the
-    larger score of the two."""
+    bent) are one burn, in the first gap: the set is set aside (``Series.settling``, which bounds the burn's time)
+    and the burn measured again; it keeps the larger score of the two."""
     for c1, c2 in zip(found[:-1], found[1:], strict=False):
         if c2.maneuver_type != "sma" or c1.gap.right != c2.gap.left[-1:]:
             continue
