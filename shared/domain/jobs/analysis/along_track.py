@@ -181,10 +181,11 @@ def level_between(s: Series, k: int, before: Sequence[int], after: Sequence[int]
     sets after the second burn after the set's epoch, in the second gap. A catalogue's fit straddling the first
     burn (part of its span before it) has a rate part-way or past and a position fitted mostly to the sets after:
     its line meets the after-line before its own epoch. That set cannot be a level: the two steps are one burn
-    (False). True when the data say nothing either way (too few sets, or too little slope between the lines)."""
+    (False). True when the data say nothing either way (fewer than two sets before or three after, or too little
+    slope between the lines)."""
     before, after = list(before)[-WINDOW:], list(after)[:WINDOW]
-    if len(before) < MIN_SIDE or len(after) < MIN_SIDE:
-        return True
+    if len(before) < 2 or len(after) < MIN_SIDE or len(before) + len(after) < 2 * MIN_SIDE + 1:
+        return True  # two lines and a curvature: a line before of two sets is enough with more after
     phase = phase_km(s)
     rows = np.asarray(before + after)
     tk = float(s.t[k])
