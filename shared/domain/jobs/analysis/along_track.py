@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,6 +34,8 @@ MIN_SIDE = 3  # sets needed on each side (a line and the shared curvature leave 
 HUBER_C = 2.0
 REJECT = 8.0  # a set this many noise units off the fit is a bad set (a cross-tagged or failed fit): no weight
 _MAD = 1.4826
+CUBIC_ROWS = 9  # a cubic term needs windows of this many sets
+CUBIC_GAIN = 0.8  # ... and is shared by every window of a history whose scatter it lowers to this part or less
 CROSS_MARGIN, CROSS_MARGIN_S = 0.25, 2 * 3600.0  # where the two sides' lines may meet beyond the gap
 
 
@@ -70,14 +72,15 @@ def _sides(t: np.ndarray, idx: np.ndarray, p: int, lo: int, hi: int) -> tuple[li
     return left[::-1], right
 
 
-def _fit(t: np.ndarray, y: np.ndarray, n_left: int, t_gap: float, scale: float | None
+def _fit(t: np.ndarray, y: np.ndarray, n_left: int, t_gap: float, scale: float | None, cubic: bool = False
          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Two lines and one shared curvature (days from the gap); Huber weighted, far-off sets dropped, when
     ``scale`` is known. Returns the coefficients, their covariance per unit noise, the residuals, the leverages
     and the weights."""
     tau = (t - t_gap) / DAY_S
     after = (np.arange(len(t)) >= n_left).astype(float)
-    x = np.column_stack([1 - after, after, tau * (1 - after), tau * after, tau**2])
+    x = np.column_stack([1 - after, after, tau * (1 - after), tau * after, tau**2]
+                        + ([tau**3] if cubic and len(t) >= CUBIC_ROWS else []))
     w = np.ones(len(t))
     for _ in range(4 if scale else 1):
         xw = x * w[:, None]
@@ -103,7 +106,7 @@ def _gaps(m: int, cuts: Sequence[int]) -> list[tuple[int, int, int]]:
     return out
 
 
-def noise_km(s: Series, phase: np.ndarray, idx: np.ndarray, cuts: Sequence[int] = ()) -> float:
+def noise_km(s: Series, phase: np.ndarray, idx: np.ndarray, cuts: Sequence[int] = (), cubic: bool = False) -> float:
     """The sets' along-track scatter: the robust spread of every gap's fit residuals (leverage-corrected), the
     windows bounded by the ``cuts`` (good-set positions of known burns)."""
     normed: list[np.ndarray] = []
@@ -112,7 +115,8 @@ def noise_km(s: Series, phase: np.ndarray, idx: np.ndarray, cuts: Sequence[int] 
         if len(left) < MIN_SIDE or len(right) < MIN_SIDE:
             continue
         rows = idx[left + right]
-        _, _, res, leverage, _ = _fit(s.t[rows], phase[rows], len(left), 0.5 * (s.t[idx[p]] + s.t[idx[p + 1]]), None)
+        _, _, res, leverage, _ = _fit(s.t[rows], phase[rows], len(left), 0.5 * (s.t[idx[p]] + s.t[idx[p + 1]]), None,
+                                      cubic)
         normed.append(res / np.sqrt(np.maximum(1 - leverage, 0.05)))
     if not normed:
         return math.inf
@@ -120,14 +124,15 @@ def noise_km(s: Series, phase: np.ndarray, idx: np.ndarray, cuts: Sequence[int] 
     return max(float(np.median(np.abs(r - np.median(r))) * _MAD), 1e-3)
 
 
-def bend_at(s: Series, phase: np.ndarray, idx: np.ndarray, p: int, lo: int, hi: int, scale: float) -> Bend | None:
+def bend_at(s: Series, phase: np.ndarray, idx: np.ndarray, p: int, lo: int, hi: int, scale: float,
+            cubic: bool = False) -> Bend | None:
     """The bend at the gap after position ``p``, windows within positions [lo, hi]; None with too few sets."""
     left, right = _sides(s.t, idx, p, lo, hi)
     if len(left) < MIN_SIDE or len(right) < MIN_SIDE:
         return None
     rows = idx[left + right]
     t_gap = 0.5 * (s.t[idx[p]] + s.t[idx[p + 1]])
-    coef, cov, _, _, w = _fit(s.t[rows], phase[rows], len(left), t_gap, scale)
+    coef, cov, _, _, w = _fit(s.t[rows], phase[rows], len(left), t_gap, scale, cubic)
     kept = w > 0
     if min(int(kept[: len(left)].sum()), int(kept[len(left) :].sum())) < MIN_SIDE - 1 or kept.sum() < 2 * MIN_SIDE:
         return None  # sets dropped as bad left a side without a line
@@ -148,25 +153,61 @@ def _meets_inside(t: np.ndarray, idx: np.ndarray, bend: Bend) -> bool:
     return lo - margin <= bend.t_cross <= hi + margin
 
 
+WANDER_MIN = 5  # gaps needed to measure how widely the history's bends scatter
+
+
 def bends(s: Series, cuts: Sequence[int], z_min: float, max_count: int = 4) -> list[Bend]:
     """The phase's bends of at least ``z_min`` standard errors at gaps other than the ``cuts`` (good-set positions
     of the change points already found, which bound every window), strongest first, each found bounding the
-    windows of the next. A bend counts only where its two lines meet in its gap (``_meets_inside``)."""
+    windows of the next. A bend counts only where its two lines meet in its gap (``_meets_inside``). The standard
+    errors are those of the history's own bends when they scatter more than one (robust spread over every gap):
+    in a low orbit, drag that changes from day to day bends the phase more than the windows' shared terms follow."""
     idx = np.flatnonzero(s.good)
     phase = phase_km(s)
-    scale = noise_km(s, phase, idx, cuts)
+    # drag that changes across a window (the Sun's 27-day rotation, a storm) bends the phase by kilometres over a
+    # week in a low orbit, which a curvature alone leaves as bends: a cubic when the history's scatter says so
+    scale, with_cubic = noise_km(s, phase, idx, cuts), noise_km(s, phase, idx, cuts, cubic=True)
+    cubic = with_cubic <= CUBIC_GAIN * scale
+    scale = with_cubic if cubic else scale
     if not math.isfinite(scale):
         return []
     known = sorted(cuts)
     out: list[Bend] = []
-    for _ in range(max_count):
-        found = [b for p, lo, hi in _gaps(len(idx), known)
-                 if (b := bend_at(s, phase, idx, p, lo, hi, scale)) and _meets_inside(s.t, idx, b)]
+    wander = 1.0
+    for step in range(max_count):
+        every = [b for p, lo, hi in _gaps(len(idx), known) if (b := bend_at(s, phase, idx, p, lo, hi, scale, cubic))]
+        if step == 0 and len(every) >= WANDER_MIN:
+            z = np.array([b.z for b in every])
+            wander = max(1.0, float(np.median(np.abs(z - np.median(z)))) * _MAD)
+        found = [replace(b, z=b.z / wander) for b in every if _meets_inside(s.t, idx, b)]
         best = max(found, key=lambda b: abs(b.z), default=None)
         if best is None or abs(best.z) < z_min:
             break
         out.append(best)
         known = sorted([*known, best.position])
+    return _each_alone(s, phase, idx, cuts, out, scale * wander, z_min, cubic)
+
+
+def _each_alone(s: Series, phase: np.ndarray, idx: np.ndarray, cuts: Sequence[int], found: list[Bend],
+                scale: float, z_min: float, cubic: bool) -> list[Bend]:
+    """The bends ``found`` measured again, each with windows bounded by all the others (a bend found first sees
+    the ones found after it across its windows: a real bend inside one side's window bends that side's line, and
+    the gap beside it can show a bend of the other sense). The weakest that no longer reaches ``z_min``, or whose
+    lines no longer meet in its gap, is dropped, one at a time; one whose windows are now too short stays."""
+    out = list(found)
+    while out:
+        again: list[Bend] = []
+        for b in out:
+            others = sorted({*cuts, *(o.position for o in out if o is not b)})
+            lo = max([c + 1 for c in others if c < b.position], default=0)
+            hi = min([c for c in others if c > b.position], default=len(idx) - 1)
+            alone = bend_at(s, phase, idx, b.position, lo, hi, scale, cubic)
+            again.append(b if alone is None else alone)
+        failing = [k for k, b in enumerate(again) if abs(b.z) < z_min or not _meets_inside(s.t, idx, b)
+                   or b.z * out[k].z < 0]
+        if not failing:
+            return again
+        del out[min(failing, key=lambda k: abs(again[k].z) if again[k].z * out[k].z > 0 else 0.0)]
     return out
 
 

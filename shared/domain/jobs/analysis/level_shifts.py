@@ -202,7 +202,7 @@ def change_points(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     s.good[[g1.right[0] for g1, g2 in zip(low[:-1], low[1:], strict=True) if _straddling(s, g1, g2)]] = False
     gaps = _segment(s, keys, z_min)
     for _ in range(5):
-        lone = _lone_sets(s, gaps)
+        lone = _lone_sets(s, gaps) + _spikes_beside(s, gaps)
         if not lone:
             break
         s.good[lone] = False
@@ -218,6 +218,31 @@ def refit(s: Series, kept: Sequence[Gap], extra: Sequence[int] = ()) -> list[Gap
     position = {int(v): p for p, v in enumerate(idx)}
     lefts = {g.left[-1] for g in kept} | set(extra)
     return _final(s, idx, sorted(position[k] for k in lefts if k in position))
+
+
+SPIKE_PAST = 0.5  # a set beside a change point this part of its step beyond both levels (and ``OUTLIER_Z`` noise
+# units) is a bad set: a fit straddling the burn lies between the levels or a little past the new one
+
+
+def _spikes_beside(s: Series, gaps: list[Gap]) -> list[int]:
+    """The set either side of a change point that lies beyond both its levels, which the other sets give: a bad
+    set beside a burn (``_not_outliers`` leaves a set alone where the levels around it differ), which would
+    otherwise carry the change point to its own gap or swell the step."""
+    out: list[int] = []
+    for g in gaps:
+        for k, li, ri in ((g.right[0], np.asarray(g.left), np.asarray(g.right[1:])),
+                          (g.left[-1], np.asarray(g.left[:-1]), np.asarray(g.right))):
+            if len(li) < 2 or len(ri) < 2:
+                continue
+            for key in SERIES:
+                _, _, (before, after, slope) = level_fit(s.t, s.x[key], li, ri, key in SLOPED, s.sigma[key])
+                at = slope * (s.t[k] - 0.5 * (s.t[li[-1]] + s.t[ri[0]])) / 86400.0
+                low, high = min(before, after) + at, max(before, after) + at
+                past = max(low - s.x[key][k], s.x[key][k] - high, 0.0)
+                if past > max(OUTLIER_Z * max(s.sigma[key], s.background[key]), SPIKE_PAST * (high - low)):
+                    out.append(int(k))
+                    break
+    return sorted(set(out))
 
 
 def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
