@@ -269,7 +269,29 @@ def _lone_sets(s: Series, gaps: list[Gap]) -> list[int]:
                 continue  # two burns, the second back part or all the way: its eccentricity vector moved too
             out.append(k)
             break
+        else:
+            if _off_the_plane_step(s, k, g1, g2):
+                out.append(k)
     return out
+
+
+PLANE_KEYS = ("i", "raan")
+
+
+def _off_the_plane_step(s: Series, k: int, g1: Gap, g2: Gap) -> bool:
+    """Set ``k``, alone between change points ``g1`` and ``g2``, lies more than ``OUTLIER_Z`` noise units across the
+    plane's step from the level before ``g1`` to the level after ``g2`` (in (Δi, sin i·ΔΩ)): each of its elements
+    may lie between the levels (a bad inclination that happens to sit at the old one beside a node already at the
+    new one), but a fit part-way through one plane change lies on the way, and that step is one burn."""
+    before = np.array([float(np.mean(s.x[key][list(g1.left)])) for key in PLANE_KEYS])
+    after = np.array([float(np.mean(s.x[key][list(g2.right)])) for key in PLANE_KEYS])
+    noise = np.array([max(s.sigma[key], s.background[key]) for key in PLANE_KEYS])
+    step = (after - before) / noise
+    size = float(np.linalg.norm(step))
+    if size < OUTLIER_Z:
+        return False  # no plane step to be off: the series' own tests decide
+    off = (np.array([s.x[key][k] for key in PLANE_KEYS]) - before) / noise
+    return abs(float(off[0] * step[1] - off[1] * step[0])) / size > OUTLIER_Z
 
 
 ECC_GAIN = 2.0  # a lone set is a straddling fit when that explains the eccentricity steps this much better
@@ -409,6 +431,13 @@ def _level_between_burns(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1:
     return chi2["two"] <= ECC_FIT and min(chi2["first"], chi2["second"]) - chi2["two"] > ECC_RESCUE
 
 
+def _score(gap: Gap, keys: Sequence[str]) -> float:
+    """A gap's significance on ``keys``: the largest of the in-plane shift's and the plane's, the plane's from both
+    its components (a plane change splits between the inclination and the node by where in the orbit it was made)."""
+    plane = [k for k in ("i", "raan") if k in keys]
+    return max([abs(gap.z[k]) for k in keys if k not in plane] + [math.hypot(*(gap.z[k] for k in plane))])
+
+
 def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
     """Change points found strongest first, each at least ``z_min``."""
     idx = np.flatnonzero(s.good)
@@ -429,7 +458,7 @@ def _segment(s: Series, keys: Sequence[str], z_min: float) -> list[Gap]:
                 continue
             gap = _gap(s, idx, left, right, edge=(lo == 0 and left[0] == 0 and len(left) < WINDOW)
                        or (hi == m - 1 and right[-1] == m - 1 and len(right) < WINDOW))
-            score = max(abs(gap.z[k]) for k in keys)
+            score = _score(gap, keys)
             if score >= z_min and (best is None or score > best[0]):
                 best = (score, gap, p)
         if best is None:

@@ -204,6 +204,9 @@ def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
         if worst.probability >= maneuver_model.ML_THRESHOLD:
             break
         found = _scored(s, refit(s, [c.gap for c in found if c is not worst]), within)
+    back = settling.transients(s, [c.gap for c in found], {c.gap.left[-1] for c in found if c.maneuver_type == "inc"})
+    if back is not None:
+        found = _scored(s, back, within)
     settled = settling.settle(s, [c.gap for c in found], {c.gap.left[-1] for c in found if c.maneuver_type == "inc"})
     if settled is not None:
         found = _scored(s, settled, within)

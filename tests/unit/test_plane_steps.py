@@ -1,0 +1,75 @@
+"""Plane changes near the noise, plane steps that undo each other and a bad set beside a plane change (development
+seeds 505 and 606, not those of the benchmark's figures).
+
+* A plane change splits between the inclination and the node by where in the orbit it was made: its significance
+  is that of both components (``level_shifts._score``), not the larger alone.
+* Two plane steps that undo each other within two days over one or two sets are a few fits off together, not two
+  burns (``settling.transients``).
+* A bad set between two plane steps, off the way from the plane before to the plane after, is set aside
+  (``level_shifts._off_the_plane_step``)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from scripts.maneuvers.scenarios import scenarios
+from shared.domain.jobs.analysis import level_shifts, settling
+from shared.domain.jobs.analysis.maneuvers import learned
+
+
+@pytest.fixture(scope="module")
+def seed_606():
+    return scenarios(606, 60)
+
+
+def _found(sc):
+    return [c for c in learned(sc.sets, within=sc.window) if sc.window[0] <= c.time_unix < sc.window[1]]
+
+
+def test_a_plane_change_split_between_inclination_and_node_is_found(seed_606, monkeypatch):
+    """A 1.1 m/s plane change whose inclination and node steps are each below the threshold: found in its gap, Δv
+    within 20 %, as a plane change; scored by the larger component alone it is missed."""
+    sc = seed_606[56]
+    burn = next(b for b in sc.burns if b.kind == "inc")
+    assert 1.0 <= burn.dv_mps < 1.3
+    found = [c for c in _found(sc) if c.before.epoch_unix_s <= burn.t_unix <= c.after.epoch_unix_s]
+    assert len(found) == 1
+    assert found[0].maneuver_type == "inc"
+    assert found[0].dv_mps == pytest.approx(burn.dv_mps, rel=0.2)
+    gap = found[0].gap
+    assert max(abs(gap.z["i"]), abs(gap.z["raan"])) < math.hypot(gap.z["i"], gap.z["raan"])
+    monkeypatch.setattr(level_shifts, "_score", lambda gap, keys: max(abs(gap.z[k]) for k in keys))
+    assert not any(c.before.epoch_unix_s <= burn.t_unix <= c.after.epoch_unix_s for c in _found(sc))
+
+
+def test_plane_steps_that_undo_each_other_are_bad_fits(seed_606, monkeypatch):
+    """Two sets off the plane together (five noise units each, the same way) two days after a 7.6 m/s in-plane burn:
+    only that burn is found (Δv within 5 %) and the two sets are set aside; without the test they are two plane
+    changes, out and back."""
+    sc = seed_606[23]
+    assert [b.kind for b in sc.burns] == ["sma"]
+    found = _found(sc)
+    assert len(found) == 1 and found[0].maneuver_type == "sma"
+    assert found[0].dv_mps == pytest.approx(sc.burns[0].dv_mps, rel=0.05)
+    monkeypatch.setattr(settling, "transients", lambda s, gaps, plane: None)
+    without = _found(sc)
+    plane = [c for c in without if c.maneuver_type == "inc"]
+    assert len(plane) == 2
+    steps = [np.array([c.gap.level_shift["i"], c.gap.level_shift["raan"]]) for c in plane]
+    assert float(steps[0] @ steps[1]) < 0
+
+
+def test_a_bad_set_off_the_way_of_a_plane_change_is_set_aside(monkeypatch):
+    """A bad set just after a 2.6 m/s plane change, its node already at the new level and its inclination back at
+    the old one (each element between the levels, the set 8 noise units across the step): one burn in the gap
+    holding it, Δv within 5 %; kept, it split the plane change in two."""
+    sc = scenarios(505, 80)[79]
+    burn = max(sc.burns, key=lambda b: b.dv_mps)
+    assert burn.kind == "inc" and any(0 < t - burn.t_unix < 0.5 * 86400 for t in sc.outliers)
+    near = [c for c in _found(sc) if abs(c.time_unix - burn.t_unix) < 86400]
+    assert len(near) == 1
+    assert near[0].before.epoch_unix_s < burn.t_unix < near[0].after.epoch_unix_s
+    assert near[0].dv_mps == pytest.approx(burn.dv_mps, rel=0.05)
+    monkeypatch.setattr(level_shifts, "_off_the_plane_step", lambda s, k, g1, g2: False)
+    assert len([c for c in _found(sc) if abs(c.time_unix - burn.t_unix) < 86400]) == 2
