@@ -6,8 +6,10 @@ mean motion by −1.5·n·Δa/a, so *u* bends at the burn: it stays continuous a
 day per 0.2 m/s in low orbit, against the sets' along-track scatter of a kilometre or so. That shows burns the
 semi-major axis leaves in its noise (a fitted mean motion wanders by tens of metres; a position a day on
 carries the whole day's drift). Drag bends *u* too, but smoothly: each gap's test fits one curvature shared by
-both sides and one line per side, and the bend is the difference of the two slopes at the gap, in units of its
-standard error. A plane change leaves no bend (its J2 effect on the rate is a few metres a day per m/s).
+both sides (and a cubic, in a history where drag changes enough across a window that one lowers the scatter) and
+one line per side, and the bend is the difference of the two slopes at the gap, in units of its standard error (or
+of the history's own spread of bends, when wider); bends found are measured again each without the others' sets.
+A plane change leaves no bend (its J2 effect on the rate is a few metres a day per m/s).
 
 The sets' along-track noise is measured on the history itself (the residuals of every gap's fit, robustly), and
 each fit weighs down heavy-tailed sets (Huber) and drops a set far off (a bad fit), so a history whose phases

@@ -434,7 +434,7 @@ def _level_between_burns(s: Series, k: int, li: np.ndarray, ri: np.ndarray, da1:
 def _score(gap: Gap, keys: Sequence[str]) -> float:
     """A gap's significance on ``keys``: the largest of the in-plane shift's and the plane's, the plane's from both
     its components (a plane change splits between the inclination and the node by where in the orbit it was made)."""
-    plane = [k for k in ("i", "raan") if k in keys]
+    plane = [k for k in PLANE_KEYS if k in keys]
     return max([abs(gap.z[k]) for k in keys if k not in plane] + [math.hypot(*(gap.z[k] for k in plane))])
 
 
