@@ -43,16 +43,23 @@ class DynamoProfilesRepository:
         self.table = table_name("profiles")
 
     def next_id(self) -> int:
-        """Allocate the next profile id: one atomic ``ADD`` on the counter item (gaps are possible, repeats not)."""
-        resp = ddb().update_item(
-            TableName=self.table,
-            Key={"pk": value("COUNTER"), "sk": value("profile")},
-            UpdateExpression="ADD #n :one",
-            ExpressionAttributeNames={"#n": "value"},
-            ExpressionAttributeValues={":one": value(1)},
-            ReturnValues="UPDATED_NEW",
-        )
-        return int(resp["Attributes"]["value"]["N"])
+        """Allocate the next profile id: one atomic ``ADD`` on the counter item (gaps are possible, repeats not).
+        The embedded emulation's ``ADD`` is not atomic across threads: two first creates at once can each write the
+        counter item, and one then answers without the new value. That answer is asked again (a gap, never a repeat:
+        a repeated id is refused by ``put``)."""
+        for _ in range(5):
+            resp = ddb().update_item(
+                TableName=self.table,
+                Key={"pk": value("COUNTER"), "sk": value("profile")},
+                UpdateExpression="ADD #n :one",
+                ExpressionAttributeNames={"#n": "value"},
+                ExpressionAttributeValues={":one": value(1)},
+                ReturnValues="UPDATED_NEW",
+            )
+            counter = resp.get("Attributes", {}).get("value")
+            if counter is not None:
+                return int(counter["N"])
+        raise RuntimeError("the profile id counter answered without its value five times")
 
     def put(self, profile: MissionProfile) -> None:
         body = profile.model_dump(exclude={"profile", "created_at", "updated_at"})
