@@ -14,6 +14,7 @@ import pytest
 from scripts.maneuvers.scenarios import DAY, scenarios
 from shared.domain.jobs.analysis import along_track, level_shifts
 from shared.domain.jobs.analysis.maneuvers import learned
+from tests.support.maneuver_runs import learned_in_window
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +27,18 @@ def seed_606():
     return scenarios(606, 86)
 
 
-def _found(sc):
-    return [c for c in learned(sc.sets, within=sc.window) if sc.window[0] <= c.time_unix < sc.window[1]]
-
 
 def test_a_small_burn_under_changing_drag_is_one_bend_at_its_time(seed_505, monkeypatch):
     """A 0.08 m/s burn at 615 km, drag varying with the Sun: one detection within 2 h and 15 % of it (besides the
     1.4 m/s burn); with curvature-only windows, two bends of the wrong sense days away instead."""
     sc = seed_505[74]
     small = min(sc.burns, key=lambda b: b.dv_mps)
-    found = _found(sc)
+    found = learned_in_window(sc)
     assert len(found) == 2
     near = [c for c in found if abs(c.time_unix - small.t_unix) < 2 * 3600]
     assert len(near) == 1 and near[0].dv_mps == pytest.approx(small.dv_mps, rel=0.15)
     monkeypatch.setattr(along_track, "CUBIC_GAIN", 0.0)
-    without = _found(sc)
+    without = learned_in_window(sc)
     assert not any(abs(c.time_unix - small.t_unix) < 2 * 3600 for c in without)
     assert sum(abs(c.time_unix - small.t_unix) > DAY for c in without) >= 2
 
@@ -49,14 +47,14 @@ def test_a_bend_beside_another_is_measured_without_it(seed_606, monkeypatch):
     """A 0.08 m/s burn four days before a 3.8 m/s one: each found once, within 4 h; measured with windows reaching
     over each other, bends of the other sense on either side of the small one are kept as burns."""
     sc = seed_606[85]
-    found = _found(sc)
+    found = learned_in_window(sc)
     assert len(found) == len(sc.burns) == 2
     for burn in sc.burns:
         match = min(found, key=lambda c: abs(c.time_unix - burn.t_unix))
         assert abs(match.time_unix - burn.t_unix) < 4 * 3600
         assert match.dv_mps == pytest.approx(burn.dv_mps, rel=0.15)
     monkeypatch.setattr(along_track, "_each_alone", lambda s, phase, idx, cuts, out, *args: out)
-    assert len(_found(sc)) >= 3
+    assert len(learned_in_window(sc)) >= 3
 
 
 def test_a_low_orbit_whose_bends_scatter_shows_none(seed_606, monkeypatch):
@@ -64,9 +62,9 @@ def test_a_low_orbit_whose_bends_scatter_shows_none(seed_606, monkeypatch):
     nothing is a burn, in plain standard errors one is."""
     sc = seed_606[44]
     assert sc.burns == []
-    assert _found(sc) == []
+    assert learned_in_window(sc) == []
     monkeypatch.setattr(along_track, "WANDER_MIN", 10**6)
-    assert len(_found(sc)) >= 1
+    assert len(learned_in_window(sc)) >= 1
 
 
 def test_a_bad_set_just_after_a_burn_is_set_aside(monkeypatch):

@@ -15,7 +15,7 @@ import pytest
 
 from scripts.maneuvers.scenarios import scenarios
 from shared.domain.jobs.analysis import level_shifts, settling
-from shared.domain.jobs.analysis.maneuvers import learned
+from tests.support.maneuver_runs import learned_in_window
 
 
 @pytest.fixture(scope="module")
@@ -23,24 +23,21 @@ def seed_606():
     return scenarios(606, 60)
 
 
-def _found(sc):
-    return [c for c in learned(sc.sets, within=sc.window) if sc.window[0] <= c.time_unix < sc.window[1]]
 
-
-def test_a_plane_change_split_between_inclination_and_node_is_found(seed_606, monkeypatch):
+def test_a_plane_change_split_between_inclination_and_node_islearned_in_window(seed_606, monkeypatch):
     """A 1.1 m/s plane change whose inclination and node steps are each below the threshold: found in its gap, Δv
     within 20 %, as a plane change; scored by the larger component alone it is missed."""
     sc = seed_606[56]
     burn = next(b for b in sc.burns if b.kind == "inc")
     assert 1.0 <= burn.dv_mps < 1.3
-    found = [c for c in _found(sc) if c.before.epoch_unix_s <= burn.t_unix <= c.after.epoch_unix_s]
+    found = [c for c in learned_in_window(sc) if c.before.epoch_unix_s <= burn.t_unix <= c.after.epoch_unix_s]
     assert len(found) == 1
     assert found[0].maneuver_type == "inc"
     assert found[0].dv_mps == pytest.approx(burn.dv_mps, rel=0.2)
     gap = found[0].gap
     assert max(abs(gap.z["i"]), abs(gap.z["raan"])) < math.hypot(gap.z["i"], gap.z["raan"])
     monkeypatch.setattr(level_shifts, "_score", lambda gap, keys: max(abs(gap.z[k]) for k in keys))
-    assert not any(c.before.epoch_unix_s <= burn.t_unix <= c.after.epoch_unix_s for c in _found(sc))
+    assert not any(c.before.epoch_unix_s <= burn.t_unix <= c.after.epoch_unix_s for c in learned_in_window(sc))
 
 
 def test_plane_steps_that_undo_each_other_are_bad_fits(seed_606, monkeypatch):
@@ -49,11 +46,11 @@ def test_plane_steps_that_undo_each_other_are_bad_fits(seed_606, monkeypatch):
     changes, out and back."""
     sc = seed_606[23]
     assert [b.kind for b in sc.burns] == ["sma"]
-    found = _found(sc)
+    found = learned_in_window(sc)
     assert len(found) == 1 and found[0].maneuver_type == "sma"
     assert found[0].dv_mps == pytest.approx(sc.burns[0].dv_mps, rel=0.05)
     monkeypatch.setattr(settling, "transients", lambda s, gaps, plane: None)
-    without = _found(sc)
+    without = learned_in_window(sc)
     plane = [c for c in without if c.maneuver_type == "inc"]
     assert len(plane) == 2
     steps = [np.array([c.gap.level_shift["i"], c.gap.level_shift["raan"]]) for c in plane]
@@ -67,9 +64,9 @@ def test_a_bad_set_off_the_way_of_a_plane_change_is_set_aside(monkeypatch):
     sc = scenarios(505, 80)[79]
     burn = max(sc.burns, key=lambda b: b.dv_mps)
     assert burn.kind == "inc" and any(0 < t - burn.t_unix < 0.5 * 86400 for t in sc.outliers)
-    near = [c for c in _found(sc) if abs(c.time_unix - burn.t_unix) < 86400]
+    near = [c for c in learned_in_window(sc) if abs(c.time_unix - burn.t_unix) < 86400]
     assert len(near) == 1
     assert near[0].before.epoch_unix_s < burn.t_unix < near[0].after.epoch_unix_s
     assert near[0].dv_mps == pytest.approx(burn.dv_mps, rel=0.05)
     monkeypatch.setattr(level_shifts, "_off_the_plane_step", lambda s, k, g1, g2: False)
-    assert len([c for c in _found(sc) if abs(c.time_unix - burn.t_unix) < 86400]) == 2
+    assert len([c for c in learned_in_window(sc) if abs(c.time_unix - burn.t_unix) < 86400]) == 2

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from shared.domain.jobs.analysis.level_shifts import PLANE_KEYS as PLANE
 from shared.domain.jobs.analysis.level_shifts import SLOPED, Gap, Series, level_fit, refit
 
 RAMP_S = 1.6 * 86400.0  # a fit span: how far part-way sets reach from the burn
@@ -30,7 +31,6 @@ PART_Z = 2.5  # noise units a part-way set lies from both levels, along the step
 ACROSS_Z = 5.0  # ... and at most this far across it
 PART_MIN = 0.15  # ... and at least this part of the step from both (a large burn's levels are not that exact)
 SAME_WAY = 0.8  # cosine between two plane steps that are one burn
-PLANE = ("i", "raan")
 
 
 OUTER = 4  # sets either side of the zone a burn and its settling fits may take, for the levels around it
