@@ -5,8 +5,9 @@ A burn is a lasting *level shift* of the mean elements; noise and single bad set
 * semi-major axis *a* (Kepler's third law on the mean motion), detrended by the drag rate measured on the
   history itself (robust median of Δa/Δt between consecutive sets);
 * inclination *i*;
-* RAAN, drift-corrected: the set's RAAN minus the SGP4 secular drift (each set's own ``nodedot``, integrated
-  set to set) minus the history's residual drift, times sin *i* (a cross-track angle, like Δi).
+* RAAN, drift-corrected: the set's RAAN minus the SGP4 secular drift (the sets' ``nodedot``, a running median
+  so a bad set's rate does not step the rest, integrated set to set) minus the history's residual drift, times
+  sin *i* (a cross-track angle, like Δi).
 
 Outlier sets are rejected first: a set far (``OUTLIER_Z`` noise units) from the levels of its neighbours
 on either side when those agree; a lone set between two change points is judged after segmentation.
@@ -96,6 +97,17 @@ def _noise(x: np.ndarray, floor: float) -> float:
     return max(float(np.median(np.abs(d - np.median(d))) * _MAD / math.sqrt(2)), floor)
 
 
+NODEDOT_ROWS = 5  # the SGP4 node rate integrated is the running median over this many sets
+
+
+def _running_median(x: np.ndarray, rows: int = NODEDOT_ROWS) -> np.ndarray:
+    """The running median (windows shrinking at the ends). A bad set's node rate (its semi-major axis or
+    inclination far off) would otherwise enter the integrated drift and step every later RAAN; a burn's step
+    in the rate stays where it is."""
+    h = rows // 2
+    return np.array([np.median(x[max(0, k - h) : k + h + 1]) for k in range(len(x))], dtype=float)
+
+
 def build_series(history: Sequence[ElementSet]) -> Series:
     """Sorted by epoch, duplicate epochs keep the first set; detrended; outliers flagged."""
     sets = sorted(history, key=lambda s: s.epoch_unix_s)
@@ -103,7 +115,7 @@ def build_series(history: Sequence[ElementSet]) -> Series:
     t = np.array([s.epoch_unix_s for s in sets], dtype=float)
     a = semi_major_axis_km([s.mean_motion_rev_per_day for s in sets])
     inc = np.radians([s.inclination_deg for s in sets])
-    nodedot = np.array([s.satrec().nodedot for s in sets], dtype=float) / 60.0  # rad/s
+    nodedot = _running_median(np.array([s.satrec().nodedot for s in sets], dtype=float) / 60.0)  # rad/s
     drift = np.concatenate(([0.0], np.cumsum(0.5 * (nodedot[1:] + nodedot[:-1]) * np.diff(t)))) if len(t) else t
     raan = np.radians([s.raan_deg for s in sets])
     raan_res = np.unwrap(raan - (raan[0] if len(raan) else 0.0) - drift) if len(t) else t

@@ -17,9 +17,7 @@
    keeps the gaps of at least 0.5 (dropping the least likely shift one at a time and measuring the others again
    over the sets it had cut off), ``sma`` and ``inc`` are the physical detectors (a level shift of at least
    ``Z_PHYSICAL`` standard errors on their own elements only).
-5. ``settling``: method ``ml`` then sets aside the one or two sets between two plane changes that undo each other
-   within two days (``transients``: a few fits off together, not an orbit tilted and tilted back), and looks at the
-   sets around each plane change kept: a catalogue's fit spans a
+5. ``settling``: method ``ml`` then looks at the sets around each plane change kept: a catalogue's fit spans a
    day or two, so after a small plane change the next sets ramp from the old plane to the new one; the sets
    part-way are set aside, the burn moved before them and split steps of one ramp joined. A set alone between
    two burns, the second in-plane, whose along-track phase and rate cannot be the orbit between them
@@ -206,9 +204,6 @@ def _learned(s: Series, within: tuple[float, float] | None) -> list[Candidate]:
         if worst.probability >= maneuver_model.ML_THRESHOLD:
             break
         found = _scored(s, refit(s, [c.gap for c in found if c is not worst]), within)
-    back = settling.transients(s, [c.gap for c in found], {c.gap.left[-1] for c in found if c.maneuver_type == "inc"})
-    if back is not None:
-        found = _scored(s, back, within)
     settled = settling.settle(s, [c.gap for c in found], {c.gap.left[-1] for c in found if c.maneuver_type == "inc"})
     if settled is not None:
         found = _scored(s, settled, within)

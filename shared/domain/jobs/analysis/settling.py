@@ -128,34 +128,3 @@ def burn_bound(s: Series, before: int, after: int) -> float:
     set between them that is part-way after it (``settling``), else ``after``'s."""
     between = [j for j in range(before + 1, after) if s.settling[j]]
     return float(s.t[between[0]]) if between else float(s.t[after])
-
-
-BACK_S = 2.0 * 86400.0  # two plane steps within this (the set before the first to the set after the second) ...
-BACK_WAY = -0.8  # ... opposed (cosine at most this) ...
-BACK_LEFT = 0.3  # ... whose net is at most this part of the smaller: a plane changed and changed back
-BACK_SETS = 2  # ... with at most this many sets between them
-
-
-def transients(s: Series, gaps: Sequence[Gap], plane_changes: set[int]) -> list[Gap] | None:
-    """The change points ``gaps`` without the pairs of plane changes (their ``left[-1]`` in ``plane_changes``) that
-    undo each other within ``BACK_S`` over at most ``BACK_SETS`` sets: no operator tilts an orbit and tilts it back
-    within two days; a few fits off together (heavy-tailed, or fitted to the same few passes) step out and back. The
-    sets between are set aside and the others measured again; None when there is no such pair."""
-    bad: list[int] = []
-    drop: set[int] = set()
-    for g, h in zip(gaps[:-1], gaps[1:], strict=False):
-        if g.left[-1] not in plane_changes or h.left[-1] not in plane_changes or g.left[-1] in drop:
-            continue
-        if g.right != h.left or len(g.right) > BACK_SETS or s.t[h.right[0]] - s.t[g.left[-1]] > BACK_S:
-            continue
-        a, b = _step(g), _step(h)
-        size = min(float(np.linalg.norm(a)), float(np.linalg.norm(b)))
-        if float(a @ b) > BACK_WAY * float(np.linalg.norm(a) * np.linalg.norm(b)) or \
-                float(np.linalg.norm(a + b)) > BACK_LEFT * size:
-            continue
-        bad.extend(g.right)
-        drop |= {g.left[-1], h.left[-1]}
-    if not bad:
-        return None
-    s.good[bad] = False
-    return refit(s, [g for g in gaps if g.left[-1] not in drop])
