@@ -7,9 +7,11 @@ the node ramp from the old plane to the new one over the fit span, and a detecto
 finds it somewhere in the ramp, late, or splits it into two steps the same way (one burn and a false alarm).
 
 For each plane-change gap kept (and the plane-change gaps after it within ``RAMP_S`` that step the same way: one
-ramp found in pieces), the levels are taken outside the *zone* a burn and its ramp may occupy (``OUTER`` sets
-before it and after it, Huber, one shared slope), and each set in the zone is placed along the step in the plane
-(Δi, sin i·ΔΩ): 0 the level before, 1 the level after. A set is *part-way* more than ``PART_Z`` noise units and
+ramp found in pieces; not two steps each of at least ``Z_OBVIOUS``: a ramp is a change too small for the fit's
+residuals to flag, and a level of sets between two such steps is the orbit between two burns), the levels are
+taken outside the *zone* a burn and its ramp may occupy (``OUTER`` sets before it and after it, Huber, one shared
+slope), and each set in the zone is placed along the step in the plane (Δi, sin i·ΔΩ): 0 the level before, 1 the
+level after. A set is *part-way* more than ``PART_Z`` noise units and
 ``PART_MIN`` of the step from both levels, and within ``ACROSS_Z`` noise units across the step. The first
 part-way set followed by another moved set starts the ramp; the ramp runs to the first set at the new level.
 The burn is in the gap before the ramp (a move back from the gap found needs two part-way sets: one is as likely
@@ -19,12 +21,13 @@ points are measured again without those sets, and the burn's time is bounded by 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from shared.domain.jobs.analysis.level_shifts import PLANE_KEYS as PLANE
-from shared.domain.jobs.analysis.level_shifts import SLOPED, Gap, Series, level_fit, refit
+from shared.domain.jobs.analysis.level_shifts import SLOPED, Z_OBVIOUS, Gap, Series, level_fit, refit
 
 RAMP_S = 1.6 * 86400.0  # a fit span: how far part-way sets reach from the burn
 PART_Z = 2.5  # noise units a part-way set lies from both levels, along the step
@@ -39,6 +42,10 @@ OUTER_S = 3 * 86400.0  # ... and no further than this from it
 
 def _step(g: Gap) -> np.ndarray:
     return np.array([g.levels[k][1] - g.levels[k][0] for k in PLANE])
+
+
+def _obvious(g: Gap) -> bool:
+    return math.hypot(*(g.z[k] for k in PLANE)) >= Z_OBVIOUS
 
 
 def _same_way(g: Gap, h: Gap) -> bool:
@@ -86,6 +93,8 @@ def settle(s: Series, gaps: Sequence[Gap], plane_changes: set[int]) -> list[Gap]
         for h in gaps[k + 1 :]:
             if h.left[-1] not in plane_changes or not _same_way(g, h) or s.t[h.left[-1]] - s.t[g.right[0]] > RAMP_S:
                 break
+            if _obvious(chain[-1]) and _obvious(h):
+                break  # two steps each far beyond the noise: two burns (a fit that settles is too small to flag)
             chain.append(h)
         last = chain[-1]
         low = lefts[k - 1] if k > 0 else -1
