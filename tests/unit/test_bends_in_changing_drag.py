@@ -30,7 +30,7 @@ def seed_606():
 
 def test_a_small_burn_under_changing_drag_is_one_bend_at_its_time(seed_505, monkeypatch):
     """A 0.08 m/s burn at 615 km, drag varying with the Sun: one detection within 2 h and 15 % of it (besides the
-    1.4 m/s burn); with curvature-only windows, two bends of the wrong sense days away instead."""
+    1.4 m/s burn); with curvature-only windows, a bend of the wrong sense days away instead."""
     sc = seed_505[74]
     small = min(sc.burns, key=lambda b: b.dv_mps)
     found = learned_in_window(sc)
@@ -40,7 +40,7 @@ def test_a_small_burn_under_changing_drag_is_one_bend_at_its_time(seed_505, monk
     monkeypatch.setattr(along_track, "CUBIC_GAIN", 0.0)
     without = learned_in_window(sc)
     assert not any(abs(c.time_unix - small.t_unix) < 2 * 3600 for c in without)
-    assert sum(abs(c.time_unix - small.t_unix) > DAY for c in without) >= 2
+    assert sum(abs(c.time_unix - small.t_unix) > DAY for c in without) >= 1
 
 
 def test_a_bend_beside_another_is_measured_without_it(seed_606, monkeypatch):
@@ -58,18 +58,29 @@ def test_a_bend_beside_another_is_measured_without_it(seed_606, monkeypatch):
 
 
 def test_a_low_orbit_whose_bends_scatter_shows_none(seed_606, monkeypatch):
-    """351 km with no burn: the phase's bends scatter three times their standard errors; measured in that spread
-    nothing is a burn, in plain standard errors one is."""
+    """351 km with no burn: the phase's bends scatter three times their standard errors. Measured in that spread
+    nothing is a burn; in plain standard errors the one found does not hold with one set left out; with neither
+    guard it is a burn."""
     sc = seed_606[44]
     assert sc.burns == []
     assert learned_in_window(sc) == []
+    with monkeypatch.context() as m:
+        m.setattr(along_track, "WANDER_MIN", 10**6)
+        assert learned_in_window(sc) == []
+    with monkeypatch.context() as m:
+        m.setattr(along_track, "_without_any_one_set", lambda *args: True)
+        assert learned_in_window(sc) == []
     monkeypatch.setattr(along_track, "WANDER_MIN", 10**6)
+    monkeypatch.setattr(along_track, "_without_any_one_set", lambda *args: True)
     assert len(learned_in_window(sc)) >= 1
 
 
 def test_a_bad_set_just_after_a_burn_is_set_aside(monkeypatch):
     """Noise twice the usual: a bad set half a day after a 0.16 m/s burn, 11 noise units above the level after it,
-    is an outlier and the burn is found in its own gap (within 6 h); kept as a level, it moved the step a gap early."""
+    is an outlier and the burn is found in its own gap (within 6 h); kept as a level, it moved the step a gap early.
+    The bend's check with one set left out is off here: without the set beside the gap the bend falls from 12 to 7
+    standard errors, under the 8 needed, and this burn (below the 0.2 m/s of the goals) is missed by default."""
+    monkeypatch.setattr(along_track, "_without_any_one_set", lambda *args: True)
     sc = scenarios(505, 9, noise=2.0)[8]
     burn = min(sc.burns, key=lambda b: b.dv_mps)
     bad = min(sc.outliers, key=lambda t: abs(t - burn.t_unix))

@@ -8,7 +8,9 @@ semi-major axis leaves in its noise (a fitted mean motion wanders by tens of met
 carries the whole day's drift). Drag bends *u* too, but smoothly: each gap's test fits one curvature shared by
 both sides (and a cubic, in a history where drag changes enough across a window that one lowers the scatter) and
 one line per side, and the bend is the difference of the two slopes at the gap, in units of its standard error (or
-of the history's own spread of bends, when wider); bends found are measured again each without the others' sets.
+of the history's own spread of bends, when wider); bends found are measured again each without the others' sets,
+and again with each one set of their windows left out (a bend must hold without any one: a few bad fits whose
+mean anomaly alone is wrong, which the level series do not see, bend a window's line).
 A plane change leaves no bend (its J2 effect on the rate is a few metres a day per m/s).
 
 The sets' along-track noise is measured on the history itself (the residuals of every gap's fit, robustly), and
@@ -187,7 +189,28 @@ def bends(s: Series, cuts: Sequence[int], z_min: float, max_count: int = 4) -> l
             break
         out.append(best)
         known = sorted([*known, best.position])
-    return _each_alone(s, phase, idx, cuts, out, scale * wander, z_min, cubic)
+    alone = _each_alone(s, phase, idx, cuts, out, scale * wander, z_min, cubic)
+    bounds = {b.position: sorted({*cuts, *(o.position for o in alone if o is not b)}) for b in alone}
+    return [b for b in alone if _without_any_one_set(s, phase, idx, bounds[b.position], b, scale * wander, z_min,
+                                                      cubic)]
+
+
+def _without_any_one_set(s: Series, phase: np.ndarray, idx: np.ndarray, others: Sequence[int], b: Bend,
+                         scale: float, z_min: float, cubic: bool) -> bool:
+    """Whether bend ``b`` still reaches ``z_min`` (the same sense, its lines meeting in its gap) with any one set of
+    its windows left out: a burn's bend is in every set after it; a bend that one set makes is a bad fit's."""
+    lo = max([c + 1 for c in others if c < b.position], default=0)
+    hi = min([c for c in others if c > b.position], default=len(idx) - 1)
+    left, right = _sides(s.t, idx, b.position, lo, hi)
+    for j in left + right:
+        fewer = np.delete(idx, j)
+        p = b.position - (j <= b.position)
+        again = bend_at(s, phase, fewer, p, lo - (j < lo), hi - (j <= hi), scale, cubic)
+        if again is None:
+            continue
+        if again.z * b.z <= 0 or abs(again.z) < z_min or not _meets_inside(s.t, fewer, again):
+            return False
+    return True
 
 
 def _each_alone(s: Series, phase: np.ndarray, idx: np.ndarray, cuts: Sequence[int], found: list[Bend],
