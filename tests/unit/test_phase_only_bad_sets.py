@@ -1,8 +1,9 @@
 """Bad sets whose mean anomaly alone is wrong (tens of kilometres along track; mean motion, plane and eccentricity
 as good as the others'): the level series do not see them, and where two or three fall in one window of the
-along-track phase they bent its line into a bend of 8 to 20 standard errors. A bend is kept only when it holds with
-any one set of its windows left out (``along_track._without_any_one_set``). Development seed 505 (not one of the
-benchmark's), 5 % such sets: over 80 histories, 14 false alarms without the check and 1 with it."""
+along-track phase they bent its line into a bend of 8 to 20 standard errors. A bend is kept only when it holds (at
+3/4 of the z needed) with any one set of its windows left out (``along_track._without_any_one_set``). Development
+seed 505 (not one of the benchmark's), 5 % such sets: over 80 histories, 14 false alarms without the check and 2
+with it."""
 
 import numpy as np
 import pytest
@@ -38,6 +39,6 @@ def _false_alarms(chosen):
 
 def test_bends_made_by_bad_phases_are_not_burns(histories, monkeypatch):
     assert sum(len(sc.outliers) for sc in histories) >= 20
-    assert _false_alarms(histories) == 0
+    assert _false_alarms(histories) <= 1
     monkeypatch.setattr(along_track, "_without_any_one_set", lambda *args: True)
     assert _false_alarms(histories) >= 10

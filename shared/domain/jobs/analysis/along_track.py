@@ -9,8 +9,8 @@ carries the whole day's drift). Drag bends *u* too, but smoothly: each gap's tes
 both sides (and a cubic, in a history where drag changes enough across a window that one lowers the scatter) and
 one line per side, and the bend is the difference of the two slopes at the gap, in units of its standard error (or
 of the history's own spread of bends, when wider); bends found are measured again each without the others' sets,
-and again with each one set of their windows left out (a bend must hold without any one: a few bad fits whose
-mean anomaly alone is wrong, which the level series do not see, bend a window's line).
+and again with each one set of their windows left out (a bend must hold, at 3/4 of the z needed, without any one:
+a few bad fits whose mean anomaly alone is wrong, which the level series do not see, bend a window's line).
 A plane change leaves no bend (its J2 effect on the rate is a few metres a day per m/s).
 
 The sets' along-track noise is measured on the history itself (the residuals of every gap's fit, robustly), and
@@ -195,10 +195,14 @@ def bends(s: Series, cuts: Sequence[int], z_min: float, max_count: int = 4) -> l
                                                       cubic)]
 
 
+LEFT_OUT = 0.75  # a bend must keep this part of the z needed with any one set of its windows left out
+
+
 def _without_any_one_set(s: Series, phase: np.ndarray, idx: np.ndarray, others: Sequence[int], b: Bend,
                          scale: float, z_min: float, cubic: bool) -> bool:
-    """Whether bend ``b`` still reaches ``z_min`` (the same sense, its lines meeting in its gap) with any one set of
-    its windows left out: a burn's bend is in every set after it; a bend that one set makes is a bad fit's."""
+    """Whether bend ``b`` still reaches ``LEFT_OUT`` of ``z_min`` (the same sense, its lines meeting in its gap) with
+    any one set of its windows left out: a burn's bend is in every set after it; a bend that one set makes is a bad
+    fit's."""
     lo = max([c + 1 for c in others if c < b.position], default=0)
     hi = min([c for c in others if c > b.position], default=len(idx) - 1)
     left, right = _sides(s.t, idx, b.position, lo, hi)
@@ -208,7 +212,7 @@ def _without_any_one_set(s: Series, phase: np.ndarray, idx: np.ndarray, others: 
         again = bend_at(s, phase, fewer, p, lo - (j < lo), hi - (j <= hi), scale, cubic)
         if again is None:
             continue
-        if again.z * b.z <= 0 or abs(again.z) < z_min or not _meets_inside(s.t, fewer, again):
+        if again.z * b.z <= 0 or abs(again.z) < LEFT_OUT * z_min or not _meets_inside(s.t, fewer, again):
             return False
     return True
 
