@@ -11,13 +11,12 @@ ramp found in pieces; not two steps each of at least ``Z_OBVIOUS``: a ramp is a 
 residuals to flag, and a level of sets between two such steps is the orbit between two burns), the levels are
 taken outside the *zone* a burn and its ramp may occupy (``OUTER`` sets before it and after it, Huber, one shared
 slope), and each set in the zone is placed along the step in the plane (Δi, sin i·ΔΩ): 0 the level before, 1 the
-level after. A set is *part-way* more than ``PART_Z`` noise units and
-``PART_MIN`` of the step from both levels, and within ``ACROSS_Z`` noise units across the step. The first
-part-way set followed by another moved set starts the ramp; the ramp runs to the first set at the new level.
-The burn is in the gap before the ramp (a move back from the gap found needs two part-way sets: one is as likely
-a noisy set); the ramp's sets are set aside (``Series.settling``), the chained gaps are one burn, the change
-points are measured again without those sets, and the burn's time is bounded by the first of them
-(``burn_bound``)."""
+level after. A set is *part-way* more than ``PART_Z`` noise units and ``PART_MIN`` of the step from both levels,
+and within ``ACROSS_Z`` noise units across the step. The first part-way set followed by another moved set starts
+the ramp; the ramp runs to the first set at the new level. The burn is in the gap before the ramp (a move back from
+the gap found needs two part-way sets: one is as likely a noisy set); the ramp's sets are set aside
+(``Series.settling``), the chained gaps are one burn, the change points are measured again without those sets, and
+the burn's time is bounded by the first of them (``burn_bound``)."""
 
 from __future__ import annotations
 
